@@ -1,0 +1,46 @@
+//! The account's interfaces and their SRC5 ids.
+use starknet::account::Call;
+
+/// SRC5 id of `ISRC6` (SNIP-6 standard account).
+pub const ISRC6_ID: felt252 = 0x2ceccef7f994940b3962a6c67e0ba4fcd37df7d131417c604f91e03caecc1cd;
+/// SRC5 id of `ISRC5` (SNIP-5 interface detection).
+pub const ISRC5_ID: felt252 = 0x3f918d17e5ee77373b56385708f855659a07f75997f365cf87748628532a055;
+
+/// SNIP-6: the entry points the protocol calls, and signature checks for anyone.
+#[starknet::interface]
+pub trait ISRC6<TState> {
+    /// Runs the calls of a validated transaction; protocol only.
+    fn __execute__(ref self: TState, calls: Array<Call>) -> Array<Span<felt252>>;
+    /// Accepts the transaction (returns `'VALID'`) or panics; protocol only.
+    fn __validate__(ref self: TState, calls: Array<Call>) -> felt252;
+    /// `'VALID'` if `signature` is the owner's over `hash`, else 0.
+    fn is_valid_signature(self: @TState, hash: felt252, signature: Array<felt252>) -> felt252;
+}
+
+/// SNIP-5 interface detection.
+#[starknet::interface]
+pub trait ISRC5<TState> {
+    fn supports_interface(self: @TState, interface_id: felt252) -> bool;
+}
+
+/// Validation of DECLARE transactions sent by this account.
+#[starknet::interface]
+pub trait IDeclarer<TState> {
+    fn __validate_declare__(self: @TState, class_hash: felt252) -> felt252;
+}
+
+/// Validation of the DEPLOY_ACCOUNT transaction that deploys this account.
+#[starknet::interface]
+pub trait IDeployable<TState> {
+    fn __validate_deploy__(
+        self: @TState, class_hash: felt252, contract_address_salt: felt252, owner: felt252,
+    ) -> felt252;
+}
+
+/// The owner: a Stark public key.
+#[starknet::interface]
+pub trait IOwner<TState> {
+    fn get_owner(self: @TState) -> felt252;
+    /// Replaces the owner key; only the account itself may call it.
+    fn set_owner(ref self: TState, new_owner: felt252);
+}

@@ -1,0 +1,8 @@
+//! A Starknet account contract whose owner can grant session keys.
+pub mod account;
+pub mod errors;
+pub mod interfaces;
+pub mod utils;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,3 @@
+mod mocks;
+mod support;
+mod test_account;

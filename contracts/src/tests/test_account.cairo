@@ -1,0 +1,287 @@
+use starknet::account::Call;
+use starknet::testing::{pop_log, set_contract_address};
+use starknet::{ContractAddress, VALIDATED};
+use crate::account::SessionKeyAccount;
+use crate::account::SessionKeyAccount::OwnerChanged;
+use crate::interfaces::{
+    IDeclarerDispatcher, IDeclarerDispatcherTrait, IDeployableDispatcher,
+    IDeployableDispatcherTrait, IOwnerDispatcherTrait, ISRC5Dispatcher, ISRC5DispatcherTrait,
+    ISRC5_ID, ISRC6DispatcherTrait, ISRC6_ID,
+};
+use super::mocks::IMockTargetDispatcherTrait;
+use super::support::{
+    OTHER, OTHER_HASH, OWNER, TX_HASH, account, deploy_account, deploy_target, other_signature,
+    owner_signature, owner_signature_of_other_hash, set_tx,
+};
+
+const QUERY_V3: felt252 = 0x100000000000000000000000000000003;
+const QUERY_V1: felt252 = 0x100000000000000000000000000000001;
+
+fn no_calls() -> Array<Call> {
+    array![]
+}
+
+//
+// constructor
+//
+
+#[test]
+fn test_constructor_sets_owner_and_emits_owner_changed() {
+    let address = deploy_account(OWNER);
+    let (_, owner) = account(address);
+    assert_eq!(owner.get_owner(), OWNER);
+    let event = pop_log::<SessionKeyAccount::Event>(address).unwrap();
+    assert_eq!(event, SessionKeyAccount::Event::OwnerChanged(OwnerChanged { old_owner: 0, new_owner: OWNER }));
+}
+
+#[test]
+#[should_panic(expected: ('account/zero-owner', 'CONSTRUCTOR_FAILED'))]
+fn test_constructor_rejects_zero_owner() {
+    deploy_account(0);
+}
+
+//
+// is_valid_signature
+//
+
+#[test]
+fn test_is_valid_signature_owner_signature() {
+    let (account, _) = account(deploy_account(OWNER));
+    assert_eq!(account.is_valid_signature(TX_HASH, owner_signature()), VALIDATED);
+}
+
+#[test]
+fn test_is_valid_signature_other_key() {
+    let (account, _) = account(deploy_account(OWNER));
+    assert_eq!(account.is_valid_signature(TX_HASH, other_signature()), 0);
+}
+
+#[test]
+fn test_is_valid_signature_other_hash() {
+    let (account, _) = account(deploy_account(OWNER));
+    // The signature is the owner's, over another hash: valid there, not here.
+    assert_eq!(account.is_valid_signature(OTHER_HASH, owner_signature_of_other_hash()), VALIDATED);
+    assert_eq!(account.is_valid_signature(TX_HASH, owner_signature_of_other_hash()), 0);
+}
+
+#[test]
+fn test_is_valid_signature_wrong_lengths() {
+    let (account, _) = account(deploy_account(OWNER));
+    let signature = owner_signature();
+    let (r, s) = (*signature[0], *signature[1]);
+    assert_eq!(account.is_valid_signature(TX_HASH, array![]), 0);
+    assert_eq!(account.is_valid_signature(TX_HASH, array![r]), 0);
+    assert_eq!(account.is_valid_signature(TX_HASH, array![r, s, 0]), 0);
+}
+
+//
+// __validate__
+//
+
+#[test]
+fn test___validate___owner_signature() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(3, owner_signature());
+    assert_eq!(account.__validate__(no_calls()), VALIDATED);
+}
+
+#[test]
+fn test___validate___query_v3() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(QUERY_V3, owner_signature());
+    assert_eq!(account.__validate__(no_calls()), VALIDATED);
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-signature', 'ENTRYPOINT_FAILED'))]
+fn test___validate___other_key() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(3, other_signature());
+    account.__validate__(no_calls());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-signature', 'ENTRYPOINT_FAILED'))]
+fn test___validate___signature_of_other_hash() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(3, owner_signature_of_other_hash());
+    account.__validate__(no_calls());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-sig-length', 'ENTRYPOINT_FAILED'))]
+fn test___validate___short_signature() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(3, array![0x1]);
+    account.__validate__(no_calls());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-sig-length', 'ENTRYPOINT_FAILED'))]
+fn test___validate___long_signature() {
+    let (account, _) = account(deploy_account(OWNER));
+    let mut signature = owner_signature();
+    signature.append(0);
+    set_tx(3, signature);
+    account.__validate__(no_calls());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-tx-version', 'ENTRYPOINT_FAILED'))]
+fn test___validate___rejects_v1() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(1, owner_signature());
+    account.__validate__(no_calls());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-tx-version', 'ENTRYPOINT_FAILED'))]
+fn test___validate___rejects_query_v1() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(QUERY_V1, owner_signature());
+    account.__validate__(no_calls());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-caller', 'ENTRYPOINT_FAILED'))]
+fn test___validate___rejects_non_protocol_caller() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(3, owner_signature());
+    set_contract_address(contract(0x123));
+    account.__validate__(no_calls());
+}
+
+//
+// __validate_declare__ / __validate_deploy__
+//
+
+#[test]
+fn test___validate_declare___owner_signature() {
+    let address = deploy_account(OWNER);
+    set_tx(3, owner_signature());
+    let declarer = IDeclarerDispatcher { contract_address: address };
+    assert_eq!(declarer.__validate_declare__(0x42), VALIDATED);
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-signature', 'ENTRYPOINT_FAILED'))]
+fn test___validate_declare___other_key() {
+    let address = deploy_account(OWNER);
+    set_tx(3, other_signature());
+    IDeclarerDispatcher { contract_address: address }.__validate_declare__(0x42);
+}
+
+#[test]
+fn test___validate_deploy___owner_signature() {
+    let address = deploy_account(OWNER);
+    set_tx(3, owner_signature());
+    let deployable = IDeployableDispatcher { contract_address: address };
+    assert_eq!(deployable.__validate_deploy__(0x42, 0, OWNER), VALIDATED);
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-signature', 'ENTRYPOINT_FAILED'))]
+fn test___validate_deploy___other_key() {
+    let address = deploy_account(OWNER);
+    set_tx(3, other_signature());
+    IDeployableDispatcher { contract_address: address }.__validate_deploy__(0x42, 0, OWNER);
+}
+
+//
+// __execute__
+//
+
+#[test]
+fn test___execute___runs_calls_in_order() {
+    let (account, _) = account(deploy_account(OWNER));
+    let target = deploy_target();
+    set_tx(3, owner_signature());
+    let calls = array![
+        Call { to: target.contract_address, selector: selector!("set_value"), calldata: array![7].span() },
+        Call { to: target.contract_address, selector: selector!("get_value"), calldata: array![].span() },
+    ];
+    let results = account.__execute__(calls);
+    assert_eq!(target.get_value(), 7);
+    assert_eq!(results.len(), 2);
+    assert_eq!(*results.at(1), array![7].span());
+}
+
+#[test]
+#[should_panic(expected: ('mock/failed', 'ENTRYPOINT_FAILED', 'ENTRYPOINT_FAILED'))]
+fn test___execute___failing_call_reverts() {
+    let (account, _) = account(deploy_account(OWNER));
+    let target = deploy_target();
+    set_tx(3, owner_signature());
+    let calls = array![
+        Call { to: target.contract_address, selector: selector!("fail"), calldata: array![].span() },
+    ];
+    account.__execute__(calls);
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-caller', 'ENTRYPOINT_FAILED'))]
+fn test___execute___rejects_non_protocol_caller() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(3, owner_signature());
+    set_contract_address(contract(0x123));
+    account.__execute__(no_calls());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-tx-version', 'ENTRYPOINT_FAILED'))]
+fn test___execute___rejects_v1() {
+    let (account, _) = account(deploy_account(OWNER));
+    set_tx(1, owner_signature());
+    account.__execute__(no_calls());
+}
+
+//
+// owner rotation
+//
+
+#[test]
+fn test_set_owner_by_self() {
+    let address = deploy_account(OWNER);
+    let (account, owner) = account(address);
+    pop_log::<SessionKeyAccount::Event>(address).unwrap();
+    set_contract_address(address);
+    owner.set_owner(OTHER);
+    assert_eq!(owner.get_owner(), OTHER);
+    let event = pop_log::<SessionKeyAccount::Event>(address).unwrap();
+    assert_eq!(event, SessionKeyAccount::Event::OwnerChanged(OwnerChanged { old_owner: OWNER, new_owner: OTHER }));
+    assert_eq!(account.is_valid_signature(TX_HASH, other_signature()), VALIDATED);
+    assert_eq!(account.is_valid_signature(TX_HASH, owner_signature()), 0);
+}
+
+#[test]
+#[should_panic(expected: ('account/only-self', 'ENTRYPOINT_FAILED'))]
+fn test_set_owner_by_other_caller() {
+    let (_, owner) = account(deploy_account(OWNER));
+    set_contract_address(contract(0x123));
+    owner.set_owner(OTHER);
+}
+
+#[test]
+#[should_panic(expected: ('account/zero-owner', 'ENTRYPOINT_FAILED'))]
+fn test_set_owner_zero() {
+    let address = deploy_account(OWNER);
+    let (_, owner) = account(address);
+    set_contract_address(address);
+    owner.set_owner(0);
+}
+
+//
+// SRC5
+//
+
+#[test]
+fn test_supports_interface() {
+    let src5 = ISRC5Dispatcher { contract_address: deploy_account(OWNER) };
+    assert!(src5.supports_interface(ISRC6_ID));
+    assert!(src5.supports_interface(ISRC5_ID));
+    assert!(!src5.supports_interface(0xdead));
+}
+
+fn contract(value: felt252) -> ContractAddress {
+    value.try_into().unwrap()
+}

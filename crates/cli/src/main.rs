@@ -1,0 +1,28 @@
+//! `sk`: deploy session-key accounts and drive them, on an embedded devnet or any Starknet node.
+mod error;
+mod network;
+mod progress;
+mod subcommands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(name = "sk", version, about = "Starknet session keys: deploy accounts, drive sessions, run the demo")]
+struct Cli {
+    #[command(subcommand)]
+    command: subcommands::Command,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("Error: {}", error::explain(&err));
+            ExitCode::FAILURE
+        }
+    }
+}

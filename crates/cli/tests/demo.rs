@@ -1,0 +1,85 @@
+//! The `sk` binary as a user runs it.
+use std::process::Command;
+
+use serde_json::Value;
+
+fn sk(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sk")).args(args).env_remove("STARKNET_RPC").output().expect("sk runs")
+}
+
+fn check_demo_report(report: &Value) {
+    let steps: Vec<(&str, &str)> = report["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap(), s["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("declare", "ok"),
+            ("deploy account", "ok"),
+            ("owner transfer", "ok"),
+            ("stranger transfer", "rejected"),
+            ("is_valid_signature", "ok"),
+            ("fee estimate", "ok"),
+        ]
+    );
+    let transfer = &report["steps"][2];
+    assert!(transfer["transaction_hash"].as_str().unwrap().starts_with("0x"));
+    assert!(transfer["l2_gas"].as_u64().unwrap() > 0);
+    assert!(report["steps"][3]["detail"].as_str().unwrap().contains("account/invalid-signature"));
+    assert!(report["account"].as_str().unwrap().starts_with("0x"));
+}
+
+#[test]
+fn demo_on_an_embedded_devnet_prints_a_json_report() {
+    let output = sk(&["demo", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON document");
+    assert_eq!(report["embedded_devnet"], true);
+    check_demo_report(&report);
+}
+
+#[test]
+fn demo_in_text_shows_the_account_and_the_transfer() {
+    let output = sk(&["demo"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("[ok      ] owner transfer"), "{text}");
+    assert!(text.contains("[rejected] stranger transfer"), "{text}");
+    assert!(text.contains("is deployed and working"), "{text}");
+}
+
+#[test]
+fn demo_against_a_devnet_by_url() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let devnet = runtime.block_on(sk_devnet::Devnet::start()).unwrap();
+    let output = sk(&["demo", "--json", "--rpc", devnet.url().as_str()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["embedded_devnet"], false);
+    check_demo_report(&report);
+    // A second run against the same node finds the class declared.
+    let again = sk(&["demo", "--json", "--rpc", devnet.url().as_str()]);
+    let report: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert!(report["steps"][0]["detail"].as_str().unwrap().contains("already declared"), "{report}");
+    drop(devnet);
+}
+
+#[test]
+fn demo_names_an_unreachable_node() {
+    let output = sk(&["demo", "--rpc", "http://127.0.0.1:9/rpc"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.starts_with("Error: cannot reach the node at http://127.0.0.1:9/rpc"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn funder_address_without_key_is_refused() {
+    let output = sk(&["demo", "--rpc", "http://127.0.0.1:9/rpc", "--funder-address", "0x1"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("--funder-key"), "{stderr}");
+}

@@ -1,0 +1,85 @@
+//! Compiles `contracts/` with `sk-cairo` and generates cainome bindings, on every build where the
+//! Cairo sources changed. Nothing compiled is committed, so artifacts cannot drift from sources.
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use cainome::rs::{Abigen, ExecutionVersion};
+
+fn main() {
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let package_dir = manifest_dir.join("../../contracts");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
+    println!("cargo:rerun-if-changed={}", package_dir.display());
+    println!("cargo:rerun-if-env-changed=SK_CAIRO_CORELIB");
+
+    if let Err(message) = generate(&package_dir, &out_dir) {
+        // Print the compiler's diagnostics as they are (file:line: message) and fail the build
+        // without a Rust panic.
+        eprintln!("{message}");
+        std::process::exit(1);
+    }
+}
+
+fn generate(package_dir: &Path, out_dir: &Path) -> Result<(), String> {
+    let package = sk_cairo::Package::load(package_dir).map_err(|e| e.to_string())?;
+    let build = sk_cairo::build(&package).map_err(|e| e.to_string())?;
+    for warning in &build.warnings {
+        for line in warning.lines() {
+            println!("cargo:warning={line}");
+        }
+    }
+
+    let mut artifacts = String::new();
+    let mut constants = Vec::new();
+    let mut bindings = String::new();
+    for contract in &build.contracts {
+        let [sierra, casm] = contract.write_to(out_dir, &package.name).map_err(|e| e.to_string())?;
+        let constant = screaming_snake(&contract.name);
+        constants.push(constant.clone());
+        writeln!(
+            artifacts,
+            "/// `{path}`, compiled from `contracts/`.\n\
+             pub const {constant}: ContractArtifact = ContractArtifact {{\n    \
+                 name: {name:?},\n    \
+                 sierra_json: include_str!({sierra:?}),\n    \
+                 casm_json: include_str!({casm:?}),\n    \
+                 class_hash: Felt::from_hex_unchecked(\"{class_hash:#066x}\"),\n    \
+                 compiled_class_hash: Felt::from_hex_unchecked(\"{compiled_class_hash:#066x}\"),\n\
+             }};",
+            path = contract.path,
+            name = contract.name,
+            class_hash = contract.class_hash,
+            compiled_class_hash = contract.compiled_class_hash,
+        )
+        .expect("writing to a String");
+
+        let abigen = Abigen::new(&contract.name, &sierra.display().to_string())
+            .with_execution_version(ExecutionVersion::V3)
+            .with_derives(vec!["Debug".into(), "PartialEq".into(), "Clone".into()])
+            .with_contract_derives(vec!["Debug".into(), "Clone".into()]);
+        let generated = abigen.generate().map_err(|e| format!("cainome: {e:#}"))?;
+        bindings.push_str(&generated.to_string());
+    }
+    writeln!(
+        artifacts,
+        "/// Every contract of the package.\npub const ALL: &[ContractArtifact] = &[{}];",
+        constants.join(", ")
+    )
+    .expect("writing to a String");
+    let write = |name: &str, text: &str| {
+        std::fs::write(out_dir.join(name), text).map_err(|e| format!("writing {name}: {e}"))
+    };
+    write("artifacts.rs", &artifacts)?;
+    write("bindings.rs", &bindings)
+}
+
+fn screaming_snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}

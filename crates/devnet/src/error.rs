@@ -1,0 +1,52 @@
+use starknet::accounts::{AccountError, AccountFactoryError};
+use starknet::core::types::Felt;
+use starknet::providers::ProviderError;
+use starknet::accounts::single_owner::SignError as AccountSignError;
+use starknet::signers::local_wallet::SignError;
+
+/// Errors of the devnet harness and of the on-chain helpers.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Devnet could not be configured or its port bound.
+    #[error("could not start devnet: {0}")]
+    Start(String),
+    /// A devnet-specific RPC method failed or the node is not a devnet.
+    #[error("devnet method {method} failed: {message}")]
+    Devnet {
+        /// The method, e.g. `devnet_mint`.
+        method: &'static str,
+        /// What the node answered.
+        message: String,
+    },
+    /// The node could not be reached.
+    #[error("cannot reach the node at {url}: {source}")]
+    Unreachable {
+        /// The node's URL.
+        url: String,
+        /// The transport error.
+        source: reqwest::Error,
+    },
+    /// A Starknet RPC call failed.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// Sending a transaction from an account failed (including validation failures).
+    #[error(transparent)]
+    Account(#[from] AccountError<AccountSignError<SignError>>),
+    /// Sending a DEPLOY_ACCOUNT transaction failed (including validation failures).
+    #[error(transparent)]
+    Deploy(#[from] AccountFactoryError<SignError>),
+    /// The transaction was included but reverted.
+    #[error("transaction {hash:#066x} reverted: {reason}")]
+    Reverted {
+        /// The transaction hash.
+        hash: Felt,
+        /// The revert reason.
+        reason: String,
+    },
+    /// The node answered something this code cannot read.
+    #[error("unexpected answer from the node: {0}")]
+    UnexpectedAnswer(String),
+    /// The transaction did not show up in time.
+    #[error("transaction {0:#066x} was not included within the time limit")]
+    Timeout(Felt),
+}

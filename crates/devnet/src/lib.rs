@@ -1,0 +1,23 @@
+//! starknet-devnet, in-process, for tests and demos.
+//!
+//! [`Devnet::start`] runs starknet-devnet 0.8.2 inside the current tokio runtime on 127.0.0.1 with
+//! an OS-chosen port (so any number of tests run at once) and a fixed seed, and stops it on drop.
+//! [`DevnetClient`] speaks devnet's own RPC methods (mint, time, blocks) to any devnet by URL.
+//! [`declare`], [`AccountDeployment`] and [`wait_for_receipt`] work on any Starknet node.
+#![deny(missing_docs)]
+
+mod client;
+mod embedded;
+mod error;
+mod ops;
+
+pub use client::{DevnetClient, PredeployedAccount};
+pub use embedded::{Devnet, DEPLOY_FUNDS, DEVNET_SEED};
+pub use error::Error;
+pub use ops::{declare, Cost, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Declared, STRK};
+
+/// The JSON-RPC client type used throughout.
+pub type Provider = starknet::providers::JsonRpcClient<starknet::providers::jsonrpc::HttpTransport>;
+/// An account signed by one local key (devnet's predeployed accounts, and owner-signed flows).
+pub type LocalAccount =
+    starknet::accounts::SingleOwnerAccount<Provider, starknet::signers::LocalWallet>;

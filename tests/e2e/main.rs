@@ -1,0 +1,3 @@
+//! End-to-end tests: our account on an in-process devnet, through starknet-rs and the cainome
+//! bindings. Each test starts its own devnet, so they run in parallel.
+mod account;

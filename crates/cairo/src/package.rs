@@ -90,6 +90,13 @@ mod tests {
     }
 
     #[test]
+    fn rejects_a_manifest_without_package() {
+        let err = manifest("no-package", "[workspace]\nmembers = [\"contracts\"]\n").unwrap_err();
+        assert!(matches!(err, Error::InvalidManifest { .. }), "{err}");
+        assert!(err.to_string().contains("package"), "{err}");
+    }
+
+    #[test]
     fn missing_manifest_names_the_path() {
         let err = Package::load("/nonexistent/sk-cairo").unwrap_err();
         assert!(err.to_string().contains("/nonexistent/sk-cairo/Scarb.toml"), "{err}");

@@ -114,3 +114,51 @@ mod tests {
     assert!(outcome("::ignored").0);
     assert_eq!(suite.cases().len(), 6);
 }
+
+fn sk_cairo(args: &[&std::ffi::OsStr]) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sk-cairo")).args(args).output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn cli_test_prints_one_line_per_test_and_fails_on_a_failure() {
+    let (dir, _) = scratch_package(
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn good() {}\n    #[test]\n    fn bad() { assert(false, 'nope'); }\n}\n",
+    );
+    let (ok, stdout, _) = sk_cairo(&["test".as_ref(), dir.path().as_os_str()]);
+    assert!(!ok, "{stdout}");
+    assert!(stdout.contains("test scratch::tests::good ... ok"), "{stdout}");
+    assert!(stdout.contains("test scratch::tests::bad ... FAILED"), "{stdout}");
+    assert!(stdout.lines().any(|l| l == "1 passed, 1 failed, 0 skipped"), "{stdout}");
+}
+
+#[test]
+fn cli_build_of_broken_source_prints_the_diagnostic_not_a_panic() {
+    let (dir, _) = scratch_package("fn f() -> felt252 {\n    1 +\n}\n");
+    let (ok, _, stderr) = sk_cairo(&["build".as_ref(), dir.path().as_os_str()]);
+    assert!(!ok);
+    assert!(stderr.contains("lib.cairo:3:"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn cli_build_names_a_missing_manifest() {
+    let (ok, _, stderr) = sk_cairo(&["build".as_ref(), "/nonexistent/pkg".as_ref()]);
+    assert!(!ok);
+    assert!(stderr.starts_with("Error: cannot read /nonexistent/pkg/Scarb.toml"), "{stderr}");
+}
+
+#[test]
+fn cli_build_writes_artifacts_and_prints_hashes() {
+    let out = tempfile::tempdir().unwrap();
+    let (ok, stdout, stderr) =
+        sk_cairo(&["build".as_ref(), contracts_dir().as_os_str(), "--out".as_ref(), out.path().as_os_str()]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("session_account::account::SessionKeyAccount"), "{stdout}");
+    assert!(stdout.contains("class hash:          0x"), "{stdout}");
+    assert!(out.path().join("session_account_SessionKeyAccount.contract_class.json").is_file());
+}

@@ -83,3 +83,53 @@ fn funder_address_without_key_is_refused() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("--funder-key"), "{stderr}");
 }
+
+/// A node on 127.0.0.1 that answers `starknet_chainId` and refuses every other method, as a
+/// Starknet node that is not a devnet would refuse `devnet_*`. Serves `requests` requests.
+fn fake_node(requests: usize) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/rpc", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let request: Value = serde_json::from_slice(&body).unwrap();
+            let answer = if request["method"] == "starknet_chainId" {
+                serde_json::json!({ "jsonrpc": "2.0", "id": request["id"], "result": "0x534e5f5345504f4c4941" })
+            } else {
+                serde_json::json!({ "jsonrpc": "2.0", "id": request["id"], "error": { "code": -32601, "message": "Method not found" } })
+            };
+            let answer = answer.to_string();
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            stream.write_all(response.as_bytes()).unwrap();
+        }
+    });
+    url
+}
+
+#[test]
+fn demo_on_a_node_that_is_not_a_devnet_asks_for_a_funder() {
+    let url = fake_node(2);
+    let output = sk(&["demo", "--rpc", &url]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("is not a devnet"), "{stderr}");
+    assert!(stderr.contains("--funder-address and --funder-key"), "{stderr}");
+}

@@ -1,9 +1,8 @@
 //! Fixtures shared by the end-to-end tests.
 use sk_contracts::SESSION_KEY_ACCOUNT;
-use sk_devnet::{Devnet, LocalAccount};
-use starknet::accounts::{ExecutionEncoding, SingleOwnerAccount};
+use sk_devnet::{local_account, Devnet, LocalAccount};
 use starknet::core::types::Felt;
-use starknet::signers::{LocalWallet, SigningKey};
+use starknet::signers::SigningKey;
 
 /// A devnet with our account class declared.
 pub async fn devnet() -> Devnet {
@@ -32,11 +31,5 @@ pub async fn deploy_account(devnet: &Devnet, owner: SigningKey) -> LocalAccount 
 
 /// Our account at `address`, signing with `key` (which may not be its owner's).
 pub fn account_with_key(devnet: &Devnet, address: Felt, key: SigningKey) -> LocalAccount {
-    SingleOwnerAccount::new(
-        devnet.provider(),
-        LocalWallet::from(key),
-        address,
-        devnet.chain_id(),
-        ExecutionEncoding::New,
-    )
+    local_account(devnet.provider(), address, key, devnet.chain_id())
 }

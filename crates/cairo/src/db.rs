@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use cairo_lang_compiler::db::{validate_corelib, RootDatabase};
 use cairo_lang_compiler::diagnostics::DiagnosticsReporter;
 use cairo_lang_compiler::project::{
-    update_crate_roots_from_project_config, AllCratesConfig, ProjectConfig, ProjectConfigContent,
+    get_main_crate_ids_from_project, update_crate_roots_from_project_config, AllCratesConfig, ProjectConfig, ProjectConfigContent,
 };
 use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
 use cairo_lang_filesystem::db::{init_dev_corelib, CrateIdentifier, CrateSettings};
@@ -58,7 +58,7 @@ pub(crate) fn package_db(package: &Package, mode: Mode) -> Result<(RootDatabase,
     let settings = CrateSettings {
         name: None,
         edition: package.edition,
-        version: semver::Version::parse(&package.version).ok(),
+        version: Some(package.version.clone()),
         cfg_set: None,
         dependencies: Default::default(),
         experimental_features: Default::default(),
@@ -73,10 +73,9 @@ pub(crate) fn package_db(package: &Package, mode: Mode) -> Result<(RootDatabase,
     update_crate_roots_from_project_config(&mut db, &config);
     validate_corelib(&db).map_err(|e| Error::compile("corelib", e))?;
 
-    let main = cairo_lang_compiler::project::get_main_crate_ids_from_project(&db, &config)
-        .into_iter()
-        .map(|id| cairo_lang_filesystem::ids::CrateLongId::into_crate_input(id.long(&db).clone(), &db))
-        .next()
+    let main = get_main_crate_ids_from_project(&db, &config)
+        .first()
+        .map(|id| id.long(&db).clone().into_crate_input(&db))
         .ok_or_else(|| Error::compile("project set-up", "the package has no crate"))?;
     Ok((db, main))
 }

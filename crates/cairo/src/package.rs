@@ -11,7 +11,7 @@ pub struct Package {
     /// The package (and crate) name, as in `[package] name`.
     pub name: String,
     /// The package version.
-    pub version: String,
+    pub version: semver::Version,
     /// The Cairo edition, as in `[package] edition` (scarb's default when absent).
     pub edition: Edition,
     /// The folder holding `Scarb.toml`.
@@ -41,6 +41,10 @@ impl Package {
         let manifest: Manifest = toml::from_str(&text)
             .map_err(|e| Error::InvalidManifest { path: path.clone(), message: e.to_string() })?;
         let ManifestPackage { name, version, edition } = manifest.package;
+        let version = semver::Version::parse(&version).map_err(|e| Error::InvalidManifest {
+            path: path.clone(),
+            message: format!("version `{version}` is not a semantic version: {e}"),
+        })?;
         // The compiler resolves crate roots against this folder: make it absolute.
         let root = root.canonicalize().map_err(|source| Error::ReadManifest { path, source })?;
         Ok(Self {
@@ -77,7 +81,7 @@ mod tests {
             manifest("ok", "[package]\nname = \"demo\"\nversion = \"0.2.0\"\nedition = \"2024_07\"\n")
                 .unwrap();
         assert_eq!(package.name, "demo");
-        assert_eq!(package.version, "0.2.0");
+        assert_eq!(package.version, semver::Version::new(0, 2, 0));
         assert_eq!(package.edition, Edition::V2024_07);
     }
 
@@ -87,6 +91,12 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::InvalidManifest { .. }), "{err}");
         assert!(err.to_string().contains("1999"), "{err}");
+    }
+
+    #[test]
+    fn rejects_a_version_that_is_not_semver() {
+        let err = manifest("bad-version", "[package]\nname = \"demo\"\nversion = \"one\"\n").unwrap_err();
+        assert!(err.to_string().contains("version `one` is not a semantic version"), "{err}");
     }
 
     #[test]

@@ -1,12 +1,11 @@
 //! Where transactions go: an embedded devnet, or a node given by `--rpc`.
 use anyhow::{bail, Context};
 use clap::Args;
-use sk_devnet::{Devnet, DevnetClient, LocalAccount, Provider};
-use starknet::accounts::{ExecutionEncoding, SingleOwnerAccount};
+use sk_devnet::{local_account, Devnet, DevnetClient, LocalAccount, Provider};
 use starknet::core::types::Felt;
 use starknet::providers::jsonrpc::HttpTransport;
 use starknet::providers::{JsonRpcClient, Provider as _};
-use starknet::signers::{LocalWallet, SigningKey};
+use starknet::signers::SigningKey;
 use url::Url;
 
 use crate::progress;
@@ -28,15 +27,14 @@ pub struct NetworkArgs {
 
 /// A connected network.
 pub struct Network {
-    /// Keeps an embedded devnet running as long as the network is in use.
-    _devnet: Option<Devnet>,
+    /// The embedded devnet, if one was started; it runs as long as the network is in use.
+    embedded: Option<Devnet>,
     pub url: Url,
     pub chain_id: Felt,
     /// Devnet's own methods, when the node is a devnet.
     pub devnet: Option<DevnetClient>,
     /// The account that pays for deployments.
     pub funder: LocalAccount,
-    pub embedded: bool,
 }
 
 impl NetworkArgs {
@@ -48,8 +46,7 @@ impl NetworkArgs {
                 chain_id: devnet.chain_id(),
                 devnet: Some(devnet.client().clone()),
                 funder: devnet.funded_account(),
-                _devnet: Some(devnet),
-                embedded: true,
+                embedded: Some(devnet),
             });
         };
         let provider = provider(url);
@@ -67,20 +64,25 @@ impl NetworkArgs {
                  deployment: pass --funder-address and --funder-key (or SK_FUNDER_ADDRESS / SK_FUNDER_KEY)"
             ),
         };
-        let funder = SingleOwnerAccount::new(
-            provider,
-            LocalWallet::from(SigningKey::from_secret_scalar(funder_key)),
-            funder_address,
-            chain_id,
-            ExecutionEncoding::New,
-        );
-        Ok(Network { _devnet: None, url: url.clone(), chain_id, devnet, funder, embedded: false })
+        let funder =
+            local_account(provider, funder_address, SigningKey::from_secret_scalar(funder_key), chain_id);
+        Ok(Network { embedded: None, url: url.clone(), chain_id, devnet, funder })
     }
 }
 
 impl Network {
     pub fn provider(&self) -> Provider {
         provider(&self.url)
+    }
+
+    /// Whether the network is a devnet this process started.
+    pub fn is_embedded(&self) -> bool {
+        self.embedded.is_some()
+    }
+
+    /// Our account (or any single-key account) at `address`, signing with `key`.
+    pub fn account(&self, address: Felt, key: SigningKey) -> LocalAccount {
+        local_account(self.provider(), address, key, self.chain_id)
     }
 }
 

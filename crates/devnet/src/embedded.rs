@@ -1,11 +1,10 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use starknet::accounts::{ExecutionEncoding, SingleOwnerAccount};
 use starknet::core::types::Felt;
 use starknet::providers::jsonrpc::HttpTransport;
 use starknet::providers::{JsonRpcClient, Provider as _};
-use starknet::signers::{LocalWallet, SigningKey};
+use starknet::signers::SigningKey;
 use starknet_devnet_core::starknet::starknet_config::StarknetConfig;
 use starknet_devnet_core::starknet::Starknet;
 use starknet_devnet_server::api::{Api, JsonRpcHandler};
@@ -17,7 +16,7 @@ use url::Url;
 
 use starknet::core::types::{FlattenedSierraClass, TransactionReceiptWithBlockInfo};
 
-use crate::{declare, AccountDeployment, Declared, DevnetClient, Error, LocalAccount, PredeployedAccount, Provider};
+use crate::{declare, local_account, AccountDeployment, Declared, DevnetClient, Error, LocalAccount, PredeployedAccount, Provider};
 
 /// What [`Devnet::deploy_account`] mints to a new account before deploying it: 1,000 STRK.
 pub const DEPLOY_FUNDS: u128 = 1_000 * 10u128.pow(18);
@@ -106,14 +105,8 @@ impl Devnet {
 
     /// The first predeployed account: funded, and used to declare and pay in tests.
     pub fn funded_account(&self) -> LocalAccount {
-        let signer = LocalWallet::from(SigningKey::from_secret_scalar(self.funder.private_key));
-        SingleOwnerAccount::new(
-            self.provider(),
-            signer,
-            self.funder.address,
-            self.chain_id,
-            ExecutionEncoding::New,
-        )
+        let key = SigningKey::from_secret_scalar(self.funder.private_key);
+        local_account(self.provider(), self.funder.address, key, self.chain_id)
     }
 }
 

@@ -14,7 +14,7 @@ mod ops;
 pub use client::{DevnetClient, PredeployedAccount};
 pub use embedded::{Devnet, DEPLOY_FUNDS, DEVNET_SEED};
 pub use error::Error;
-pub use ops::{declare, Cost, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Declared, STRK};
+pub use ops::{declare, local_account, Cost, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Declared, STRK};
 
 /// The JSON-RPC client type used throughout.
 pub type Provider = starknet::providers::JsonRpcClient<starknet::providers::jsonrpc::HttpTransport>;

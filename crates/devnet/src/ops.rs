@@ -2,7 +2,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use starknet::accounts::{Account, AccountFactory, ConnectedAccount, OpenZeppelinAccountFactory};
+use starknet::accounts::{
+    Account, AccountFactory, ConnectedAccount, ExecutionEncoding, OpenZeppelinAccountFactory,
+    SingleOwnerAccount,
+};
 use starknet::core::types::{Call, ExecutionResources, FunctionCall, TransactionReceipt};
 use starknet::macros::selector;
 use starknet::core::types::{
@@ -17,6 +20,12 @@ use crate::{Error, LocalAccount, Provider};
 /// The STRK fee token's address (the same on mainnet, Sepolia and devnet).
 pub const STRK: Felt =
     Felt::from_hex_unchecked("0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d");
+
+/// An account at `address` on `chain_id` that signs with `key` alone (Cairo 1 `__execute__`
+/// encoding): devnet's predeployed accounts, and our account driven by its owner key.
+pub fn local_account(provider: Provider, address: Felt, key: SigningKey, chain_id: Felt) -> LocalAccount {
+    SingleOwnerAccount::new(provider, LocalWallet::from(key), address, chain_id, ExecutionEncoding::New)
+}
 
 /// The result of [`declare`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

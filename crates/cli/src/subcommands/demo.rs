@@ -5,10 +5,10 @@ use serde::Serialize;
 use sk_contracts::bindings::SessionKeyAccountReader;
 use sk_contracts::SESSION_KEY_ACCOUNT;
 use sk_devnet::{declare, Cost, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, DEPLOY_FUNDS};
-use starknet::accounts::{Account, ExecutionEncoding, SingleOwnerAccount};
+use starknet::accounts::Account;
 use starknet::core::types::{Felt, TransactionReceiptWithBlockInfo};
 use starknet::core::utils::cairo_short_string_to_felt;
-use starknet::signers::{LocalWallet, SigningKey};
+use starknet::signers::SigningKey;
 
 use crate::network::{Network, NetworkArgs};
 use crate::{error, progress};
@@ -99,7 +99,7 @@ impl Demo {
         let provider = network.provider();
         let mut out = Printer { json: self.json, steps: Vec::new() };
         if !self.json {
-            let place = if network.embedded { "embedded devnet" } else { "node" };
+            let place = if network.is_embedded() { "embedded devnet" } else { "node" };
             println!("{place} at {} (chain id {:#x})", network.url, network.chain_id);
         }
 
@@ -138,7 +138,7 @@ impl Demo {
         out.push(Step::new("deploy account", format!("account {address:#066x}")).with_receipt(&receipt));
 
         // 3. An owner-signed STRK transfer.
-        let account = account_for(&network, address, owner.clone());
+        let account = network.account(address, owner.clone());
         let recipient = network.funder.address();
         let before = strk_balance(&provider, recipient).await?;
         let sent = progress::step("sending an owner-signed transfer", account.execute_v3(vec![strk_transfer(recipient, TRANSFER)]).send())
@@ -155,7 +155,7 @@ impl Demo {
         );
 
         // 4. The same transfer signed by another key is rejected.
-        let impostor = account_for(&network, address, SigningKey::from_random());
+        let impostor = network.account(address, SigningKey::from_random());
         match impostor.execute_v3(vec![strk_transfer(recipient, TRANSFER)]).send().await {
             Ok(sent) => bail!("a transfer signed by a stranger's key was accepted ({:#x})", sent.transaction_hash),
             Err(err) => {
@@ -190,7 +190,7 @@ impl Demo {
 
         let report = Report {
             rpc: network.url.to_string(),
-            embedded_devnet: network.embedded,
+            embedded_devnet: network.is_embedded(),
             chain_id: format!("{:#x}", network.chain_id),
             class_hash,
             account: format!("{address:#066x}"),
@@ -216,8 +216,4 @@ async fn fund(network: &Network, address: Felt) -> anyhow::Result<()> {
     };
     wait_for_receipt(&provider, hash).await?;
     Ok(())
-}
-
-fn account_for(network: &Network, address: Felt, key: SigningKey) -> sk_devnet::LocalAccount {
-    SingleOwnerAccount::new(network.provider(), LocalWallet::from(key), address, network.chain_id, ExecutionEncoding::New)
 }

@@ -46,5 +46,7 @@ fn main() {
         "the Cairo corelib was expected at {}, but it is not there",
         corelib.display()
     );
+    // Locate it again if cargo's cache loses it (the library would otherwise point nowhere).
+    println!("cargo:rerun-if-changed={}", corelib.join("lib.cairo").display());
     println!("cargo:rustc-env=SK_CAIRO_CORELIB_DIR={}", corelib.display());
 }

@@ -1,0 +1,97 @@
+//! Errors of the session SDK.
+
+use starknet::core::types::Felt;
+
+use crate::policy_tree::Policy;
+
+/// Everything that can go wrong building, signing, reading or using a session.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A policy's contract address is 0 or not below 2^251.
+    #[error("{0:#x} is not a contract address")]
+    InvalidAddress(Felt),
+    /// A selector is neither a hex felt nor a Cairo identifier.
+    #[error("`{0}` is not a selector: give an entry point name like `transfer` or a hex felt")]
+    InvalidSelector(String),
+    /// The same `(contract, selector)` was listed twice.
+    #[error("the policy {0} is listed twice")]
+    DuplicatePolicy(Policy),
+    /// A session must allow at least one call.
+    #[error("a session needs at least one policy")]
+    NoPolicies,
+    /// The window is empty or was not set.
+    #[error("the validity window is empty: valid after {valid_after}, valid until {valid_until}")]
+    EmptyWindow {
+        /// Start of the window (Unix seconds).
+        valid_after: u64,
+        /// End of the window (Unix seconds, exclusive).
+        valid_until: u64,
+    },
+    /// The session key is 0.
+    #[error("the session key is missing (0)")]
+    MissingSessionKey,
+    /// A selector name in a session file does not hash to the selector next to it.
+    #[error("the policy name `{name}` does not match its selector {selector:#x}")]
+    SelectorNameMismatch {
+        /// The name written in the file.
+        name: String,
+        /// The selector written next to it.
+        selector: Felt,
+    },
+    /// A session file was written by a newer (or unknown) format.
+    #[error("unsupported session format version {0} (this SDK reads version 1)")]
+    UnsupportedFileVersion(u64),
+    /// The session hash stored in a file is not the hash of its content.
+    #[error("the session hash in the file ({stored:#x}) is not the hash of its content ({computed:#x}): the file was edited or is for another format")]
+    HashMismatch {
+        /// The hash written in the file.
+        stored: Felt,
+        /// The hash of the session the file describes.
+        computed: Felt,
+    },
+    /// The owner's signature does not verify for the session hash and the given owner key.
+    #[error("the owner signature is not a valid signature of the session hash by owner key {0:#x}")]
+    InvalidOwnerSignature(Felt),
+    /// The key used to sign transactions is not the session's key.
+    #[error("the session key given ({given:#x}) is not the session's key ({expected:#x})")]
+    WrongSessionKey {
+        /// The session's public key.
+        expected: Felt,
+        /// The public key of the private key given.
+        given: Felt,
+    },
+    /// A call is not allowed by the session's policies.
+    #[error("call #{index} ({contract:#x}, selector {selector:#x}) is not allowed by the session's policies")]
+    CallNotAllowed {
+        /// Position of the call in the multicall.
+        index: usize,
+        /// Its target.
+        contract: Felt,
+        /// Its selector.
+        selector: Felt,
+    },
+    /// A call targets the account itself, which no session may do.
+    #[error("call #{index} targets the account itself, which a session may never do")]
+    SelfCall {
+        /// Position of the call in the multicall.
+        index: usize,
+    },
+    /// Session transactions are invoke transactions only.
+    #[error("a session cannot declare classes")]
+    DeclareNotAllowed,
+    /// The felts are not a session transaction signature.
+    #[error("not a session signature (the first felt is not 'sk-session')")]
+    NotASessionSignature,
+    /// A session signature with a format version this SDK does not know.
+    #[error("unsupported session signature version {0:#x}")]
+    UnsupportedVersion(Felt),
+    /// A session signature that does not parse.
+    #[error("malformed session signature: {0}")]
+    MalformedSignature(&'static str),
+    /// ECDSA signing failed.
+    #[error("signing failed: {0}")]
+    Signing(String),
+    /// A session file is not valid JSON of the expected shape.
+    #[error("invalid session JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}

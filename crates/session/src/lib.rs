@@ -1,0 +1,23 @@
+//! Session keys for Starknet accounts (the Rust counterpart of `@argent/x-sessions`).
+//!
+//! A dApp builds a [`SessionRequest`] (session public key, validity window, allowed calls), the
+//! account owner signs its SNIP-12 typed data once, and the dApp then sends transactions with a
+//! [`SessionAccount`] holding only the [`SignedSession`] and the session's private key.
+//!
+//! The wire format is specified in `docs/protocol.md`; each module below has a Cairo twin of the
+//! same name in `contracts/src/session/`.
+
+pub mod account;
+pub mod authorization;
+pub mod error;
+pub mod policy_tree;
+pub mod request;
+pub mod session_hash;
+pub mod signed_session;
+
+pub use account::SessionAccount;
+pub use error::Error;
+pub use policy_tree::{Policy, PolicyTree};
+pub use request::{SessionRequest, SessionRequestBuilder};
+pub use session_hash::Session;
+pub use signed_session::SignedSession;

@@ -1,0 +1,227 @@
+//! A session the owner has signed: everything a dApp keeps (besides the session's private key) to
+//! send session transactions, as versioned JSON.
+
+use serde::{Deserialize, Serialize};
+use starknet::core::crypto::{ecdsa_verify, Signature};
+use starknet::core::types::{Call, Felt};
+use starknet::signers::SigningKey;
+
+use crate::authorization::{session_message_hash, SessionSignature};
+use crate::error::Error;
+use crate::request::{PolicyEntry, RequestFile, SessionRequest};
+use crate::session_hash::{Session, SESSION_VERSION};
+
+/// A session request with the owner's authorization for one account on one chain.
+///
+/// Its JSON form (`to_json`/`from_json`, or serde) carries a `version`, the request fields, the
+/// account, the chain id, the session hash and the owner's signature. Reading it checks the
+/// version, rebuilds the policy tree and rejects a file whose stored hash is not the hash of its
+/// content, so a hand-edited policy list is caught before any transaction is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedSession {
+    request: SessionRequest,
+    account: Felt,
+    chain_id: Felt,
+    owner_signature: Vec<Felt>,
+    hash: Felt,
+}
+
+impl SignedSession {
+    pub(crate) fn new(
+        request: SessionRequest,
+        account: Felt,
+        chain_id: Felt,
+        owner_signature: Vec<Felt>,
+    ) -> Self {
+        let hash = request.hash(account, chain_id);
+        Self { request, account, chain_id, owner_signature, hash }
+    }
+
+    /// The request the owner signed.
+    pub fn request(&self) -> &SessionRequest {
+        &self.request
+    }
+
+    /// The account the session acts for.
+    pub fn account(&self) -> Felt {
+        self.account
+    }
+
+    /// The chain the session is valid on.
+    pub fn chain_id(&self) -> Felt {
+        self.chain_id
+    }
+
+    /// The session hash (what the owner signed; also what `revoke_session` takes).
+    pub fn hash(&self) -> Felt {
+        self.hash
+    }
+
+    /// The fields that travel in each transaction.
+    pub fn session(&self) -> Session {
+        self.request.session()
+    }
+
+    /// The owner's signature over [`Self::hash`].
+    pub fn owner_signature(&self) -> &[Felt] {
+        &self.owner_signature
+    }
+
+    /// Checks the owner's signature against the owner public key `owner`.
+    pub fn verify_owner(&self, owner: Felt) -> Result<(), Error> {
+        let [r, s] = self.owner_signature[..] else {
+            return Err(Error::InvalidOwnerSignature(owner));
+        };
+        match ecdsa_verify(&owner, &self.hash, &Signature { r, s }) {
+            Ok(true) => Ok(()),
+            _ => Err(Error::InvalidOwnerSignature(owner)),
+        }
+    }
+
+    /// Checks `calls` against the policies: no call to the account itself, and each
+    /// `(contract, selector)` in the policy tree. The error names the first offending call.
+    pub fn check_calls(&self, calls: &[Call]) -> Result<(), Error> {
+        self.proofs(calls).map(drop)
+    }
+
+    /// The transaction signature (docs/protocol.md §3) of the transaction with hash
+    /// `transaction_hash` made of `calls`, signed with the session's private key `key`.
+    pub fn sign_transaction(
+        &self,
+        key: &SigningKey,
+        transaction_hash: Felt,
+        calls: &[Call],
+    ) -> Result<Vec<Felt>, Error> {
+        let proofs = self.proofs(calls)?;
+        let message = session_message_hash(transaction_hash, self.hash);
+        let signature = key.sign(&message).map_err(|e| Error::Signing(e.to_string()))?;
+        Ok(SessionSignature {
+            session: self.session(),
+            owner_signature: self.owner_signature.clone(),
+            session_signature: vec![signature.r, signature.s],
+            proofs,
+        }
+        .to_felts())
+    }
+
+    fn proofs(&self, calls: &[Call]) -> Result<Vec<Vec<Felt>>, Error> {
+        let tree = self.request.policies();
+        calls
+            .iter()
+            .enumerate()
+            .map(|(index, call)| {
+                if call.to == self.account {
+                    return Err(Error::SelfCall { index });
+                }
+                tree.proof(call.to, call.selector).ok_or(Error::CallNotAllowed {
+                    index,
+                    contract: call.to,
+                    selector: call.selector,
+                })
+            })
+            .collect()
+    }
+
+    /// The JSON form, pretty-printed.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| unreachable!("serializing felts: {e}"))
+    }
+
+    /// Reads the JSON form, with the checks described on the type.
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        Self::from_file(serde_json::from_str(json)?)
+    }
+
+    fn from_file(file: SignedSessionFile) -> Result<Self, Error> {
+        if file.version != SESSION_VERSION {
+            return Err(Error::UnsupportedFileVersion(file.version));
+        }
+        let request = SessionRequest::from_file(RequestFile {
+            session_key: file.session_key,
+            valid_after: file.valid_after,
+            valid_until: file.valid_until,
+            policies: file.policies,
+        })?;
+        let session = Self::new(request, file.account, file.chain_id, file.owner_signature);
+        if session.hash != file.session_hash {
+            return Err(Error::HashMismatch { stored: file.session_hash, computed: session.hash });
+        }
+        Ok(session)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignedSessionFile {
+    version: u64,
+    account: Felt,
+    chain_id: Felt,
+    session_hash: Felt,
+    session_key: Felt,
+    valid_after: u64,
+    valid_until: u64,
+    policies: Vec<PolicyEntry>,
+    owner_signature: Vec<Felt>,
+}
+
+impl Serialize for SignedSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let request = self.request.to_file();
+        SignedSessionFile {
+            version: SESSION_VERSION,
+            account: self.account,
+            chain_id: self.chain_id,
+            session_hash: self.hash,
+            session_key: request.session_key,
+            valid_after: request.valid_after,
+            valid_until: request.valid_until,
+            policies: request.policies,
+            owner_signature: self.owner_signature.clone(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SignedSession {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::from_file(SignedSessionFile::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed() -> (SignedSession, Felt) {
+        let owner = SigningKey::from_secret_scalar(Felt::ONE);
+        let request = SessionRequest::builder(Felt::from(0x5e55u32))
+            .valid_until(1_000)
+            .allow(Felt::from(0x7a46e7u32), "transfer")
+            .build()
+            .unwrap();
+        let session = request.sign(Felt::from(0xacc0u32), Felt::from(0x534eu32), &owner).unwrap();
+        (session, owner.verifying_key().scalar())
+    }
+
+    #[test]
+    fn json_round_trip_and_owner_check() {
+        let (session, owner) = signed();
+        let back = SignedSession::from_json(&session.to_json()).unwrap();
+        assert_eq!(back, session);
+        back.verify_owner(owner).unwrap();
+        assert!(matches!(back.verify_owner(Felt::TWO), Err(Error::InvalidOwnerSignature(_))));
+    }
+
+    #[test]
+    fn rejects_edited_files_and_other_versions() {
+        let (session, _) = signed();
+        let json = session.to_json();
+        let later = json.replace("\"valid_until\": 1000", "\"valid_until\": 9999");
+        assert!(matches!(SignedSession::from_json(&later), Err(Error::HashMismatch { .. })));
+        let v2 = json.replace("\"version\": 1", "\"version\": 2");
+        assert!(matches!(SignedSession::from_json(&v2), Err(Error::UnsupportedFileVersion(2))));
+        assert!(matches!(SignedSession::from_json("{"), Err(Error::Json(_))));
+        let extra = json.replacen('{', "{\"surprise\": 1,", 1);
+        assert!(matches!(SignedSession::from_json(&extra), Err(Error::Json(_))));
+    }
+}

@@ -1,27 +1,38 @@
-//! The account contract: an owner Stark key, SNIP-6, SRC5, self-deployment and owner rotation.
-//! Session keys are added by the session component (see docs/protocol.md).
+//! The account contract: an owner Stark key, SNIP-6, SRC5, self-deployment and owner rotation, and
+//! session keys through the session component (docs/protocol.md).
 
 #[starknet::contract(account)]
 pub mod SessionKeyAccount {
-    use core::ecdsa::check_ecdsa_signature;
+    use starknet::VALIDATED;
     use starknet::account::Call;
     use starknet::storage::{StoragePointerReadAccess, StoragePointerWriteAccess};
-    use starknet::{VALIDATED, get_tx_info};
     use crate::errors;
-    use crate::interfaces::{IDeclarer, IDeployable, IOwner, ISRC5, ISRC5_ID, ISRC6, ISRC6_ID};
-    use crate::utils::{
-        assert_only_protocol, assert_only_self, assert_supported_tx_version, execute_calls,
+    use crate::interfaces::{
+        IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC5_ID, ISRC6, ISRC6_ID,
     };
+    use crate::session::authorization::is_session_signature;
+    use crate::session::component::SessionComponent;
+    use crate::utils::{assert_only_self, execute_calls, is_valid_stark_signature, protocol_tx_info};
+
+    component!(path: SessionComponent, storage: session, event: SessionEvent);
+
+    #[abi(embed_v0)]
+    impl SessionImpl = SessionComponent::SessionImpl<ContractState>;
+    impl SessionInternalImpl = SessionComponent::InternalImpl<ContractState>;
 
     #[storage]
     struct Storage {
         Account_owner: felt252,
+        #[substorage(v0)]
+        session: SessionComponent::Storage,
     }
 
     #[event]
     #[derive(Drop, Debug, PartialEq, starknet::Event)]
     pub enum Event {
         OwnerChanged: OwnerChanged,
+        #[flat]
+        SessionEvent: SessionComponent::Event,
     }
 
     /// The owner key was set (at deployment, `old_owner` is 0) or replaced.
@@ -41,13 +52,29 @@ pub mod SessionKeyAccount {
     #[abi(embed_v0)]
     impl SRC6Impl of ISRC6<ContractState> {
         fn __execute__(ref self: ContractState, calls: Array<Call>) -> Array<Span<felt252>> {
-            assert_only_protocol();
-            assert_supported_tx_version();
+            let tx_info = protocol_tx_info();
+            if is_session_signature(tx_info.signature) {
+                // Validation saw a rounded-down timestamp; the exact window is enforced here
+                // (docs/protocol.md §4, "Time").
+                self.session.assert_session_window(tx_info.signature);
+            }
             execute_calls(calls.span())
         }
 
         fn __validate__(ref self: ContractState, calls: Array<Call>) -> felt252 {
-            self.validate_transaction()
+            let tx_info = protocol_tx_info();
+            if is_session_signature(tx_info.signature) {
+                self
+                    .session
+                    .validate_session(
+                        calls.span(),
+                        tx_info.transaction_hash,
+                        tx_info.signature,
+                        self.Account_owner.read(),
+                    );
+                return VALIDATED;
+            }
+            self.validate_owner_signature(tx_info.transaction_hash, tx_info.signature)
         }
 
         fn is_valid_signature(
@@ -64,14 +91,16 @@ pub mod SessionKeyAccount {
     #[abi(embed_v0)]
     impl SRC5Impl of ISRC5<ContractState> {
         fn supports_interface(self: @ContractState, interface_id: felt252) -> bool {
-            interface_id == ISRC6_ID || interface_id == ISRC5_ID
+            interface_id == ISRC6_ID || interface_id == ISRC5_ID || interface_id == ISESSION_ID
         }
     }
 
     #[abi(embed_v0)]
     impl DeclarerImpl of IDeclarer<ContractState> {
         fn __validate_declare__(self: @ContractState, class_hash: felt252) -> felt252 {
-            self.validate_transaction()
+            let tx_info = protocol_tx_info();
+            assert(!is_session_signature(tx_info.signature), errors::SESSION_NO_DECLARE);
+            self.validate_owner_signature(tx_info.transaction_hash, tx_info.signature)
         }
     }
 
@@ -80,7 +109,9 @@ pub mod SessionKeyAccount {
         fn __validate_deploy__(
             self: @ContractState, class_hash: felt252, contract_address_salt: felt252, owner: felt252,
         ) -> felt252 {
-            self.validate_transaction()
+            let tx_info = protocol_tx_info();
+            assert(!is_session_signature(tx_info.signature), errors::SESSION_NO_DEPLOY);
+            self.validate_owner_signature(tx_info.transaction_hash, tx_info.signature)
         }
     }
 
@@ -98,16 +129,14 @@ pub mod SessionKeyAccount {
 
     #[generate_trait]
     impl InternalImpl of InternalTrait {
-        /// The checks every transaction of this account passes in its validation phase: protocol
-        /// caller, version 3, and the owner's signature over the transaction hash.
-        fn validate_transaction(self: @ContractState) -> felt252 {
-            assert_only_protocol();
-            assert_supported_tx_version();
-            let tx_info = get_tx_info().unbox();
-            let signature = tx_info.signature;
+        /// Validation of an owner-signed transaction: `signature` is the owner's `(r, s)` over the
+        /// transaction hash.
+        fn validate_owner_signature(
+            self: @ContractState, transaction_hash: felt252, signature: Span<felt252>,
+        ) -> felt252 {
             assert(signature.len() == 2, errors::INVALID_SIGNATURE_LENGTH);
             assert(
-                self.is_valid_owner_signature(tx_info.transaction_hash, signature),
+                self.is_valid_owner_signature(transaction_hash, signature),
                 errors::INVALID_SIGNATURE,
             );
             VALIDATED
@@ -116,10 +145,7 @@ pub mod SessionKeyAccount {
         fn is_valid_owner_signature(
             self: @ContractState, hash: felt252, signature: Span<felt252>,
         ) -> bool {
-            if signature.len() != 2 {
-                return false;
-            }
-            check_ecdsa_signature(hash, self.Account_owner.read(), *signature[0], *signature[1])
+            is_valid_stark_signature(hash, self.Account_owner.read(), signature)
         }
 
         fn _set_owner(ref self: ContractState, new_owner: felt252) {

@@ -6,3 +6,18 @@ pub const INVALID_SIGNATURE: felt252 = 'account/invalid-signature';
 pub const INVALID_SIGNATURE_LENGTH: felt252 = 'account/invalid-sig-length';
 pub const INVALID_TX_VERSION: felt252 = 'account/invalid-tx-version';
 pub const ZERO_OWNER: felt252 = 'account/zero-owner';
+
+// Sessions (docs/protocol.md §4).
+pub const SESSION_BAD_FORMAT: felt252 = 'session/bad-format';
+pub const SESSION_BAD_VERSION: felt252 = 'session/bad-version';
+pub const SESSION_EXPIRED: felt252 = 'session/expired';
+pub const SESSION_NOT_YET_VALID: felt252 = 'session/not-yet-valid';
+pub const SESSION_REVOKED: felt252 = 'session/revoked';
+pub const SESSION_ALREADY_REVOKED: felt252 = 'session/already-revoked';
+pub const SESSION_INVALID_AUTHORIZATION: felt252 = 'session/invalid-authorization';
+pub const SESSION_INVALID_SIGNATURE: felt252 = 'session/invalid-signature';
+pub const SESSION_PROOF_COUNT: felt252 = 'session/proof-count';
+pub const SESSION_SELF_CALL: felt252 = 'session/self-call';
+pub const SESSION_INVALID_PROOF: felt252 = 'session/invalid-proof';
+pub const SESSION_NO_DECLARE: felt252 = 'session/no-declare';
+pub const SESSION_NO_DEPLOY: felt252 = 'session/no-deploy';

@@ -6,6 +6,10 @@ pub const ISRC6_ID: felt252 = 0x2ceccef7f994940b3962a6c67e0ba4fcd37df7d131417c60
 /// SRC5 id of `ISRC5` (SNIP-5 interface detection).
 pub const ISRC5_ID: felt252 = 0x3f918d17e5ee77373b56385708f855659a07f75997f365cf87748628532a055;
 
+/// SRC5 id of `ISession`: the XOR of the `starknet_keccak` of `revoke_session(felt252)` and of
+/// `is_session_revoked(felt252)->E((),())`, SNIP-5's extended function selectors.
+pub const ISESSION_ID: felt252 = 0x3f60fc54f98a9849233a2b258b532be49386da2a5998eb4d1d8479727470191;
+
 /// SNIP-6: the entry points the protocol calls, and signature checks for anyone.
 #[starknet::interface]
 pub trait ISRC6<TState> {
@@ -43,4 +47,15 @@ pub trait IOwner<TState> {
     fn get_owner(self: @TState) -> felt252;
     /// Replaces the owner key; only the account itself may call it.
     fn set_owner(ref self: TState, new_owner: felt252);
+}
+
+/// Sessions the owner granted (docs/protocol.md): revocation. Sessions themselves are used through
+/// the transaction signature, not through an entry point.
+#[starknet::interface]
+pub trait ISession<TState> {
+    /// Ends the session of `session_hash` for good; only the account itself may call it, and only
+    /// once per session. Emits `SessionRevoked`.
+    fn revoke_session(ref self: TState, session_hash: felt252);
+    /// Whether the session of `session_hash` was revoked.
+    fn is_session_revoked(self: @TState, session_hash: felt252) -> bool;
 }

@@ -1,5 +1,6 @@
 //! Compiles `contracts/` with `sk-cairo` and generates cainome bindings, on every build where the
 //! Cairo sources changed. Nothing compiled is committed, so artifacts cannot drift from sources.
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,7 @@ fn generate(package_dir: &Path, out_dir: &Path) -> Result<(), String> {
 
         let abigen = Abigen::new(&contract.name, &sierra.display().to_string())
             .with_execution_version(ExecutionVersion::V3)
+            .with_types_aliases(component_event_aliases(&contract.abi_json)?)
             .with_derives(vec!["Debug".into(), "PartialEq".into(), "Clone".into()])
             .with_contract_derives(vec!["Debug".into(), "Clone".into()]);
         let generated = abigen.generate().map_err(|e| format!("cainome: {e:#}"))?;
@@ -71,6 +73,23 @@ fn generate(package_dir: &Path, out_dir: &Path) -> Result<(), String> {
     };
     write("artifacts.rs", &artifacts)?;
     write("bindings.rs", &bindings)
+}
+
+/// cainome names each type after the last segment of its Cairo path, so the `Event` enums of the
+/// contract and of every embedded component would all become `Event`. Component events are
+/// renamed after their component: `…::SessionComponent::Event` becomes `SessionComponentEvent`.
+fn component_event_aliases(abi_json: &str) -> Result<HashMap<String, String>, String> {
+    let abi: Vec<serde_json::Value> =
+        serde_json::from_str(abi_json).map_err(|e| format!("reading the ABI: {e}"))?;
+    Ok(abi
+        .iter()
+        .filter(|item| item["type"] == "event" && item["kind"] == "enum")
+        .filter_map(|item| item["name"].as_str())
+        .filter_map(|path| {
+            let owner = path.strip_suffix("::Event")?.rsplit("::").next()?;
+            owner.ends_with("Component").then(|| (path.to_string(), format!("{owner}Event")))
+        })
+        .collect())
 }
 
 fn screaming_snake(name: &str) -> String {

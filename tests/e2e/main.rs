@@ -1,3 +1,4 @@
-//! End-to-end tests: our account on an in-process devnet, through starknet-rs and the cainome
+//! End-to-end tests: our account and its sessions on an in-process devnet, through starknet-rs and the cainome
 //! bindings. Each test starts its own devnet, so they run in parallel.
 mod account;
+mod session;

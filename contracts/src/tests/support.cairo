@@ -3,10 +3,16 @@
 //! The signatures are RFC 6979 Stark ECDSA signatures computed off-chain (starknet.js
 //! `ec.starkCurve.sign`), so the tests check the contract against what real clients produce.
 use starknet::syscalls::deploy_syscall;
+use starknet::testing::{
+    set_block_timestamp, set_caller_address, set_chain_id, set_contract_address,
+};
 use starknet::{ContractAddress, SyscallResultTrait};
 use crate::account::SessionKeyAccount;
-use crate::interfaces::{IOwnerDispatcher, ISRC6Dispatcher};
+use crate::interfaces::{IOwner, IOwnerDispatcher, ISRC6Dispatcher};
+use crate::session::authorization::{SESSION_FORMAT_VERSION, SESSION_MAGIC, SessionToken};
+use crate::session::session_hash::Session;
 use super::mocks::{IMockTargetDispatcher, MockTarget};
+use super::vectors;
 
 /// Public key of private key 1.
 pub const OWNER: felt252 = 0x1ef15c18599971b7beced415a40f0c7deacfd9b0d1819e03d723d8bc943cfca;
@@ -63,4 +69,59 @@ pub fn set_tx(version: felt252, signature: Array<felt252>) {
     starknet::testing::set_version(version);
     starknet::testing::set_transaction_hash(TX_HASH);
     starknet::testing::set_signature(signature.span());
+}
+
+/// A day in seconds.
+pub const DAY: u64 = 86400;
+
+/// `value` as a contract address.
+pub fn contract(value: felt252) -> ContractAddress {
+    value.try_into().unwrap()
+}
+
+/// The session of the vectors.
+pub fn session() -> Session {
+    Session {
+        session_key: vectors::SESSION_KEY,
+        valid_after: vectors::VALID_AFTER,
+        valid_until: vectors::VALID_UNTIL,
+        policies_root: vectors::ROOT,
+    }
+}
+
+/// The session token of `vectors::signature()`, to alter field by field.
+pub fn session_token() -> SessionToken {
+    SessionToken {
+        version: SESSION_FORMAT_VERSION,
+        session: session(),
+        owner_signature: vectors::owner_authorization().span(),
+        session_signature: vectors::session_signature().span(),
+        proofs: vectors::proofs().span(),
+    }
+}
+
+/// The transaction signature carrying `token`: the magic, then `token` serialized.
+pub fn encode(token: SessionToken) -> Array<felt252> {
+    let mut signature = array![SESSION_MAGIC];
+    token.serialize(ref signature);
+    signature
+}
+
+/// The account of the vectors (at `vectors::ACCOUNT`, owned by `vectors::OWNER_KEY`, on
+/// `vectors::CHAIN_ID`) as contract state, a day into the session window, about to validate or
+/// execute the version 3 transaction `vectors::TX_HASH` signed with `signature`. The caller is the
+/// protocol (0).
+pub fn session_account(signature: Array<felt252>) -> SessionKeyAccount::ContractState {
+    let address = contract(vectors::ACCOUNT);
+    set_contract_address(address);
+    let mut state = SessionKeyAccount::contract_state_for_testing();
+    set_caller_address(address);
+    state.set_owner(vectors::OWNER_KEY);
+    set_caller_address(contract(0));
+    set_chain_id(vectors::CHAIN_ID);
+    set_block_timestamp(vectors::VALID_AFTER + DAY);
+    starknet::testing::set_version(3);
+    starknet::testing::set_transaction_hash(vectors::TX_HASH);
+    starknet::testing::set_signature(signature.span());
+    state
 }

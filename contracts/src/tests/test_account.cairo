@@ -1,6 +1,6 @@
 use starknet::account::Call;
 use starknet::testing::{pop_log, set_contract_address};
-use starknet::{ContractAddress, VALIDATED};
+use starknet::VALIDATED;
 use crate::account::SessionKeyAccount;
 use crate::account::SessionKeyAccount::OwnerChanged;
 use crate::interfaces::{
@@ -10,8 +10,8 @@ use crate::interfaces::{
 };
 use super::mocks::IMockTargetDispatcherTrait;
 use super::support::{
-    OTHER, OTHER_HASH, OWNER, TX_HASH, account, deploy_account, deploy_target, other_signature,
-    owner_signature, owner_signature_of_other_hash, set_tx,
+    OTHER, OTHER_HASH, OWNER, TX_HASH, account, contract, deploy_account, deploy_target,
+    other_signature, owner_signature, owner_signature_of_other_hash, set_tx,
 };
 
 const QUERY_V3: felt252 = 0x100000000000000000000000000000003;
@@ -280,8 +280,4 @@ fn test_supports_interface() {
     assert!(src5.supports_interface(ISRC6_ID));
     assert!(src5.supports_interface(ISRC5_ID));
     assert!(!src5.supports_interface(0xdead));
-}
-
-fn contract(value: felt252) -> ContractAddress {
-    value.try_into().unwrap()
 }

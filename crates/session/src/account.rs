@@ -54,15 +54,19 @@ where
     }
 }
 
+/// `__execute__`'s calldata for `calls`: the Cairo serialization of `Array<Call>`.
+pub fn encode_execute_calldata(calls: &[Call]) -> Vec<Felt> {
+    let mut out = vec![Felt::from(calls.len())];
+    for call in calls {
+        out.extend([call.to, call.selector, Felt::from(call.calldata.len())]);
+        out.extend_from_slice(&call.calldata);
+    }
+    out
+}
+
 impl<P: Send + Sync> ExecutionEncoder for SessionAccount<P> {
-    /// `__execute__`'s calldata: the Cairo serialization of `Array<Call>`.
     fn encode_calls(&self, calls: &[Call]) -> Vec<Felt> {
-        let mut out = vec![Felt::from(calls.len())];
-        for call in calls {
-            out.extend([call.to, call.selector, Felt::from(call.calldata.len())]);
-            out.extend_from_slice(&call.calldata);
-        }
-        out
+        encode_execute_calldata(calls)
     }
 }
 

@@ -1,0 +1,481 @@
+//! Session transactions (docs/protocol.md §3-4): every check of `__validate__` with its error, the
+//! window in `__execute__`, revocation, and the entry points that refuse sessions.
+//!
+//! The tests run the account as contract state at `vectors::ACCOUNT` (the address the vectors'
+//! session is bound to) and play the protocol themselves.
+use starknet::account::Call;
+use starknet::testing::{
+    pop_log, set_block_timestamp, set_caller_address, set_chain_id, set_contract_address,
+    set_transaction_hash, set_version,
+};
+use starknet::{ContractAddress, VALIDATED};
+use crate::account::SessionKeyAccount;
+use crate::interfaces::{IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC6, ISession};
+use crate::session::authorization::SessionToken;
+use crate::session::component::SessionComponent::{Event as SessionEvent, SessionRevoked};
+use crate::session::session_hash::Session;
+use super::support::{DAY, OTHER, contract, encode, session, session_account, session_token};
+use super::vectors;
+
+const QUERY_V3: felt252 = 0x100000000000000000000000000000003;
+
+fn account_address() -> ContractAddress {
+    contract(vectors::ACCOUNT)
+}
+
+fn call(to: felt252, selector: felt252, calldata: Array<felt252>) -> Call {
+    Call { to: contract(to), selector, calldata: calldata.span() }
+}
+
+/// The vectors' signature with its `index`-th felt replaced by `value`.
+fn signature_with(index: u32, value: felt252) -> Array<felt252> {
+    let mut signature = array![];
+    for (i, felt) in vectors::signature().into_iter().enumerate() {
+        signature.append(if i == index {
+            value
+        } else {
+            felt
+        });
+    }
+    signature
+}
+
+/// The vectors' signature carrying `proofs` instead of `vectors::proofs()`.
+fn signature_with_proofs(proofs: Array<Span<felt252>>) -> Array<felt252> {
+    encode(SessionToken { proofs: proofs.span(), ..session_token() })
+}
+
+/// Revokes `session_hash` as the account itself, then gives the call back to the protocol.
+fn revoke(ref state: SessionKeyAccount::ContractState, session_hash: felt252) {
+    set_caller_address(account_address());
+    state.revoke_session(session_hash);
+    set_caller_address(contract(0));
+}
+
+//
+// __validate__: accepted
+//
+
+#[test]
+fn test___validate___session() {
+    let mut state = session_account(vectors::signature());
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+}
+
+#[test]
+fn test___validate___session_query_v3() {
+    let mut state = session_account(vectors::signature());
+    set_version(QUERY_V3);
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+}
+
+#[test]
+fn test___validate___session_any_calldata() {
+    // Policies allow a (contract, selector), whatever the calldata.
+    let mut state = session_account(vectors::signature());
+    let calls = array![
+        call(vectors::TARGET, selector!("transfer"), array![]),
+        call(vectors::TARGET_B, selector!("play"), array![1, 2]),
+    ];
+    assert_eq!(state.__validate__(calls), VALIDATED);
+}
+
+#[test]
+fn test___validate___session_before_valid_after() {
+    // Validation sees a rounded-down timestamp, so it cannot check the start of the window:
+    // `__execute__` does.
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_AFTER - DAY);
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+}
+
+#[test]
+fn test___validate___session_last_second() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_UNTIL - 1);
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+}
+
+//
+// __validate__ 1: format and version
+//
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_magic_only() {
+    let mut state = session_account(array![*vectors::signature()[0]]);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_truncated() {
+    let signature = vectors::signature();
+    let truncated = signature.span().slice(0, signature.len() - 1);
+    let mut state = session_account(truncated.into());
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_trailing_felt() {
+    let mut signature = vectors::signature();
+    signature.append(0);
+    let mut state = session_account(signature);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_absurd_length() {
+    // The owner signature's length.
+    let mut state = session_account(signature_with(6, 0xffffffff));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_length_above_u32() {
+    let mut state = session_account(signature_with(6, 0x100000002));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_absurd_proof_count() {
+    let mut state = session_account(signature_with(12, 0xffffffff));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_timestamp_above_u64() {
+    // `valid_until`.
+    let mut state = session_account(signature_with(4, 0x10000000000000000));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-version',))]
+fn test___validate___session_version_2() {
+    let mut state = session_account(signature_with(1, 2));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-version',))]
+fn test___validate___session_version_only() {
+    // The version is refused before the layout is read: a later format is not a bad format.
+    let mut state = session_account(array![*vectors::signature()[0], 0]);
+    state.__validate__(vectors::calls());
+}
+
+//
+// __validate__ 2: expiry
+//
+
+#[test]
+#[should_panic(expected: ('session/expired',))]
+fn test___validate___session_at_valid_until() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_UNTIL);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/expired',))]
+fn test___validate___session_after_valid_until() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_UNTIL + DAY);
+    state.__validate__(vectors::calls());
+}
+
+//
+// __validate__ 3: revocation
+//
+
+#[test]
+#[should_panic(expected: ('session/revoked',))]
+fn test___validate___session_revoked() {
+    let mut state = session_account(vectors::signature());
+    revoke(ref state, vectors::SESSION_HASH);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+fn test___validate___session_other_revoked() {
+    let mut state = session_account(vectors::signature());
+    revoke(ref state, vectors::ONE_POLICY_SESSION_HASH);
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+}
+
+//
+// __validate__ 4: the owner's authorization
+//
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_stranger_authorization() {
+    let token = SessionToken {
+        owner_signature: vectors::stranger_authorization().span(), ..session_token()
+    };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_authorization_length() {
+    let mut owner_signature = vectors::owner_authorization();
+    owner_signature.append(0);
+    let token = SessionToken { owner_signature: owner_signature.span(), ..session_token() };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_other_account() {
+    // The same owner key owns another account: the session is bound to `vectors::ACCOUNT`.
+    session_account(vectors::signature());
+    let other = contract(vectors::ACCOUNT + 1);
+    set_contract_address(other);
+    let mut state = SessionKeyAccount::contract_state_for_testing();
+    set_caller_address(other);
+    state.set_owner(vectors::OWNER_KEY);
+    set_caller_address(contract(0));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_other_chain() {
+    let mut state = session_account(vectors::signature());
+    set_chain_id('SN_MAIN');
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_after_owner_rotation() {
+    let mut state = session_account(vectors::signature());
+    set_caller_address(account_address());
+    state.set_owner(OTHER);
+    set_caller_address(contract(0));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_altered_session() {
+    // The owner authorized another window.
+    let token = SessionToken {
+        session: Session { valid_until: vectors::VALID_UNTIL + 1, ..session() }, ..session_token()
+    };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+//
+// __validate__ 5: the session key's signature
+//
+
+#[test]
+#[should_panic(expected: ('session/invalid-signature',))]
+fn test___validate___session_stranger_signature() {
+    let token = SessionToken {
+        session_signature: vectors::stranger_session_signature().span(), ..session_token()
+    };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-signature',))]
+fn test___validate___session_other_transaction() {
+    let mut state = session_account(vectors::signature());
+    set_transaction_hash(vectors::TX_HASH + 1);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-signature',))]
+fn test___validate___session_signature_length() {
+    let token = SessionToken { session_signature: array![].span(), ..session_token() };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+//
+// __validate__ 6-8: the calls
+//
+
+#[test]
+#[should_panic(expected: ('session/proof-count',))]
+fn test___validate___session_missing_proof() {
+    let proofs = vectors::proofs();
+    let mut state = session_account(signature_with_proofs(array![*proofs[0]]));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/proof-count',))]
+fn test___validate___session_extra_proof() {
+    let mut proofs = vectors::proofs();
+    proofs.append(array![].span());
+    let mut state = session_account(signature_with_proofs(proofs));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/self-call',))]
+fn test___validate___session_self_call() {
+    // The self-call is refused before any proof is checked, even the first call's bad one.
+    let mut state = session_account(vectors::signature());
+    let calls = array![
+        call(vectors::TARGET, selector!("approve"), array![]),
+        call(vectors::ACCOUNT, selector!("set_owner"), array![1]),
+    ];
+    state.__validate__(calls);
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test___validate___session_tampered_proof() {
+    let proofs = vectors::proofs();
+    let first = *proofs[0];
+    let tampered = array![*first[0] + 1, *first[1]].span();
+    let mut state = session_account(signature_with_proofs(array![tampered, *proofs[1]]));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test___validate___session_swapped_proofs() {
+    let proofs = vectors::proofs();
+    let mut state = session_account(signature_with_proofs(array![*proofs[1], *proofs[0]]));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test___validate___session_call_not_allowed() {
+    // `(TARGET_B, transfer)` is no policy; the proof is that of `(TARGET_B, play)`.
+    let mut state = session_account(vectors::signature());
+    let calls = array![
+        call(vectors::TARGET, selector!("transfer"), array![]),
+        call(vectors::TARGET_B, selector!("transfer"), array![]),
+    ];
+    state.__validate__(calls);
+}
+
+//
+// __execute__: the exact window
+//
+
+#[test]
+fn test___execute___session_in_window() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_AFTER);
+    assert_eq!(state.__execute__(array![]).len(), 0);
+    set_block_timestamp(vectors::VALID_UNTIL - 1);
+    assert_eq!(state.__execute__(array![]).len(), 0);
+}
+
+#[test]
+#[should_panic(expected: ('session/not-yet-valid',))]
+fn test___execute___session_not_yet_valid() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_AFTER - 1);
+    state.__execute__(array![]);
+}
+
+#[test]
+#[should_panic(expected: ('session/expired',))]
+fn test___execute___session_expired() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_UNTIL);
+    state.__execute__(array![]);
+}
+
+//
+// __validate_declare__ / __validate_deploy__ / is_valid_signature
+//
+
+#[test]
+#[should_panic(expected: ('session/no-declare',))]
+fn test___validate_declare___session() {
+    let state = session_account(vectors::signature());
+    state.__validate_declare__(0x42);
+}
+
+#[test]
+#[should_panic(expected: ('session/no-deploy',))]
+fn test___validate_deploy___session() {
+    let state = session_account(vectors::signature());
+    state.__validate_deploy__(0x42, 0, vectors::OWNER_KEY);
+}
+
+#[test]
+fn test_is_valid_signature_session() {
+    let state = session_account(vectors::signature());
+    assert_eq!(state.is_valid_signature(vectors::TX_HASH, vectors::signature()), 0);
+    assert_eq!(state.is_valid_signature(vectors::TX_HASH, vectors::session_signature()), 0);
+}
+
+//
+// revoke_session / is_session_revoked
+//
+
+#[test]
+fn test_revoke_session_by_self() {
+    let mut state = session_account(vectors::signature());
+    pop_log::<SessionKeyAccount::Event>(account_address()).unwrap(); // OwnerChanged
+    assert!(!state.is_session_revoked(vectors::SESSION_HASH));
+    revoke(ref state, vectors::SESSION_HASH);
+    assert!(state.is_session_revoked(vectors::SESSION_HASH));
+    assert!(!state.is_session_revoked(vectors::ONE_POLICY_SESSION_HASH));
+    let event = pop_log::<SessionKeyAccount::Event>(account_address()).unwrap();
+    let expected = SessionKeyAccount::Event::SessionEvent(
+        SessionEvent::SessionRevoked(SessionRevoked { session_hash: vectors::SESSION_HASH }),
+    );
+    assert_eq!(event, expected);
+    assert!(pop_log::<SessionKeyAccount::Event>(account_address()).is_none());
+}
+
+#[test]
+#[should_panic(expected: ('session/already-revoked',))]
+fn test_revoke_session_twice() {
+    let mut state = session_account(vectors::signature());
+    revoke(ref state, vectors::SESSION_HASH);
+    revoke(ref state, vectors::SESSION_HASH);
+}
+
+#[test]
+#[should_panic(expected: ('account/only-self',))]
+fn test_revoke_session_by_other_caller() {
+    let mut state = session_account(vectors::signature());
+    set_caller_address(contract(0x123));
+    state.revoke_session(vectors::SESSION_HASH);
+}
+
+#[test]
+#[should_panic(expected: ('account/only-self',))]
+fn test_revoke_session_by_protocol() {
+    // A session transaction cannot call the account, and neither can the protocol directly.
+    let mut state = session_account(vectors::signature());
+    state.revoke_session(vectors::SESSION_HASH);
+}
+
+//
+// SRC5
+//
+
+#[test]
+fn test_supports_interface_session() {
+    let id: u256 = selector!("revoke_session(felt252)").into()
+        ^ selector!("is_session_revoked(felt252)->E((),())").into();
+    assert_eq!(ISESSION_ID.into(), id);
+    let state = session_account(vectors::signature());
+    assert!(state.supports_interface(ISESSION_ID));
+}

@@ -1,0 +1,90 @@
+//! The contract's hashes against the vectors the Rust SDK generates (docs/protocol.md): a change on
+//! either side fails one of the two test suites.
+use starknet::VALIDATED;
+use crate::interfaces::ISRC6;
+use crate::session::authorization::{parse_session_token, session_message_hash};
+use crate::session::policy_tree::{hash_pair, policy_leaf, verify_proof};
+use crate::session::session_hash::{
+    DOMAIN_TYPE_HASH, POLICY_TYPE_HASH, SESSION_TYPE_HASH, Session, StructHash, session_domain,
+    session_hash,
+};
+use super::support::{contract, encode, session, session_account, session_token};
+use super::vectors;
+
+#[test]
+fn test_type_hashes() {
+    assert_eq!(DOMAIN_TYPE_HASH, vectors::DOMAIN_TYPE_HASH);
+    assert_eq!(SESSION_TYPE_HASH, vectors::SESSION_TYPE_HASH);
+    assert_eq!(POLICY_TYPE_HASH, vectors::POLICY_TYPE_HASH);
+}
+
+#[test]
+fn test_domain_hash() {
+    assert_eq!(session_domain(vectors::CHAIN_ID).struct_hash(), vectors::DOMAIN_HASH);
+}
+
+#[test]
+fn test_leaves() {
+    let leaves = vectors::leaves();
+    let policies = vectors::policies();
+    assert_eq!(policies.len(), leaves.len());
+    for ((contract_address, selector), leaf) in policies.into_iter().zip(leaves) {
+        assert_eq!(policy_leaf(contract(contract_address), selector), leaf);
+    }
+}
+
+#[test]
+fn test_root() {
+    // Three leaves: the odd third one is paired with 0.
+    let leaves = vectors::leaves();
+    let root = hash_pair(hash_pair(*leaves[0], *leaves[1]), hash_pair(*leaves[2], 0));
+    assert_eq!(root, vectors::ROOT);
+}
+
+#[test]
+fn test_one_policy_root() {
+    let leaf = policy_leaf(contract(vectors::TARGET), selector!("transfer"));
+    assert_eq!(leaf, vectors::ONE_POLICY_ROOT);
+    let session = Session { policies_root: vectors::ONE_POLICY_ROOT, ..session() };
+    let hash = session_hash(@session, contract(vectors::ACCOUNT), vectors::CHAIN_ID);
+    assert_eq!(hash, vectors::ONE_POLICY_SESSION_HASH);
+}
+
+#[test]
+fn test_session_struct_hash() {
+    assert_eq!(session().struct_hash(), vectors::SESSION_STRUCT_HASH);
+}
+
+#[test]
+fn test_session_hash() {
+    let hash = session_hash(@session(), contract(vectors::ACCOUNT), vectors::CHAIN_ID);
+    assert_eq!(hash, vectors::SESSION_HASH);
+}
+
+#[test]
+fn test_session_message_hash() {
+    let hash = session_message_hash(vectors::TX_HASH, vectors::SESSION_HASH);
+    assert_eq!(hash, vectors::SESSION_MESSAGE_HASH);
+}
+
+#[test]
+fn test_proofs() {
+    let calls = vectors::calls();
+    let proofs = vectors::proofs();
+    assert_eq!(calls.len(), proofs.len());
+    for (call, proof) in calls.into_iter().zip(proofs) {
+        assert!(verify_proof(vectors::ROOT, policy_leaf(call.to, call.selector), proof));
+    }
+}
+
+#[test]
+fn test_signature_layout() {
+    assert_eq!(parse_session_token(vectors::signature().span()), Ok(session_token()));
+    assert_eq!(encode(session_token()), vectors::signature());
+}
+
+#[test]
+fn test_signature_validates() {
+    let mut state = session_account(vectors::signature());
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+}

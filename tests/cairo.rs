@@ -1,6 +1,5 @@
 //! The Cairo unit tests of `contracts/`, each a named cargo test (`cargo test -p sk-tests --test
 //! cairo -- rotate` filters them as any other). Compiled once, then run in parallel.
-use std::path::Path;
 use std::sync::Arc;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -8,7 +7,7 @@ use sk_cairo::{Package, TestOutcome, TestSuite};
 
 fn main() -> std::process::ExitCode {
     let args = Arguments::from_args();
-    let package_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts");
+    let package_dir = sk_tests::repo_root().join("contracts");
     let suite = match Package::load(&package_dir).and_then(|p| TestSuite::compile(&p)) {
         Ok(suite) => Arc::new(suite),
         Err(err) => {

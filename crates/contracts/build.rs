@@ -10,7 +10,9 @@ fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let package_dir = manifest_dir.join("../../contracts");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
-    println!("cargo:rerun-if-changed={}", package_dir.display());
+    // Relative, so cargo resolves it against whichever checkout it is building (absolute paths
+    // would point another checkout sharing the target folder at this one's sources).
+    println!("cargo:rerun-if-changed=../../contracts");
     println!("cargo:rerun-if-env-changed=SK_CAIRO_CORELIB");
 
     if let Err(message) = generate(&package_dir, &out_dir) {

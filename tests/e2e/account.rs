@@ -1,7 +1,7 @@
 use sk_contracts::bindings::SessionKeyAccountReader;
 use sk_contracts::SESSION_KEY_ACCOUNT;
 use sk_devnet::{Cost, strk_balance, strk_transfer, wait_for_receipt, Error};
-use sk_tests::{account_with_key, deploy_account, devnet, owner_key};
+use sk_tests::{account_with_key, deploy_account, devnet, owner_key, with_bounds};
 use starknet::accounts::{Account, AccountError};
 use starknet::core::types::{BlockId, BlockTag, Felt, StarknetError};
 use starknet::core::utils::cairo_short_string_to_felt;
@@ -64,13 +64,7 @@ async fn transaction_signed_by_another_key_is_rejected() {
     assert!(message.contains("account/invalid-signature"), "{message}");
 
     // Sent with explicit resource bounds, the node itself rejects it in validation.
-    let err = transfer()
-        .l1_gas(0)
-        .l1_gas_price(10u128.pow(10))
-        .l1_data_gas(10_000)
-        .l1_data_gas_price(10u128.pow(10))
-        .l2_gas(10_000_000)
-        .l2_gas_price(10u128.pow(10))
+    let err = with_bounds(transfer())
         .send()
         .await
         .unwrap_err();

@@ -6,10 +6,9 @@ use sk_contracts::bindings::{SessionKeyAccount, SessionKeyAccountReader};
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, Cost, Devnet, Provider, STRK};
 use sk_session::authorization::{session_message_hash, SessionSignature};
 use sk_session::{Error as SessionError, SessionAccount, SessionRequest, SignedSession};
-use sk_tests::{deploy_account, devnet, owner_key};
+use sk_tests::{deploy_account, devnet, owner_key, with_bounds};
 use starknet::accounts::{
-    Account, AccountError, ConnectedAccount, ExecutionEncoder, ExecutionV3, RawDeclarationV3,
-    RawExecutionV3,
+    Account, AccountError, ConnectedAccount, ExecutionEncoder, RawDeclarationV3, RawExecutionV3,
 };
 use starknet::core::types::{BlockId, BlockTag, Call, ExecutionResult, Felt, MaybePreConfirmedBlockWithTxHashes};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
@@ -116,16 +115,6 @@ async fn wait_for_receipt_raw<P: starknet::providers::Provider + Sync>(provider:
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("no receipt for {hash:#x}");
-}
-
-fn with_bounds<A: Account>(execution: ExecutionV3<'_, A>) -> ExecutionV3<'_, A> {
-    execution
-        .l1_gas(0)
-        .l1_gas_price(10u128.pow(10))
-        .l1_data_gas(10_000)
-        .l1_data_gas_price(10u128.pow(10))
-        .l2_gas(20_000_000)
-        .l2_gas_price(10u128.pow(10))
 }
 
 /// Asserts that both ways of sending were rejected with `expected`.

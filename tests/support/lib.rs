@@ -1,6 +1,9 @@
-//! Fixtures shared by the end-to-end tests.
+//! Fixtures shared by the test suites.
+use std::path::PathBuf;
+
 use sk_contracts::SESSION_KEY_ACCOUNT;
 use sk_devnet::{local_account, Devnet, LocalAccount};
+use starknet::accounts::{Account, ExecutionV3};
 use starknet::core::types::Felt;
 use starknet::signers::SigningKey;
 
@@ -32,4 +35,26 @@ pub async fn deploy_account(devnet: &Devnet, owner: SigningKey) -> LocalAccount 
 /// Our account at `address`, signing with `key` (which may not be its owner's).
 pub fn account_with_key(devnet: &Devnet, address: Felt, key: SigningKey) -> LocalAccount {
     local_account(devnet.provider(), address, key, devnet.chain_id())
+}
+
+/// `execution` with explicit resource bounds, so starknet-rs skips its fee estimate and the node
+/// itself validates (and rejects, or reverts) the transaction.
+pub fn with_bounds<A: Account>(execution: ExecutionV3<'_, A>) -> ExecutionV3<'_, A> {
+    execution
+        .l1_gas(0)
+        .l1_gas_price(10u128.pow(10))
+        .l1_data_gas(10_000)
+        .l1_data_gas_price(10u128.pow(10))
+        .l2_gas(20_000_000)
+        .l2_gas_price(10u128.pow(10))
+}
+
+/// The repository's root, found when the test runs. A path compiled in with
+/// `env!("CARGO_MANIFEST_DIR")` would be wrong when another checkout sharing the target folder
+/// (CI's clone, say) built the test binary last; cargo sets the variable for the test process too.
+pub fn repo_root() -> PathBuf {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.join("..")
 }

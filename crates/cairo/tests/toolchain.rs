@@ -1,10 +1,15 @@
 //! `sk-cairo` on real packages: the project's contracts, and small packages written here.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sk_cairo::{Error, Package, TestOutcome, TestSuite};
 
+/// Found when the test runs (cargo sets the variable for it): a path compiled in would be
+/// another checkout's if that checkout, sharing the target folder, built this binary last.
 fn contracts_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../contracts")
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.join("../../contracts")
 }
 
 /// A package named `scratch` with `lib.cairo` as given, in a temporary folder.

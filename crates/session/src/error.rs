@@ -27,6 +27,9 @@ pub enum Error {
         /// End of the window (Unix seconds, exclusive).
         valid_until: u64,
     },
+    /// A time beyond 2^53 - 1 seconds, which JavaScript wallets cannot read exactly.
+    #[error("{0} is too far in the future: times must stay below 2^53 seconds so wallets hash them exactly")]
+    TimeOutOfRange(u64),
     /// The session key is 0.
     #[error("the session key is missing (0)")]
     MissingSessionKey,

@@ -14,6 +14,7 @@ pub mod policy_tree;
 pub mod request;
 pub mod session_hash;
 pub mod signed_session;
+pub mod typed_data;
 
 pub use account::SessionAccount;
 pub use error::Error;

@@ -13,6 +13,10 @@ use crate::policy_tree::{parse_selector, Policy, PolicyTree};
 use crate::session_hash::{self, Session};
 use crate::signed_session::SignedSession;
 
+/// The latest time a session may name: the typed data carries times as JSON numbers, which
+/// JavaScript (and so a wallet) reads exactly only up to 2^53 - 1.
+pub const MAX_TIME: u64 = (1 << 53) - 1;
+
 /// A session request, ready to be shown to and signed by the account owner.
 ///
 /// Its policies are in canonical order (see [`PolicyTree`]), so two requests with the same
@@ -244,6 +248,9 @@ impl SessionRequestBuilder {
             return Err(Error::MissingSessionKey);
         }
         let valid_until = self.valid_until.unwrap_or(0);
+        if valid_until > MAX_TIME {
+            return Err(Error::TimeOutOfRange(valid_until));
+        }
         if valid_until <= self.valid_after {
             return Err(Error::EmptyWindow { valid_after: self.valid_after, valid_until });
         }
@@ -297,6 +304,8 @@ mod tests {
         let empty = request().valid_after(100);
         assert!(matches!(empty.allow(Felt::ONE, "a").build(), Err(Error::EmptyWindow { .. })));
         assert!(matches!(request().build(), Err(Error::NoPolicies)));
+        let far = request().valid_until(MAX_TIME + 1).allow(Felt::ONE, "a");
+        assert!(matches!(far.build(), Err(Error::TimeOutOfRange(_))));
         assert!(matches!(request().allow(Felt::ONE, "do it").build(), Err(Error::InvalidSelector(_))));
         assert!(matches!(request().allow(Felt::ZERO, "a").build(), Err(Error::InvalidAddress(_))));
         let twice = request().allow(Felt::ONE, "a").allow(Felt::ONE, "a");

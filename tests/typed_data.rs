@@ -1,0 +1,304 @@
+//! `sk_session::typed_data` against starknet.js, the SNIP-12 hasher wallets run.
+//!
+//! Every file of `tests/typed-data/` and sessions built with the SDK are hashed by both, in one
+//! `node` run of `tests/starknet-js/hash.mjs` with the starknet.js pinned there (installed with
+//! `npm ci` when missing: Node.js and npm must be on the PATH). Each case that disagrees is
+//! reported by name. Files under `tests/typed-data/invalid/` must be refused by both.
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::{json, Value};
+use sk_session::typed_data::message_hash;
+use sk_session::SessionRequest;
+use starknet::core::crypto::pedersen_hash;
+use starknet::core::types::Felt;
+use starknet::core::utils::cairo_short_string_to_felt;
+
+/// The account every corpus file is hashed for.
+const ACCOUNT: Felt =
+    Felt::from_hex_unchecked("0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde");
+
+/// One typed-data document to hash with both implementations.
+struct Case {
+    name: String,
+    account: Felt,
+    typed_data: Value,
+    /// Both implementations must refuse it.
+    invalid: bool,
+    /// For SDK sessions: `SessionRequest::hash`, which must equal both.
+    sdk_hash: Option<Felt>,
+}
+
+/// What starknet.js said about one case.
+enum Reference {
+    Hash(Felt),
+    Error(String),
+}
+
+fn manifest_dir() -> PathBuf {
+    sk_tests::repo_root().join("tests")
+}
+
+/// All cases, in a fixed order: corpus files by name, invalid files, SDK sessions.
+fn cases() -> &'static [Case] {
+    static CASES: OnceLock<Vec<Case>> = OnceLock::new();
+    CASES.get_or_init(|| {
+        let corpus = manifest_dir().join("typed-data");
+        let mut cases: Vec<Case> = corpus_files(&corpus)
+            .into_iter()
+            .chain(corpus_files(&corpus.join("invalid")))
+            .map(|path| {
+                let name = path
+                    .strip_prefix(&corpus)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let typed_data =
+                    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let invalid = name.starts_with("invalid");
+                Case {
+                    name,
+                    account: ACCOUNT,
+                    typed_data,
+                    invalid,
+                    sdk_hash: None,
+                }
+            })
+            .collect();
+        assert!(
+            cases.iter().filter(|c| !c.invalid).count() >= 30,
+            "the corpus at {} is missing",
+            corpus.display()
+        );
+        cases.extend(sessions());
+        cases
+    })
+}
+
+fn corpus_files(dir: &Path) -> Vec<PathBuf> {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let mut files: Vec<PathBuf> = entries
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .path()
+        })
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Sessions of 1, 2, 3 and 100 policies as the SDK writes them, on several chains and accounts.
+fn sessions() -> Vec<Case> {
+    const SELECTORS: [&str; 6] = [
+        "transfer",
+        "approve",
+        "0x15d40a3d6ca2ac30f4031e42be28da9b056fef9bb7357ac5e85627ee876e5ad",
+        "increase_allowance",
+        "swap_exact_tokens_for_tokens",
+        "0x0083afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e",
+    ];
+    let chains = [
+        ("SN_SEPOLIA", 1u64),
+        ("SN_MAIN", 2),
+        ("SN_SEPOLIA", 3),
+        ("SN_MAIN", 100),
+    ];
+    chains
+        .iter()
+        .map(|&(chain, policies)| {
+            let chain_id =
+                cairo_short_string_to_felt(chain).expect("a chain name is a short string");
+            let seed = Felt::from(policies);
+            let session_key = pedersen_hash(&seed, &Felt::from(0x5e55u64));
+            let account = pedersen_hash(&seed, &Felt::from(0xacc0u64));
+            let mut builder = SessionRequest::builder(session_key)
+                .valid_after(1_735_689_600)
+                .valid_until(1_767_225_600 + policies);
+            for i in 0..policies {
+                // Unordered, well spread contracts: the SDK sorts them into the tree.
+                let contract = pedersen_hash(&seed, &Felt::from(i));
+                builder = builder.allow(contract, SELECTORS[(i as usize) % SELECTORS.len()]);
+            }
+            let request = builder
+                .build()
+                .unwrap_or_else(|e| panic!("session of {policies} policies: {e}"));
+            Case {
+                name: format!("sdk session, {policies} policies, {chain}"),
+                account,
+                typed_data: request.typed_data(chain_id),
+                invalid: false,
+                sdk_hash: Some(request.hash(account, chain_id)),
+            }
+        })
+        .collect()
+}
+
+/// starknet.js's verdict on every case, from one run of `hash.mjs`.
+fn references() -> &'static HashMap<String, Reference> {
+    static REFERENCES: OnceLock<HashMap<String, Reference>> = OnceLock::new();
+    REFERENCES.get_or_init(|| {
+        let dir = manifest_dir().join("starknet-js");
+        install_starknet_js(&dir);
+        let input: Vec<Value> = cases()
+            .iter()
+            .map(|case| json!({ "name": case.name, "account": format!("{:#x}", case.account), "typedData": case.typed_data }))
+            .collect();
+        let input = serde_json::to_vec(&input).expect("the cases serialize");
+        let mut child = Command::new("node")
+            .arg("hash.mjs")
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{}", missing_tool("node", &e)));
+        // `hash.mjs` reads all of stdin before it writes, so writing first cannot deadlock.
+        child.stdin.take().expect("stdin is piped").write_all(&input).expect("node reads the cases");
+        let output = child.wait_with_output().expect("node runs hash.mjs");
+        check_success("node hash.mjs", &output);
+        let results: Vec<Value> = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("hash.mjs printed something other than JSON results: {e}"));
+        let references: HashMap<String, Reference> = results
+            .iter()
+            .map(|result| {
+                let name = result["name"].as_str().expect("each result is named").to_owned();
+                let reference = match (&result["hash"], &result["error"]) {
+                    (Value::String(hash), _) => Reference::Hash(
+                        Felt::from_hex(hash).unwrap_or_else(|e| panic!("{name}: starknet.js printed {hash}: {e}")),
+                    ),
+                    (_, Value::String(error)) => Reference::Error(error.clone()),
+                    _ => panic!("{name}: hash.mjs printed {result}"),
+                };
+                (name, reference)
+            })
+            .collect();
+        assert_eq!(references.len(), cases().len(), "hash.mjs answered for every case, each name once");
+        references
+    })
+}
+
+/// Runs `npm ci` in `dir` unless the pinned starknet.js is already installed there.
+fn install_starknet_js(dir: &Path) {
+    let read_json = |path: PathBuf| -> Option<Value> {
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+    };
+    let pinned = read_json(dir.join("package.json"))
+        .and_then(|package| {
+            package["dependencies"]["starknet"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .expect("tests/starknet-js/package.json pins starknet");
+    let installed = read_json(dir.join("node_modules/starknet/package.json"))
+        .and_then(|package| package["version"].as_str().map(str::to_owned));
+    if installed.as_deref() == Some(pinned.as_str()) {
+        return;
+    }
+    eprintln!(
+        "installing starknet.js {pinned} in {} (npm ci)",
+        dir.display()
+    );
+    let output = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{}", missing_tool("npm", &e)));
+    check_success("npm ci", &output);
+}
+
+fn missing_tool(tool: &str, error: &std::io::Error) -> String {
+    format!(
+        "cannot run `{tool}` ({error}): the typed-data cross-check runs starknet.js, so Node.js and npm \
+         must be installed and on the PATH"
+    )
+}
+
+fn check_success(what: &str, output: &Output) {
+    assert!(
+        output.status.success(),
+        "`{what}` failed ({}) in tests/starknet-js:\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Compares every case of `cases` with starknet.js; the disagreements, one line each.
+fn disagreements<'a>(cases: impl Iterator<Item = &'a Case>) -> Vec<String> {
+    let references = references();
+    let mut problems = Vec::new();
+    for case in cases {
+        let ours = message_hash(&case.typed_data, case.account);
+        let theirs = &references[&case.name];
+        let name = &case.name;
+        match (case.invalid, &ours, theirs) {
+            (false, Ok(ours), Reference::Hash(theirs)) if ours == theirs => {}
+            (false, Ok(ours), Reference::Hash(theirs)) => {
+                problems.push(format!("{name}: sk_session {ours:#x}, starknet.js {theirs:#x}"))
+            }
+            (false, Err(ours), Reference::Hash(theirs)) => {
+                problems.push(format!("{name}: sk_session refused ({ours}), starknet.js hashed {theirs:#x}"))
+            }
+            (_, Ok(ours), Reference::Error(theirs)) => {
+                problems.push(format!("{name}: sk_session hashed {ours:#x}, starknet.js refused ({theirs})"))
+            }
+            (false, Err(ours), Reference::Error(theirs)) => problems.push(format!(
+                "{name}: refused by both, but it is a valid case (sk_session: {ours}; starknet.js: {theirs})"
+            )),
+            (true, Err(_), Reference::Error(_)) => {}
+            (true, _, Reference::Hash(theirs)) => {
+                problems.push(format!("{name}: an invalid case, yet starknet.js hashed it: {theirs:#x}"))
+            }
+        }
+        if let (Some(sdk), Ok(ours)) = (case.sdk_hash, &ours) {
+            if sdk != *ours {
+                problems.push(format!(
+                    "{name}: SessionRequest::hash {sdk:#x}, typed_data::message_hash {ours:#x}"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn assert_agree<'a>(what: &str, cases: impl Iterator<Item = &'a Case>) {
+    let cases: Vec<&Case> = cases.collect();
+    assert!(!cases.is_empty(), "no {what}");
+    let problems = disagreements(cases.iter().copied());
+    assert!(
+        problems.is_empty(),
+        "{} of {} {what} disagree with starknet.js:\n  {}",
+        problems.len(),
+        cases.len(),
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn corpus_hashes_equal_starknet_js() {
+    assert_agree(
+        "corpus files",
+        cases()
+            .iter()
+            .filter(|c| !c.invalid && c.sdk_hash.is_none()),
+    );
+}
+
+#[test]
+fn invalid_corpus_is_refused_like_starknet_js() {
+    assert_agree("invalid corpus files", cases().iter().filter(|c| c.invalid));
+}
+
+#[test]
+fn sdk_session_hashes_equal_starknet_js() {
+    assert_agree(
+        "SDK sessions",
+        cases().iter().filter(|c| c.sdk_hash.is_some()),
+    );
+}

@@ -1,6 +1,12 @@
 //! Turns errors into one plain sentence that names the cause.
+use std::fmt;
 
-/// The account contract's error strings (contracts/src/errors.cairo) and what they mean.
+use sk_session::Error as SessionError;
+
+use crate::time;
+
+/// The account contract's error strings (contracts/src/errors.cairo, docs/protocol.md §4) and what
+/// they mean. `{window}` is replaced by the session's validity window when it is known.
 const CONTRACT_ERRORS: &[(&str, &str)] = &[
     ("account/invalid-signature", "the signature is not the account owner's"),
     ("account/invalid-sig-length", "an owner signature must be exactly two felts (r, s)"),
@@ -8,21 +14,128 @@ const CONTRACT_ERRORS: &[(&str, &str)] = &[
     ("account/invalid-caller", "only the Starknet protocol may call the account's validation and execution entry points"),
     ("account/only-self", "only the account itself may do this (send it as a transaction of the account)"),
     ("account/zero-owner", "the owner key cannot be zero"),
+    ("session/bad-format", "the session signature is malformed (a length runs past its end or felts are left over): the client that built it is broken"),
+    ("session/bad-version", "the session signature has a format version this account does not know (it reads version 1)"),
+    ("session/expired", "the session has expired{window}; ask the owner for a new one"),
+    ("session/not-yet-valid", "the session is not valid yet{window}; wait for its start"),
+    ("session/already-revoked", "the session was revoked already"),
+    ("session/revoked", "the owner revoked this session; ask the owner for a new one"),
+    ("session/invalid-authorization", "the owner's signature on the session is not valid for this account's current owner key (signed by another key, for another account or chain, or the owner key was changed since)"),
+    ("session/invalid-signature", "the transaction is not signed by the session's key"),
+    ("session/proof-count", "the session signature must carry exactly one policy proof per call"),
+    ("session/self-call", "a session may never call the account itself (no key rotation, revocation or upgrade through a session)"),
+    ("session/invalid-proof", "a call is not among the calls the session allows (its policy proof does not lead to the policy root the owner signed)"),
+    ("session/no-declare", "a session cannot declare classes"),
+    ("session/no-deploy", "a session cannot deploy the account"),
 ];
 
-/// The meaning of the first contract error string found in `text`, with the string itself.
-pub fn contract_error(text: &str) -> Option<String> {
-    CONTRACT_ERRORS
+/// A session's validity window, attached as context to errors of commands that use a session, so
+/// an expiry error can say when the session ended.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionWindow {
+    pub valid_after: u64,
+    pub valid_until: u64,
+}
+
+impl fmt::Display for SessionWindow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.valid_after > 0 {
+            write!(f, "session valid from {} ", time::utc(self.valid_after))?;
+        } else {
+            write!(f, "session valid ")?;
+        }
+        write!(f, "until {}", time::utc(self.valid_until))
+    }
+}
+
+/// The meaning of the contract error string found in `text`, with the string itself; an expiry
+/// says when the session ended if its `window` is given.
+pub fn contract_error(text: &str, window: Option<SessionWindow>) -> Option<String> {
+    // The longest matching code wins ('session/already-revoked' contains 'revoked').
+    let (code, sentence) = CONTRACT_ERRORS
         .iter()
-        .find(|(code, _)| text.contains(code))
-        .map(|(code, sentence)| format!("{sentence} ('{code}')"))
+        .filter(|(code, _)| text.contains(code))
+        .max_by_key(|(code, _)| code.len())?;
+    let window = match (window, *code) {
+        (Some(w), "session/expired") => format!(" (it was valid until {})", time::utc(w.valid_until)),
+        (Some(w), "session/not-yet-valid") => format!(" (it starts at {})", time::utc(w.valid_after)),
+        _ => String::new(),
+    };
+    Some(format!("{} ('{code}')", sentence.replace("{window}", &window)))
+}
+
+/// What an error of the session SDK means for someone at the command line.
+pub fn session_error(err: &SessionError) -> String {
+    #[allow(unreachable_patterns)] // the SDK may grow variants; they fall back to its own text
+    match err {
+        SessionError::InvalidAddress(address) => {
+            format!("{address:#x} is not a contract address (it must be non-zero and below 2^251)")
+        }
+        SessionError::InvalidSelector(selector) => {
+            format!("`{selector}` is not a selector: give an entry point name like `transfer` or a hex felt")
+        }
+        SessionError::DuplicatePolicy(policy) => format!("the policy {policy} is listed twice"),
+        SessionError::NoPolicies => "a session needs at least one policy (--policy CONTRACT:SELECTOR)".into(),
+        SessionError::EmptyWindow { valid_after, valid_until } => format!(
+            "the validity window is empty: the session would start at {} and end at {}",
+            time::utc(*valid_after),
+            time::utc(*valid_until)
+        ),
+        SessionError::TimeOutOfRange(unix) => format!(
+            "the time {unix} is too far in the future: session times must stay below 2^53 seconds, \
+             the largest a wallet's JavaScript reads exactly"
+        ),
+        SessionError::MissingSessionKey => "the session key is missing (0)".into(),
+        SessionError::SelectorNameMismatch { name, selector } => format!(
+            "the file was edited: the policy name `{name}` is not the name of its selector {selector:#x}"
+        ),
+        SessionError::UnsupportedFileVersion(version) => format!(
+            "the file is of session format version {version}, and this `sk` reads version 1 only; use a newer `sk`"
+        ),
+        SessionError::HashMismatch { stored, computed } => format!(
+            "the session file was changed after the owner signed it: the session hash it carries \
+             ({stored:#066x}) is not the hash of its content ({computed:#066x}); use the file as \
+             `sk session sign` wrote it, or ask the owner to sign again"
+        ),
+        SessionError::InvalidOwnerSignature(owner) => format!(
+            "the owner signature is not a signature of this session by the owner key {owner:#066x}"
+        ),
+        SessionError::WrongSessionKey { expected, given } => format!(
+            "the key given is not this session's key (its public key is {given:#066x}, the session's is \
+             {expected:#066x}); pass the key file `sk session new` wrote with this session"
+        ),
+        SessionError::CallNotAllowed { index, contract, selector } => format!(
+            "call #{index} (contract {contract:#066x}, selector {selector:#x}) is not allowed by the \
+             session's policies; nothing was sent"
+        ),
+        SessionError::SelfCall { index } => {
+            format!("call #{index} targets the account itself, which a session may never do; nothing was sent")
+        }
+        SessionError::DeclareNotAllowed => "a session cannot declare classes".into(),
+        SessionError::NotASessionSignature => "the signature is not a session signature".into(),
+        SessionError::UnsupportedVersion(version) => format!("unsupported session signature version {version:#x}"),
+        SessionError::MalformedSignature(why) => format!("malformed session signature: {why}"),
+        SessionError::Signing(why) => format!("signing failed: {why}"),
+        SessionError::Json(why) => format!("not a valid session file: {why}"),
+        other => other.to_string(),
+    }
 }
 
 /// The message printed for a failed command: the cause in plain words first, then the chain of
 /// errors that led to it.
 pub fn explain(err: &anyhow::Error) -> String {
-    let chain = format!("{err:#}");
-    match contract_error(&chain) {
+    // The chain of messages, with an SDK error put in the CLI's words.
+    let mut links = Vec::new();
+    for cause in err.chain() {
+        if let Some(session) = cause.downcast_ref::<SessionError>() {
+            links.push(session_error(session));
+            break;
+        }
+        links.push(cause.to_string());
+    }
+    let chain = links.join(": ");
+    let window = err.downcast_ref::<SessionWindow>().copied();
+    match contract_error(&chain, window) {
         Some(sentence) => format!("the account rejected it: {sentence}\n  details: {chain}"),
         None => chain,
     }
@@ -31,6 +144,7 @@ pub fn explain(err: &anyhow::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use starknet::core::types::Felt;
 
     #[test]
     fn names_the_contract_error() {
@@ -44,5 +158,46 @@ mod tests {
     fn leaves_other_errors_as_they_are() {
         let err = anyhow::anyhow!("cannot reach the node at http://127.0.0.1:1/").context("connecting");
         assert_eq!(explain(&err), "connecting: cannot reach the node at http://127.0.0.1:1/");
+    }
+
+    #[test]
+    fn every_session_error_of_the_contract_has_a_sentence() {
+        for code in [
+            "bad-format",
+            "bad-version",
+            "expired",
+            "not-yet-valid",
+            "revoked",
+            "already-revoked",
+            "invalid-authorization",
+            "invalid-signature",
+            "proof-count",
+            "self-call",
+            "invalid-proof",
+            "no-declare",
+            "no-deploy",
+        ] {
+            let code = format!("session/{code}");
+            let sentence = contract_error(&format!("failure ('{code}')"), None).unwrap();
+            assert!(sentence.ends_with(&format!("('{code}')")), "{code}: {sentence}");
+        }
+        let revoked_twice = contract_error("('session/already-revoked')", None).unwrap();
+        assert!(revoked_twice.starts_with("the session was revoked already"), "{revoked_twice}");
+    }
+
+    #[test]
+    fn expiry_names_the_end_of_the_window() {
+        let window = SessionWindow { valid_after: 0, valid_until: 1_767_225_600 };
+        let err = anyhow::anyhow!("estimate failed: ('session/expired')").context(window);
+        let text = explain(&err);
+        assert!(text.contains("the session has expired (it was valid until 2026-01-01 00:00:00 UTC)"), "{text}");
+    }
+
+    #[test]
+    fn sdk_errors_are_put_in_plain_words() {
+        let err = anyhow::Error::new(SessionError::HashMismatch { stored: Felt::ONE, computed: Felt::TWO })
+            .context("reading session.json");
+        let text = explain(&err);
+        assert!(text.starts_with("reading session.json: the session file was changed after the owner signed it"), "{text}");
     }
 }

@@ -1,8 +1,12 @@
 //! `sk`: deploy session-key accounts and drive them, on an embedded devnet or any Starknet node.
 mod error;
+mod files;
 mod network;
+mod output;
+mod parse;
 mod progress;
 mod subcommands;
+mod time;
 
 use std::process::ExitCode;
 

@@ -1,8 +1,15 @@
 //! Where transactions go: an embedded devnet, or a node given by `--rpc`.
 use anyhow::{bail, Context};
 use clap::Args;
-use sk_devnet::{local_account, Devnet, DevnetClient, LocalAccount, Provider};
-use starknet::core::types::Felt;
+use sk_contracts::bindings::SessionKeyAccountReader;
+use sk_contracts::SESSION_KEY_ACCOUNT;
+use sk_devnet::{
+    declare, local_account, strk_transfer, wait_for_receipt, Declared, Devnet, DevnetClient, LocalAccount,
+    Provider, DEPLOY_FUNDS,
+};
+use starknet::accounts::Account as _;
+use starknet::core::types::{BlockId, BlockTag, Felt, MaybePreConfirmedBlockWithTxHashes, StarknetError};
+use starknet::providers::ProviderError;
 use starknet::providers::jsonrpc::HttpTransport;
 use starknet::providers::{JsonRpcClient, Provider as _};
 use starknet::signers::SigningKey;
@@ -60,8 +67,8 @@ impl NetworkArgs {
             (Some(address), Some(key), predeployed) => (address, key, predeployed.map(|_| client)),
             (_, _, Some(account)) => (account.address, account.private_key, Some(client)),
             _ => bail!(
-                "{url} is not a devnet, so the demo needs an account with STRK to pay for the \
-                 deployment: pass --funder-address and --funder-key (or SK_FUNDER_ADDRESS / SK_FUNDER_KEY)"
+                "{url} is not a devnet, so paying for the deployment needs an account with STRK: \
+                 pass --funder-address and --funder-key (or SK_FUNDER_ADDRESS / SK_FUNDER_KEY)"
             ),
         };
         let funder =
@@ -84,8 +91,136 @@ impl Network {
     pub fn account(&self, address: Felt, key: SigningKey) -> LocalAccount {
         local_account(self.provider(), address, key, self.chain_id)
     }
+
+    /// Gives a new account's address STRK for its deployment: minted on a devnet, else
+    /// transferred from the funder.
+    pub async fn fund(&self, address: Felt) -> anyhow::Result<()> {
+        let provider = self.provider();
+        let hash = match &self.devnet {
+            Some(devnet) => devnet.mint(address, DEPLOY_FUNDS).await?,
+            None => {
+                self.funder
+                    .execute_v3(vec![strk_transfer(address, FUND_FROM_FUNDER)])
+                    .send()
+                    .await
+                    .context("sending STRK from the funder account")?
+                    .transaction_hash
+            }
+        };
+        wait_for_receipt(&provider, hash).await?;
+        Ok(())
+    }
+
+    /// Declares our account class unless the node has it; returns the class hash and the
+    /// DECLARE transaction's hash if one was sent.
+    pub async fn declare_account_class(&self) -> anyhow::Result<Declared> {
+        let class = SESSION_KEY_ACCOUNT.sierra_class().context("reading the compiled account class")?;
+        progress::step(
+            "declaring the account class",
+            declare(&self.funder, class, SESSION_KEY_ACCOUNT.compiled_class_hash),
+        )
+        .await
+        .context("declaring the account class")
+    }
 }
+
+/// What a new account gets from a funder on a network that is not a devnet: 2 STRK.
+const FUND_FROM_FUNDER: u128 = 2 * 10u128.pow(18);
 
 fn provider(url: &Url) -> Provider {
     JsonRpcClient::new(HttpTransport::new(url.clone()))
+}
+
+/// The node of the session commands: optional (`--rpc`), never an embedded devnet, since what
+/// they do must outlive the command.
+#[derive(Args, Clone)]
+pub struct RpcArgs {
+    /// JSON-RPC URL of a Starknet node (`sk devnet` runs one locally).
+    #[arg(long, env = "STARKNET_RPC")]
+    pub rpc: Option<Url>,
+}
+
+/// A node reached by URL.
+pub struct Node {
+    pub url: Url,
+    pub provider: Provider,
+    pub chain_id: Felt,
+}
+
+impl RpcArgs {
+    /// The node, if `--rpc` was given; an error if it does not answer.
+    pub async fn connect(&self) -> anyhow::Result<Option<Node>> {
+        let Some(url) = &self.rpc else { return Ok(None) };
+        let provider = provider(url);
+        let chain_id = progress::step("asking the node for its chain id", provider.chain_id())
+            .await
+            .with_context(|| format!("cannot reach the node at {url}"))?;
+        Ok(Some(Node { url: url.clone(), provider, chain_id }))
+    }
+
+    /// The node, required for `what` (e.g. "sending a session transaction").
+    pub async fn require(&self, what: &str) -> anyhow::Result<Node> {
+        match self.connect().await? {
+            Some(node) => Ok(node),
+            None => bail!(
+                "{what} needs a node: pass --rpc URL (or set STARKNET_RPC); `sk devnet` runs a local one"
+            ),
+        }
+    }
+}
+
+impl Node {
+    /// The latest block's timestamp: the chain's clock (a devnet's may differ from this computer's).
+    pub async fn timestamp(&self) -> anyhow::Result<u64> {
+        chain_time(&self.provider).await.with_context(|| format!("reading the latest block from {}", self.url))
+    }
+
+    /// Fails unless the node's chain is `expected` (the chain a session or request is for).
+    pub fn check_chain(&self, expected: Felt, what: &str) -> anyhow::Result<()> {
+        if self.chain_id != expected {
+            bail!(
+                "{what} is for chain {}, but the node at {} is on chain {}",
+                crate::parse::chain_name(expected),
+                self.url,
+                crate::parse::chain_name(self.chain_id)
+            );
+        }
+        Ok(())
+    }
+
+    /// The owner public key of our account at `account`, read on chain.
+    pub async fn owner(&self, account: Felt) -> anyhow::Result<Felt> {
+        let reader = SessionKeyAccountReader::new(account, &self.provider);
+        match reader.get_owner().call().await {
+            Ok(owner) => Ok(owner),
+            Err(err) if not_deployed(&err) => {
+                bail!("no account is deployed at {account:#066x} on the node at {}", self.url)
+            }
+            Err(err) => Err(anyhow::Error::new(err)
+                .context(format!("reading the owner of {account:#066x} (is it a session-key account?)"))),
+        }
+    }
+
+    /// Whether the session `session_hash` of `account` is revoked.
+    pub async fn is_revoked(&self, account: Felt, session_hash: Felt) -> anyhow::Result<bool> {
+        let reader = SessionKeyAccountReader::new(account, &self.provider);
+        reader
+            .is_session_revoked(&session_hash)
+            .call()
+            .await
+            .with_context(|| format!("asking {account:#066x} whether the session is revoked"))
+    }
+}
+
+/// Whether a cainome call failed because no contract is deployed at the address.
+fn not_deployed(err: &impl std::fmt::Display) -> bool {
+    err.to_string().contains(&format!("{:?}", ProviderError::StarknetError(StarknetError::ContractNotFound)))
+}
+
+/// The latest block's timestamp: the chain's clock.
+pub async fn chain_time(provider: &Provider) -> Result<u64, ProviderError> {
+    Ok(match provider.get_block_with_tx_hashes(BlockId::Tag(BlockTag::Latest)).await? {
+        MaybePreConfirmedBlockWithTxHashes::Block(block) => block.timestamp,
+        MaybePreConfirmedBlockWithTxHashes::PreConfirmedBlock(block) => block.timestamp,
+    })
 }

@@ -23,13 +23,38 @@ fn check_demo_report(report: &Value) {
             ("stranger transfer", "rejected"),
             ("is_valid_signature", "ok"),
             ("fee estimate", "ok"),
+            ("session signed", "ok"),
+            ("session transfer", "ok"),
+            ("session approve", "ok"),
+            ("session multicall", "ok"),
+            ("out-of-policy (SDK)", "rejected"),
+            ("out-of-policy (forced)", "rejected"),
+            ("session revoked", "ok"),
+            ("revoked session", "rejected"),
+            ("expired session", "rejected"),
         ]
     );
-    let transfer = &report["steps"][2];
+    let step = |name: &str| report["steps"].as_array().unwrap().iter().find(|s| s["step"] == name).unwrap().clone();
+    let transfer = step("owner transfer");
     assert!(transfer["transaction_hash"].as_str().unwrap().starts_with("0x"));
     assert!(transfer["l2_gas"].as_u64().unwrap() > 0);
-    assert!(report["steps"][3]["detail"].as_str().unwrap().contains("account/invalid-signature"));
+    assert!(step("stranger transfer")["detail"].as_str().unwrap().contains("account/invalid-signature"));
+    for name in ["session transfer", "session approve", "session multicall", "session revoked"] {
+        assert!(step(name)["l2_gas"].as_u64().unwrap() > 0, "{name}");
+    }
+    let detail = |name: &str| step(name)["detail"].as_str().unwrap().to_string();
+    assert!(detail("out-of-policy (SDK)").contains("is not allowed by the session's policies; nothing was sent"));
+    assert!(detail("out-of-policy (forced)").contains("rejected by the node in validation"));
+    assert!(detail("out-of-policy (forced)").contains("('session/invalid-proof')"));
+    assert!(detail("revoked session").contains("('session/revoked')"));
+    assert!(detail("expired session").contains("the session has expired (it was valid until "));
+    assert!(detail("expired session").contains("('session/expired')"));
+    // The session's extra checks cost L2 gas, but not an order of magnitude.
+    let owner = report["l2_gas"]["owner_transfer"].as_u64().unwrap();
+    let session = report["l2_gas"]["session_transfer"].as_u64().unwrap();
+    assert!(owner > 0 && session > owner && session < 3 * owner, "owner {owner}, session {session}");
     assert!(report["account"].as_str().unwrap().starts_with("0x"));
+    assert!(report["session_hash"].as_str().unwrap().starts_with("0x"));
 }
 
 #[test]
@@ -48,6 +73,9 @@ fn demo_in_text_shows_the_account_and_the_transfer() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("[ok      ] owner transfer"), "{text}");
     assert!(text.contains("[rejected] stranger transfer"), "{text}");
+    assert!(text.contains("[rejected] out-of-policy (forced)"), "{text}");
+    assert!(text.contains("[rejected] expired session"), "{text}");
+    assert!(text.contains("L2 gas of a STRK transfer: owner-signed "), "{text}");
     assert!(text.contains("is deployed and working"), "{text}");
 }
 

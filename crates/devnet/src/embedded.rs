@@ -41,6 +41,16 @@ impl Devnet {
 
     /// Starts a devnet with a configuration of one's own (e.g. `predeclare_argent: true`).
     pub async fn start_with(config: StarknetConfig) -> Result<Self, Error> {
+        Self::start_on(0, config).await
+    }
+
+    /// Starts a devnet on 127.0.0.1:`port` (0: a port the OS picks) whose predeployed accounts'
+    /// keys derive from `seed` (for `sk devnet`, which others reach by a known URL).
+    pub async fn start_at(port: u16, seed: u32) -> Result<Self, Error> {
+        Self::start_on(port, StarknetConfig { seed, ..StarknetConfig::default() }).await
+    }
+
+    async fn start_on(port: u16, config: StarknetConfig) -> Result<Self, Error> {
         // Devnet blocks inside its async handlers (`block_in_place`), which only a multi-threaded
         // runtime allows; say so instead of letting devnet panic.
         if tokio::runtime::Handle::current().runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
@@ -48,9 +58,9 @@ impl Devnet {
                 "devnet needs a multi-threaded tokio runtime (`#[tokio::test(flavor = \"multi_thread\")]`)".into(),
             ));
         }
-        let listener = TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0))
+        let listener = TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port))
             .await
-            .map_err(|e| Error::Start(format!("binding 127.0.0.1: {e}")))?;
+            .map_err(|e| Error::Start(format!("binding 127.0.0.1:{port}: {e}")))?;
         let address = listener.local_addr().map_err(|e| Error::Start(e.to_string()))?;
         let server_config = ServerConfig {
             host: address.ip(),

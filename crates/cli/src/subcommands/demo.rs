@@ -1,25 +1,34 @@
-//! `sk demo`: the whole story on an embedded devnet (or `--rpc URL`), step by step.
+//! `sk demo`: the whole story on an embedded devnet (or `--rpc URL`), step by step: an account,
+//! a session, session transactions, and every way the account refuses a session transaction.
 use anyhow::{bail, Context};
+use async_trait::async_trait;
 use clap::Args;
 use serde::Serialize;
-use sk_contracts::bindings::SessionKeyAccountReader;
-use sk_contracts::SESSION_KEY_ACCOUNT;
-use sk_devnet::{declare, Cost, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, DEPLOY_FUNDS};
-use starknet::accounts::Account;
-use starknet::core::types::{Felt, TransactionReceiptWithBlockInfo};
-use starknet::core::utils::cairo_short_string_to_felt;
-use starknet::signers::SigningKey;
+use sk_contracts::bindings::{SessionKeyAccount, SessionKeyAccountReader};
+use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Cost, Provider, STRK};
+use sk_session::{Error as SessionError, SessionAccount, SessionRequest, SignedSession};
+use starknet::accounts::{
+    Account, AccountError, ConnectedAccount, ExecutionEncoder, ExecutionV3, RawDeclarationV3, RawExecutionV3,
+};
+use starknet::core::types::{Call, FeeEstimate, Felt, TransactionReceiptWithBlockInfo};
+use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
+use starknet::signers::{SignerInteractivityContext, SigningKey};
 
-use crate::network::{Network, NetworkArgs};
-use crate::{error, progress};
+use crate::error::{self, SessionWindow};
+use crate::network::{chain_time, NetworkArgs};
+use crate::{parse, progress, time};
 
-/// What the demo pays a new account from a funder on a network that is not a devnet: 2 STRK.
-const FUND_FROM_FUNDER: u128 = 2 * 10u128.pow(18);
 /// What the demo transfers: 0.1 STRK.
 const TRANSFER: u128 = 10u128.pow(17);
+/// How long the demo's session lasts, in chain time.
+const SESSION_LENGTH: u64 = 3600;
+/// How far the demo moves the devnet's clock to show an expired session: far enough past the end
+/// that even validation, which sees the time rounded down to the hour, rejects it.
+const TIME_JUMP: u64 = 3 * 3600;
 
-/// Run the whole story: declare our account class, deploy an account, transact, and show what the
-/// account rejects.
+/// Run the whole story: deploy an account, transact as its owner, grant a session and transact
+/// with it, then show each way the account refuses: a stranger's signature, a call outside the
+/// session's policies, a revoked session and an expired one.
 #[derive(Args)]
 pub struct Demo {
     #[command(flatten)]
@@ -37,13 +46,22 @@ struct Report {
     class_hash: String,
     account: String,
     owner_public_key: String,
+    session_hash: String,
+    l2_gas: GasComparison,
     steps: Vec<Step>,
+}
+
+/// L2 gas of the same STRK transfer signed by the owner and by a session.
+#[derive(Serialize)]
+struct GasComparison {
+    owner_transfer: u64,
+    session_transfer: u64,
 }
 
 #[derive(Serialize)]
 struct Step {
     step: &'static str,
-    /// `ok`, or `rejected` for a transaction the account refused as it should.
+    /// `ok`; `rejected` for a transaction the account refused as it should; `skipped`.
     outcome: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     transaction_hash: Option<String>,
@@ -69,6 +87,14 @@ impl Step {
         self.fee_fri = Some(cost.fee.to_string());
         self
     }
+
+    /// A rejection, explained by the contract error found in `error`; an error of another kind
+    /// means the demo went wrong.
+    fn rejected(step: &'static str, error: &str, window: Option<SessionWindow>, prefix: &str) -> anyhow::Result<Self> {
+        let sentence = error::contract_error(error, window)
+            .with_context(|| format!("{step}: rejected for an unexpected reason: {error}"))?;
+        Ok(Step { outcome: "rejected", ..Step::new(step, format!("{prefix}{sentence}")) })
+    }
 }
 
 /// Prints each step as it completes (text mode) and collects them for `--json`.
@@ -80,8 +106,12 @@ struct Printer {
 impl Printer {
     fn push(&mut self, step: Step) {
         if !self.json {
-            let mark = if step.outcome == "ok" { "ok      " } else { "rejected" };
-            println!("[{mark}] {:<20} {}", step.step, step.detail);
+            let mark = match step.outcome {
+                "ok" => "ok      ",
+                "rejected" => "rejected",
+                _ => "skipped ",
+            };
+            println!("[{mark}] {:<22} {}", step.step, step.detail);
             if let Some(hash) = &step.transaction_hash {
                 println!("           tx {hash}");
             }
@@ -90,6 +120,10 @@ impl Printer {
             }
         }
         self.steps.push(step);
+    }
+
+    fn l2_gas(&self, step: &str) -> u64 {
+        self.steps.iter().find(|s| s.step == step).and_then(|s| s.l2_gas).unwrap_or(0)
     }
 }
 
@@ -100,17 +134,11 @@ impl Demo {
         let mut out = Printer { json: self.json, steps: Vec::new() };
         if !self.json {
             let place = if network.is_embedded() { "embedded devnet" } else { "node" };
-            println!("{place} at {} (chain id {:#x})", network.url, network.chain_id);
+            println!("{place} at {} (chain {})", network.url, parse::chain_name(network.chain_id));
         }
 
         // 1. Declare the account class.
-        let class = SESSION_KEY_ACCOUNT.sierra_class().context("reading the compiled account class")?;
-        let declared = progress::step(
-            "declaring the account class",
-            declare(&network.funder, class, SESSION_KEY_ACCOUNT.compiled_class_hash),
-        )
-        .await
-        .context("declaring the account class")?;
+        let declared = network.declare_account_class().await?;
         let class_hash = format!("{:#066x}", declared.class_hash);
         out.push(match declared.transaction_hash {
             Some(hash) => Step::new("declare", format!("class {class_hash}"))
@@ -129,7 +157,7 @@ impl Demo {
         )
         .await?;
         let address = deployment.address();
-        progress::step("funding the new account's address", fund(&network, address))
+        progress::step("funding the new account's address", network.fund(address))
             .await
             .context("funding the account's address")?;
         let receipt = progress::step("deploying the account (DEPLOY_ACCOUNT)", deployment.send())
@@ -158,12 +186,7 @@ impl Demo {
         let impostor = network.account(address, SigningKey::from_random());
         match impostor.execute_v3(vec![strk_transfer(recipient, TRANSFER)]).send().await {
             Ok(sent) => bail!("a transfer signed by a stranger's key was accepted ({:#x})", sent.transaction_hash),
-            Err(err) => {
-                let text = err.to_string();
-                let sentence = error::contract_error(&text)
-                    .with_context(|| format!("the stranger's transfer failed for another reason: {text}"))?;
-                out.push(Step { outcome: "rejected", ..Step::new("stranger transfer", sentence) });
-            }
+            Err(err) => out.push(Step::rejected("stranger transfer", &err.to_string(), None, "")?),
         }
 
         // 5. is_valid_signature, for the owner and for a stranger.
@@ -188,6 +211,120 @@ impl Demo {
             ..Step::new("fee estimate", "a transfer from the account, estimated")
         });
 
+        // 7. The owner grants a session: STRK transfer and approve, for an hour of chain time.
+        let now = chain_time(&provider).await.context("reading the chain's time")?;
+        let session_key = SigningKey::from_random();
+        let session = session_request(&session_key, now)?.sign(address, network.chain_id, &owner)?;
+        let window = SessionWindow { valid_after: 0, valid_until: now + SESSION_LENGTH };
+        session.verify_owner(reader.get_owner().call().await?)?;
+        out.push(Step::new(
+            "session signed",
+            format!(
+                "session key {:#x} may call STRK transfer and approve until {}; session hash {:#066x}",
+                session_key.verifying_key().scalar(),
+                time::utc(window.valid_until),
+                session.hash()
+            ),
+        ));
+        let session_account = SessionAccount::new(network.provider(), session.clone(), session_key.clone())?;
+
+        // 8-10. Session transactions: a transfer, an approve, and both in one multicall.
+        let before = strk_balance(&provider, recipient).await?;
+        let receipt = send(&session_account, vec![strk_transfer(recipient, TRANSFER)], "a session transfer").await?;
+        let received = strk_balance(&provider, recipient).await? - before;
+        if received != TRANSFER {
+            bail!("the recipient received {received} FRI from the session transfer instead of {TRANSFER}");
+        }
+        out.push(
+            Step::new("session transfer", format!("0.1 STRK signed by the session key: recipient balance +{received} FRI"))
+                .with_receipt(&receipt),
+        );
+        let receipt = send(&session_account, vec![approve(recipient, TRANSFER)], "a session approve").await?;
+        out.push(Step::new("session approve", format!("allowance of 0.1 STRK for {recipient:#x}")).with_receipt(&receipt));
+        let multicall = vec![strk_transfer(recipient, TRANSFER), approve(recipient, 2 * TRANSFER)];
+        let receipt = send(&session_account, multicall, "a session multicall").await?;
+        out.push(Step::new("session multicall", "transfer + approve in one transaction, one proof per call").with_receipt(&receipt));
+
+        // 11. A call outside the policies: the SDK refuses to sign it, nothing is sent.
+        let eth_transfer = Call { to: parse::ETH, selector: selector("transfer")?, calldata: vec![recipient, TRANSFER.into(), Felt::ZERO] };
+        match session_account.execute_v3(vec![eth_transfer.clone()]).send().await {
+            Err(AccountError::Signing(err @ SessionError::CallNotAllowed { .. })) => out.push(Step {
+                outcome: "rejected",
+                ..Step::new("out-of-policy (SDK)", format!("ETH transfer: {}", error::session_error(&err)))
+            }),
+            Err(err) => bail!("the SDK refused the ETH transfer for another reason: {err}"),
+            Ok(sent) => bail!("the SDK sent an ETH transfer the session does not allow ({:#x})", sent.transaction_hash),
+        }
+
+        // 12. The same call forced past the SDK (the session key signs it, with the proof of an
+        // allowed call) and sent with explicit resource bounds: the node rejects it in validation.
+        let forced = Forced {
+            inner: session_account.clone(),
+            session: session.clone(),
+            key: session_key.clone(),
+            decoys: vec![strk_transfer(recipient, 1)],
+        };
+        let prices = session_account.execute_v3(vec![strk_transfer(recipient, 1)]).estimate_fee().await?;
+        match with_bounds(forced.execute_v3(vec![eth_transfer]), &prices).send().await {
+            Err(err) => {
+                let text = err.to_string();
+                let phase = if text.contains("ValidationFailure") {
+                    "rejected by the node in validation (nothing charged)"
+                } else {
+                    "rejected by the node"
+                };
+                let prefix = format!("ETH transfer signed without the SDK's check, {phase}: ");
+                out.push(Step::rejected("out-of-policy (forced)", &text, None, &prefix)?)
+            }
+            Ok(sent) => {
+                let outcome = wait_for_receipt(&provider, sent.transaction_hash).await;
+                bail!("the account let a forced ETH transfer through: {:#x} ({outcome:?})", sent.transaction_hash)
+            }
+        }
+
+        // 13-14. A second session, revoked by the owner: its next transaction is rejected.
+        let second_key = SigningKey::from_random();
+        let second = session_request(&second_key, now)?.sign(address, network.chain_id, &owner)?;
+        let sent = progress::step(
+            "revoking the second session",
+            SessionKeyAccount::new(address, &account).revoke_session(&second.hash()).send(),
+        )
+        .await
+        .context("revoking the second session")?;
+        let receipt = wait_for_receipt(&provider, sent.transaction_hash).await?;
+        if !reader.is_session_revoked(&second.hash()).call().await? {
+            bail!("the account does not report the second session as revoked");
+        }
+        out.push(
+            Step::new("session revoked", format!("owner revoked a second session {:#066x}", second.hash()))
+                .with_receipt(&receipt),
+        );
+        let second_account = SessionAccount::new(network.provider(), second, second_key)?;
+        match second_account.execute_v3(vec![strk_transfer(recipient, 1)]).send().await {
+            Err(err) => out.push(Step::rejected("revoked session", &err.to_string(), None, "")?),
+            Ok(sent) => bail!("a revoked session's transfer was accepted ({:#x})", sent.transaction_hash),
+        }
+
+        // 15. Expiry: move the devnet's clock past the first session's end.
+        match &network.devnet {
+            Some(devnet) => {
+                devnet.increase_time(TIME_JUMP).await.context("moving the devnet's clock")?;
+                let prefix = format!("after moving the devnet clock {} ahead: ", time::duration(TIME_JUMP));
+                match session_account.execute_v3(vec![strk_transfer(recipient, 1)]).send().await {
+                    Err(err) => out.push(Step::rejected("expired session", &err.to_string(), Some(window), &prefix)?),
+                    Ok(sent) => bail!("an expired session's transfer was accepted ({:#x})", sent.transaction_hash),
+                }
+            }
+            None => out.push(Step {
+                outcome: "skipped",
+                ..Step::new("expired session", "needs a devnet to move time; the node is not one")
+            }),
+        }
+
+        let gas = GasComparison {
+            owner_transfer: out.l2_gas("owner transfer"),
+            session_transfer: out.l2_gas("session transfer"),
+        };
         let report = Report {
             rpc: network.url.to_string(),
             embedded_devnet: network.is_embedded(),
@@ -195,25 +332,109 @@ impl Demo {
             class_hash,
             account: format!("{address:#066x}"),
             owner_public_key: format!("{:#066x}", owner.verifying_key().scalar()),
+            session_hash: format!("{:#066x}", session.hash()),
+            l2_gas: gas,
             steps: out.steps,
         };
         if self.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {
-            println!("account {} is deployed and working", report.account);
+            let GasComparison { owner_transfer, session_transfer } = report.l2_gas;
+            println!(
+                "L2 gas of a STRK transfer: owner-signed {owner_transfer}, session {session_transfer} \
+                 ({:+}: the longer signature, and the owner authorization, session signature and policy proof checked in __validate__)",
+                i128::from(session_transfer) - i128::from(owner_transfer)
+            );
+            println!("account {} is deployed and working, with sessions", report.account);
         }
         Ok(())
     }
 }
 
-/// Gives the new account's address STRK for its deployment: minted on a devnet, else transferred
-/// from the funder.
-async fn fund(network: &Network, address: Felt) -> anyhow::Result<()> {
-    let provider = network.provider();
-    let hash = match &network.devnet {
-        Some(devnet) => devnet.mint(address, DEPLOY_FUNDS).await?,
-        None => network.funder.execute_v3(vec![strk_transfer(address, FUND_FROM_FUNDER)]).send().await?.transaction_hash,
-    };
-    wait_for_receipt(&provider, hash).await?;
-    Ok(())
+/// A session for STRK `transfer` and `approve`, for [`SESSION_LENGTH`] from `now`.
+fn session_request(key: &SigningKey, now: u64) -> Result<SessionRequest, SessionError> {
+    SessionRequest::builder(key.verifying_key().scalar())
+        .valid_until(now + SESSION_LENGTH)
+        .allow(STRK, "transfer")
+        .allow(STRK, "approve")
+        .build()
+}
+
+/// Sends `calls` from a session account and waits for the receipt.
+async fn send(account: &SessionAccount<Provider>, calls: Vec<Call>, what: &str) -> anyhow::Result<TransactionReceiptWithBlockInfo> {
+    let provider = account.provider();
+    let sent = progress::step(&format!("sending {what}"), account.execute_v3(calls).send())
+        .await
+        .with_context(|| format!("sending {what}"))?;
+    Ok(wait_for_receipt(provider, sent.transaction_hash).await?)
+}
+
+fn selector(name: &str) -> anyhow::Result<Felt> {
+    Ok(get_selector_from_name(name)?)
+}
+
+fn approve(spender: Felt, amount: u128) -> Call {
+    Call { to: STRK, selector: starknet::macros::selector!("approve"), calldata: vec![spender, amount.into(), Felt::ZERO] }
+}
+
+/// Resource bounds well above what a transfer used (`estimate`), so the node runs validation
+/// instead of refusing the bounds.
+fn with_bounds<'a, A: Account>(execution: ExecutionV3<'a, A>, estimate: &FeeEstimate) -> ExecutionV3<'a, A> {
+    execution
+        .l1_gas(estimate.l1_gas_consumed * 3)
+        .l1_gas_price(estimate.l1_gas_price * 2)
+        .l1_data_gas(estimate.l1_data_gas_consumed * 3 + 1000)
+        .l1_data_gas_price(estimate.l1_data_gas_price * 2)
+        .l2_gas(estimate.l2_gas_consumed * 3)
+        .l2_gas_price(estimate.l2_gas_price * 2)
+}
+
+/// A session client without the SDK's policy check: the session key signs the real transaction,
+/// but the proofs presented are those of `decoys`, calls the session allows. This is what a
+/// buggy or malicious client would send; the contract must refuse it.
+struct Forced {
+    inner: SessionAccount<Provider>,
+    session: SignedSession,
+    key: SigningKey,
+    decoys: Vec<Call>,
+}
+
+impl ExecutionEncoder for Forced {
+    fn encode_calls(&self, calls: &[Call]) -> Vec<Felt> {
+        self.inner.encode_calls(calls)
+    }
+}
+
+#[async_trait]
+impl Account for Forced {
+    type SignError = SessionError;
+
+    fn address(&self) -> Felt {
+        self.session.account()
+    }
+
+    fn chain_id(&self) -> Felt {
+        self.session.chain_id()
+    }
+
+    async fn sign_execution_v3(&self, execution: &RawExecutionV3, query_only: bool) -> Result<Vec<Felt>, SessionError> {
+        let hash = execution.transaction_hash(self.chain_id(), self.address(), query_only, self);
+        self.session.sign_transaction(&self.key, hash, &self.decoys)
+    }
+
+    async fn sign_declaration_v3(&self, _: &RawDeclarationV3, _: bool) -> Result<Vec<Felt>, SessionError> {
+        Err(SessionError::DeclareNotAllowed)
+    }
+
+    fn is_signer_interactive(&self, _: SignerInteractivityContext<'_>) -> bool {
+        false
+    }
+}
+
+impl ConnectedAccount for Forced {
+    type Provider = Provider;
+
+    fn provider(&self) -> &Provider {
+        self.inner.provider()
+    }
 }

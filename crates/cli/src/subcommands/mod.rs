@@ -1,18 +1,37 @@
+mod account;
 mod demo;
+mod devnet;
+mod session;
+mod typed_data;
 
 use clap::Subcommand;
 
 /// The subcommands, by noun.
 #[derive(Subcommand)]
 pub enum Command {
-    /// Run the whole story on an embedded devnet (or --rpc URL): declare, deploy, transact.
+    /// Run the whole story on an embedded devnet (or --rpc URL): deploy, sessions, rejections.
     Demo(demo::Demo),
+    /// Run a local devnet until Ctrl-C, for trying the other commands with --rpc.
+    Devnet(devnet::RunDevnet),
+    /// Owner keys and account deployment.
+    #[command(subcommand)]
+    Account(account::AccountCommand),
+    /// Session keys: create, sign, inspect, use and revoke sessions.
+    #[command(subcommand)]
+    Session(session::SessionCommand),
+    /// SNIP-12 typed data: check what a wallet is asked to sign.
+    #[command(subcommand)]
+    TypedData(typed_data::TypedDataCommand),
 }
 
 impl Command {
     pub async fn run(self) -> anyhow::Result<()> {
         match self {
-            Command::Demo(demo) => demo.run().await,
+            Command::Demo(command) => command.run().await,
+            Command::Devnet(command) => command.run().await,
+            Command::Account(command) => command.run().await,
+            Command::Session(command) => command.run().await,
+            Command::TypedData(command) => command.run().await,
         }
     }
 }

@@ -1,0 +1,183 @@
+//! Command-line values: felts, addresses, `CONTRACT:SELECTOR` policies, calls, chain ids.
+//! Each parser returns a message clap prints after the offending argument.
+use sk_session::policy_tree::parse_selector;
+use starknet::core::types::{Call, Felt};
+use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name, parse_cairo_short_string};
+
+/// The ETH token's address (the same on mainnet, Sepolia and devnet).
+pub const ETH: Felt =
+    Felt::from_hex_unchecked("0x049d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7");
+
+/// Well-known contracts that may be written by name instead of address.
+const KNOWN_CONTRACTS: &[(&str, Felt)] = &[("STRK", sk_devnet::STRK), ("ETH", ETH)];
+
+/// Entry point names shown instead of bare selectors when a file does not name them.
+const KNOWN_SELECTORS: &[&str] = &[
+    "transfer",
+    "transfer_from",
+    "transferFrom",
+    "approve",
+    "increase_allowance",
+    "decrease_allowance",
+    "balance_of",
+    "balanceOf",
+    "allowance",
+    "mint",
+    "burn",
+    "set_owner",
+    "revoke_session",
+    "upgrade",
+    "swap",
+    "deposit",
+    "withdraw",
+    "safe_transfer_from",
+    "set_approval_for_all",
+];
+
+/// A felt written as hex (`0x…`) or decimal.
+pub fn felt(text: &str) -> Result<Felt, String> {
+    let text = text.trim();
+    let parsed = if text.starts_with("0x") || text.starts_with("0X") {
+        Felt::from_hex(&format!("0x{}", &text[2..]))
+    } else {
+        Felt::from_dec_str(text)
+    };
+    parsed.map_err(|_| format!("`{text}` is not a felt: write it in hex (0x…) or decimal, below the field prime"))
+}
+
+/// A contract address: hex, decimal, or a known name (`STRK`, `ETH`).
+pub fn address(text: &str) -> Result<Felt, String> {
+    if let Some((_, address)) = KNOWN_CONTRACTS.iter().find(|(name, _)| name.eq_ignore_ascii_case(text.trim())) {
+        return Ok(*address);
+    }
+    felt(text).map_err(|_| format!("`{text}` is not an address: write it in hex (0x…) or use STRK or ETH"))
+}
+
+/// The known name of an address, if any (`STRK`).
+pub fn contract_name(address: Felt) -> Option<&'static str> {
+    KNOWN_CONTRACTS.iter().find(|(_, known)| *known == address).map(|(name, _)| *name)
+}
+
+/// The name of a selector among the usual entry points, if it is one.
+pub fn known_selector_name(selector: Felt) -> Option<&'static str> {
+    KNOWN_SELECTORS.iter().copied().find(|name| get_selector_from_name(name).ok() == Some(selector))
+}
+
+/// `--policy CONTRACT:SELECTOR`.
+#[derive(Debug, Clone)]
+pub struct PolicySpec {
+    pub contract: Felt,
+    /// The selector as written: a name or a hex felt (both checked).
+    pub selector: String,
+}
+
+pub fn policy(text: &str) -> Result<PolicySpec, String> {
+    let usage = "write CONTRACT:SELECTOR, e.g. STRK:transfer or 0x4718…938d:0x83af…";
+    let Some((contract, selector)) = text.split_once(':') else {
+        return Err(format!("`{text}` is not a policy: {usage}"));
+    };
+    if selector.contains(':') {
+        return Err(format!("`{text}` is not a policy (one `:` only): {usage}"));
+    }
+    let contract = address(contract)?;
+    parse_selector(selector).map_err(|_| {
+        format!("`{selector}` is not a selector: give an entry point name like `transfer` or a hex felt")
+    })?;
+    Ok(PolicySpec { contract, selector: selector.trim().to_string() })
+}
+
+/// `--call CONTRACT:SELECTOR[:ARG,ARG,…]`.
+#[derive(Debug, Clone)]
+pub struct CallSpec {
+    /// As written, to name the call in messages.
+    pub text: String,
+    pub call: Call,
+}
+
+pub fn call(text: &str) -> Result<CallSpec, String> {
+    let usage = "write CONTRACT:SELECTOR[:ARG,ARG,…], e.g. STRK:transfer:0x7e57,100,0";
+    let mut parts = text.splitn(3, ':');
+    let (Some(contract), Some(selector)) = (parts.next(), parts.next()) else {
+        return Err(format!("`{text}` is not a call: {usage}"));
+    };
+    let to = address(contract)?;
+    let selector = parse_selector(selector).map_err(|_| {
+        format!("`{selector}` is not a selector: give an entry point name like `transfer` or a hex felt")
+    })?;
+    let calldata = match parts.next().map(str::trim) {
+        None | Some("") => Vec::new(),
+        Some(args) => args.split(',').map(felt).collect::<Result<_, _>>()?,
+    };
+    Ok(CallSpec { text: text.to_string(), call: Call { to, selector, calldata } })
+}
+
+/// A chain id: `SN_SEPOLIA`-style short string, or hex.
+pub fn chain_id(text: &str) -> Result<Felt, String> {
+    let text = text.trim();
+    if text.starts_with("0x") || text.starts_with("0X") {
+        return felt(text);
+    }
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(format!("`{text}` is not a chain id: write e.g. SN_SEPOLIA, SN_MAIN or a hex felt"));
+    }
+    cairo_short_string_to_felt(text).map_err(|e| format!("`{text}` is not a chain id: {e}"))
+}
+
+/// A chain id for people: its short string when it is one (`SN_SEPOLIA`), else hex.
+pub fn chain_name(chain_id: Felt) -> String {
+    parse_cairo_short_string(&chain_id)
+        .ok()
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic()))
+        .unwrap_or_else(|| format!("{chain_id:#x}"))
+}
+
+/// A signature from a wallet, written `R,S`.
+#[derive(Debug, Clone)]
+pub struct Signature(pub Vec<Felt>);
+
+pub fn signature(text: &str) -> Result<Signature, String> {
+    let felts: Vec<Felt> = text.split(',').map(felt).collect::<Result<_, _>>()?;
+    if felts.len() != 2 {
+        return Err(format!("`{text}` is not a signature: write R,S (two felts separated by a comma)"));
+    }
+    Ok(Signature(felts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policies() {
+        let p = policy("STRK:transfer").unwrap();
+        assert_eq!((p.contract, p.selector.as_str()), (sk_devnet::STRK, "transfer"));
+        assert_eq!(policy("0x1:0x83af").unwrap().contract, Felt::ONE);
+        for bad in ["STRK", "STRK:", "STRK:trans fer", "nope:transfer", "STRK:a:b", ":transfer"] {
+            assert!(policy(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn calls() {
+        let c = call("STRK:transfer:0x7e57,100,0").unwrap();
+        assert_eq!(c.call.calldata, vec![Felt::from(0x7e57u32), Felt::from(100u8), Felt::ZERO]);
+        assert!(call("STRK:transfer").unwrap().call.calldata.is_empty());
+        assert!(call("STRK:transfer:1,x").is_err());
+        assert!(call("STRK").is_err());
+    }
+
+    #[test]
+    fn chain_ids() {
+        let sepolia = chain_id("SN_SEPOLIA").unwrap();
+        assert_eq!(sepolia, Felt::from_hex_unchecked("0x534e5f5345504f4c4941"));
+        assert_eq!(chain_id("0x534e5f5345504f4c4941").unwrap(), sepolia);
+        assert_eq!(chain_name(sepolia), "SN_SEPOLIA");
+        assert!(chain_id("").is_err());
+    }
+
+    #[test]
+    fn known_names() {
+        assert_eq!(known_selector_name(get_selector_from_name("approve").unwrap()), Some("approve"));
+        assert_eq!(contract_name(sk_devnet::STRK), Some("STRK"));
+    }
+}

@@ -1,0 +1,142 @@
+//! `sk session execute`: a transaction authorized by a session.
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use serde::Serialize;
+use sk_devnet::{wait_for_receipt, Cost};
+use sk_session::{Error as SessionError, SessionAccount, SignedSession};
+use starknet::accounts::{Account, AccountError};
+use starknet::core::types::{Call, ExecutionResult};
+
+use super::{contract_label, policy_lines, read_session, selector_name};
+use crate::error::SessionWindow;
+use crate::network::RpcArgs;
+use crate::output::{hex, print_json};
+use crate::parse::{self, CallSpec};
+use crate::{files, progress};
+
+/// Send one call, or several as a multicall, from the session's account, signed with the session
+/// key. Calls the session does not allow are refused before anything is sent.
+#[derive(Args)]
+pub struct Execute {
+    #[command(flatten)]
+    rpc: RpcArgs,
+    /// The session file (from `sk session sign`).
+    session: PathBuf,
+    /// The session's key file (from `sk session new --key-out`).
+    #[arg(long)]
+    key: PathBuf,
+    /// A call: CONTRACT:SELECTOR[:ARG,ARG,…] (arguments as hex or decimal felts; a u256 amount is
+    /// two felts, low then high). Repeat for a multicall.
+    #[arg(long = "call", value_name = "CONTRACT:SELECTOR[:ARGS]", required = true, value_parser = parse::call)]
+    calls: Vec<CallSpec>,
+    /// Print JSON on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Executed {
+    transaction_hash: String,
+    finality_status: String,
+    execution_status: &'static str,
+    fee_fri: String,
+    l2_gas: u64,
+    l1_gas: u64,
+    l1_data_gas: u64,
+    calls: usize,
+}
+
+impl Execute {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let session = read_session(&self.session)?;
+        let key = files::read_key(&self.key)?;
+        let given = key.verifying_key().scalar();
+        let expected = session.request().session_key();
+        if given != expected {
+            return Err(anyhow::Error::new(SessionError::WrongSessionKey { expected, given })
+                .context(format!("using the key in {}", self.key.display())));
+        }
+        let calls: Vec<Call> = self.calls.iter().map(|spec| spec.call.clone()).collect();
+        check_calls(&session, &self.calls)?;
+
+        let node = self.rpc.require("sending a session transaction").await?;
+        node.check_chain(session.chain_id(), "the session")?;
+        let window = SessionWindow {
+            valid_after: session.request().valid_after(),
+            valid_until: session.request().valid_until(),
+        };
+        let account = SessionAccount::new(node.provider.clone(), session, key)?;
+        let sent = progress::step("sending the session transaction", account.execute_v3(calls).send())
+            .await
+            .map_err(account_error)
+            .context(window)?;
+        let receipt = progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash))
+            .await
+            .map_err(anyhow::Error::new)
+            .context(window)?;
+        let cost = Cost::of(&receipt.receipt);
+        let executed = Executed {
+            transaction_hash: hex(sent.transaction_hash),
+            finality_status: serde_json::to_value(receipt.receipt.finality_status())?
+                .as_str()
+                .unwrap_or("unknown")
+                .to_string(),
+            execution_status: match receipt.receipt.execution_result() {
+                ExecutionResult::Succeeded => "SUCCEEDED",
+                ExecutionResult::Reverted { .. } => "REVERTED",
+            },
+            fee_fri: cost.fee.to_string(),
+            l2_gas: cost.l2_gas,
+            l1_gas: cost.l1_gas,
+            l1_data_gas: cost.l1_data_gas,
+            calls: self.calls.len(),
+        };
+        if self.json {
+            return print_json(&executed);
+        }
+        println!("transaction  {}", executed.transaction_hash);
+        println!("status       {} ({})", executed.execution_status, executed.finality_status);
+        println!("fee          {} FRI", executed.fee_fri);
+        println!("L2 gas       {} (L1 gas {}, L1 data gas {})", executed.l2_gas, executed.l1_gas, executed.l1_data_gas);
+        Ok(())
+    }
+}
+
+/// The SDK's policy check, with the refused call named as the user wrote it.
+fn check_calls(session: &SignedSession, specs: &[CallSpec]) -> anyhow::Result<()> {
+    let calls: Vec<Call> = specs.iter().map(|spec| spec.call.clone()).collect();
+    let err = match session.check_calls(&calls) {
+        Ok(()) => return Ok(()),
+        Err(err) => err,
+    };
+    let (index, reason) = match &err {
+        SessionError::CallNotAllowed { index, .. } => (*index, "is not allowed by the session"),
+        SessionError::SelfCall { index } => (*index, "targets the account itself, which a session may never do"),
+        _ => return Err(err.into()),
+    };
+    let Some(spec) = specs.get(index) else { return Err(err.into()) };
+    let request = session.request();
+    let selector = match selector_name(request, spec.call.selector) {
+        Some(name) => format!("{name} ({:#x})", spec.call.selector),
+        None => format!("selector {:#x}", spec.call.selector),
+    };
+    bail!(
+        "call #{index} `{}` {reason}: {selector} on {}; nothing was sent. The session allows:\n  {}",
+        spec.text,
+        contract_label(spec.call.to),
+        policy_lines(request).join("\n  ")
+    )
+}
+
+/// A failed send: the SDK's own errors as they are, the node's with what was being done.
+fn account_error(err: AccountError<SessionError>) -> anyhow::Error {
+    match err {
+        AccountError::Signing(err) => anyhow::Error::new(err),
+        AccountError::Provider(err) => {
+            anyhow::Error::new(err).context("the node refused the transaction (fee estimation or submission)")
+        }
+        other => anyhow::Error::new(other),
+    }
+}

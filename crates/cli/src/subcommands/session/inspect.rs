@@ -1,0 +1,226 @@
+//! `sk session inspect`: what a session file says, and what the node says about it.
+use std::path::PathBuf;
+
+use clap::Args;
+use serde::Serialize;
+use sk_session::SignedSession;
+
+use super::{contract_label, read_session, selector_name};
+use crate::network::{Node, RpcArgs};
+use crate::output::{hex, print_json};
+use crate::{parse, time};
+
+/// Show a session file: its window, policies and hashes; with --rpc also whether it is active by
+/// the node's clock, whether the owner signature is the on-chain owner's, and whether it is
+/// revoked. Without --rpc, prints what needs no node and says what was skipped.
+#[derive(Args)]
+pub struct Inspect {
+    #[command(flatten)]
+    rpc: RpcArgs,
+    /// The session file (from `sk session sign`).
+    session: PathBuf,
+    /// Print JSON on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Report {
+    account: String,
+    chain_id: String,
+    session_hash: String,
+    session_key: String,
+    policies_root: String,
+    window: Window,
+    policies: Vec<PolicyOut>,
+    owner_signature: Vec<String>,
+    /// What the node said; `null` without --rpc.
+    node: Option<NodeReport>,
+    /// Checks that need a node and were not made.
+    skipped: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Window {
+    valid_after: u64,
+    valid_after_utc: String,
+    valid_until: u64,
+    valid_until_utc: String,
+    /// `active`, `expired` or `not yet valid`.
+    status: &'static str,
+    /// The time `status` is judged against, and its source (`node` or `local clock`).
+    judged_at: u64,
+    clock: &'static str,
+}
+
+#[derive(Serialize)]
+struct PolicyOut {
+    contract: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contract_name: Option<&'static str>,
+    selector: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    selector_name: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NodeReport {
+    url: String,
+    chain_matches: bool,
+    /// The account's owner key on chain, if the account is deployed.
+    owner: Option<String>,
+    /// Whether the owner signature is the on-chain owner's.
+    owner_signature_valid: Option<bool>,
+    revoked: Option<bool>,
+    /// Why a question could not be answered.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<String>,
+}
+
+fn status(session: &SignedSession, now: u64) -> &'static str {
+    let request = session.request();
+    if now < request.valid_after() {
+        "not yet valid"
+    } else if now >= request.valid_until() {
+        "expired"
+    } else {
+        "active"
+    }
+}
+
+async fn ask_node(node: &Node, session: &SignedSession) -> anyhow::Result<(NodeReport, u64)> {
+    let now = node.timestamp().await?;
+    let mut report = NodeReport {
+        url: node.url.to_string(),
+        chain_matches: node.chain_id == session.chain_id(),
+        owner: None,
+        owner_signature_valid: None,
+        revoked: None,
+        problems: Vec::new(),
+    };
+    if !report.chain_matches {
+        report.problems.push(format!(
+            "the node is on chain {}, the session is for {}",
+            parse::chain_name(node.chain_id),
+            parse::chain_name(session.chain_id())
+        ));
+        return Ok((report, now));
+    }
+    match node.owner(session.account()).await {
+        Ok(owner) => {
+            report.owner = Some(hex(owner));
+            report.owner_signature_valid = Some(session.verify_owner(owner).is_ok());
+        }
+        Err(err) => report.problems.push(format!("{err:#}")),
+    }
+    match node.is_revoked(session.account(), session.hash()).await {
+        Ok(revoked) => report.revoked = Some(revoked),
+        Err(err) => report.problems.push(format!("{err:#}")),
+    }
+    Ok((report, now))
+}
+
+impl Inspect {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let session = read_session(&self.session)?;
+        let node = self.rpc.connect().await?;
+        let (node_report, now, clock) = match &node {
+            Some(node) => {
+                let (report, now) = ask_node(node, &session).await?;
+                (Some(report), now, "node")
+            }
+            None => (None, time::now(), "local clock"),
+        };
+        let request = session.request();
+        let report = Report {
+            account: hex(session.account()),
+            chain_id: parse::chain_name(session.chain_id()),
+            session_hash: hex(session.hash()),
+            session_key: hex(request.session_key()),
+            policies_root: hex(request.policies().root()),
+            window: Window {
+                valid_after: request.valid_after(),
+                valid_after_utc: time::utc(request.valid_after()),
+                valid_until: request.valid_until(),
+                valid_until_utc: time::utc(request.valid_until()),
+                status: status(&session, now),
+                judged_at: now,
+                clock,
+            },
+            policies: request
+                .policies()
+                .policies()
+                .iter()
+                .map(|p| PolicyOut {
+                    contract: hex(p.contract),
+                    contract_name: parse::contract_name(p.contract),
+                    selector: format!("{:#066x}", p.selector),
+                    selector_name: selector_name(request, p.selector),
+                })
+                .collect(),
+            owner_signature: session.owner_signature().iter().map(|f| format!("{f:#x}")).collect(),
+            skipped: if node_report.is_none() {
+                vec!["owner signature check", "revocation", "status by the node's clock"]
+            } else {
+                Vec::new()
+            },
+            node: node_report,
+        };
+        if self.json {
+            return print_json(&report);
+        }
+        print_text(&report, &session);
+        Ok(())
+    }
+}
+
+fn print_text(report: &Report, session: &SignedSession) {
+    let window = &report.window;
+    println!("account        {}", report.account);
+    println!("chain          {}", report.chain_id);
+    println!("session hash   {}", report.session_hash);
+    println!("session key    {}", report.session_key);
+    println!("policies root  {}", report.policies_root);
+    if window.valid_after > 0 {
+        println!("valid after    {} (Unix {})", window.valid_after_utc, window.valid_after);
+    } else {
+        println!("valid after    no start limit");
+    }
+    println!("valid until    {} (Unix {})", window.valid_until_utc, window.valid_until);
+    let remaining = match window.status {
+        "active" => format!(", {} left", time::duration(window.valid_until - window.judged_at)),
+        "expired" => format!(", {} ago", time::duration(window.judged_at - window.valid_until)),
+        _ => format!(", starts in {}", time::duration(window.valid_after - window.judged_at)),
+    };
+    println!("status         {} by the {} ({}{remaining})", window.status, window.clock, time::utc(window.judged_at));
+    println!("policies       {}", report.policies.len());
+    for p in session.request().policies().policies() {
+        let name = selector_name(session.request(), p.selector).unwrap_or_else(|| "(unnamed)".into());
+        println!("  {} {name}", contract_label(p.contract));
+        println!("      selector {:#066x}", p.selector);
+    }
+    match &report.node {
+        None => {
+            println!("node           none given (--rpc): skipped {}", report.skipped.join(", "));
+        }
+        Some(node) => {
+            println!("node           {}", node.url);
+            let answer = |value: Option<bool>, yes: &str, no: &str| match value {
+                Some(true) => yes.to_string(),
+                Some(false) => no.to_string(),
+                None => "unknown".to_string(),
+            };
+            if let Some(owner) = &node.owner {
+                println!("owner          {owner} (on chain)");
+            }
+            println!(
+                "owner sig      {}",
+                answer(node.owner_signature_valid, "valid for the on-chain owner", "NOT the on-chain owner's: the account will reject this session")
+            );
+            println!("revoked        {}", answer(node.revoked, "yes: the account will reject this session", "no"));
+            for problem in &node.problems {
+                println!("problem        {problem}");
+            }
+        }
+    }
+}

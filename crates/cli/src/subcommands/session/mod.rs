@@ -1,0 +1,121 @@
+mod execute;
+mod inspect;
+mod new;
+mod revoke;
+mod sign;
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sk_session::{SessionRequest, SignedSession};
+use starknet::core::types::Felt;
+
+use crate::files;
+use crate::parse;
+
+/// `sk session …`
+#[derive(Subcommand)]
+pub enum SessionCommand {
+    /// Create a session key and a request for the owner to sign (and its SNIP-12 typed data).
+    New(new::New),
+    /// Sign a request with the owner key, or attach a wallet's signature, into a session file.
+    Sign(sign::Sign),
+    /// Show a session file: window, policies, hashes, and what the node says about it.
+    Inspect(inspect::Inspect),
+    /// Send a transaction (one call or a multicall) authorized by a session.
+    Execute(execute::Execute),
+    /// Revoke a session for good with an owner-signed transaction.
+    Revoke(revoke::Revoke),
+}
+
+impl SessionCommand {
+    pub async fn run(self) -> anyhow::Result<()> {
+        match self {
+            SessionCommand::New(command) => command.run().await,
+            SessionCommand::Sign(command) => command.run().await,
+            SessionCommand::Inspect(command) => command.run().await,
+            SessionCommand::Execute(command) => command.run().await,
+            SessionCommand::Revoke(command) => command.run().await,
+        }
+    }
+}
+
+/// The version of the request file below.
+const REQUEST_FILE_VERSION: u64 = 1;
+
+/// A request file (`sk session new --out`): what the owner is asked to sign, for which account
+/// on which chain. `request` is the SDK's `SessionRequest` JSON.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestFile {
+    pub version: u64,
+    pub account: Felt,
+    pub chain_id: Felt,
+    pub request: SessionRequest,
+}
+
+/// Reads a request file, with an error that says what the file is if it is not one.
+pub fn read_request(path: &Path) -> anyhow::Result<RequestFile> {
+    let text = files::read_text(path)?;
+    let value: Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    if value.get("session_hash").is_some() {
+        bail!("{} is a signed session already, not a request", path.display());
+    }
+    if let Some(version) = value.get("version").and_then(Value::as_u64) {
+        if version != REQUEST_FILE_VERSION {
+            bail!(
+                "{} is a request of format version {version}; this `sk` reads version {REQUEST_FILE_VERSION}",
+                path.display()
+            );
+        }
+    }
+    serde_json::from_value(value).with_context(|| format!("{} is not a session request", path.display()))
+}
+
+/// Reads a signed session file, with the SDK's checks (version, hash of the content).
+pub fn read_session(path: &Path) -> anyhow::Result<SignedSession> {
+    let text = files::read_text(path)?;
+    let value: Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a session file: it is not JSON", path.display()))?;
+    if value.get("request").is_some() && value.get("session_hash").is_none() {
+        bail!(
+            "{} is a session request, not a signed session: have the owner sign it with `sk session sign`",
+            path.display()
+        );
+    }
+    SignedSession::from_json(&text)
+        .map_err(|err| anyhow::Error::new(err).context(format!("reading the session file {}", path.display())))
+}
+
+/// `STRK 0x0471…938d` or just the address.
+pub fn contract_label(contract: Felt) -> String {
+    match parse::contract_name(contract) {
+        Some(name) => format!("{contract:#066x} ({name})"),
+        None => format!("{contract:#066x}"),
+    }
+}
+
+/// The name of `selector` from the request, or among well-known entry points.
+pub fn selector_name(request: &SessionRequest, selector: Felt) -> Option<String> {
+    request
+        .selector_name(selector)
+        .map(str::to_string)
+        .or_else(|| parse::known_selector_name(selector).map(str::to_string))
+}
+
+/// The policies of `request`, one per line, for messages.
+pub fn policy_lines(request: &SessionRequest) -> Vec<String> {
+    request
+        .policies()
+        .policies()
+        .iter()
+        .map(|p| {
+            let name = selector_name(request, p.selector).unwrap_or_else(|| "?".into());
+            format!("{} {name} ({:#x})", contract_label(p.contract), p.selector)
+        })
+        .collect()
+}

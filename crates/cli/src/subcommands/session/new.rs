@@ -1,0 +1,190 @@
+//! `sk session new`: a session key pair and the request the owner signs.
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{ArgGroup, Args};
+use serde::Serialize;
+use sk_session::SessionRequest;
+use starknet::core::types::Felt;
+use starknet::signers::SigningKey;
+
+use super::{contract_label, selector_name, RequestFile, REQUEST_FILE_VERSION};
+use crate::network::RpcArgs;
+use crate::output::{hex, print_json};
+use crate::parse::{self, PolicySpec};
+use crate::{files, time};
+
+/// Create a session: generate the session key pair (written to a new key file, mode 0600) and
+/// write the request the account owner signs with `sk session sign` (or a wallet, with
+/// --typed-data-out).
+#[derive(Args)]
+#[command(group(ArgGroup::new("end").required(true).args(["valid_for", "valid_until"])))]
+pub struct New {
+    #[command(flatten)]
+    rpc: RpcArgs,
+    /// The account the session acts for.
+    #[arg(long, value_parser = parse::address)]
+    account: Felt,
+    /// A call the session may make: CONTRACT:SELECTOR (selector by name or hex; STRK and ETH
+    /// name their tokens). Repeat for more.
+    #[arg(long = "policy", value_name = "CONTRACT:SELECTOR", required = true, value_parser = parse::policy)]
+    policies: Vec<PolicySpec>,
+    /// How long the session lasts (30m, 1h, 2d, 1h30m…), from the node's latest block time with
+    /// --rpc, else from now.
+    #[arg(long, value_parser = time::parse_duration)]
+    valid_for: Option<u64>,
+    /// End of the session, as a Unix time (exclusive).
+    #[arg(long, value_name = "UNIX")]
+    valid_until: Option<u64>,
+    /// Start of the session, as a Unix time (default: no start limit).
+    #[arg(long, value_name = "UNIX", default_value_t = 0)]
+    valid_after: u64,
+    /// The chain (SN_SEPOLIA, SN_MAIN, or hex); without it, the node's is used.
+    #[arg(long, value_parser = parse::chain_id)]
+    chain_id: Option<Felt>,
+    /// File for the session's private key; never overwritten.
+    #[arg(long)]
+    key_out: PathBuf,
+    /// File for the request.
+    #[arg(long)]
+    out: PathBuf,
+    /// Also write the SNIP-12 typed data a wallet signs for this request.
+    #[arg(long)]
+    typed_data_out: Option<PathBuf>,
+    /// Replace --out and --typed-data-out if they exist (key files are never replaced).
+    #[arg(long)]
+    force: bool,
+    /// Print JSON on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Created {
+    account: String,
+    chain_id: String,
+    session_key: String,
+    session_hash: String,
+    valid_after: u64,
+    valid_until: u64,
+    policies: Vec<PolicyOut>,
+    key_file: PathBuf,
+    request_file: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    typed_data_file: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct PolicyOut {
+    contract: String,
+    selector: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+impl New {
+    pub async fn run(self) -> anyhow::Result<()> {
+        // Refuse before generating anything.
+        files::ensure_new_key_file(&self.key_out)?;
+        files::ensure_writable(&self.out, self.force)?;
+        if let Some(path) = &self.typed_data_out {
+            files::ensure_writable(path, self.force)?;
+        }
+
+        let node = self.rpc.connect().await?;
+        let chain_id = match (self.chain_id, &node) {
+            (Some(given), Some(node)) => {
+                node.check_chain(given, "--chain-id")?;
+                given
+            }
+            (Some(given), None) => given,
+            (None, Some(node)) => node.chain_id,
+            (None, None) => bail!("which chain is the session for? pass --chain-id (e.g. SN_SEPOLIA) or --rpc URL"),
+        };
+        let valid_until = match (self.valid_for, self.valid_until) {
+            (Some(duration), _) => {
+                let start = match &node {
+                    Some(node) => node.timestamp().await?,
+                    None => time::now(),
+                };
+                start.checked_add(duration).context("--valid-for is too long")?
+            }
+            (None, Some(until)) => until,
+            (None, None) => bail!("pass --valid-for or --valid-until"),
+        };
+        if let Some(node) = &node {
+            let now = node.timestamp().await?;
+            if valid_until <= now {
+                eprintln!("warning: the session ends at {}, before the node's time {}", time::utc(valid_until), time::utc(now));
+            }
+            if node.owner(self.account).await.is_err() {
+                eprintln!(
+                    "warning: there is no session-key account at {} on the node (yet?)",
+                    hex(self.account)
+                );
+            }
+        }
+
+        let key = SigningKey::from_random();
+        let mut builder = SessionRequest::builder(key.verifying_key().scalar())
+            .valid_after(self.valid_after)
+            .valid_until(valid_until);
+        for policy in &self.policies {
+            builder = builder.allow(policy.contract, &policy.selector);
+        }
+        let request = builder.build().context("building the session request")?;
+        let session_hash = request.hash(self.account, chain_id);
+        let typed_data = request.typed_data(chain_id);
+        let file = RequestFile { version: REQUEST_FILE_VERSION, account: self.account, chain_id, request };
+        let request_json = serde_json::to_string_pretty(&file)?;
+
+        files::write_key(&self.key_out, &key)?;
+        files::write_text(&self.out, &request_json, self.force)?;
+        if let Some(path) = &self.typed_data_out {
+            files::write_text(path, &serde_json::to_string_pretty(&typed_data)?, self.force)?;
+        }
+
+        let request = &file.request;
+        let created = Created {
+            account: hex(self.account),
+            chain_id: parse::chain_name(chain_id),
+            session_key: hex(request.session_key()),
+            session_hash: hex(session_hash),
+            valid_after: request.valid_after(),
+            valid_until: request.valid_until(),
+            policies: request
+                .policies()
+                .policies()
+                .iter()
+                .map(|p| PolicyOut {
+                    contract: hex(p.contract),
+                    selector: format!("{:#x}", p.selector),
+                    name: selector_name(request, p.selector),
+                })
+                .collect(),
+            key_file: self.key_out.clone(),
+            request_file: self.out.clone(),
+            typed_data_file: self.typed_data_out.clone(),
+        };
+        if self.json {
+            return print_json(&created);
+        }
+        println!("session key   {}  (private key in {}, mode 0600)", created.session_key, self.key_out.display());
+        println!("session hash  {}", created.session_hash);
+        println!("account       {} on {}", created.account, created.chain_id);
+        println!("valid until   {} (Unix {})", time::utc(created.valid_until), created.valid_until);
+        if created.valid_after > 0 {
+            println!("valid after   {} (Unix {})", time::utc(created.valid_after), created.valid_after);
+        }
+        for policy in &created.policies {
+            let name = policy.name.as_deref().unwrap_or("?");
+            println!("may call      {} {name}", contract_label(Felt::from_hex(&policy.contract)?));
+        }
+        println!("request       {}", self.out.display());
+        if let Some(path) = &self.typed_data_out {
+            println!("typed data    {}", path.display());
+        }
+        eprintln!("next: the owner signs it with `sk session sign {} --owner-key OWNER.key --out session.json`", self.out.display());
+        Ok(())
+    }
+}

@@ -1,0 +1,468 @@
+//! The session commands of the `sk` binary, as a user runs them: against a devnet this test
+//! starts (`--rpc`), and offline for what needs no node.
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+
+use serde_json::Value;
+use sk_devnet::{strk_balance, Devnet};
+use starknet::core::types::Felt;
+use starknet::signers::SigningKey;
+
+/// A working directory and the `sk` binary.
+struct Sk {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of `sk` printed, and how it ended.
+#[derive(Debug)]
+struct Out {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    /// Asserts success; returns stdout.
+    fn ok(&self) -> &str {
+        assert_eq!(self.code, Some(0), "sk failed:\n{}", self.stderr);
+        &self.stdout
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(self.ok()).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// Asserts that `sk` failed with exit code `code` and `needle` on stderr.
+    fn fails(&self, code: i32, needle: &str) {
+        assert_eq!(self.code, Some(code), "expected exit code {code}:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert!(self.stderr.contains(needle), "expected `{needle}` on stderr, got:\n{}", self.stderr);
+    }
+}
+
+impl Sk {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap()
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.path(name), text).unwrap();
+    }
+
+    async fn run(&self, args: &[&str]) -> Out {
+        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_sk"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("STARKNET_RPC")
+            .output()
+            .await
+            .expect("sk runs");
+        Out {
+            code: output.status.code(),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+
+    /// A deployed account owned by `owner.key`; returns its address.
+    async fn deploy(&self, rpc: &str) -> String {
+        self.run(&["account", "new-key", "--out", "owner.key"]).await.ok();
+        let deployed = self.run(&["account", "deploy", "--key", "owner.key", "--rpc", rpc, "--json"]).await.json();
+        assert_eq!(deployed["already_deployed"], false, "{deployed}");
+        deployed["address"].as_str().unwrap().to_string()
+    }
+
+    /// `sk session new` for STRK transfer and approve, 1h; returns its JSON output.
+    async fn new_session(&self, account: &str, rpc: &str, name: &str) -> Value {
+        let key = format!("{name}.key");
+        let request = format!("{name}.request.json");
+        let typed = format!("{name}.typed.json");
+        #[rustfmt::skip]
+        let args = [
+            "session", "new", "--account", account, "--policy", "STRK:transfer", "--policy", "STRK:approve",
+            "--valid-for", "1h", "--key-out", &key, "--out", &request, "--typed-data-out", &typed,
+            "--rpc", rpc, "--json",
+        ];
+        self.run(&args).await.json()
+    }
+
+    /// An offline session file `session.json` (key `session.key`) for account 0x123 on
+    /// SN_SEPOLIA, signed by `owner.key`.
+    async fn offline_session(&self) {
+        self.run(&["account", "new-key", "--out", "owner.key"]).await.ok();
+        #[rustfmt::skip]
+        let args = [
+            "session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--policy", "STRK:transfer",
+            "--valid-for", "2d", "--key-out", "session.key", "--out", "request.json",
+        ];
+        self.run(&args).await.ok();
+        self.run(&["session", "sign", "request.json", "--owner-key", "owner.key", "--out", "session.json"]).await.ok();
+    }
+}
+
+async fn devnet() -> (Devnet, String) {
+    let devnet = Devnet::start().await.expect("devnet starts");
+    let url = devnet.url().to_string();
+    (devnet, url)
+}
+
+const RECIPIENT: &str = "0x7e57";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_lifecycle_new_sign_inspect_execute_revoke() {
+    let (devnet, rpc) = devnet().await;
+    let sk = Sk::new();
+    let account = sk.deploy(&rpc).await;
+
+    // Deploying again finds the account.
+    let again = sk.run(&["account", "deploy", "--key", "owner.key", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(again["already_deployed"], true);
+    assert_eq!(again["address"], account.as_str());
+
+    // new: a session key (0600) and a request, plus the typed data a wallet would sign.
+    let created = sk.new_session(&account, &rpc, "session").await;
+    let mode = std::fs::metadata(sk.path("session.key")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let session_hash = created["session_hash"].as_str().unwrap().to_string();
+    assert_eq!(created["policies"].as_array().unwrap().len(), 2);
+
+    // The typed data hashes to the session hash.
+    let hashed = sk.run(&["typed-data", "hash", "session.typed.json", "--account", &account]).await;
+    assert_eq!(hashed.ok().trim(), session_hash);
+
+    // sign, checking the owner key against the chain.
+    let signed = sk
+        .run(&["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "session.json", "--rpc", &rpc, "--json"])
+        .await
+        .json();
+    assert_eq!(signed["session_hash"], session_hash.as_str());
+    assert_eq!(signed["owner_checked_against"], "on-chain owner");
+
+    // inspect, with the node.
+    let report = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(report["window"]["status"], "active", "{report}");
+    assert_eq!(report["window"]["clock"], "node");
+    assert_eq!(report["node"]["owner_signature_valid"], true, "{report}");
+    assert_eq!(report["node"]["revoked"], false);
+    let names: Vec<&str> = report["policies"].as_array().unwrap().iter().map(|p| p["selector_name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"transfer") && names.contains(&"approve"), "{names:?}");
+    let text = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc]).await;
+    assert!(text.ok().contains("valid for the on-chain owner"), "{}", text.stdout);
+
+    // execute: a multicall of a transfer and an approve.
+    let provider = devnet.provider();
+    let recipient = Felt::from_hex(RECIPIENT).unwrap();
+    let before = strk_balance(&provider, recipient).await.unwrap();
+    #[rustfmt::skip]
+    let executed = sk.run(&[
+        "session", "execute", "session.json", "--key", "session.key",
+        "--call", "STRK:transfer:0x7e57,100,0", "--call", "STRK:approve:0x7e57,5,0", "--rpc", &rpc, "--json",
+    ]).await.json();
+    assert_eq!(executed["execution_status"], "SUCCEEDED", "{executed}");
+    assert!(executed["l2_gas"].as_u64().unwrap() > 0);
+    assert!(executed["transaction_hash"].as_str().unwrap().starts_with("0x"));
+    assert_eq!(strk_balance(&provider, recipient).await.unwrap(), before + 100);
+
+    // Text output of a single call.
+    #[rustfmt::skip]
+    let text = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc]).await;
+    assert!(text.ok().contains("status       SUCCEEDED"), "{}", text.stdout);
+
+    // revoke, then the session is refused.
+    let revoked = sk.run(&["session", "revoke", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
+    assert!(revoked.ok().trim().starts_with("0x"), "{}", revoked.stdout);
+    let report = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(report["node"]["revoked"], true);
+    #[rustfmt::skip]
+    let rejected = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc]).await;
+    rejected.fails(1, "Error: the account rejected it: the owner revoked this session; ask the owner for a new one ('session/revoked')");
+    assert!(rejected.stdout.is_empty());
+    let twice = sk.run(&["session", "revoke", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
+    twice.fails(1, "is revoked already");
+    drop(devnet);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wallet_signature_is_checked_against_the_owner() {
+    let (devnet, rpc) = devnet().await;
+    let sk = Sk::new();
+    let account = sk.deploy(&rpc).await;
+    sk.new_session(&account, &rpc, "s").await;
+
+    // A wallet signs the typed data's message hash with the owner key.
+    let hash = sk.run(&["typed-data", "hash", "s.typed.json", "--account", &account]).await;
+    let hash = Felt::from_hex(hash.ok().trim()).unwrap();
+    let owner = SigningKey::from_secret_scalar(Felt::from_hex(sk.read("owner.key").trim()).unwrap());
+    let signature = owner.sign(&hash).unwrap();
+    let good = format!("{:#x},{:#x}", signature.r, signature.s);
+    let stranger = SigningKey::from_random().sign(&hash).unwrap();
+    let bad = format!("{:#x},{:#x}", stranger.r, stranger.s);
+
+    let signed = sk
+        .run(&["session", "sign", "s.request.json", "--signature", &good, "--out", "s.json", "--rpc", &rpc, "--json"])
+        .await
+        .json();
+    assert_eq!(signed["owner_checked_against"], "on-chain owner");
+    let report = sk.run(&["session", "inspect", "s.json", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(report["node"]["owner_signature_valid"], true);
+
+    let refused = sk.run(&["session", "sign", "s.request.json", "--signature", &bad, "--out", "bad.json", "--rpc", &rpc]).await;
+    refused.fails(1, "checking the signature against the on-chain owner: the owner signature is not a signature of this session");
+    assert!(!sk.path("bad.json").exists());
+
+    // Offline: against a given public key, or unchecked with a warning.
+    let public_key = format!("{:#x}", owner.verifying_key().scalar());
+    #[rustfmt::skip]
+    let offline = sk.run(&["session", "sign", "s.request.json", "--signature", &good, "--owner-public-key", &public_key, "--out", "s2.json", "--json"]).await.json();
+    assert_eq!(offline["owner_checked_against"], "given public key");
+    let unchecked = sk.run(&["session", "sign", "s.request.json", "--signature", &bad, "--out", "s3.json"]).await;
+    unchecked.ok();
+    assert!(unchecked.stderr.contains("warning: the signature was not checked"), "{}", unchecked.stderr);
+    // ... and the stranger's signature shows up as invalid on inspection.
+    let report = sk.run(&["session", "inspect", "s3.json", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(report["node"]["owner_signature_valid"], false);
+
+    // The owner key of another account is refused when signing against the chain.
+    sk.run(&["account", "new-key", "--out", "other.key"]).await.ok();
+    let wrong_owner = sk.run(&["session", "sign", "s.request.json", "--owner-key", "other.key", "--out", "s4.json", "--rpc", &rpc]).await;
+    wrong_owner.fails(1, "is not the owner of");
+    drop(devnet);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_session_is_named_with_its_end() {
+    let (devnet, rpc) = devnet().await;
+    let sk = Sk::new();
+    let account = sk.deploy(&rpc).await;
+    sk.new_session(&account, &rpc, "s").await;
+    sk.run(&["session", "sign", "s.request.json", "--owner-key", "owner.key", "--out", "s.json", "--rpc", &rpc]).await.ok();
+
+    // Three hours later even validation, which sees the hour rounded down, refuses it.
+    devnet.client().increase_time(3 * 3600).await.unwrap();
+    let report = sk.run(&["session", "inspect", "s.json", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(report["window"]["status"], "expired", "{report}");
+    let rejected = sk.run(&["session", "execute", "s.json", "--key", "s.key", "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc]).await;
+    rejected.fails(1, "Error: the account rejected it: the session has expired (it was valid until ");
+    assert!(rejected.stderr.contains("UTC); ask the owner for a new one ('session/expired')"), "{}", rejected.stderr);
+    drop(devnet);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sk_devnet_serves_the_other_commands() {
+    use tokio::io::AsyncBufReadExt;
+    let sk = Sk::new();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sk"))
+        .args(["devnet", "--port", "0", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().expect("sk devnet prints a line");
+    let started: Value = serde_json::from_str(&first).unwrap();
+    let rpc = started["url"].as_str().unwrap().to_string();
+    assert_eq!(started["chain_id"], "SN_SEPOLIA");
+    assert!(started["account"]["private_key"].as_str().unwrap().starts_with("0x"));
+
+    let account = sk.deploy(&rpc).await;
+    assert!(account.starts_with("0x"));
+    child.kill().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn offline_inspect_says_what_it_skipped() {
+    let sk = Sk::new();
+    sk.offline_session().await;
+    let text = sk.run(&["session", "inspect", "session.json"]).await;
+    let stdout = text.ok();
+    assert!(stdout.contains("status         active by the local clock"), "{stdout}");
+    assert!(stdout.contains("skipped owner signature check, revocation, status by the node's clock"), "{stdout}");
+    assert!(stdout.contains("(STRK) transfer"), "{stdout}");
+    let report = sk.run(&["session", "inspect", "session.json", "--json"]).await.json();
+    assert_eq!(report["node"], Value::Null);
+    assert_eq!(report["chain_id"], "SN_SEPOLIA");
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn malformed_and_edited_session_files_are_refused() {
+    let sk = Sk::new();
+    sk.offline_session().await;
+
+    sk.write("broken.json", "{ not json");
+    sk.run(&["session", "inspect", "broken.json"]).await.fails(1, "Error: broken.json is not a session file: it is not JSON");
+
+    sk.write("shape.json", r#"{"version": 1, "account": "0x1"}"#);
+    sk.run(&["session", "inspect", "shape.json"]).await.fails(1, "not a valid session file");
+
+    // The end of the window moved after signing: the stored hash no longer matches.
+    let json = sk.read("session.json");
+    let valid_until: Value = serde_json::from_str::<Value>(&json).unwrap()["valid_until"].clone();
+    let edited = json.replace(&format!("\"valid_until\": {valid_until}"), &format!("\"valid_until\": {}", valid_until.as_u64().unwrap() + 86_400));
+    assert_ne!(edited, json);
+    sk.write("edited.json", &edited);
+    let out = sk.run(&["session", "inspect", "edited.json"]).await;
+    out.fails(1, "Error: reading the session file edited.json: the session file was changed after the owner signed it");
+    let out = sk.run(&["session", "execute", "edited.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0"]).await;
+    out.fails(1, "the session file was changed after the owner signed it");
+
+    // A request where a session is expected, and the reverse.
+    sk.run(&["session", "inspect", "request.json"]).await.fails(1, "is a session request, not a signed session");
+    sk.run(&["session", "sign", "session.json", "--owner-key", "owner.key", "--out", "x.json"]).await.fails(1, "is a signed session already");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn key_files_wrong_missing_and_never_overwritten() {
+    let sk = Sk::new();
+    sk.offline_session().await;
+    let call: &[&str] = &["--call", "STRK:transfer:0x1,1,0"];
+
+    // The owner key is not the session key.
+    let out = sk.run(&[&["session", "execute", "session.json", "--key", "owner.key"][..], call].concat()).await;
+    out.fails(1, "Error: using the key in owner.key: the key given is not this session's key");
+
+    let out = sk.run(&[&["session", "execute", "session.json", "--key", "missing.key"][..], call].concat()).await;
+    out.fails(1, "Error: cannot read the key file missing.key");
+
+    sk.write("garbage.key", "hello\n");
+    let out = sk.run(&[&["session", "execute", "session.json", "--key", "garbage.key"][..], call].concat()).await;
+    out.fails(1, "garbage.key is not a key file");
+
+    // Existing key files are never replaced, not even with --force.
+    let before = sk.read("session.key");
+    #[rustfmt::skip]
+    let out = sk.run(&[
+        "session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--policy", "STRK:transfer",
+        "--valid-for", "1h", "--key-out", "session.key", "--out", "other.json", "--force",
+    ]).await;
+    out.fails(1, "session.key exists already; a key file is never overwritten");
+    assert_eq!(sk.read("session.key"), before);
+    assert!(!sk.path("other.json").exists());
+    sk.run(&["account", "new-key", "--out", "owner.key"]).await.fails(1, "owner.key exists already");
+
+    // Other outputs need --force.
+    #[rustfmt::skip]
+    let out = sk.run(&[
+        "session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--policy", "STRK:transfer",
+        "--valid-for", "1h", "--key-out", "new.key", "--out", "request.json",
+    ]).await;
+    out.fails(1, "request.json exists already; pass --force to replace it");
+    assert!(!sk.path("new.key").exists(), "nothing is generated when an output is refused");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_outside_the_policies_are_refused_before_sending() {
+    let sk = Sk::new();
+    sk.offline_session().await;
+
+    // Not in the policies: refused by the SDK's check, before any node is needed.
+    #[rustfmt::skip]
+    let out = sk.run(&[
+        "session", "execute", "session.json", "--key", "session.key",
+        "--call", "STRK:transfer:0x1,1,0", "--call", "STRK:mint:0x1,1,0",
+    ]).await;
+    out.fails(1, "Error: call #1 `STRK:mint:0x1,1,0` is not allowed by the session: mint (0x");
+    assert!(out.stderr.contains(") on 0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d (STRK); nothing was sent"), "{}", out.stderr);
+    assert!(out.stderr.contains("(STRK) transfer"), "lists what is allowed: {}", out.stderr);
+
+    // A call to the account itself.
+    let out = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "0x123:set_owner:0x1"]).await;
+    out.fails(1, "targets the account itself, which a session may never do");
+
+    // Not a selector at all: a usage error.
+    let out = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:do-it"]).await;
+    out.fails(2, "`do-it` is not a selector");
+
+    // An allowed call with no node to send it to.
+    let out = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0"]).await;
+    out.fails(1, "sending a session transaction needs a node: pass --rpc URL");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_arguments_are_usage_errors() {
+    let sk = Sk::new();
+    let base = ["session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--key-out", "k.key", "--out", "r.json"];
+    let with = |extra: &[&'static str]| [&base[..], extra].concat();
+
+    sk.run(&with(&["--policy", "STRK", "--valid-for", "1h"])).await.fails(2, "`STRK` is not a policy: write CONTRACT:SELECTOR");
+    sk.run(&with(&["--policy", "nowhere:transfer", "--valid-for", "1h"])).await.fails(2, "`nowhere` is not an address");
+    sk.run(&with(&["--policy", "STRK:transfer", "--valid-for", "soon"])).await.fails(2, "`soon` is not a duration");
+    sk.run(&with(&["--policy", "STRK:transfer"])).await.fails(2, "--valid-for");
+    sk.run(&with(&["--policy", "STRK:transfer", "--policy", "STRK:transfer", "--valid-for", "1h"]))
+        .await
+        .fails(1, "is listed twice");
+    sk.run(&with(&["--policy", "STRK:transfer", "--valid-until", "100", "--valid-after", "200"]))
+        .await
+        .fails(1, "the validity window is empty");
+    sk.run(&with(&["--policy", "STRK:transfer", "--valid-until", "9007199254740992"]))
+        .await
+        .fails(1, "the time 9007199254740992 is too far in the future");
+    assert!(!sk.path("k.key").exists());
+
+    let no_chain = ["session", "new", "--account", "0x1", "--policy", "STRK:transfer", "--valid-for", "1h", "--key-out", "k.key", "--out", "r.json"];
+    sk.run(&no_chain).await.fails(1, "pass --chain-id (e.g. SN_SEPOLIA) or --rpc URL");
+    sk.run(&["session", "sign", "r.json", "--out", "s.json"]).await.fails(2, "--owner-key");
+    sk.run(&["session", "sign", "r.json", "--signature", "0x1", "--out", "s.json"]).await.fails(2, "is not a signature: write R,S");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dead_rpc_port_is_named() {
+    let sk = Sk::new();
+    sk.offline_session().await;
+    let dead = "http://127.0.0.1:9/rpc";
+    let out = sk.run(&["session", "inspect", "session.json", "--rpc", dead]).await;
+    out.fails(1, "Error: cannot reach the node at http://127.0.0.1:9/rpc");
+    assert!(out.stdout.is_empty());
+    let out = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0", "--rpc", dead]).await;
+    out.fails(1, "Error: cannot reach the node at http://127.0.0.1:9/rpc");
+    sk.run(&["session", "revoke", "session.json", "--owner-key", "owner.key", "--rpc", dead]).await.fails(1, "cannot reach the node");
+    sk.run(&["account", "deploy", "--key", "owner.key", "--rpc", dead]).await.fails(1, "cannot reach the node");
+    sk.run(&["account", "deploy", "--key", "owner.key"]).await.fails(1, "needs a node that keeps it: pass --rpc URL");
+}
+
+/// The typed data of the protocol's test vector (docs/protocol.md §5), generated by the SDK's
+/// vectors test: its message hash for the vector's account is the vector's session hash.
+fn vector_typed_data() -> String {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let path = manifest_dir.join("../../tests/vectors/session-v1.typed-data.json");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_data_hash_of_a_file() {
+    let sk = Sk::new();
+    let vector = vector_typed_data();
+    sk.write("vector.json", &vector);
+    let expected = "0x054260167bfbce84b15a322ed8de0def8b0f3bd60efef1956141664150fb6836";
+    let out = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x7e57acc0a4e7"]).await;
+    assert_eq!(out.ok().trim(), expected);
+    let json = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x7e57acc0a4e7", "--json"]).await.json();
+    assert_eq!(json["message_hash"], expected);
+    assert_eq!(json["domain_hash"], "0x042865e9819be8aa13837f707b8f31ca8c0e3c830239505c4cac726b8387e4f3");
+
+    // Another account, another hash.
+    let other = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x1"]).await;
+    assert_ne!(other.ok().trim(), expected);
+
+    // A bad value is named by its path.
+    let bad = vector.replace(r#""Selector": "play""#, r#""Selector": 5"#);
+    assert_ne!(bad, vector);
+    sk.write("bad.json", &bad);
+    sk.run(&["typed-data", "hash", "bad.json", "--account", "0x1"])
+        .await
+        .fails(1, "Error: hashing the typed data in bad.json: message.Policies[0].Selector");
+    sk.write("nojson.json", "[");
+    sk.run(&["typed-data", "hash", "nojson.json", "--account", "0x1"]).await.fails(1, "nojson.json is not JSON");
+    sk.run(&["typed-data", "hash", "absent.json", "--account", "0x1"]).await.fails(1, "cannot read absent.json");
+}

@@ -27,6 +27,8 @@ fn check_demo_report(report: &Value) {
             ("session transfer", "ok"),
             ("session approve", "ok"),
             ("session multicall", "ok"),
+            ("session transfer (1 policy)", "ok"),
+            ("session transfer (16 policies)", "ok"),
             ("out-of-policy (SDK)", "rejected"),
             ("out-of-policy (forced)", "rejected"),
             ("session revoked", "ok"),
@@ -53,6 +55,10 @@ fn check_demo_report(report: &Value) {
     let owner = report["l2_gas"]["owner_transfer"].as_u64().unwrap();
     let session = report["l2_gas"]["session_transfer"].as_u64().unwrap();
     assert!(owner > 0 && session > owner && session < 3 * owner, "owner {owner}, session {session}");
+    // A longer proof (4 siblings for 16 policies, none for 1) costs more.
+    let one = report["l2_gas"]["session_transfer_1_policy"].as_u64().unwrap();
+    let sixteen = report["l2_gas"]["session_transfer_16_policies"].as_u64().unwrap();
+    assert!(owner < one && one < session && session < sixteen, "1: {one}, 2: {session}, 16: {sixteen}");
     assert!(report["account"].as_str().unwrap().starts_with("0x"));
     assert!(report["session_hash"].as_str().unwrap().starts_with("0x"));
 }

@@ -55,7 +55,10 @@ struct Report {
 #[derive(Serialize)]
 struct GasComparison {
     owner_transfer: u64,
+    /// Under the demo's session (2 policies).
     session_transfer: u64,
+    session_transfer_1_policy: u64,
+    session_transfer_16_policies: u64,
 }
 
 #[derive(Serialize)]
@@ -245,6 +248,17 @@ impl Demo {
         let receipt = send(&session_account, multicall, "a session multicall").await?;
         out.push(Step::new("session multicall", "transfer + approve in one transaction, one proof per call").with_receipt(&receipt));
 
+        // The same transfer under sessions of 1 and 16 policies: the proof grows with log2 of
+        // the policy count, and so does the gas.
+        let sizes = [(1, "1 policy", "session transfer (1 policy)"), (16, "16 policies", "session transfer (16 policies)")];
+        for (count, size, step) in sizes {
+            let sized = sized_session_request(&session_key, now, count)?.sign(address, network.chain_id, &owner)?;
+            let sized_account = SessionAccount::new(network.provider(), sized, session_key.clone())?;
+            let what = format!("a transfer under a {count}-policy session");
+            let receipt = send(&sized_account, vec![strk_transfer(recipient, TRANSFER)], &what).await?;
+            out.push(Step::new(step, format!("0.1 STRK under a session of {size}")).with_receipt(&receipt));
+        }
+
         // 11. A call outside the policies: the SDK refuses to sign it, nothing is sent.
         let eth_transfer = Call { to: parse::ETH, selector: selector("transfer")?, calldata: vec![recipient, TRANSFER.into(), Felt::ZERO] };
         match session_account.execute_v3(vec![eth_transfer.clone()]).send().await {
@@ -324,6 +338,8 @@ impl Demo {
         let gas = GasComparison {
             owner_transfer: out.l2_gas("owner transfer"),
             session_transfer: out.l2_gas("session transfer"),
+            session_transfer_1_policy: out.l2_gas("session transfer (1 policy)"),
+            session_transfer_16_policies: out.l2_gas("session transfer (16 policies)"),
         };
         let report = Report {
             rpc: network.url.to_string(),
@@ -339,11 +355,16 @@ impl Demo {
         if self.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {
-            let GasComparison { owner_transfer, session_transfer } = report.l2_gas;
+            let GasComparison { owner_transfer, session_transfer, session_transfer_1_policy, session_transfer_16_policies } =
+                report.l2_gas;
+            let delta = |gas: u64| i128::from(gas) - i128::from(owner_transfer);
             println!(
-                "L2 gas of a STRK transfer: owner-signed {owner_transfer}, session {session_transfer} \
-                 ({:+}: the longer signature, and the owner authorization, session signature and policy proof checked in __validate__)",
-                i128::from(session_transfer) - i128::from(owner_transfer)
+                "L2 gas of a STRK transfer: owner-signed {owner_transfer}; session with 1 policy {session_transfer_1_policy} ({:+}), \
+                 2 policies {session_transfer} ({:+}), 16 policies {session_transfer_16_policies} ({:+}) \
+                 (the longer signature, and the owner authorization, session signature and policy proof checked in __validate__)",
+                delta(session_transfer_1_policy),
+                delta(session_transfer),
+                delta(session_transfer_16_policies),
             );
             println!("account {} is deployed and working, with sessions", report.account);
         }
@@ -357,6 +378,16 @@ fn session_request(key: &SigningKey, now: u64) -> Result<SessionRequest, Session
         .valid_until(now + SESSION_LENGTH)
         .allow(STRK, "transfer")
         .allow(STRK, "approve")
+        .build()
+}
+
+/// A session allowing STRK `transfer` and `count - 1` other calls (a game contract's entry points).
+fn sized_session_request(key: &SigningKey, now: u64, count: u64) -> Result<SessionRequest, SessionError> {
+    (1..count)
+        .fold(
+            SessionRequest::builder(key.verifying_key().scalar()).valid_until(now + SESSION_LENGTH).allow(STRK, "transfer"),
+            |builder, i| builder.allow(Felt::from(0x6a3e_0000 + i), "play"),
+        )
         .build()
 }
 

@@ -95,7 +95,7 @@ impl Setup {
 /// the node itself rejects it in validation, or it reverts in execution).
 async fn rejection<A: ConnectedAccount + Sync>(account: &A, calls: Vec<Call>) -> [String; 2] {
     let estimated = account.execute_v3(calls.clone()).send().await;
-    let estimated = format!("{:?}", estimated.err().expect("the fee estimate must fail"));
+    let estimated = format!("{:?}", estimated.expect_err("the fee estimate must fail"));
     let sent = with_bounds(account.execute_v3(calls)).send().await;
     let sent = match sent {
         Err(err) => format!("{err:?}"),

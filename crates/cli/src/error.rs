@@ -66,7 +66,7 @@ pub fn contract_error(text: &str, window: Option<SessionWindow>) -> Option<Strin
 
 /// What an error of the session SDK means for someone at the command line.
 pub fn session_error(err: &SessionError) -> String {
-    #[allow(unreachable_patterns)] // the SDK may grow variants; they fall back to its own text
+    // `Error` is non-exhaustive: variants added to the SDK later fall back to its own text.
     match err {
         SessionError::InvalidAddress(address) => {
             format!("{address:#x} is not a contract address (it must be non-zero and below 2^251)")

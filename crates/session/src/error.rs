@@ -6,6 +6,7 @@ use crate::policy_tree::Policy;
 
 /// Everything that can go wrong building, signing, reading or using a session.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A policy's contract address is 0 or not below 2^251.
     #[error("{0:#x} is not a contract address")]

@@ -176,12 +176,22 @@ async fn session_account_works_through_cainome_bindings() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn fee_estimation_with_a_session() {
+async fn fee_estimation_and_simulation_with_a_session() {
     let setup = Setup::new().await;
     let account = setup.session_account();
     let calls = vec![strk_transfer(RECIPIENT, ONE_STRK)];
     let estimate = account.execute_v3(calls.clone()).estimate_fee().await.unwrap();
     assert!(estimate.l2_gas_consumed > 0 && estimate.overall_fee > 0, "{estimate:?}");
+
+    // A simulation with validation runs the session checks on the query transaction hash.
+    let simulated = with_bounds(account.execute_v3(calls.clone())).simulate(false, false).await.unwrap();
+    let trace = format!("{:?}", simulated.transaction_trace);
+    assert!(trace.contains("validate_invocation: Some"), "{trace}");
+    assert!(!trace.contains("RevertedInvocation"), "{trace}");
+    // A simulation of an out-of-policy call forced past the SDK fails in validation.
+    let forger = setup.with_proofs_of(vec![strk_transfer(RECIPIENT, 1)]);
+    let err = with_bounds(forger.execute_v3(vec![mint()])).simulate(false, false).await.unwrap_err();
+    assert!(format!("{err:?}").contains("session/invalid-proof"), "{err:?}");
 
     let sent = account.execute_v3(calls).send().await.unwrap();
     let receipt = wait_for_receipt(&setup.devnet.provider(), sent.transaction_hash).await.unwrap();

@@ -59,6 +59,18 @@ pub fn parse_session_token(signature: Span<felt252>) -> Result<SessionToken, fel
     Ok(token)
 }
 
+/// The validity window `(valid_after, valid_until)` of a session signature that validation
+/// already accepted, read at its fixed offsets (docs/protocol.md §3) instead of parsing it again:
+/// `__execute__` needs nothing else from it.
+pub fn session_window(signature: Span<felt252>) -> (u64, u64) {
+    let valid_after = signature.get(3).and_then(|felt| (*felt.unbox()).try_into());
+    let valid_until = signature.get(4).and_then(|felt| (*felt.unbox()).try_into());
+    match (valid_after, valid_until) {
+        (Some(valid_after), Some(valid_until)) => (valid_after, valid_until),
+        _ => core::panic_with_felt252(errors::SESSION_BAD_FORMAT),
+    }
+}
+
 /// What the session key signs: `poseidon_hash_many([transaction_hash, session_hash])`.
 pub fn session_message_hash(transaction_hash: felt252, session_hash: felt252) -> felt252 {
     poseidon_hash_span(array![transaction_hash, session_hash].span())

@@ -9,7 +9,9 @@ pub mod SessionComponent {
     use starknet::{ContractAddress, get_block_timestamp, get_execution_info};
     use crate::errors;
     use crate::interfaces::ISession;
-    use crate::session::authorization::{SessionToken, parse_session_token, session_message_hash};
+    use crate::session::authorization::{
+        SessionToken, parse_session_token, session_message_hash, session_window,
+    };
     use crate::session::policy_tree::{policy_leaf, verify_proof};
     use crate::session::session_hash::session_hash;
     use crate::utils::{assert_only_self, is_valid_stark_signature};
@@ -97,10 +99,10 @@ pub mod SessionComponent {
         /// Checks the exact session window, `valid_after <= now < valid_until`, in `__execute__`
         /// of a session transaction (whose `signature` validation already accepted).
         fn assert_session_window(self: @ComponentState<TContractState>, signature: Span<felt252>) {
-            let session = parse(signature).session;
+            let (valid_after, valid_until) = session_window(signature);
             let now = get_block_timestamp();
-            assert(session.valid_after <= now, errors::SESSION_NOT_YET_VALID);
-            assert_not_expired(session.valid_until, now);
+            assert(valid_after <= now, errors::SESSION_NOT_YET_VALID);
+            assert_not_expired(valid_until, now);
         }
     }
 

@@ -11,7 +11,7 @@ use starknet::testing::{
 use starknet::{ContractAddress, VALIDATED};
 use crate::account::SessionKeyAccount;
 use crate::interfaces::{IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC6, ISession};
-use crate::session::authorization::SessionToken;
+use crate::session::authorization::{SessionToken, session_window};
 use crate::session::component::SessionComponent::{Event as SessionEvent, SessionRevoked};
 use crate::session::session_hash::Session;
 use super::support::{DAY, OTHER, contract, encode, session, session_account, session_token};
@@ -478,4 +478,23 @@ fn test_supports_interface_session() {
     assert_eq!(ISESSION_ID.into(), id);
     let state = session_account(vectors::signature());
     assert!(state.supports_interface(ISESSION_ID));
+}
+
+#[test]
+fn test_session_window_reads_the_fixed_offsets() {
+    assert_eq!(
+        session_window(vectors::signature().span()), (vectors::VALID_AFTER, vectors::VALID_UNTIL),
+    );
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-format')]
+fn test_session_window_of_a_short_signature() {
+    session_window(array!['sk-session', 1, 2, 3].span());
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-format')]
+fn test_session_window_beyond_u64() {
+    session_window(array!['sk-session', 1, 2, 3, 0x10000000000000000].span());
 }

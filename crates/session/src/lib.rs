@@ -4,8 +4,11 @@
 //! account owner signs its SNIP-12 typed data once, and the dApp then sends transactions with a
 //! [`SessionAccount`] holding only the [`SignedSession`] and the session's private key.
 //!
-//! The wire format is specified in `docs/protocol.md`; each module below has a Cairo twin of the
-//! same name in `contracts/src/session/`.
+//! The wire format is specified in `docs/protocol.md`. [`session_hash`], [`policy_tree`] and
+//! [`authorization`] have Cairo twins of the same names in `contracts/src/session/`;
+//! [`typed_data`] hashes any SNIP-12 revision-1 JSON the way wallets do.
+
+#![warn(missing_docs)]
 
 pub mod account;
 pub mod authorization;

@@ -1251,35 +1251,21 @@ mod tests {
         poseidon_hash_many(&[type_hash(&types, "M").expect("a type hash"), encoded])
     }
 
+    /// The SDK's session typed data (types and domain as `session_hash::typed_data` writes them)
+    /// with `policies` as given, valid or not.
     fn session_doc(policies: Value) -> Value {
-        json!({
-            "types": {
-                "StarknetDomain": [
-                    { "name": "name", "type": "shortstring" },
-                    { "name": "version", "type": "shortstring" },
-                    { "name": "chainId", "type": "shortstring" },
-                    { "name": "revision", "type": "shortstring" }
-                ],
-                "Session": [
-                    { "name": "Session Key", "type": "felt" },
-                    { "name": "Valid After", "type": "timestamp" },
-                    { "name": "Valid Until", "type": "timestamp" },
-                    { "name": "Policies", "type": "merkletree", "contains": "Policy" }
-                ],
-                "Policy": [
-                    { "name": "Contract", "type": "ContractAddress" },
-                    { "name": "Selector", "type": "selector" }
-                ]
-            },
-            "primaryType": "Session",
-            "domain": { "name": "SessionKeys.session", "version": "1", "chainId": "SN_SEPOLIA", "revision": "1" },
-            "message": {
-                "Session Key": "0x2b191c2f3ecf685a91af7cf72a43e7b90e2e41220175de5c4f7498981b10053",
-                "Valid After": 0,
-                "Valid Until": 1767225600,
-                "Policies": policies
-            }
-        })
+        let session = crate::Session {
+            session_key: felt("0x2b191c2f3ecf685a91af7cf72a43e7b90e2e41220175de5c4f7498981b10053"),
+            valid_after: 0,
+            valid_until: 1767225600,
+            policies_root: Felt::ZERO,
+        };
+        let tree = crate::PolicyTree::new([crate::Policy { contract: Felt::ONE, selector: Felt::ONE }])
+            .expect("one policy");
+        let chain_id = cairo_short_string_to_felt("SN_SEPOLIA").expect("a short string");
+        let mut td = crate::session_hash::typed_data(&session, &tree, chain_id, |_| None);
+        td["message"]["Policies"] = policies;
+        td
     }
 
     // ---- pinned starknet.js 10.8.0 results (getMessageHash(td, "0x1234"), tests/typed-data/)

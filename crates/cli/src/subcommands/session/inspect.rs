@@ -5,7 +5,7 @@ use clap::Args;
 use serde::Serialize;
 use sk_session::SignedSession;
 
-use super::{contract_label, read_session, selector_name};
+use super::{contract_label, read_session, selector_name, PolicyOut};
 use crate::network::{Node, RpcArgs};
 use crate::output::{hex, print_json};
 use crate::{parse, time};
@@ -51,16 +51,6 @@ struct Window {
     /// The time `status` is judged against, and its source (`node` or `local clock`).
     judged_at: u64,
     clock: &'static str,
-}
-
-#[derive(Serialize)]
-struct PolicyOut {
-    contract: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    contract_name: Option<&'static str>,
-    selector: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    selector_name: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -147,17 +137,7 @@ impl Inspect {
                 judged_at: now,
                 clock,
             },
-            policies: request
-                .policies()
-                .policies()
-                .iter()
-                .map(|p| PolicyOut {
-                    contract: hex(p.contract),
-                    contract_name: parse::contract_name(p.contract),
-                    selector: format!("{:#066x}", p.selector),
-                    selector_name: selector_name(request, p.selector),
-                })
-                .collect(),
+            policies: PolicyOut::list(request),
             owner_signature: session.owner_signature().iter().map(|f| format!("{f:#x}")).collect(),
             skipped: if node_report.is_none() {
                 vec!["owner signature check", "revocation", "status by the node's clock"]

@@ -107,6 +107,34 @@ pub fn selector_name(request: &SessionRequest, selector: Felt) -> Option<String>
         .or_else(|| parse::known_selector_name(selector).map(str::to_string))
 }
 
+/// A policy as `new` and `inspect` print it in JSON.
+#[derive(Serialize)]
+pub struct PolicyOut {
+    pub contract: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract_name: Option<&'static str>,
+    pub selector: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selector_name: Option<String>,
+}
+
+impl PolicyOut {
+    /// The policies of `request`, in canonical order.
+    pub fn list(request: &SessionRequest) -> Vec<Self> {
+        request
+            .policies()
+            .policies()
+            .iter()
+            .map(|p| PolicyOut {
+                contract: format!("{:#066x}", p.contract),
+                contract_name: parse::contract_name(p.contract),
+                selector: format!("{:#066x}", p.selector),
+                selector_name: selector_name(request, p.selector),
+            })
+            .collect()
+    }
+}
+
 /// The policies of `request`, one per line, for messages.
 pub fn policy_lines(request: &SessionRequest) -> Vec<String> {
     request

@@ -8,7 +8,7 @@ use sk_session::SessionRequest;
 use starknet::core::types::Felt;
 use starknet::signers::SigningKey;
 
-use super::{contract_label, selector_name, RequestFile, REQUEST_FILE_VERSION};
+use super::{contract_label, PolicyOut, RequestFile, REQUEST_FILE_VERSION};
 use crate::network::RpcArgs;
 use crate::output::{hex, print_json};
 use crate::parse::{self, PolicySpec};
@@ -72,14 +72,6 @@ struct Created {
     request_file: PathBuf,
     #[serde(skip_serializing_if = "Option::is_none")]
     typed_data_file: Option<PathBuf>,
-}
-
-#[derive(Serialize)]
-struct PolicyOut {
-    contract: String,
-    selector: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
 }
 
 impl New {
@@ -152,16 +144,7 @@ impl New {
             session_hash: hex(session_hash),
             valid_after: request.valid_after(),
             valid_until: request.valid_until(),
-            policies: request
-                .policies()
-                .policies()
-                .iter()
-                .map(|p| PolicyOut {
-                    contract: hex(p.contract),
-                    selector: format!("{:#x}", p.selector),
-                    name: selector_name(request, p.selector),
-                })
-                .collect(),
+            policies: PolicyOut::list(request),
             key_file: self.key_out.clone(),
             request_file: self.out.clone(),
             typed_data_file: self.typed_data_out.clone(),
@@ -177,7 +160,7 @@ impl New {
             println!("valid after   {} (Unix {})", time::utc(created.valid_after), created.valid_after);
         }
         for policy in &created.policies {
-            let name = policy.name.as_deref().unwrap_or("?");
+            let name = policy.selector_name.as_deref().unwrap_or("?");
             println!("may call      {} {name}", contract_label(Felt::from_hex(&policy.contract)?));
         }
         println!("request       {}", self.out.display());

@@ -176,6 +176,34 @@ async fn session_account_works_through_cainome_bindings() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn connect_checks_chain_owner_and_revocation_before_any_transaction() {
+    let setup = Setup::new().await;
+    let connect = |session: SignedSession| SessionAccount::connect(setup.devnet.provider(), session, session_key());
+    connect(setup.session.clone()).await.expect("a good session connects");
+
+    let mainnet = cairo_short_string_to_felt("SN_MAIN").unwrap();
+    let other_chain = request(&setup.devnet).await.build().unwrap().sign(setup.account, mainnet, &owner_key()).unwrap();
+    let err = connect(other_chain).await.unwrap_err();
+    assert!(matches!(err, SessionError::ChainMismatch { .. }), "{err:?}");
+
+    let stranger = SigningKey::from_secret_scalar(Felt::from(0xbad_u32));
+    let forged = request(&setup.devnet)
+        .await
+        .build()
+        .unwrap()
+        .sign(setup.account, setup.devnet.chain_id(), &stranger)
+        .unwrap();
+    let err = connect(forged).await.unwrap_err();
+    assert!(matches!(err, SessionError::InvalidOwnerSignature(_)), "{err:?}");
+
+    let owner = sk_tests::account_with_key(&setup.devnet, setup.account, owner_key());
+    let sent = SessionKeyAccount::new(setup.account, &owner).revoke_session(&setup.session.hash()).send().await.unwrap();
+    wait_for_receipt(owner.provider(), sent.transaction_hash).await.unwrap();
+    let err = connect(setup.session.clone()).await.unwrap_err();
+    assert!(matches!(err, SessionError::Revoked(hash) if hash == setup.session.hash()), "{err:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn fee_estimation_and_simulation_with_a_session() {
     let setup = Setup::new().await;
     let account = setup.session_account();

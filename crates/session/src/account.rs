@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use starknet::accounts::{
     Account, ConnectedAccount, ExecutionEncoder, RawDeclarationV3, RawExecutionV3,
 };
-use starknet::core::types::{BlockId, BlockTag, Call, Felt};
+use starknet::core::types::{BlockId, BlockTag, Call, Felt, FunctionCall};
+use starknet::macros::selector;
 use starknet::providers::Provider;
 use starknet::signers::{SignerInteractivityContext, SigningKey};
 
@@ -35,6 +36,34 @@ where
             return Err(Error::WrongSessionKey { expected, given });
         }
         Ok(Self { provider, session, key, block_id: BlockId::Tag(BlockTag::PreConfirmed) })
+    }
+
+    /// A session account on `provider`, after checking with the node what would otherwise only
+    /// surface as a rejected transaction: the node's chain is the session's, the account's current
+    /// owner signed the session (the account exposes `get_owner`), and the session is not revoked.
+    pub async fn connect(provider: P, session: SignedSession, key: SigningKey) -> Result<Self, Error> {
+        let account = Self::new(provider, session, key)?;
+        let node_chain = account.provider.chain_id().await?;
+        if node_chain != account.session.chain_id() {
+            return Err(Error::ChainMismatch { session: account.session.chain_id(), node: node_chain });
+        }
+        let owner = account.read(selector!("get_owner"), vec![]).await?;
+        account.session.verify_owner(owner)?;
+        let revoked = account.read(selector!("is_session_revoked"), vec![account.session.hash()]).await?;
+        if revoked != Felt::ZERO {
+            return Err(Error::Revoked(account.session.hash()));
+        }
+        Ok(account)
+    }
+
+    /// Calls a one-felt view of the account.
+    async fn read(&self, selector: Felt, calldata: Vec<Felt>) -> Result<Felt, Error> {
+        let call = FunctionCall { contract_address: self.session.account(), entry_point_selector: selector, calldata };
+        let result = self.provider.call(call, self.block_id).await?;
+        match result.as_slice() {
+            [value] => Ok(*value),
+            _ => Err(Error::Node(format!("the account answered {result:?} to a one-felt view"))),
+        }
     }
 
     /// Sets the block that nonces and estimates are read from (default: pre-confirmed).

@@ -64,6 +64,23 @@ pub enum Error {
         /// The public key of the private key given.
         given: Felt,
     },
+    /// The node serves another chain than the one the session was signed for.
+    #[error("the session was signed for chain {session:#x}, but the node serves chain {node:#x}")]
+    ChainMismatch {
+        /// The session's chain id.
+        session: Felt,
+        /// The node's chain id.
+        node: Felt,
+    },
+    /// The account revoked the session.
+    #[error("the account revoked session {0:#x}")]
+    Revoked(Felt),
+    /// The node failed to answer.
+    #[error("the node failed to answer: {0}")]
+    Provider(#[from] starknet::providers::ProviderError),
+    /// The node answered something unexpected.
+    #[error("unexpected answer from the node: {0}")]
+    Node(String),
     /// A call is not allowed by the session's policies.
     #[error("call #{index} ({contract:#x}, selector {selector:#x}) is not allowed by the session's policies")]
     CallNotAllowed {

@@ -111,6 +111,14 @@ pub fn session_error(err: &SessionError) -> String {
         SessionError::SelfCall { index } => {
             format!("call #{index} targets the account itself, which a session may never do; nothing was sent")
         }
+        SessionError::ChainMismatch { session, node } => format!(
+            "the session was signed for chain {}, but the node serves {}; use a node of the session's chain",
+            crate::parse::chain_name(*session),
+            crate::parse::chain_name(*node)
+        ),
+        SessionError::Revoked(hash) => {
+            format!("the owner revoked this session ({hash:#066x}); ask the owner for a new one")
+        }
         SessionError::DeclareNotAllowed => "a session cannot declare classes".into(),
         SessionError::NotASessionSignature => "the signature is not a session signature".into(),
         SessionError::UnsupportedVersion(version) => format!("unsupported session signature version {version:#x}"),

@@ -4,11 +4,13 @@ use clap::Args;
 use sk_contracts::bindings::SessionKeyAccountReader;
 use sk_contracts::SESSION_KEY_ACCOUNT;
 use sk_devnet::{
-    declare, local_account, strk_transfer, wait_for_receipt, Declared, Devnet, DevnetClient, LocalAccount,
-    Provider, DEPLOY_FUNDS,
+    declare, local_account, strk_transfer, wait_for_receipt, AccountDeployment, Declared, Devnet, DevnetClient,
+    LocalAccount, Provider, DEPLOY_FUNDS,
 };
 use starknet::accounts::Account as _;
-use starknet::core::types::{BlockId, BlockTag, Felt, MaybePreConfirmedBlockWithTxHashes, StarknetError};
+use starknet::core::types::{
+    BlockId, BlockTag, Felt, MaybePreConfirmedBlockWithTxHashes, StarknetError, TransactionReceiptWithBlockInfo,
+};
 use starknet::providers::ProviderError;
 use starknet::providers::jsonrpc::HttpTransport;
 use starknet::providers::{JsonRpcClient, Provider as _};
@@ -109,6 +111,19 @@ impl Network {
         };
         wait_for_receipt(&provider, hash).await?;
         Ok(())
+    }
+
+    /// Funds the counterfactual address of `deployment` and sends its DEPLOY_ACCOUNT, with progress.
+    pub async fn fund_and_deploy(
+        &self,
+        deployment: &AccountDeployment,
+    ) -> anyhow::Result<TransactionReceiptWithBlockInfo> {
+        progress::step("funding the account's address", self.fund(deployment.address()))
+            .await
+            .context("funding the account's address")?;
+        progress::step("deploying the account (DEPLOY_ACCOUNT)", deployment.send())
+            .await
+            .context("deploying the account")
     }
 
     /// Declares our account class unless the node has it; returns the class hash and the

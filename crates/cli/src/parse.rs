@@ -2,7 +2,7 @@
 //! Each parser returns a message clap prints after the offending argument.
 use sk_session::policy_tree::parse_selector;
 use starknet::core::types::{Call, Felt};
-use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name, parse_cairo_short_string};
+use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
 
 /// The ETH token's address (the same on mainnet, Sepolia and devnet).
 pub const ETH: Felt =
@@ -124,12 +124,7 @@ pub fn chain_id(text: &str) -> Result<Felt, String> {
 }
 
 /// A chain id for people: its short string when it is one (`SN_SEPOLIA`), else hex.
-pub fn chain_name(chain_id: Felt) -> String {
-    parse_cairo_short_string(&chain_id)
-        .ok()
-        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic()))
-        .unwrap_or_else(|| format!("{chain_id:#x}"))
-}
+pub use sk_session::session_hash::chain_name;
 
 /// A signature from a wallet, written `R,S`.
 #[derive(Debug, Clone)]

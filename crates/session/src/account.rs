@@ -30,11 +30,7 @@ where
 {
     /// A session account on `provider`. Fails if `key` is not the session's key.
     pub fn new(provider: P, session: SignedSession, key: SigningKey) -> Result<Self, Error> {
-        let given = key.verifying_key().scalar();
-        let expected = session.request().session_key();
-        if given != expected {
-            return Err(Error::WrongSessionKey { expected, given });
-        }
+        session.check_key(&key)?;
         Ok(Self { provider, session, key, block_id: BlockId::Tag(BlockTag::PreConfirmed) })
     }
 

@@ -83,6 +83,21 @@ pub fn hash_pair(a: Felt, b: Felt) -> Felt {
     }
 }
 
+/// The level above `level` in a Merkle tree: each pair hashed with [`hash_pair`], the last node of
+/// an odd level paired with 0.
+pub fn next_level(level: &[Felt]) -> Vec<Felt> {
+    level.chunks(2).map(|pair| hash_pair(pair[0], pair.get(1).copied().unwrap_or(Felt::ZERO))).collect()
+}
+
+/// The root of the Merkle tree over `leaves` (a single leaf is its own root; no leaves give 0).
+pub fn merkle_root(leaves: Vec<Felt>) -> Felt {
+    let mut level = leaves;
+    while level.len() > 1 {
+        level = next_level(&level);
+    }
+    level.first().copied().unwrap_or(Felt::ZERO)
+}
+
 /// Whether `proof` links `leaf` to `root`.
 pub fn verify_proof(root: Felt, leaf: Felt, proof: &[Felt]) -> bool {
     proof.iter().fold(leaf, |node, sibling| hash_pair(node, *sibling)) == root
@@ -112,11 +127,7 @@ impl PolicyTree {
         let policies: Vec<Policy> = seen.into_iter().collect();
         let mut levels = vec![policies.iter().map(Policy::leaf).collect::<Vec<_>>()];
         while let Some(level) = levels.last().filter(|level| level.len() > 1) {
-            let next = level
-                .chunks(2)
-                .map(|pair| hash_pair(pair[0], pair.get(1).copied().unwrap_or(Felt::ZERO)))
-                .collect();
-            levels.push(next);
+            levels.push(next_level(level));
         }
         Ok(Self { policies, levels })
     }
@@ -204,6 +215,7 @@ mod tests {
         let leaves: Vec<_> = tree.policies().iter().map(Policy::leaf).collect();
         let expected = hash_pair(hash_pair(leaves[0], leaves[1]), hash_pair(leaves[2], Felt::ZERO));
         assert_eq!(tree.root(), expected);
+        assert_eq!(merkle_root(leaves), expected);
         assert_eq!(tree.proof(Felt::from(3u8), parse_selector("a").unwrap()).unwrap()[0], Felt::ZERO);
     }
 

@@ -93,10 +93,7 @@ pub fn typed_data(
             json!({ "Contract": format!("{:#x}", policy.contract), "Selector": selector })
         })
         .collect();
-    let chain = parse_cairo_short_string(&chain_id)
-        .ok()
-        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic()))
-        .unwrap_or_else(|| format!("{chain_id:#x}"));
+    let chain = chain_name(chain_id);
     json!({
         "types": {
             "StarknetDomain": [
@@ -130,6 +127,15 @@ pub fn typed_data(
             "Policies": policies
         }
     })
+}
+
+/// A chain id as the typed data's `chainId` writes it: its short string when it is one
+/// (`SN_SEPOLIA`), else hex.
+pub fn chain_name(chain_id: Felt) -> String {
+    parse_cairo_short_string(&chain_id)
+        .ok()
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic()))
+        .unwrap_or_else(|| format!("{chain_id:#x}"))
 }
 
 /// Every type string this module hashes, with its constant, for tests and `docs/protocol.md`.

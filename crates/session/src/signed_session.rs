@@ -78,6 +78,16 @@ impl SignedSession {
         }
     }
 
+    /// Checks that `key` is the session's private key, before anything is signed with it.
+    pub fn check_key(&self, key: &SigningKey) -> Result<(), Error> {
+        let given = key.verifying_key().scalar();
+        let expected = self.request.session_key();
+        if given != expected {
+            return Err(Error::WrongSessionKey { expected, given });
+        }
+        Ok(())
+    }
+
     /// Checks `calls` against the policies: no call to the account itself, and each
     /// `(contract, selector)` in the policy tree. The error names the first offending call.
     pub fn check_calls(&self, calls: &[Call]) -> Result<(), Error> {
@@ -192,9 +202,13 @@ impl<'de> Deserialize<'de> for SignedSession {
 mod tests {
     use super::*;
 
+    fn session_key() -> SigningKey {
+        SigningKey::from_secret_scalar(Felt::from(0x5e55u32))
+    }
+
     fn signed() -> (SignedSession, Felt) {
         let owner = SigningKey::from_secret_scalar(Felt::ONE);
-        let request = SessionRequest::builder(Felt::from(0x5e55u32))
+        let request = SessionRequest::builder(session_key().verifying_key().scalar())
             .valid_until(1_000)
             .allow(Felt::from(0x7a46e7u32), "transfer")
             .build()
@@ -209,6 +223,9 @@ mod tests {
         let back = SignedSession::from_json(&session.to_json()).unwrap();
         assert_eq!(back, session);
         back.verify_owner(owner).unwrap();
+        back.check_key(&session_key()).unwrap();
+        let err = back.check_key(&SigningKey::from_secret_scalar(Felt::ONE)).unwrap_err();
+        assert!(matches!(err, Error::WrongSessionKey { .. }), "{err:?}");
         assert!(matches!(back.verify_owner(Felt::TWO), Err(Error::InvalidOwnerSignature(_))));
     }
 

@@ -75,7 +75,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 use starknet::core::types::Felt;
 use starknet::core::utils::{cairo_short_string_to_felt, starknet_keccak};
-use starknet_crypto::{poseidon_hash, poseidon_hash_many};
+use starknet_crypto::poseidon_hash_many;
 
 /// The short string `'StarkNet Message'`, the first element of every message hash.
 const STARKNET_MESSAGE: Felt = Felt::from_hex_unchecked("0x537461726b4e6574204d657373616765");
@@ -681,7 +681,7 @@ impl<'t> Hasher<'t> {
                 self.encode_value(scope, leaf_type, leaf, None, &path.index(index), depth + 1)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(merkle_root(hashes))
+        Ok(crate::policy_tree::merkle_root(hashes))
     }
 
     fn type_hash(&self, scope: Scope, name: &str) -> Result<Felt, TypedDataError> {
@@ -815,24 +815,6 @@ fn tuple_items(r#type: &str) -> Option<&str> {
 
 fn quote(name: &str) -> String {
     format!("\"{name}\"")
-}
-
-/// The root of the tree of `level`: pairs hashed sorted, the odd node with 0, one node is the root.
-fn merkle_root(mut level: Vec<Felt>) -> Felt {
-    while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|pair| {
-                let (a, b) = (pair[0], pair.get(1).copied().unwrap_or(Felt::ZERO));
-                if a <= b {
-                    poseidon_hash(a, b)
-                } else {
-                    poseidon_hash(b, a)
-                }
-            })
-            .collect();
-    }
-    level.first().copied().unwrap_or(Felt::ZERO)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1186,8 +1168,10 @@ fn show(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use starknet_crypto::poseidon_hash;
 
     use super::*;
+    use crate::policy_tree::merkle_root;
 
     /// A corpus-style document (the domain of `tests/typed-data/`).
     fn doc(types: Value, primary: &str, message: Value) -> Value {

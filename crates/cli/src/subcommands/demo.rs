@@ -160,12 +160,7 @@ impl Demo {
         )
         .await?;
         let address = deployment.address();
-        progress::step("funding the new account's address", network.fund(address))
-            .await
-            .context("funding the account's address")?;
-        let receipt = progress::step("deploying the account (DEPLOY_ACCOUNT)", deployment.send())
-            .await
-            .context("deploying the account")?;
+        let receipt = network.fund_and_deploy(&deployment).await?;
         out.push(Step::new("deploy account", format!("account {address:#066x}")).with_receipt(&receipt));
 
         // 3. An owner-signed STRK transfer.

@@ -2,7 +2,7 @@
 //! send DEPLOY_ACCOUNT.
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::Args;
 use serde::Serialize;
 use sk_devnet::{AccountDeployment, Cost};
@@ -12,7 +12,7 @@ use starknet::providers::Provider as _;
 use crate::files;
 use crate::network::NetworkArgs;
 use crate::output::{hex, print_json};
-use crate::{parse, progress};
+use crate::parse;
 
 /// Deploy a session-key account owned by the key in a key file, and print its address.
 ///
@@ -91,12 +91,7 @@ impl Deploy {
                 report.already_deployed = true;
             }
             Err(_) => {
-                progress::step("funding the account's address", network.fund(address))
-                    .await
-                    .context("funding the account's address")?;
-                let receipt = progress::step("deploying the account (DEPLOY_ACCOUNT)", deployment.send())
-                    .await
-                    .context("deploying the account")?;
+                let receipt = network.fund_and_deploy(&deployment).await?;
                 let cost = Cost::of(&receipt.receipt);
                 report.transaction_hash = Some(hex(*receipt.receipt.transaction_hash()));
                 report.fee_fri = Some(cost.fee.to_string());

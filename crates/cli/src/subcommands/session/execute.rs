@@ -52,12 +52,7 @@ impl Execute {
     pub async fn run(self) -> anyhow::Result<()> {
         let session = read_session(&self.session)?;
         let key = files::read_key(&self.key)?;
-        let given = key.verifying_key().scalar();
-        let expected = session.request().session_key();
-        if given != expected {
-            return Err(anyhow::Error::new(SessionError::WrongSessionKey { expected, given })
-                .context(format!("using the key in {}", self.key.display())));
-        }
+        session.check_key(&key).with_context(|| format!("using the key in {}", self.key.display()))?;
         let calls: Vec<Call> = self.calls.iter().map(|spec| spec.call.clone()).collect();
         check_calls(&session, &self.calls)?;
 

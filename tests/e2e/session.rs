@@ -196,6 +196,19 @@ async fn connect_checks_chain_owner_and_revocation_before_any_transaction() {
     let err = connect(forged).await.unwrap_err();
     assert!(matches!(err, SessionError::InvalidOwnerSignature(_)), "{err:?}");
 
+    // Sessions for addresses that are not one of our accounts: the node's refusal is the error.
+    let funded = setup.devnet.funded_account().address();
+    for address in [Felt::from_hex_unchecked("0xdead"), funded] {
+        let elsewhere = request(&setup.devnet)
+            .await
+            .build()
+            .unwrap()
+            .sign(address, setup.devnet.chain_id(), &owner_key())
+            .unwrap();
+        let err = connect(elsewhere).await.unwrap_err();
+        assert!(matches!(err, SessionError::Provider(_)), "{address:#x}: {err:?}");
+    }
+
     let owner = sk_tests::account_with_key(&setup.devnet, setup.account, owner_key());
     let sent = SessionKeyAccount::new(setup.account, &owner).revoke_session(&setup.session.hash()).send().await.unwrap();
     wait_for_receipt(owner.provider(), sent.transaction_hash).await.unwrap();

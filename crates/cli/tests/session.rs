@@ -315,6 +315,18 @@ async fn malformed_and_edited_session_files_are_refused() {
     let out = sk.run(&["session", "execute", "edited.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0"]).await;
     out.fails(1, "the session file was changed after the owner signed it");
 
+    // Broken request files for `session sign`.
+    let sign = |file: &'static str| ["session", "sign", file, "--owner-key", "owner.key", "--out", "never.json"];
+    sk.run(&sign("broken.json")).await.fails(1, "Error: broken.json is not JSON");
+    let request = sk.read("request.json");
+    sk.write("v2.request.json", &request.replacen("\"version\": 1", "\"version\": 2", 1));
+    sk.run(&sign("v2.request.json")).await.fails(1, "v2.request.json is a request of format version 2; this `sk` reads version 1");
+    let renamed = request.replacen("\"name\": \"transfer\"", "\"name\": \"mint\"", 1);
+    assert_ne!(renamed, request);
+    sk.write("renamed.request.json", &renamed);
+    sk.run(&sign("renamed.request.json")).await.fails(1, "renamed.request.json is not a session request");
+    assert!(!sk.dir.path().join("never.json").exists(), "nothing is written for a broken request");
+
     // A request where a session is expected, and the reverse.
     sk.run(&["session", "inspect", "request.json"]).await.fails(1, "is a session request, not a signed session");
     sk.run(&["session", "sign", "session.json", "--owner-key", "owner.key", "--out", "x.json"]).await.fails(1, "is a signed session already");

@@ -1,4 +1,5 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use starknet::core::types::Felt;
@@ -10,8 +11,9 @@ use starknet_devnet_core::starknet::Starknet;
 use starknet_devnet_server::api::{Api, JsonRpcHandler};
 use starknet_devnet_server::server::serve_http_json_rpc;
 use starknet_devnet_server::ServerConfig;
+use starknet::contract::{ContractFactory, UdcSelector};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Mutex};
 use url::Url;
 
 use starknet::core::types::{FlattenedSierraClass, TransactionReceiptWithBlockInfo};
@@ -20,6 +22,13 @@ use crate::{declare, local_account, AccountDeployment, Declared, DevnetClient, E
 
 /// What [`Devnet::deploy_account`] mints to a new account before deploying it: 1,000 STRK.
 pub const DEPLOY_FUNDS: u128 = 1_000 * 10u128.pow(18);
+
+/// The class hash of Argent's account 0.4.0, which devnet declares with `predeclare_argent`.
+pub const ARGENT_ACCOUNT_CLASS_HASH: Felt =
+    Felt::from_hex_unchecked("0x36078334509b514626504edc9fb252328d1a240e4e948bef8d0c08dff45927f");
+
+/// The version of Argent's account that [`ARGENT_ACCOUNT_CLASS_HASH`] is.
+pub const ARGENT_ACCOUNT_VERSION: &str = starknet_devnet_core::constants::ARGENT_CONTRACT_VERSION;
 
 /// The seed of the predeployed accounts' keys: fixed, so runs are reproducible.
 pub const DEVNET_SEED: u32 = 42;
@@ -30,6 +39,8 @@ pub struct Devnet {
     client: DevnetClient,
     chain_id: Felt,
     funder: PredeployedAccount,
+    /// Devnet's state, shared with its RPC server (for [`Devnet::profile_invoke`]).
+    pub(crate) starknet: Arc<Mutex<Starknet>>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -37,6 +48,12 @@ impl Devnet {
     /// Starts a devnet with the default configuration (fixed seed, a block per transaction).
     pub async fn start() -> Result<Self, Error> {
         Self::start_with(StarknetConfig { seed: DEVNET_SEED, ..StarknetConfig::default() }).await
+    }
+
+    /// Starts a devnet with Argent's account classes declared ([`ARGENT_ACCOUNT_CLASS_HASH`]).
+    pub async fn start_with_argent() -> Result<Self, Error> {
+        Self::start_with(StarknetConfig { seed: DEVNET_SEED, predeclare_argent: true, ..StarknetConfig::default() })
+            .await
     }
 
     /// Starts a devnet with a configuration of one's own (e.g. `predeclare_argent: true`).
@@ -72,6 +89,7 @@ impl Devnet {
         };
         let starknet = Starknet::new(&config).map_err(|e| Error::Start(e.to_string()))?;
         let api = Api::new(starknet, server_config.clone());
+        let starknet = api.starknet.clone();
         let server = serve_http_json_rpc(listener, &server_config, JsonRpcHandler::new(api)).await;
         let (shutdown, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -90,7 +108,7 @@ impl Devnet {
             .into_iter()
             .next()
             .ok_or_else(|| Error::Start("devnet has no predeployed account".into()))?;
-        Ok(Self { client, chain_id, funder, shutdown: Some(shutdown) })
+        Ok(Self { client, chain_id, funder, starknet, shutdown: Some(shutdown) })
     }
 
     /// The JSON-RPC URL.
@@ -148,6 +166,23 @@ impl Devnet {
     }
 }
 
+impl Devnet {
+    /// Deploys an instance of `class_hash` with `constructor_calldata` through the Universal
+    /// Deployer (the current one), paid by the funded account, and returns its address.
+    pub async fn deploy_contract(
+        &self,
+        class_hash: Felt,
+        constructor_calldata: Vec<Felt>,
+        salt: Felt,
+    ) -> Result<Felt, Error> {
+        let factory = ContractFactory::new_with_udc(class_hash, self.funded_account(), UdcSelector::New);
+        let deployment = factory.deploy_v3(constructor_calldata, salt, false);
+        let sent = deployment.send().await?;
+        crate::wait_for_receipt(&self.provider(), sent.transaction_hash).await?;
+        Ok(deployment.deployed_address())
+    }
+}
+
 impl std::ops::Deref for Devnet {
     type Target = DevnetClient;
 
@@ -175,4 +210,16 @@ async fn wait_until_up(provider: &Provider) -> Result<Felt, Error> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Err(Error::Start(format!("devnet did not answer: {}", last.map(|e| e.to_string()).unwrap_or_default())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argent_class_hash_is_the_one_devnet_declares() {
+        let devnets = starknet_devnet_core::constants::ARGENT_CONTRACT_CLASS_HASH.to_bytes_be();
+        assert_eq!(ARGENT_ACCOUNT_CLASS_HASH.to_bytes_be(), devnets);
+        assert_eq!(ARGENT_ACCOUNT_VERSION, "0.4.0");
+    }
 }

@@ -46,6 +46,13 @@ pub enum Error {
     /// The node answered something this code cannot read.
     #[error("unexpected answer from the node: {0}")]
     UnexpectedAnswer(String),
+    /// Profiling: the node would reject the transaction outright (validation failed, wrong
+    /// nonce, resource bounds too low or unaffordable); the message is blockifier's error trace.
+    #[error("the transaction would be rejected: {0}")]
+    TransactionRejected(String),
+    /// Profiling: the transaction could not be prepared or executed for measurement.
+    #[error("cannot profile the transaction: {0}")]
+    Profiler(String),
     /// The transaction did not show up in time.
     #[error("transaction {0:#066x} was not included within the time limit")]
     Timeout(Felt),

@@ -3,6 +3,8 @@
 //! [`Devnet::start`] runs starknet-devnet 0.8.2 inside the current tokio runtime on 127.0.0.1 with
 //! an OS-chosen port (so any number of tests run at once) and a fixed seed, and stops it on drop.
 //! [`DevnetClient`] speaks devnet's own RPC methods (mint, time, blocks) to any devnet by URL.
+//! [`Devnet::profile_invoke`] measures a transaction's Cairo steps and builtins, which RPC receipts
+//! no longer carry.
 //! [`declare`], [`AccountDeployment`] and [`wait_for_receipt`] work on any Starknet node.
 #![deny(missing_docs)]
 
@@ -10,10 +12,14 @@ mod client;
 mod embedded;
 mod error;
 mod ops;
+mod profile;
 
 pub use client::{DevnetClient, PredeployedAccount};
-pub use embedded::{Devnet, DEPLOY_FUNDS, DEVNET_SEED};
+pub use embedded::{Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION, DEPLOY_FUNDS, DEVNET_SEED};
 pub use error::Error;
+/// Devnet's configuration, for [`Devnet::start_with`].
+pub use starknet_devnet_core::starknet::starknet_config::StarknetConfig;
+pub use profile::{ExecutionProfile, GasUsage, Outcome, PhaseProfile, VmResources};
 pub use ops::{declare, local_account, Cost, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Declared, STRK};
 
 /// The JSON-RPC client type used throughout.

@@ -1,5 +1,6 @@
 //! End-to-end tests: our account and its sessions on an in-process devnet, through starknet-rs and the cainome
 //! bindings. Each test starts its own devnet, so they run in parallel.
 mod account;
+mod argent;
 mod profile;
 mod session;

@@ -112,6 +112,12 @@ pub enum Error {
     /// ECDSA signing failed.
     #[error("signing failed: {0}")]
     Signing(String),
+    /// An Argent session's metadata is not a string wallets hash (SNIP-12 `string`).
+    #[error("the session metadata cannot be hashed: {0}")]
+    InvalidMetadata(crate::typed_data::TypedDataError),
+    /// The guardian refused or failed to co-sign a session transaction.
+    #[error("the guardian did not co-sign: {0}")]
+    Guardian(String),
     /// A session file is not valid JSON of the expected shape.
     #[error("invalid session JSON: {0}")]
     Json(#[from] serde_json::Error),

@@ -6,11 +6,13 @@
 //!
 //! The wire format is specified in `docs/protocol.md`. [`session_hash`], [`policy_tree`] and
 //! [`authorization`] have Cairo twins of the same names in `contracts/src/session/`;
-//! [`typed_data`] hashes any SNIP-12 revision-1 JSON the way wallets do.
+//! [`typed_data`] hashes any SNIP-12 revision-1 JSON the way wallets do. [`argent`] drives
+//! sessions on Argent's own account (0.4.0) in the format `@argent/x-sessions` produces.
 
 #![warn(missing_docs)]
 
 pub mod account;
+pub mod argent;
 pub mod authorization;
 pub mod error;
 pub mod policy_tree;

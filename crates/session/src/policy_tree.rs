@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use starknet::core::types::Felt;
+use starknet::core::types::{Call, Felt};
 use starknet::core::utils::get_selector_from_name;
 use starknet_crypto::{poseidon_hash, poseidon_hash_many};
 
@@ -91,11 +91,7 @@ pub fn next_level(level: &[Felt]) -> Vec<Felt> {
 
 /// The root of the Merkle tree over `leaves` (a single leaf is its own root; no leaves give 0).
 pub fn merkle_root(leaves: Vec<Felt>) -> Felt {
-    let mut level = leaves;
-    while level.len() > 1 {
-        level = next_level(&level);
-    }
-    level.first().copied().unwrap_or(Felt::ZERO)
+    MerkleTree::new(leaves).root()
 }
 
 /// Whether `proof` links `leaf` to `root`.
@@ -103,12 +99,74 @@ pub fn verify_proof(root: Felt, leaf: Felt, proof: &[Felt]) -> bool {
     proof.iter().fold(leaf, |node, sibling| hash_pair(node, *sibling)) == root
 }
 
+/// One Merkle proof per call, found by `proof(contract, selector)`, for a session transaction of
+/// `account`: the first call to the account itself or without a proof is the error.
+pub fn call_proofs(
+    account: Felt,
+    calls: &[Call],
+    proof: impl Fn(Felt, Felt) -> Option<Vec<Felt>>,
+) -> Result<Vec<Vec<Felt>>, Error> {
+    calls
+        .iter()
+        .enumerate()
+        .map(|(index, call)| {
+            if call.to == account {
+                return Err(Error::SelfCall { index });
+            }
+            proof(call.to, call.selector).ok_or(Error::CallNotAllowed { index, contract: call.to, selector: call.selector })
+        })
+        .collect()
+}
+
+/// A Merkle tree of sorted-pair Poseidon hashes over leaves in the order given, with every level
+/// kept so each proof is a lookup. This is SNIP-12's `merkletree` as starknet.js builds it (and
+/// what Argent's account verifies): a single leaf is the root, an odd node is paired with 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerkleTree {
+    /// `levels[0]` are the leaves; the last level is `[root]` (empty for no leaves).
+    levels: Vec<Vec<Felt>>,
+}
+
+impl MerkleTree {
+    /// Builds every level above `leaves`.
+    pub fn new(leaves: Vec<Felt>) -> Self {
+        let mut levels = vec![leaves];
+        while let Some(level) = levels.last().filter(|level| level.len() > 1) {
+            levels.push(next_level(level));
+        }
+        Self { levels }
+    }
+
+    /// The root (for one leaf, the leaf; for none, 0).
+    pub fn root(&self) -> Felt {
+        self.levels.last().and_then(|level| level.first()).copied().unwrap_or(Felt::ZERO)
+    }
+
+    /// The leaves, in order.
+    pub fn leaves(&self) -> &[Felt] {
+        &self.levels[0]
+    }
+
+    /// The proof of the leaf at `index` (siblings from the bottom up), or `None` past the end.
+    pub fn proof(&self, mut index: usize) -> Option<Vec<Felt>> {
+        if index >= self.leaves().len() {
+            return None;
+        }
+        let mut proof = Vec::with_capacity(self.levels.len() - 1);
+        for level in &self.levels[..self.levels.len() - 1] {
+            proof.push(level.get(index ^ 1).copied().unwrap_or(Felt::ZERO));
+            index /= 2;
+        }
+        Some(proof)
+    }
+}
+
 /// A set of policies in canonical order with every level of its Merkle tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyTree {
     policies: Vec<Policy>,
-    /// `levels[0]` are the leaves (same order as `policies`); the last level is `[root]`.
-    levels: Vec<Vec<Felt>>,
+    /// Leaves in the order of `policies`.
+    tree: MerkleTree,
 }
 
 impl PolicyTree {
@@ -125,16 +183,13 @@ impl PolicyTree {
             return Err(Error::NoPolicies);
         }
         let policies: Vec<Policy> = seen.into_iter().collect();
-        let mut levels = vec![policies.iter().map(Policy::leaf).collect::<Vec<_>>()];
-        while let Some(level) = levels.last().filter(|level| level.len() > 1) {
-            levels.push(next_level(level));
-        }
-        Ok(Self { policies, levels })
+        let tree = MerkleTree::new(policies.iter().map(Policy::leaf).collect());
+        Ok(Self { policies, tree })
     }
 
     /// The root the owner signs (for one policy, its leaf).
     pub fn root(&self) -> Felt {
-        self.levels.last().and_then(|level| level.first()).copied().unwrap_or(Felt::ZERO)
+        self.tree.root()
     }
 
     /// The policies in canonical order.
@@ -149,13 +204,7 @@ impl PolicyTree {
 
     /// The proof that `(contract, selector)` is in the tree, or `None` if it is not.
     pub fn proof(&self, contract: Felt, selector: Felt) -> Option<Vec<Felt>> {
-        let mut index = self.index_of(contract, selector)?;
-        let mut proof = Vec::with_capacity(self.levels.len() - 1);
-        for level in &self.levels[..self.levels.len() - 1] {
-            proof.push(level.get(index ^ 1).copied().unwrap_or(Felt::ZERO));
-            index /= 2;
-        }
-        Some(proof)
+        self.tree.proof(self.index_of(contract, selector)?)
     }
 
     fn index_of(&self, contract: Felt, selector: Felt) -> Option<usize> {

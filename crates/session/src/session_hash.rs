@@ -60,7 +60,7 @@ impl Session {
 
     /// The session hash: the message hash the owner signs for `account` on `chain_id`.
     pub fn hash(&self, account: Felt, chain_id: Felt) -> Felt {
-        poseidon_hash_many(&[STARKNET_MESSAGE, domain_hash(chain_id), account, self.struct_hash()])
+        message_hash(domain_hash(chain_id), account, self.struct_hash())
     }
 
     /// The fields in the order of the transaction signature (docs/protocol.md §3).
@@ -71,9 +71,19 @@ impl Session {
 
 /// The hash of the session domain on `chain_id`.
 pub fn domain_hash(chain_id: Felt) -> Felt {
-    let version = Felt::from(SESSION_VERSION);
+    starknet_domain_hash(DOMAIN_NAME_FELT, Felt::from(SESSION_VERSION), chain_id)
+}
+
+/// The struct hash of a revision-1 `StarknetDomain` with shortstrings `name` and `version` on
+/// `chain_id`.
+pub fn starknet_domain_hash(name: Felt, version: Felt, chain_id: Felt) -> Felt {
     let revision = Felt::ONE;
-    poseidon_hash_many(&[DOMAIN_TYPE_HASH, DOMAIN_NAME_FELT, version, chain_id, revision])
+    poseidon_hash_many(&[DOMAIN_TYPE_HASH, name, version, chain_id, revision])
+}
+
+/// The SNIP-12 revision-1 message hash: `poseidon('StarkNet Message', domain, account, message)`.
+pub fn message_hash(domain_hash: Felt, account: Felt, struct_hash: Felt) -> Felt {
+    poseidon_hash_many(&[STARKNET_MESSAGE, domain_hash, account, struct_hash])
 }
 
 /// The typed data a wallet shows and signs for `session` with the policies of `tree` on
@@ -96,12 +106,7 @@ pub fn typed_data(
     let chain = chain_name(chain_id);
     json!({
         "types": {
-            "StarknetDomain": [
-                { "name": "name", "type": "shortstring" },
-                { "name": "version", "type": "shortstring" },
-                { "name": "chainId", "type": "shortstring" },
-                { "name": "revision", "type": "shortstring" }
-            ],
+            "StarknetDomain": starknet_domain_type(),
             "Session": [
                 { "name": "Session Key", "type": "felt" },
                 { "name": "Valid After", "type": "timestamp" },
@@ -127,6 +132,16 @@ pub fn typed_data(
             "Policies": policies
         }
     })
+}
+
+/// The members of the revision-1 `StarknetDomain` type, as typed data lists them.
+pub fn starknet_domain_type() -> Value {
+    json!([
+        { "name": "name", "type": "shortstring" },
+        { "name": "version", "type": "shortstring" },
+        { "name": "chainId", "type": "shortstring" },
+        { "name": "revision", "type": "shortstring" }
+    ])
 }
 
 /// A chain id as the typed data's `chainId` writes it: its short string when it is one

@@ -8,6 +8,7 @@ use starknet::signers::SigningKey;
 
 use crate::authorization::{session_message_hash, SessionSignature};
 use crate::error::Error;
+use crate::policy_tree::call_proofs;
 use crate::request::{PolicyEntry, RequestFile, SessionRequest};
 use crate::session_hash::{Session, SESSION_VERSION};
 
@@ -116,20 +117,7 @@ impl SignedSession {
 
     fn proofs(&self, calls: &[Call]) -> Result<Vec<Vec<Felt>>, Error> {
         let tree = self.request.policies();
-        calls
-            .iter()
-            .enumerate()
-            .map(|(index, call)| {
-                if call.to == self.account {
-                    return Err(Error::SelfCall { index });
-                }
-                tree.proof(call.to, call.selector).ok_or(Error::CallNotAllowed {
-                    index,
-                    contract: call.to,
-                    selector: call.selector,
-                })
-            })
-            .collect()
+        call_proofs(self.account, calls, |contract, selector| tree.proof(contract, selector))
     }
 
     /// The JSON form, pretty-printed.

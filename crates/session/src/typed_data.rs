@@ -875,6 +875,18 @@ fn encode_string(value: &Value, path: &Path<'_>) -> Result<Felt, TypedDataError>
         ));
     };
     check_text(text, path)?;
+    Ok(byte_array_hash(text))
+}
+
+/// The SNIP-12 revision-1 hash of a `string` (as starknet.js hashes it), e.g. Argent's session
+/// `Metadata`: refuses the control characters starknet.js encodes differently.
+pub fn string_hash(text: &str) -> Result<Felt, TypedDataError> {
+    encode_string(&Value::String(text.to_owned()), &Path::root("string"))
+}
+
+/// The Poseidon hash of `text`'s Cairo `ByteArray` serialization: the count of full 31-byte
+/// words, the words, the pending word and its length.
+fn byte_array_hash(text: &str) -> Felt {
     let chunks: Vec<&[u8]> = text.as_bytes().chunks(31).collect();
     let (full, pending) = match chunks.split_last() {
         Some((last, rest)) if last.len() < 31 => (rest, *last),
@@ -885,7 +897,7 @@ fn encode_string(value: &Value, path: &Path<'_>) -> Result<Felt, TypedDataError>
     elements.extend(full.iter().map(|chunk| Felt::from_bytes_be_slice(chunk)));
     elements.push(Felt::from_bytes_be_slice(pending));
     elements.push(Felt::from(pending.len()));
-    Ok(poseidon_hash_many(&elements))
+    poseidon_hash_many(&elements)
 }
 
 /// `selector`: a hex string is the selector, any other string a name.

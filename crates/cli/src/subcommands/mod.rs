@@ -1,4 +1,5 @@
 mod account;
+mod bench;
 mod demo;
 mod devnet;
 mod session;
@@ -11,6 +12,8 @@ use clap::Subcommand;
 pub enum Command {
     /// Run the whole story on an embedded devnet (or --rpc URL): deploy, sessions, rejections.
     Demo(demo::Demo),
+    /// Benchmark against Argent's account 0.4.0 and @argent/x-sessions (--smoke: tiny sizes).
+    Bench(bench::Bench),
     /// Run a local devnet until Ctrl-C, for trying the other commands with --rpc.
     Devnet(devnet::RunDevnet),
     /// Owner keys and account deployment.
@@ -28,6 +31,7 @@ impl Command {
     pub async fn run(self) -> anyhow::Result<()> {
         match self {
             Command::Demo(command) => command.run().await,
+            Command::Bench(command) => command.run().await,
             Command::Devnet(command) => command.run().await,
             Command::Account(command) => command.run().await,
             Command::Session(command) => command.run().await,

@@ -1,0 +1,375 @@
+//! Off-chain: building a session (tree and every proof) and signing session transactions, in the
+//! Rust SDK and in `@argent/x-sessions` with starknet.js, on the same machine in the same run.
+//!
+//! Both sides do the same work for a transaction: the v3 invoke hash, the session key's signature,
+//! the guardian's co-signature (played locally: Argent's backend does it in production, and its
+//! time is reported apart), the proofs and the token. The Rust SDK's Argent token for the first
+//! transaction must equal x-sessions' felt for felt, and the session hashes must agree.
+use std::hint::black_box;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use sk_devnet::{strk_transfer, Devnet, Provider, STRK};
+use sk_session::argent::{
+    AllowedMethod, ArgentAccount, ArgentSession, CosignRequest, Guardian, SessionSigner, StarknetSignerSignature,
+};
+use sk_session::{SessionAccount, SessionRequest};
+use starknet::accounts::{Account, ConnectedAccount};
+use starknet::core::types::{Call, Felt};
+use starknet::macros::selector;
+use starknet::signers::SigningKey;
+
+use crate::error::{hex, Error};
+use crate::onchain::{filler_contract, key};
+use crate::{Config, Progress};
+
+/// The account the off-chain transactions are signed for (nothing is sent).
+const ACCOUNT: Felt = Felt::from_hex_unchecked("0x0a11ce");
+/// Session expiry: fixed, so both sides hash the same session on every run.
+const EXPIRES_AT: u64 = 1_893_456_000;
+/// Argent's metadata string, as x-sessions `JSON.stringify`s the object given to `offchain.mjs`.
+const METADATA: &str = r#"{"projectID":"sk-bench","txFees":[{"tokenAddress":"0x4718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d","maxAmount":"1000000000000000000"}]}"#;
+/// Resource bounds of every signed transaction: (max amount, max price) for L1, L2, L1 data gas.
+const BOUNDS: [(u64, u128); 3] = [(0, 100_000_000_000), (20_000_000, 10_000_000_000), (1_000, 100_000_000_000)];
+
+/// One implementation's timings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timings {
+    /// Which SDK and which session format.
+    pub name: String,
+    /// Building the session: each repetition, milliseconds.
+    pub build_ms: Vec<f64>,
+    /// Median of `build_ms`.
+    pub build_median_ms: f64,
+    /// Signing one session transaction (whole signature, guardian included): each, microseconds.
+    pub sign_us: Vec<f64>,
+    /// Median of `sign_us`.
+    pub sign_median_us: f64,
+    /// The part of each signature spent by the guardian (Argent format only), microseconds.
+    pub guardian_median_us: Option<f64>,
+}
+
+/// The off-chain results.
+#[derive(Debug, Clone, Serialize)]
+pub struct Offchain {
+    /// Policies in the session.
+    pub policies: usize,
+    /// Transactions signed by each Rust implementation.
+    pub transactions: usize,
+    /// Transactions signed by x-sessions.
+    pub xsessions_transactions: usize,
+    /// Times the session was built per implementation.
+    pub build_repetitions: usize,
+    /// Node.js, starknet.js and x-sessions versions.
+    pub node: String,
+    /// starknet.js version x-sessions ran with.
+    pub starknet_js: String,
+    /// x-sessions version.
+    pub x_sessions: String,
+    /// Ours (our format), ours (Argent's format), x-sessions.
+    pub timings: Vec<Timings>,
+    /// The Argent session hash both sides computed.
+    pub argent_session_hash: String,
+    /// Whether the first transaction's signature was identical on both sides.
+    pub first_signature_identical: bool,
+}
+
+impl Offchain {
+    /// The timings named `name`.
+    pub fn timings(&self, name: &str) -> Option<&Timings> {
+        self.timings.iter().find(|t| t.name == name)
+    }
+}
+
+/// Our SDK, our session format.
+pub const OURS: &str = "sk-session (ours)";
+/// Our SDK, Argent's session format.
+pub const OURS_ARGENT: &str = "sk-session::argent";
+/// Argent's SDK.
+pub const X_SESSIONS: &str = "@argent/x-sessions";
+
+/// Runs the three implementations.
+pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Result<Offchain, Error> {
+    let n = config.offchain_policies;
+    let m = config.offchain_transactions;
+    let reps = config.build_repetitions.max(1);
+    let chain_id = devnet.chain_id();
+    let owner = key(0x0ff_c4a1);
+    let guardian = key(0x0ff_6a4d);
+    let session_key = key(0x0ff_5e55);
+    let transfer = strk_transfer(crate::onchain::RECIPIENT, crate::onchain::AMOUNT);
+
+    progress(&format!("off-chain, Rust SDK (our format): {n} policies, {m} transactions"));
+    let ours = ours(devnet.provider(), chain_id, &owner, &session_key, n, m, reps, &transfer).await?;
+
+    progress(&format!("off-chain, Rust SDK (Argent's format): {n} policies, {m} transactions"));
+    let methods = argent_methods(n);
+    let (ours_argent, rust_session_hash, rust_first_signature) =
+        ours_argent(devnet.provider(), chain_id, &owner, &guardian, &session_key, &methods, m, reps, &transfer).await?;
+
+    let xsessions = crate::xsessions::XSessions::install(progress)?;
+    let js_transactions = config.xsessions_transactions.max(1);
+    progress(&format!("off-chain, @argent/x-sessions: {n} policies, {js_transactions} transactions"));
+    let input = json!({
+        "chain_id": hex(chain_id),
+        "account": hex(ACCOUNT),
+        "owner_key": hex(owner.secret_scalar()),
+        "guardian_key": hex(guardian.secret_scalar()),
+        "session_key": hex(session_key.secret_scalar()),
+        "expires_at": EXPIRES_AT,
+        "metadata": serde_json::from_str::<Value>(METADATA).map_err(|e| Error::Unexpected(e.to_string()))?,
+        "allowed_methods": methods.iter().map(|m| json!({ "Contract Address": hex(m.contract_address), "selector": m.selector })).collect::<Vec<_>>(),
+        "build_repetitions": reps,
+        "transactions": js_transactions,
+        "cache_authorization": false,
+        "call": { "contractAddress": hex(transfer.to), "entrypoint": "transfer", "calldata": transfer.calldata.iter().map(|f| hex(*f)).collect::<Vec<_>>() },
+        "nonce": 0,
+        "resource_bounds": {
+            "l1_gas": bound(BOUNDS[0]),
+            "l2_gas": bound(BOUNDS[1]),
+            "l1_data_gas": bound(BOUNDS[2]),
+        },
+    });
+    let js = xsessions.offchain(&input)?;
+    let js_hash = js_field(&js, "session_hash")?;
+    if felt_of(&js_hash)? != rust_session_hash {
+        return Err(Error::Mismatch { what: "the session hash", js: js_hash, rust: hex(rust_session_hash) });
+    }
+    let js_first: Vec<Felt> = js["first_signature"]
+        .as_array()
+        .ok_or_else(|| Error::Js("offchain.mjs gave no first_signature".into()))?
+        .iter()
+        .map(|v| felt_of(v.as_str().unwrap_or_default()))
+        .collect::<Result<_, _>>()?;
+    let first_signature_identical = js_first == rust_first_signature;
+    if js_first.len() != rust_first_signature.len() || js_first[..6.min(js_first.len())] != rust_first_signature[..6.min(js_first.len())] {
+        return Err(Error::Mismatch {
+            what: "the first transaction's session token",
+            js: format!("{} felts", js_first.len()),
+            rust: format!("{} felts", rust_first_signature.len()),
+        });
+    }
+    let x = Timings {
+        name: X_SESSIONS.to_string(),
+        build_median_ms: median(&numbers(&js["build_ms"])?),
+        build_ms: numbers(&js["build_ms"])?,
+        sign_median_us: median(&numbers(&js["sign_us"])?),
+        sign_us: numbers(&js["sign_us"])?,
+        guardian_median_us: Some(median(&numbers(&js["guardian_us"])?)),
+    };
+    Ok(Offchain {
+        policies: n,
+        transactions: m,
+        xsessions_transactions: js_transactions,
+        build_repetitions: reps,
+        node: js_field(&js, "node")?,
+        starknet_js: js_field(&js, "starknet_js")?,
+        x_sessions: js_field(&js, "x_sessions")?,
+        timings: vec![ours, ours_argent, x],
+        argent_session_hash: hex(rust_session_hash),
+        first_signature_identical,
+    })
+}
+
+/// The allowed methods of the Argent session: the STRK transfer, then fillers.
+fn argent_methods(n: usize) -> Vec<AllowedMethod> {
+    std::iter::once(AllowedMethod::new(STRK, "transfer"))
+        .chain((1..n).map(|i| AllowedMethod::new(filler_contract(i), "transfer")))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn ours(
+    provider: Provider,
+    chain_id: Felt,
+    owner: &SigningKey,
+    session_key: &SigningKey,
+    n: usize,
+    m: usize,
+    reps: usize,
+    transfer: &Call,
+) -> Result<Timings, Error> {
+    let build = || -> Result<SessionRequest, Error> {
+        let mut builder = SessionRequest::builder(session_key.verifying_key().scalar())
+            .valid_after(0)
+            .valid_until(EXPIRES_AT)
+            .allow_selector(STRK, selector!("transfer"));
+        for i in 1..n {
+            builder = builder.allow_selector(filler_contract(i), selector!("transfer"));
+        }
+        Ok(builder.build()?)
+    };
+    let mut build_ms = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let start = Instant::now();
+        let request = build()?;
+        black_box(request.hash(ACCOUNT, chain_id));
+        let tree = request.policies();
+        for policy in tree.policies() {
+            black_box(tree.proof(policy.contract, policy.selector));
+        }
+        build_ms.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    let signed = build()?.sign(ACCOUNT, chain_id, owner)?;
+    let account = SessionAccount::new(provider, signed, session_key.clone())?;
+    let sign_us = sign_many(&account, m, transfer, "our SDK").await?;
+    Ok(Timings {
+        name: OURS.to_string(),
+        build_median_ms: median(&build_ms),
+        build_ms,
+        sign_median_us: median(&sign_us),
+        sign_us,
+        guardian_median_us: None,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn ours_argent(
+    provider: Provider,
+    chain_id: Felt,
+    owner: &SigningKey,
+    guardian: &SigningKey,
+    session_key: &SigningKey,
+    methods: &[AllowedMethod],
+    m: usize,
+    reps: usize,
+    transfer: &Call,
+) -> Result<(Timings, Felt, Vec<Felt>), Error> {
+    let build = || ArgentSession::new(session_key.verifying_key().scalar(), EXPIRES_AT, methods.to_vec(), METADATA);
+    let mut build_ms = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let start = Instant::now();
+        let session = build()?;
+        black_box(session.hash(ACCOUNT, chain_id));
+        for (contract, selector) in methods.iter().map(|m| (m.contract_address, m.selector.as_str())) {
+            let selector = starknet::core::utils::get_selector_from_name(selector)
+                .map_err(|e| Error::Unexpected(e.to_string()))?;
+            black_box(session.proof(contract, selector));
+        }
+        build_ms.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    let session = build()?;
+    let session_hash = session.hash(ACCOUNT, chain_id);
+    let authorization = session.authorize(ACCOUNT, chain_id, owner, guardian)?;
+    let timed = TimedGuardian { key: guardian.clone(), micros: Mutex::new(Vec::new()) };
+    let signer = SessionSigner::new(session, ACCOUNT, chain_id, authorization, session_key.clone(), timed)?;
+    let account = ArgentAccount::new(provider, ACCOUNT, chain_id, signer);
+    let first = prepared(&account, 0, transfer)?
+        .get_invoke_request(false, false)
+        .await
+        .map_err(|e| Error::rejected("signing with the Rust SDK (Argent's format)", e))?
+        .signature;
+    let sign_us = sign_many(&account, m, transfer, "the Rust SDK (Argent's format)").await?;
+    let guardian_us = account.signer().guardian_micros();
+    let timings = Timings {
+        name: OURS_ARGENT.to_string(),
+        build_median_ms: median(&build_ms),
+        build_ms,
+        sign_median_us: median(&sign_us),
+        sign_us,
+        guardian_median_us: Some(median(&guardian_us[1..])),
+    };
+    Ok((timings, session_hash, first))
+}
+
+/// Signs `m` transfers (nonces 0..m) through `account`'s own starknet-rs path, timing each.
+async fn sign_many<A>(account: &A, m: usize, transfer: &Call, who: &str) -> Result<Vec<f64>, Error>
+where
+    A: ConnectedAccount + Sync,
+    A::SignError: std::fmt::Display,
+{
+    let mut sign_us = Vec::with_capacity(m);
+    for nonce in 0..m {
+        let start = Instant::now();
+        let request = prepared(account, nonce, transfer)?
+            .get_invoke_request(false, false)
+            .await
+            .map_err(|e| Error::rejected(&format!("signing with {who}"), e))?;
+        sign_us.push(start.elapsed().as_secs_f64() * 1e6);
+        black_box(request);
+    }
+    Ok(sign_us)
+}
+
+fn prepared<'a, A: Account>(
+    account: &'a A,
+    nonce: usize,
+    transfer: &Call,
+) -> Result<starknet::accounts::PreparedExecutionV3<'a, A>, Error> {
+    account
+        .execute_v3(vec![transfer.clone()])
+        .nonce(Felt::from(nonce))
+        .l1_gas(BOUNDS[0].0)
+        .l1_gas_price(BOUNDS[0].1)
+        .l2_gas(BOUNDS[1].0)
+        .l2_gas_price(BOUNDS[1].1)
+        .l1_data_gas(BOUNDS[2].0)
+        .l1_data_gas_price(BOUNDS[2].1)
+        .tip(0)
+        .prepared()
+        .map_err(|e| Error::Unexpected(format!("{e:?}")))
+}
+
+/// A local guardian key that records how long each co-signature takes.
+struct TimedGuardian {
+    key: SigningKey,
+    micros: Mutex<Vec<f64>>,
+}
+
+#[async_trait::async_trait]
+impl Guardian for TimedGuardian {
+    async fn cosign(&self, request: &CosignRequest) -> Result<StarknetSignerSignature, sk_session::Error> {
+        let start = Instant::now();
+        let signature = self.key.cosign(request).await;
+        if let Ok(mut micros) = self.micros.lock() {
+            micros.push(start.elapsed().as_secs_f64() * 1e6);
+        }
+        signature
+    }
+}
+
+trait GuardianMicros {
+    fn guardian_micros(&self) -> Vec<f64>;
+}
+
+impl GuardianMicros for SessionSigner<TimedGuardian> {
+    fn guardian_micros(&self) -> Vec<f64> {
+        self.guardian().micros.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+/// The median (0 for none).
+pub fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    if sorted.len() % 2 == 0 {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    }
+}
+
+fn bound((amount, price): (u64, u128)) -> Value {
+    json!({ "max_amount": format!("{amount:#x}"), "max_price_per_unit": format!("{price:#x}") })
+}
+
+fn js_field(js: &Value, name: &str) -> Result<String, Error> {
+    js[name].as_str().map(str::to_owned).ok_or_else(|| Error::Js(format!("offchain.mjs gave no `{name}`")))
+}
+
+fn numbers(value: &Value) -> Result<Vec<f64>, Error> {
+    value
+        .as_array()
+        .and_then(|items| items.iter().map(Value::as_f64).collect::<Option<Vec<_>>>())
+        .ok_or_else(|| Error::Js(format!("offchain.mjs gave {value} where a list of numbers belongs")))
+}
+
+fn felt_of(text: &str) -> Result<Felt, Error> {
+    Felt::from_hex(text).map_err(|_| Error::Js(format!("offchain.mjs gave `{text}` where a hex felt belongs")))
+}

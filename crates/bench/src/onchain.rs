@@ -1,0 +1,327 @@
+//! On-chain: the same STRK transfer through our account and Argent's account 0.4.0.
+//!
+//! Every measured transaction is built once, with its nonce and resource bounds fixed, then
+//! profiled in-process by the devnet (Cairo steps and builtins, every contract step-tracked) and
+//! sent as is; the gas comes from its receipt. The recipient is warmed first so that no row pays
+//! for a storage slot going from zero to non-zero.
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use sk_contracts::SESSION_KEY_ACCOUNT;
+use sk_devnet::{
+    strk_transfer, wait_for_receipt, Cost, Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION, DEPLOY_FUNDS,
+};
+use sk_session::argent::{
+    constructor_calldata, AllowedMethod, ArgentAccount, ArgentSession, Authorization, OwnerSigner, SessionSigner,
+};
+use sk_session::{SessionAccount, SessionRequest};
+use starknet::accounts::{Account, ConnectedAccount};
+use starknet::core::types::{BlockId, BlockTag, Call, Felt, FunctionCall};
+use starknet::macros::selector;
+use starknet::providers::Provider as _;
+use starknet::signers::SigningKey;
+
+use crate::error::{hex, Error};
+use crate::Progress;
+
+/// FRI sent by every measured transfer.
+pub(crate) const AMOUNT: u128 = 1_000_000_000;
+
+/// Where every transfer goes (a plain address; its balance slot is warmed first).
+pub(crate) const RECIPIENT: Felt = Felt::from_hex_unchecked("0x5ec1b1e47");
+
+/// The row every ratio is taken against: Argent's session transaction, later use.
+pub const BASELINE: &str = "Argent 0.4.0 · session · later use";
+
+/// One measured transaction.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// `sk` (ours) or `argent-0.4.0`.
+    pub account: String,
+    /// Who signed: `owner`, `owner+guardian`, `session` (and how the authorization was sent).
+    pub signer: String,
+    /// Policies (allowed methods) in the session; 0 for owner-signed transactions.
+    pub policies: usize,
+    /// `first` or `later` use of the session (empty for owner-signed transactions).
+    pub use_of_session: String,
+    /// The row's name in the table.
+    pub label: String,
+    /// The transaction's hash.
+    pub transaction_hash: String,
+    /// Length of the transaction signature, in felts.
+    pub signature_felts: usize,
+    /// From the receipt: devnet 0.8.2 meters every Cairo 1 class in Cairo steps.
+    pub l2_gas: u64,
+    /// The same transaction metered as Starknet meters it: classes of Sierra 1.7 or later (ours)
+    /// in Sierra gas, older ones (Argent 0.4.0, the STRK token) in steps.
+    pub l2_gas_starknet: u64,
+    /// From the receipt.
+    pub l1_data_gas: u64,
+    /// From the receipt.
+    pub l1_gas: u64,
+    /// Fee paid, FRI.
+    pub fee: u128,
+    /// Cairo steps of the whole transaction (validate, execute, fee transfer, OS overhead).
+    pub steps: usize,
+    /// Cairo steps of `__validate__`.
+    pub validate_steps: usize,
+    /// Cairo steps of `__execute__` (with the token's transfer).
+    pub execute_steps: usize,
+    /// Builtin instances of the whole transaction, by builtin.
+    pub builtins: BTreeMap<String, usize>,
+}
+
+/// The on-chain results.
+#[derive(Debug, Clone, Serialize)]
+pub struct Onchain {
+    /// Chain id of the devnet.
+    pub chain_id: String,
+    /// Argent account version the devnet bundles.
+    pub argent_version: String,
+    /// Its class hash.
+    pub argent_class_hash: String,
+    /// Our account's class hash.
+    pub sk_class_hash: String,
+    /// The rows, in table order.
+    pub rows: Vec<Row>,
+}
+
+/// Deploys the accounts and measures every row.
+pub async fn run(devnet: &Devnet, policy_counts: &[usize], progress: Progress<'_>) -> Result<Onchain, Error> {
+    progress("declaring our account class");
+    let class = SESSION_KEY_ACCOUNT
+        .sierra_class()
+        .map_err(|e| Error::Unexpected(format!("our compiled account class does not parse: {e}")))?;
+    devnet.declare(class, SESSION_KEY_ACCOUNT.compiled_class_hash).await?;
+
+    progress("warming the recipient's balance");
+    let funder = devnet.funded_account();
+    let warm = funder
+        .execute_v3(vec![strk_transfer(RECIPIENT, AMOUNT)])
+        .send()
+        .await
+        .map_err(|e| Error::rejected("warming the recipient", e))?;
+    wait_for_receipt(&devnet.provider(), warm.transaction_hash).await?;
+
+    let mut rows = Vec::new();
+    sk_rows(devnet, policy_counts, progress, &mut rows).await?;
+    argent_rows(devnet, progress, &mut rows).await?;
+    Ok(Onchain {
+        chain_id: hex(devnet.chain_id()),
+        argent_version: ARGENT_ACCOUNT_VERSION.to_string(),
+        argent_class_hash: hex(ARGENT_ACCOUNT_CLASS_HASH),
+        sk_class_hash: hex(SESSION_KEY_ACCOUNT.class_hash),
+        rows,
+    })
+}
+
+/// Our account: owner-signed, then one session per size, used twice.
+async fn sk_rows(
+    devnet: &Devnet,
+    policy_counts: &[usize],
+    progress: Progress<'_>,
+    rows: &mut Vec<Row>,
+) -> Result<(), Error> {
+    progress("deploying our account");
+    let owner = key(0x0be5c0);
+    let (address, _) = devnet.deploy_account(SESSION_KEY_ACCOUNT.class_hash, owner.clone(), Felt::ONE).await?;
+    let account = sk_devnet::local_account(devnet.provider(), address, owner.clone(), devnet.chain_id());
+    let row = Row::template("sk", "owner", 0, "", "ours · owner");
+    rows.push(measure(devnet, &account, row).await?);
+
+    for (i, &count) in policy_counts.iter().enumerate() {
+        progress(&format!("our account: session with {count} policies"));
+        let session_key = key(0x5e55_0000 + i as u64);
+        let mut builder = SessionRequest::builder(session_key.verifying_key().scalar())
+            .valid_after(0)
+            .valid_until(now() + 86_400)
+            .allow_selector(sk_devnet::STRK, selector!("transfer"));
+        for filler in 1..count {
+            builder = builder.allow_selector(filler_contract(filler), selector!("transfer"));
+        }
+        let signed = builder.build()?.sign(address, devnet.chain_id(), &owner)?;
+        let session = SessionAccount::new(devnet.provider(), signed, session_key)?;
+        for use_of_session in ["first", "later"] {
+            let label = format!("ours · session {count} · {use_of_session} use");
+            let row = Row::template("sk", "session", count, use_of_session, &label);
+            rows.push(measure(devnet, &session, row).await?);
+        }
+    }
+    Ok(())
+}
+
+/// Argent's account: without a guardian (owner), with one (owner + guardian, sessions).
+async fn argent_rows(devnet: &Devnet, progress: Progress<'_>, rows: &mut Vec<Row>) -> Result<(), Error> {
+    let provider = || devnet.provider();
+    let chain_id = devnet.chain_id();
+
+    progress("deploying Argent accounts (one without, one with a guardian)");
+    let plain_owner = key(0xa0);
+    let plain = deploy_argent(devnet, &plain_owner, None).await?;
+    let owner = key(0xa1);
+    let guardian = key(0xa2);
+    let guarded = deploy_argent(devnet, &owner, Some(&guardian)).await?;
+
+    let account = ArgentAccount::new(provider(), plain, chain_id, OwnerSigner::new(plain_owner, None));
+    rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "owner", 0, "", "Argent 0.4.0 · owner")).await?);
+    let account = ArgentAccount::new(provider(), guarded, chain_id, OwnerSigner::new(owner.clone(), Some(guardian.clone())));
+    let row = Row::template("argent-0.4.0", "owner+guardian", 0, "", "Argent 0.4.0 · owner + guardian");
+    rows.push(measure(devnet, &account, row).await?);
+
+    // A session per authorization mode: the cache is keyed by the session hash, so each mode
+    // starts from an uncached session.
+    progress("Argent account: sessions");
+    let methods = vec![AllowedMethod::new(sk_devnet::STRK, "transfer")];
+    let metadata = r#"{"projectID":"sk-bench","txFees":[]}"#;
+    for (i, cached) in [false, true].into_iter().enumerate() {
+        let session_key = key(0xa5e5_0000 + i as u64);
+        let session = ArgentSession::new(session_key.verifying_key().scalar(), now() + 86_400, methods.clone(), metadata)?;
+        let authorization = session.authorize(guarded, chain_id, &owner, &guardian)?;
+        let signer = SessionSigner::new(session, guarded, chain_id, authorization, session_key, guardian.clone())?;
+        let session_hash = signer.session_hash();
+        let mut account = ArgentAccount::new(provider(), guarded, chain_id, signer);
+        if !cached {
+            for use_of_session in ["first", "later"] {
+                let label = format!("Argent 0.4.0 · session · {use_of_session} use");
+                let row = Row::template("argent-0.4.0", "session", 1, use_of_session, &label);
+                rows.push(measure(devnet, &account, row).await?);
+            }
+            continue;
+        }
+        account.signer_mut().set_authorization(Authorization::Cache);
+        let label = "Argent 0.4.0 · session, caching · first use";
+        rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "session (cache)", 1, "first", label)).await?);
+        if !authorization_cached(devnet, guarded, session_hash).await? {
+            return Err(Error::Unexpected(format!(
+                "Argent's account did not cache the authorization of session {session_hash:#x}"
+            )));
+        }
+        let label = "Argent 0.4.0 · session, cached · later use";
+        rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "session (cached)", 1, "later", label)).await?);
+        account.signer_mut().set_authorization(Authorization::Cached);
+        let label = "Argent 0.4.0 · session, cached, authorization omitted · later use";
+        let row = Row::template("argent-0.4.0", "session (cached, omitted)", 1, "later", label);
+        rows.push(measure(devnet, &account, row).await?);
+    }
+    Ok(())
+}
+
+/// Deploys an Argent account through the UDC from the funded account and funds it.
+async fn deploy_argent(devnet: &Devnet, owner: &SigningKey, guardian: Option<&SigningKey>) -> Result<Felt, Error> {
+    let calldata = constructor_calldata(owner.verifying_key().scalar(), guardian.map(|g| g.verifying_key().scalar()));
+    let address = devnet
+        .deploy_contract(ARGENT_ACCOUNT_CLASS_HASH, calldata, owner.secret_scalar())
+        .await
+        .map_err(|e| Error::rejected("deploying an Argent account", e))?;
+    let mint = devnet.mint(address, DEPLOY_FUNDS).await?;
+    wait_for_receipt(&devnet.provider(), mint).await?;
+    Ok(address)
+}
+
+async fn authorization_cached(devnet: &Devnet, account: Felt, session_hash: Felt) -> Result<bool, Error> {
+    let call = FunctionCall {
+        contract_address: account,
+        entry_point_selector: selector!("is_session_authorization_cached"),
+        calldata: vec![session_hash],
+    };
+    let answer = devnet.provider().call(call, BlockId::Tag(BlockTag::PreConfirmed)).await?;
+    Ok(answer.first().is_some_and(|flag| *flag != Felt::ZERO))
+}
+
+/// Builds the transfer with fixed nonce and bounds, profiles it, sends it, and reads its receipt.
+async fn measure<A>(devnet: &Devnet, account: &A, mut row: Row) -> Result<Row, Error>
+where
+    A: ConnectedAccount + Sync,
+    A::SignError: std::fmt::Display,
+{
+    let scenario = row.label.clone();
+    let rejected = |e: &dyn std::fmt::Display| Error::rejected(&scenario, e);
+    let calls: Vec<Call> = vec![strk_transfer(RECIPIENT, AMOUNT)];
+    let estimate = account.execute_v3(calls.clone()).estimate_fee().await.map_err(|e| rejected(&e))?;
+    let nonce = account.get_nonce().await.map_err(|e| rejected(&e))?;
+    // Generous bounds: the profile runs every class step-tracked, which may cost more than the
+    // Sierra-gas execution the estimate saw; the fee actually charged is what the receipt says.
+    let request = account
+        .execute_v3(calls)
+        .nonce(nonce)
+        .l1_gas(estimate.l1_gas_consumed * 2)
+        .l1_gas_price(estimate.l1_gas_price * 2)
+        .l2_gas(estimate.l2_gas_consumed * 4)
+        .l2_gas_price(estimate.l2_gas_price * 2)
+        .l1_data_gas(estimate.l1_data_gas_consumed * 2)
+        .l1_data_gas_price(estimate.l1_data_gas_price * 2)
+        .tip(0)
+        .prepared()
+        .map_err(|e| rejected(&format!("{e:?}")))?
+        .get_invoke_request(false, false)
+        .await
+        .map_err(|e| rejected(&e))?;
+    let profile = devnet.profile_invoke(&request).await?;
+    if let Some(reason) = &profile.revert_error {
+        return Err(rejected(&format!("reverted in the profile run: {reason}")));
+    }
+    let provider = devnet.provider();
+    let sent = provider.add_invoke_transaction(&request).await.map_err(|e| rejected(&e))?;
+    let receipt = wait_for_receipt(&provider, sent.transaction_hash).await.map_err(|e| rejected(&e))?;
+    let cost = Cost::of(&receipt.receipt);
+    if cost.l2_gas != profile.gas.l2_gas || cost.fee != profile.fee {
+        return Err(Error::Unexpected(format!(
+            "{scenario}: the profile ({} L2 gas, fee {}) is not what the receipt says ({} L2 gas, fee {})",
+            profile.gas.l2_gas, profile.fee, cost.l2_gas, cost.fee
+        )));
+    }
+    if let Some(reason) = &profile.on_starknet.revert_error {
+        return Err(rejected(&format!("would revert under Starknet's metering: {reason}")));
+    }
+    row.transaction_hash = hex(sent.transaction_hash);
+    row.signature_felts = request.signature.len();
+    row.l2_gas = cost.l2_gas;
+    row.l2_gas_starknet = profile.on_starknet.gas.l2_gas;
+    row.l1_data_gas = cost.l1_data_gas;
+    row.l1_gas = cost.l1_gas;
+    row.fee = cost.fee;
+    row.steps = profile.total.steps;
+    row.validate_steps = profile.validate.as_ref().map_or(0, |phase| phase.resources.steps);
+    row.execute_steps = profile.execute.as_ref().map_or(0, |phase| phase.resources.steps);
+    row.builtins = profile.total.builtins.clone();
+    Ok(row)
+}
+
+impl Row {
+    fn template(account: &str, signer: &str, policies: usize, use_of_session: &str, label: &str) -> Self {
+        Self {
+            account: account.to_string(),
+            signer: signer.to_string(),
+            policies,
+            use_of_session: use_of_session.to_string(),
+            label: label.to_string(),
+            transaction_hash: String::new(),
+            signature_felts: 0,
+            l2_gas: 0,
+            l2_gas_starknet: 0,
+            l1_data_gas: 0,
+            l1_gas: 0,
+            fee: 0,
+            steps: 0,
+            validate_steps: 0,
+            execute_steps: 0,
+            builtins: BTreeMap::new(),
+        }
+    }
+}
+
+/// A fixed key, so runs reproduce.
+pub(crate) fn key(secret: u64) -> SigningKey {
+    SigningKey::from_secret_scalar(Felt::from(secret))
+}
+
+/// The contract of the `n`-th filler policy (a policy the transfer does not use).
+pub(crate) fn filler_contract(n: usize) -> Felt {
+    Felt::from(0x10_0000u64 + n as u64)
+}
+
+/// Unix seconds now (the devnet's clock is the wall clock).
+pub(crate) fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}

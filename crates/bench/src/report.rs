@@ -1,0 +1,240 @@
+//! The tables (Markdown, printed and written to `report.md`) and the JSON files.
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::offchain::{Offchain, OURS_ARGENT, X_SESSIONS};
+use crate::onchain::{Onchain, Row, BASELINE};
+
+/// The builtins shown as columns (all of them are in `onchain.json`).
+const BUILTIN_COLUMNS: [&str; 4] = ["range_check", "poseidon", "pedersen", "ec_op"];
+
+/// The machine the numbers come from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Machine {
+    /// CPU model.
+    pub cpu: String,
+    /// Logical cores available.
+    pub cores: usize,
+    /// Memory, GiB.
+    pub memory_gib: f64,
+    /// Operating system.
+    pub os: String,
+    /// `release` or `debug` (timings of a debug build mean little).
+    pub build: String,
+}
+
+impl Machine {
+    /// This machine.
+    pub fn current() -> Self {
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let cpu = cpuinfo
+            .lines()
+            .find_map(|line| line.strip_prefix("model name").and_then(|rest| rest.split(':').nth(1)))
+            .map_or_else(|| std::env::consts::ARCH.to_string(), |model| model.trim().to_string());
+        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+        let memory_kib: f64 = meminfo
+            .lines()
+            .find_map(|line| line.strip_prefix("MemTotal:"))
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0.0);
+        let os_release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+        let os = os_release
+            .lines()
+            .find_map(|line| line.strip_prefix("PRETTY_NAME="))
+            .map_or_else(|| std::env::consts::OS.to_string(), |name| name.trim_matches('"').to_string());
+        Self {
+            cpu,
+            cores: std::thread::available_parallelism().map_or(1, usize::from),
+            memory_gib: (memory_kib / 1024.0 / 1024.0 * 10.0).round() / 10.0,
+            os,
+            build: if cfg!(debug_assertions) { "debug" } else { "release" }.to_string(),
+        }
+    }
+}
+
+/// Everything one run measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Where it ran.
+    pub machine: Machine,
+    /// The on-chain table.
+    pub onchain: Onchain,
+    /// The off-chain table.
+    pub offchain: Offchain,
+}
+
+impl Report {
+    /// A report of this machine's results.
+    pub fn new(onchain: Onchain, offchain: Offchain) -> Self {
+        Self { machine: Machine::current(), onchain, offchain }
+    }
+
+    /// Writes `onchain.json`, `offchain.json` and `report.md` into `dir` (created if missing).
+    pub fn write(&self, dir: &Path) -> Result<(), Error> {
+        std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        let files = [
+            ("onchain.json", pretty(&serde_json::json!({ "machine": self.machine, "onchain": self.onchain }))),
+            ("offchain.json", pretty(&serde_json::json!({ "machine": self.machine, "offchain": self.offchain }))),
+            ("report.md", self.markdown()),
+        ];
+        for (name, content) in files {
+            let path = dir.join(name);
+            std::fs::write(&path, content).map_err(Error::io(&path))?;
+        }
+        Ok(())
+    }
+
+    /// The whole report in Markdown: machine, on-chain table, off-chain table.
+    pub fn markdown(&self) -> String {
+        let m = &self.machine;
+        let mut out = String::new();
+        let _ = writeln!(out, "# Benchmark: sk session account vs Argent account {}\n", self.onchain.argent_version);
+        let _ = writeln!(
+            out,
+            "Machine: {} ({} cores), {} GiB, {}; {} build.\n",
+            m.cpu, m.cores, m.memory_gib, m.os, m.build
+        );
+        out.push_str(&self.onchain_table());
+        out.push('\n');
+        out.push_str(&self.offchain_table());
+        out
+    }
+
+    /// The on-chain table, with ratios to Argent's session transaction.
+    pub fn onchain_table(&self) -> String {
+        let rows = &self.onchain.rows;
+        let baseline = rows.iter().find(|row| row.label == BASELINE);
+        let ratio = |value: f64, base: Option<f64>| match base {
+            Some(base) if base > 0.0 => format!("{:.2}", value / base),
+            _ => "–".to_string(),
+        };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "## On-chain: one STRK transfer (ratios: ÷ \"{BASELINE}\")\n\n\
+             | transaction | L2 gas (devnet) | ratio | L2 gas (Starknet metering) | ratio | L1 data gas | steps | ratio | validate steps | {} | signature felts |\n\
+             |---|--:|--:|--:|--:|--:|--:|--:|--:|{}--:|",
+            BUILTIN_COLUMNS.join(" | "),
+            "--:|".repeat(BUILTIN_COLUMNS.len())
+        );
+        for row in rows {
+            let builtins: Vec<String> =
+                BUILTIN_COLUMNS.iter().map(|b| row.builtins.get(*b).copied().unwrap_or(0).to_string()).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                row.label,
+                thousands(row.l2_gas as f64),
+                ratio(row.l2_gas as f64, baseline.map(|b| b.l2_gas as f64)),
+                thousands(row.l2_gas_starknet as f64),
+                ratio(row.l2_gas_starknet as f64, baseline.map(|b| b.l2_gas_starknet as f64)),
+                row.l1_data_gas,
+                thousands(row.steps as f64),
+                ratio(row.steps as f64, baseline.map(|b| b.steps as f64)),
+                thousands(row.validate_steps as f64),
+                builtins.join(" | "),
+                row.signature_felts,
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nL2 gas (devnet) and L1 data gas from the receipts: devnet 0.8.2 meters every Cairo 1 class in \
+             Cairo steps. L2 gas (Starknet metering): the same signed transaction re-executed in-process with \
+             each class metered as Starknet meters it (Sierra 1.7+ classes such as ours in Sierra gas; Argent \
+             0.4.0 and the STRK token in steps). Steps and builtins: that transaction with every class \
+             step-tracked (validate, execute, fee transfer and OS overhead)."
+        );
+        out
+    }
+
+    /// The off-chain table, with x-sessions' time divided by each implementation's.
+    pub fn offchain_table(&self) -> String {
+        let o = &self.offchain;
+        let x = o.timings(X_SESSIONS);
+        let speedup = |mine: f64, theirs: Option<f64>| match theirs {
+            Some(theirs) if mine > 0.0 => format!("{:.1}×", theirs / mine),
+            _ => "–".to_string(),
+        };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "## Off-chain: a session of {} policies; {} session transactions signed by each Rust implementation, {} by x-sessions\n\n\
+             | implementation | build session, tree and every proof (median ms) | faster than x-sessions | \
+             sign one transaction (median µs) | faster than x-sessions | of which guardian (median µs) |\n\
+             |---|--:|--:|--:|--:|--:|",
+            o.policies, o.transactions, o.xsessions_transactions
+        );
+        for t in &o.timings {
+            let _ = writeln!(
+                out,
+                "| {} | {:.3} | {} | {:.1} | {} | {} |",
+                t.name,
+                t.build_median_ms,
+                speedup(t.build_median_ms, x.map(|x| x.build_median_ms)),
+                t.sign_median_us,
+                speedup(t.sign_median_us, x.map(|x| x.sign_median_us)),
+                t.guardian_median_us.map_or_else(|| "–".to_string(), |g| format!("{g:.1}")),
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nx-sessions {} with starknet.js {} on Node.js {}; {} build repetitions. Both Argent-format \
+             implementations produce the same session hash ({}); the first transaction's signature is {} \
+             ({} vs {}).",
+            o.x_sessions,
+            o.starknet_js,
+            o.node,
+            o.build_repetitions,
+            o.argent_session_hash,
+            if o.first_signature_identical { "identical felt for felt" } else { "the same token with different ECDSA nonces" },
+            OURS_ARGENT,
+            X_SESSIONS,
+        );
+        out
+    }
+}
+
+/// Rows of the on-chain table by label (for tests and tools).
+pub fn row<'a>(onchain: &'a Onchain, label: &str) -> Option<&'a Row> {
+    onchain.rows.iter().find(|row| row.label == label)
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()) + "\n"
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(value: f64) -> String {
+    let digits = format!("{value:.0}");
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(1000.0), "1,000");
+        assert_eq!(thousands(1_388_480.0), "1,388,480");
+    }
+
+    #[test]
+    fn median_of_odd_and_even() {
+        assert_eq!(crate::offchain::median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(crate::offchain::median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(crate::offchain::median(&[]), 0.0);
+    }
+}

@@ -1,0 +1,133 @@
+//! `@argent/x-sessions` 9.0.4 with starknet.js 8.5.2, run by Node.js: the JavaScript side of the
+//! off-chain benchmark, and Argent's published session vector as x-sessions computes it.
+//!
+//! The package (`crates/bench/js/`: `package.json` with exact pins, a lockfile naming no registry
+//! host, the scripts) is compiled into the binary and written to a cache folder named after its
+//! content, where `npm ci` installs it once. So `sk bench` runs from any folder, and a binary
+//! built by another checkout never reads this checkout's files.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::Progress;
+
+/// The package's files, by name.
+const FILES: [(&str, &str); 5] = [
+    ("package.json", include_str!("../js/package.json")),
+    ("package-lock.json", include_str!("../js/package-lock.json")),
+    (".npmrc", include_str!("../js/.npmrc")),
+    ("offchain.mjs", include_str!("../js/offchain.mjs")),
+    ("vector.mjs", include_str!("../js/vector.mjs")),
+];
+
+/// Written once `npm ci` has succeeded.
+const INSTALLED_MARKER: &str = ".sk-installed";
+
+/// An installed copy of the x-sessions package.
+#[derive(Debug, Clone)]
+pub struct XSessions {
+    dir: PathBuf,
+}
+
+impl XSessions {
+    /// Writes the package to its cache folder (`$SK_BENCH_JS_DIR`, else
+    /// `$XDG_CACHE_HOME/sk/x-sessions-<content hash>`, else under `~/.cache`) and runs `npm ci`
+    /// there unless a previous run did.
+    pub fn install(progress: Progress<'_>) -> Result<Self, Error> {
+        let dir = match std::env::var_os("SK_BENCH_JS_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => cache_root().join(format!("x-sessions-{:016x}", content_hash())),
+        };
+        std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
+        let mut changed = false;
+        for (name, content) in FILES {
+            let path = dir.join(name);
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(content) {
+                std::fs::write(&path, content).map_err(Error::io(&path))?;
+                changed = true;
+            }
+        }
+        let marker = dir.join(INSTALLED_MARKER);
+        if changed || !marker.exists() {
+            progress(&format!("installing @argent/x-sessions 9.0.4 and starknet.js 8.5.2 in {} (npm ci)", dir.display()));
+            let output = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .stdin(Stdio::null())
+                .output()
+                .map_err(|e| missing_tool("npm", &e))?;
+            if !output.status.success() {
+                return Err(Error::Js(format!(
+                    "`npm ci` failed in {} ({}): {}",
+                    dir.display(),
+                    output.status,
+                    last_lines(&output.stderr)
+                )));
+            }
+            std::fs::write(&marker, "").map_err(Error::io(&marker))?;
+        }
+        Ok(Self { dir })
+    }
+
+    /// Where the package is installed.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Runs `offchain.mjs` on `input` (see the script for the fields) and returns its JSON.
+    pub fn offchain(&self, input: &Value) -> Result<Value, Error> {
+        let path = self.dir.join("input.json");
+        std::fs::write(&path, input.to_string()).map_err(Error::io(&path))?;
+        self.node(&["offchain.mjs", "input.json"])
+    }
+
+    /// Runs `vector.mjs`: x-sessions' results on Argent's published session vector.
+    pub fn vector(&self) -> Result<Value, Error> {
+        self.node(&["vector.mjs"])
+    }
+
+    fn node(&self, args: &[&str]) -> Result<Value, Error> {
+        let output = Command::new("node")
+            .args(args)
+            .current_dir(&self.dir)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| missing_tool("node", &e))?;
+        if !output.status.success() {
+            return Err(Error::Js(format!("`node {}` failed ({}): {}", args.join(" "), output.status, last_lines(&output.stderr))));
+        }
+        serde_json::from_slice(&output.stdout)
+            .map_err(|e| Error::Js(format!("`node {}` printed something that is not JSON: {e}", args.join(" "))))
+    }
+}
+
+fn cache_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("sk");
+    }
+    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".cache").join("sk"),
+        None => std::env::temp_dir().join("sk-cache"),
+    }
+}
+
+/// FNV-1a over the package's files: a new folder whenever they change.
+fn content_hash() -> u64 {
+    FILES.iter().flat_map(|(name, content)| name.bytes().chain(content.bytes())).fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn missing_tool(tool: &str, error: &std::io::Error) -> Error {
+    Error::Js(format!(
+        "cannot run `{tool}` ({error}): the x-sessions side of the benchmark needs Node.js and npm on the PATH"
+    ))
+}
+
+fn last_lines(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(8)..].join("\n")
+}

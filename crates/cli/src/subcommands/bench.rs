@@ -1,0 +1,61 @@
+//! `sk bench`: our session account and SDK side by side with Argent's account 0.4.0 and
+//! `@argent/x-sessions`, in one run on one embedded devnet (see docs/benchmarks.md).
+use std::path::PathBuf;
+
+use clap::Args;
+use sk_bench::Config;
+
+use crate::output;
+
+/// Benchmark against Argent: the same STRK transfer through our account and Argent's account
+/// 0.4.0 (gas, steps, builtins), and session building and signing in our Rust SDK and in
+/// @argent/x-sessions 9.0.4 (needs Node.js and npm; installs x-sessions on first run).
+#[derive(Args)]
+pub struct Bench {
+    /// Run every path once with tiny sizes (what CI runs; the timings mean nothing).
+    #[arg(long)]
+    smoke: bool,
+    /// Where to write onchain.json, offchain.json and report.md.
+    #[arg(long, value_name = "DIR", default_value = "bench-results")]
+    out: PathBuf,
+    /// Print the whole report as one JSON document on stdout instead of the tables.
+    #[arg(long)]
+    json: bool,
+    /// Off-chain: policies in the session (default 1,024; --smoke: 8).
+    #[arg(long, value_name = "N")]
+    policies: Option<usize>,
+    /// Off-chain: transactions the Rust SDK signs (default 1,000; --smoke: 3).
+    #[arg(long, value_name = "N")]
+    transactions: Option<usize>,
+    /// Off-chain: transactions x-sessions signs (default: as --transactions). With 1,024 policies
+    /// each takes about 2 s, so 1,000 take over half an hour.
+    #[arg(long, value_name = "N")]
+    xsessions_transactions: Option<usize>,
+}
+
+impl Bench {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let mut config = if self.smoke { Config::smoke(self.out.clone()) } else { Config::full(self.out.clone()) };
+        if let Some(policies) = self.policies {
+            anyhow::ensure!(policies >= 1, "--policies must be at least 1");
+            config.offchain_policies = policies;
+        }
+        if let Some(transactions) = self.transactions {
+            anyhow::ensure!(transactions >= 1, "--transactions must be at least 1");
+            config.offchain_transactions = transactions;
+            config.xsessions_transactions = transactions;
+        }
+        if let Some(transactions) = self.xsessions_transactions {
+            anyhow::ensure!(transactions >= 1, "--xsessions-transactions must be at least 1");
+            config.xsessions_transactions = transactions;
+        }
+        let progress = |step: &str| eprintln!("• {step}");
+        let report = sk_bench::run(&config, &progress).await?;
+        if self.json {
+            return output::print_json(&report);
+        }
+        println!("{}", report.markdown());
+        eprintln!("Results written to {}", self.out.display());
+        Ok(())
+    }
+}

@@ -1,0 +1,76 @@
+//! `sk bench --smoke`: every path of the benchmark once with tiny sizes, as CI runs it. Checks
+//! that every row was measured (no transaction rejected) and the three files are written; it
+//! asserts nothing about speed.
+use std::process::Command;
+
+use serde_json::Value;
+
+fn sk(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sk")).args(args).env_remove("STARKNET_RPC").output().expect("sk runs")
+}
+
+const ROWS: [&str; 12] = [
+    "ours · owner",
+    "ours · session 1 · first use",
+    "ours · session 1 · later use",
+    "ours · session 3 · first use",
+    "ours · session 3 · later use",
+    "Argent 0.4.0 · owner",
+    "Argent 0.4.0 · owner + guardian",
+    "Argent 0.4.0 · session · first use",
+    "Argent 0.4.0 · session · later use",
+    "Argent 0.4.0 · session, caching · first use",
+    "Argent 0.4.0 · session, cached · later use",
+    "Argent 0.4.0 · session, cached, authorization omitted · later use",
+];
+
+#[test]
+fn smoke_run_measures_every_path_and_writes_the_results() {
+    let out = tempfile::tempdir().unwrap();
+    let output = sk(&["bench", "--smoke", "--out", out.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("## On-chain") && stdout.contains("## Off-chain"), "{stdout}");
+
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(out.path().join(name)).unwrap()).unwrap()
+    };
+    let onchain = read("onchain.json");
+    let rows = onchain["onchain"]["rows"].as_array().unwrap();
+    let labels: Vec<&str> = rows.iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ROWS);
+    for row in rows {
+        for field in ["l2_gas", "l2_gas_starknet", "l1_data_gas", "steps", "validate_steps", "execute_steps"] {
+            assert!(row[field].as_u64().unwrap() > 0, "{} has no {field}", row["label"]);
+        }
+        assert!(row["builtins"]["range_check"].as_u64().unwrap() > 0, "{}", row["label"]);
+    }
+    let session_row = |label: &str| rows.iter().find(|r| r["label"] == label).unwrap();
+    assert!(
+        session_row("ours · session 1 · later use")["builtins"]["ec_op"].as_u64()
+            < session_row("Argent 0.4.0 · session · later use")["builtins"]["ec_op"].as_u64(),
+        "Argent checks four signatures per session transaction, we check two"
+    );
+    assert_eq!(onchain["onchain"]["argent_version"], "0.4.0");
+
+    let offchain = read("offchain.json");
+    let names: Vec<&str> =
+        offchain["offchain"]["timings"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["sk-session (ours)", "sk-session::argent", "@argent/x-sessions"]);
+    for timing in offchain["offchain"]["timings"].as_array().unwrap() {
+        assert_eq!(timing["sign_us"].as_array().unwrap().len(), 3, "{}", timing["name"]);
+        assert_eq!(timing["build_ms"].as_array().unwrap().len(), 1, "{}", timing["name"]);
+    }
+    assert_eq!(offchain["offchain"]["x_sessions"], "9.0.4");
+    assert_eq!(offchain["offchain"]["starknet_js"], "8.5.2");
+    let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(report.contains("Argent 0.4.0 · session · later use"), "{report}");
+}
+
+#[test]
+fn bad_sizes_are_refused_before_anything_runs() {
+    let output = sk(&["bench", "--policies", "0"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--policies must be at least 1"), "{stderr}");
+}

@@ -111,7 +111,8 @@ async fn a_cached_authorization_can_then_be_left_out() {
 
     account.signer_mut().set_authorization(Authorization::Cached);
     let refused = send(&account, vec![strk_transfer(RECIPIENT, AMOUNT)], &argent.devnet).await;
-    assert!(refused.is_err(), "an omitted authorization is refused until it is cached");
+    let refused = refused.expect_err("an omitted authorization is refused until it is cached");
+    assert!(refused.contains("argent/invalid-signature-format"), "{refused}");
 
     account.signer_mut().set_authorization(Authorization::Cache);
     send(&account, vec![strk_transfer(RECIPIENT, AMOUNT)], &argent.devnet).await.expect("caching use");
@@ -177,7 +178,7 @@ async fn owner_signatures_in_signer_signature_format_are_accepted() {
         OwnerSigner::new(guarded.owner.clone(), None),
     );
     let err = send(&owner_only, vec![strk_transfer(RECIPIENT, AMOUNT)], &guarded.devnet).await.unwrap_err();
-    assert!(!err.is_empty(), "an account with a guardian needs its co-signature");
+    assert!(err.contains("argent/invalid-signature-length"), "an account with a guardian needs its co-signature: {err}");
     let both = ArgentAccount::new(
         guarded.devnet.provider(),
         guarded.address,
@@ -185,4 +186,23 @@ async fn owner_signatures_in_signer_signature_format_are_accepted() {
         OwnerSigner::new(guarded.owner.clone(), Some(guarded.guardian.clone())),
     );
     send(&both, vec![strk_transfer(RECIPIENT, AMOUNT)], &guarded.devnet).await.expect("owner + guardian");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_multicall_proves_leaves_deep_in_a_tree_of_many_methods() {
+    let argent = argent(true).await;
+    let session_key = key(0x5e5);
+    // Five methods in this (unsorted) order: the calls below are the second and the fourth leaf.
+    let methods = vec![
+        AllowedMethod::new(Felt::from(0x1001u64), "transfer"),
+        AllowedMethod::new(STRK, "approve"),
+        AllowedMethod::new(Felt::from(0x1002u64), "transfer"),
+        AllowedMethod::new(STRK, "transfer"),
+        AllowedMethod::new(Felt::from(0x1003u64), "0x1234"),
+    ];
+    let session = argent.session(&session_key, methods);
+    assert_eq!(session.proof(STRK, selector!("transfer")).map(|p| p.len()), Some(3));
+    let account = argent.session_account(session, session_key, argent.guardian.clone());
+    let approve = Call { to: STRK, selector: selector!("approve"), calldata: vec![RECIPIENT, Felt::ONE, Felt::ZERO] };
+    send(&account, vec![approve, strk_transfer(RECIPIENT, AMOUNT)], &argent.devnet).await.expect("both calls proven");
 }

@@ -3,10 +3,11 @@
 // and signing session transactions (x-sessions' SessionSigner.signTransaction).
 //
 // usage:  node offchain.mjs INPUT.json      (`npm ci` here first)
-// stdout: one JSON object (below); nothing else. Errors: exit 1, one line on stderr.
+// stdout: one JSON object (below); nothing else. stderr: `progress: …` lines; errors: exit 1, one
+// line on stderr.
 //
 // input:  { "chain_id", "account", "owner_key", "guardian_key", "session_key": "0x…",
-//           "expires_at": number, "metadata": { "projectID", "txFees": [{ "tokenAddress", "maxAmount" }] },
+//           "expires_at": number, "metadata": "<compact JSON: {\"projectID\", \"txFees\": [{\"tokenAddress\", \"maxAmount\"}]}>",
 //           "allowed_methods": [{ "Contract Address": "0x…", "selector": name }, …],
 //           "build_repetitions": number ≥ 1, "transactions": number ≥ 1, "cache_authorization": bool,
 //           "call": { "contractAddress", "entrypoint", "calldata": ["0x…", …] }, "nonce": number,
@@ -26,6 +27,11 @@ const GUARDIAN_BASE_URL = "http://guardian.invalid/v1";
 const SIGN_SESSION_URL = `${GUARDIAN_BASE_URL}/cosigner/signSession`;
 
 class InputError extends Error {}
+
+// Progress on stderr, one line each, prefixed so the caller can tell it from an error.
+function progress(message) {
+  process.stderr.write(`progress: ${message}\n`);
+}
 
 // Filled in once starknet.js is loaded (sn) and the input is read (guardian).
 const guardian = { key: null, publicKey: null, ns: 0n, calls: 0, transactionHash: null };
@@ -141,7 +147,19 @@ function readInput(path) {
     throw new InputError(`${path} is not JSON: ${error.message}`);
   }
   const at = "input";
-  const metadata = field(input, "metadata", at);
+  // The metadata travels as the JSON text x-sessions will stringify, so its key order (which the
+  // session hash depends on) is the caller's, whatever JSON library wrote the input file.
+  const metadataText = field(input, "metadata", at);
+  if (typeof metadataText !== "string") throw new InputError(`${at}.metadata must be a string of JSON`);
+  let metadata;
+  try {
+    metadata = JSON.parse(metadataText);
+  } catch (error) {
+    throw new InputError(`${at}.metadata is not JSON: ${error.message}`);
+  }
+  if (JSON.stringify(metadata) !== metadataText) {
+    throw new InputError(`${at}.metadata must be compact JSON (x-sessions hashes JSON.stringify of it)`);
+  }
   text(metadata, "projectID", `${at}.metadata`);
   list(metadata, "txFees", `${at}.metadata`).forEach((fee, i) => {
     felt(fee, "tokenAddress", `${at}.metadata.txFees[${i}]`);
@@ -250,6 +268,7 @@ async function main() {
     tree = new merkle.MerkleTree(leaves, hash.computePoseidonHash);
     proofs = leaves.map((_, i) => tree.getProof(tree.leaves[i], tree.leaves));
     buildMs.push(millis(process.hrtime.bigint() - start));
+    progress(`built the session ${rep + 1}/${input.buildRepetitions} times`);
   }
   // Checks, untimed: the same session hash as signed; the same root as the typed data's; proofs verify.
   if (session.hash !== sessionHash) throw new Error(`session hash ${session.hash} ≠ ${sessionHash}`);
@@ -303,6 +322,9 @@ async function main() {
     signUs.push(micros(process.hrtime.bigint() - start));
     if (guardian.calls !== 1) throw new Error(`transaction ${i}: the guardian was asked ${guardian.calls} times`);
     guardianUs.push(micros(guardian.ns));
+    if ((i + 1) % Math.max(1, Math.floor(input.transactions / 20)) === 0 || i + 1 === input.transactions) {
+      progress(`signed ${i + 1}/${input.transactions} transactions`);
+    }
     if (i === 0) {
       firstSignature = signature.map((x) => num.toHex(x));
       firstTransactionHash = guardian.transactionHash;

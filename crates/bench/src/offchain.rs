@@ -3,8 +3,9 @@
 //!
 //! Both sides do the same work for a transaction: the v3 invoke hash, the session key's signature,
 //! the guardian's co-signature (played locally: Argent's backend does it in production, and its
-//! time is reported apart), the proofs and the token. The Rust SDK's Argent token for the first
-//! transaction must equal x-sessions' felt for felt, and the session hashes must agree.
+//! time is reported apart), the proofs and the token. The session hashes and the first
+//! transaction's hash must agree, and x-sessions' token for it must equal the Rust SDK's felt for
+//! felt, but for ECDSA `r, s` values that differ and still verify.
 use std::hint::black_box;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -13,7 +14,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sk_devnet::{strk_transfer, Devnet, Provider, STRK};
 use sk_session::argent::{
-    AllowedMethod, ArgentAccount, ArgentSession, CosignRequest, Guardian, SessionSigner, StarknetSignerSignature,
+    session_message_hash, AllowedMethod, ArgentAccount, ArgentSession, ArgentSessionToken, CosignRequest, Guardian,
+    SessionSigner, StarknetSignerSignature,
 };
 use sk_session::{SessionAccount, SessionRequest};
 use starknet::accounts::{Account, ConnectedAccount};
@@ -29,7 +31,8 @@ use crate::{Config, Progress};
 const ACCOUNT: Felt = Felt::from_hex_unchecked("0x0a11ce");
 /// Session expiry: fixed, so both sides hash the same session on every run.
 const EXPIRES_AT: u64 = 1_893_456_000;
-/// Argent's metadata string, as x-sessions `JSON.stringify`s the object given to `offchain.mjs`.
+/// Argent's metadata string (compact JSON: `offchain.mjs` parses it and x-sessions stringifies it
+/// back to this very text).
 const METADATA: &str = r#"{"projectID":"sk-bench","txFees":[{"tokenAddress":"0x4718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d","maxAmount":"1000000000000000000"}]}"#;
 /// Resource bounds of every signed transaction: (max amount, max price) for L1, L2, L1 data gas.
 const BOUNDS: [(u64, u128); 3] = [(0, 100_000_000_000), (20_000_000, 10_000_000_000), (1_000, 100_000_000_000)];
@@ -48,7 +51,12 @@ pub struct Timings {
     /// Median of `sign_us`.
     pub sign_median_us: f64,
     /// The part of each signature spent by the guardian (Argent format only), microseconds.
+    /// x-sessions' guardian (played locally, as Argent's backend) also parses the request and
+    /// recomputes the transaction hash; ours signs the hash it is given.
     pub guardian_median_us: Option<f64>,
+    /// The dApp's own share of each signature (the whole signature less the guardian's part),
+    /// median, microseconds: the like-for-like comparison.
+    pub client_median_us: f64,
 }
 
 /// The off-chain results.
@@ -106,7 +114,7 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
 
     progress(&format!("off-chain, Rust SDK (Argent's format): {n} policies, {m} transactions"));
     let methods = argent_methods(n);
-    let (ours_argent, rust_session_hash, rust_first_signature) =
+    let (ours_argent, rust_first) =
         ours_argent(devnet.provider(), chain_id, &owner, &guardian, &session_key, &methods, m, reps, &transfer).await?;
 
     let xsessions = crate::xsessions::XSessions::install(progress)?;
@@ -119,7 +127,7 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
         "guardian_key": hex(guardian.secret_scalar()),
         "session_key": hex(session_key.secret_scalar()),
         "expires_at": EXPIRES_AT,
-        "metadata": serde_json::from_str::<Value>(METADATA).map_err(|e| Error::Unexpected(e.to_string()))?,
+        "metadata": METADATA,
         "allowed_methods": methods.iter().map(|m| json!({ "Contract Address": hex(m.contract_address), "selector": m.selector })).collect::<Vec<_>>(),
         "build_repetitions": reps,
         "transactions": js_transactions,
@@ -132,25 +140,26 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
             "l1_data_gas": bound(BOUNDS[2]),
         },
     });
-    let js = xsessions.offchain(&input)?;
+    let js = xsessions.offchain(&input, progress)?;
     let js_hash = js_field(&js, "session_hash")?;
-    if felt_of(&js_hash)? != rust_session_hash {
-        return Err(Error::Mismatch { what: "the session hash", js: js_hash, rust: hex(rust_session_hash) });
+    if felt_of(&js_hash)? != rust_first.session_hash {
+        return Err(Error::Mismatch { what: "the session hash", js: js_hash, rust: hex(rust_first.session_hash) });
+    }
+    let js_tx_hash = js_field(&js, "first_transaction_hash")?;
+    if felt_of(&js_tx_hash)? != rust_first.transaction_hash {
+        return Err(Error::Mismatch {
+            what: "the first transaction's hash",
+            js: js_tx_hash,
+            rust: hex(rust_first.transaction_hash),
+        });
     }
     let js_first: Vec<Felt> = js["first_signature"]
         .as_array()
         .ok_or_else(|| Error::Js("offchain.mjs gave no first_signature".into()))?
         .iter()
-        .map(|v| felt_of(v.as_str().unwrap_or_default()))
+        .map(|v| v.as_str().ok_or_else(|| Error::Js(format!("offchain.mjs gave {v} in first_signature"))).and_then(felt_of))
         .collect::<Result<_, _>>()?;
-    let first_signature_identical = js_first == rust_first_signature;
-    if js_first.len() != rust_first_signature.len() || js_first[..6.min(js_first.len())] != rust_first_signature[..6.min(js_first.len())] {
-        return Err(Error::Mismatch {
-            what: "the first transaction's session token",
-            js: format!("{} felts", js_first.len()),
-            rust: format!("{} felts", rust_first_signature.len()),
-        });
-    }
+    let first_signature_identical = rust_first.check(&js_first)?;
     let x = Timings {
         name: X_SESSIONS.to_string(),
         build_median_ms: median(&numbers(&js["build_ms"])?),
@@ -158,6 +167,7 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
         sign_median_us: median(&numbers(&js["sign_us"])?),
         sign_us: numbers(&js["sign_us"])?,
         guardian_median_us: Some(median(&numbers(&js["guardian_us"])?)),
+        client_median_us: median(&differences(&numbers(&js["sign_us"])?, &numbers(&js["guardian_us"])?)?),
     };
     Ok(Offchain {
         policies: n,
@@ -168,7 +178,7 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
         starknet_js: js_field(&js, "starknet_js")?,
         x_sessions: js_field(&js, "x_sessions")?,
         timings: vec![ours, ours_argent, x],
-        argent_session_hash: hex(rust_session_hash),
+        argent_session_hash: hex(rust_first.session_hash),
         first_signature_identical,
     })
 }
@@ -220,6 +230,7 @@ async fn ours(
         build_median_ms: median(&build_ms),
         build_ms,
         sign_median_us: median(&sign_us),
+        client_median_us: median(&sign_us),
         sign_us,
         guardian_median_us: None,
     })
@@ -236,42 +247,109 @@ async fn ours_argent(
     m: usize,
     reps: usize,
     transfer: &Call,
-) -> Result<(Timings, Felt, Vec<Felt>), Error> {
+) -> Result<(Timings, FirstToken), Error> {
     let build = || ArgentSession::new(session_key.verifying_key().scalar(), EXPIRES_AT, methods.to_vec(), METADATA);
     let mut build_ms = Vec::with_capacity(reps);
     for _ in 0..reps {
         let start = Instant::now();
         let session = build()?;
         black_box(session.hash(ACCOUNT, chain_id));
-        for (contract, selector) in methods.iter().map(|m| (m.contract_address, m.selector.as_str())) {
-            let selector = starknet::core::utils::get_selector_from_name(selector)
-                .map_err(|e| Error::Unexpected(e.to_string()))?;
+        for &(contract, selector) in session.allowed_calls() {
             black_box(session.proof(contract, selector));
         }
         build_ms.push(start.elapsed().as_secs_f64() * 1e3);
     }
     let session = build()?;
-    let session_hash = session.hash(ACCOUNT, chain_id);
     let authorization = session.authorize(ACCOUNT, chain_id, owner, guardian)?;
     let timed = TimedGuardian { key: guardian.clone(), micros: Mutex::new(Vec::new()) };
     let signer = SessionSigner::new(session, ACCOUNT, chain_id, authorization, session_key.clone(), timed)?;
     let account = ArgentAccount::new(provider, ACCOUNT, chain_id, signer);
-    let first = prepared(&account, 0, transfer)?
-        .get_invoke_request(false, false)
-        .await
-        .map_err(|e| Error::rejected("signing with the Rust SDK (Argent's format)", e))?
-        .signature;
+
+    // The first transaction's token, kept apart (untimed) to compare with x-sessions'.
+    let transaction_hash = prepared(&account, 0, transfer)?.transaction_hash(false);
+    let token = account.signer().token(ACCOUNT, transaction_hash, std::slice::from_ref(transfer)).await?;
+    let first = FirstToken {
+        session_hash: account.signer().session_hash(),
+        transaction_hash,
+        token,
+        owner: owner.verifying_key().scalar(),
+    };
+    let untimed = account.signer().guardian().micros();
+
     let sign_us = sign_many(&account, m, transfer, "the Rust SDK (Argent's format)").await?;
-    let guardian_us = account.signer().guardian_micros();
+    let guardian_us = account.signer().guardian().micros().split_off(untimed.len());
+    if guardian_us.len() != sign_us.len() {
+        return Err(Error::Unexpected(format!(
+            "the guardian was asked {} times for {} transactions",
+            guardian_us.len(),
+            sign_us.len()
+        )));
+    }
     let timings = Timings {
         name: OURS_ARGENT.to_string(),
         build_median_ms: median(&build_ms),
         build_ms,
         sign_median_us: median(&sign_us),
+        client_median_us: median(&differences(&sign_us, &guardian_us)?),
         sign_us,
-        guardian_median_us: Some(median(&guardian_us[1..])),
+        guardian_median_us: Some(median(&guardian_us)),
     };
-    Ok((timings, session_hash, first))
+    Ok((timings, first))
+}
+
+/// The Rust SDK's token for the first transaction, to hold x-sessions' against.
+struct FirstToken {
+    session_hash: Felt,
+    transaction_hash: Felt,
+    token: ArgentSessionToken,
+    owner: Felt,
+}
+
+impl FirstToken {
+    /// Checks x-sessions' signature for the same transaction: every felt equal to ours except the
+    /// `r, s` of its ECDSA signatures, which must then verify (starknet-crypto and @scure/starknet
+    /// derive the RFC 6979 nonce differently when its first byte is zero). Returns whether all
+    /// felts were identical.
+    fn check(&self, js: &[Felt]) -> Result<bool, Error> {
+        let ours = self.token.to_signature();
+        let mismatch = |detail: String| Error::Mismatch {
+            what: "the first transaction's session token",
+            js: format!("{} felts: {js:#x?}", js.len()),
+            rust: detail,
+        };
+        if js.len() != ours.len() {
+            return Err(mismatch(format!("{} felts", ours.len())));
+        }
+        if js == ours.as_slice() {
+            return Ok(true);
+        }
+        // Positions of (r, s) pairs, the key that signs them, and the hash signed.
+        let auth = 7; // magic, 4 session fields, cache flag, authorization length
+        let after_auth = auth + self.token.session_authorization.len();
+        let message = session_message_hash(self.transaction_hash, self.session_hash, self.token.cache_authorization);
+        let guardian = self.token.guardian_signature.public_key;
+        let mut signatures = vec![
+            (after_auth + 2, self.token.session_signature.public_key, message),
+            (after_auth + 6, guardian, message),
+        ];
+        if self.token.session_authorization.len() == 9 {
+            signatures.push((auth + 3, self.owner, self.session_hash));
+            signatures.push((auth + 7, guardian, self.session_hash));
+        }
+        for (i, (js_felt, our_felt)) in js.iter().zip(&ours).enumerate() {
+            let is_r_or_s = signatures.iter().any(|(at, _, _)| i == *at || i == at + 1);
+            if js_felt != our_felt && !is_r_or_s {
+                return Err(mismatch(format!("felt #{i} is {our_felt:#x}, x-sessions' is {js_felt:#x}")));
+            }
+        }
+        for (at, key, hash) in signatures {
+            let valid = starknet_crypto::verify(&key, &hash, &js[at], &js[at + 1]).unwrap_or(false);
+            if !valid {
+                return Err(mismatch(format!("x-sessions' signature at felt #{at} does not verify")));
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// Signs `m` transfers (nonces 0..m) through `account`'s own starknet-rs path, timing each.
@@ -330,14 +408,18 @@ impl Guardian for TimedGuardian {
     }
 }
 
-trait GuardianMicros {
-    fn guardian_micros(&self) -> Vec<f64>;
+impl TimedGuardian {
+    fn micros(&self) -> Vec<f64> {
+        self.micros.lock().map(|m| m.clone()).unwrap_or_default()
+    }
 }
 
-impl GuardianMicros for SessionSigner<TimedGuardian> {
-    fn guardian_micros(&self) -> Vec<f64> {
-        self.guardian().micros.lock().map(|m| m.clone()).unwrap_or_default()
+/// `a[i] - b[i]` for each transaction.
+fn differences(a: &[f64], b: &[f64]) -> Result<Vec<f64>, Error> {
+    if a.len() != b.len() {
+        return Err(Error::Js(format!("{} signature times but {} guardian times", a.len(), b.len())));
     }
+    Ok(a.iter().zip(b).map(|(a, b)| a - b).collect())
 }
 
 /// The median (0 for none).

@@ -32,7 +32,7 @@ pub(crate) const AMOUNT: u128 = 1_000_000_000;
 pub(crate) const RECIPIENT: Felt = Felt::from_hex_unchecked("0x5ec1b1e47");
 
 /// The row every ratio is taken against: Argent's session transaction, later use.
-pub const BASELINE: &str = "Argent 0.4.0 · session · later use";
+pub const BASELINE: &str = "Argent 0.4.0 · session 1 · later use";
 
 /// One measured transaction.
 #[derive(Debug, Clone, Serialize)]
@@ -106,7 +106,7 @@ pub async fn run(devnet: &Devnet, policy_counts: &[usize], progress: Progress<'_
 
     let mut rows = Vec::new();
     sk_rows(devnet, policy_counts, progress, &mut rows).await?;
-    argent_rows(devnet, progress, &mut rows).await?;
+    argent_rows(devnet, policy_counts, progress, &mut rows).await?;
     Ok(Onchain {
         chain_id: hex(devnet.chain_id()),
         argent_version: ARGENT_ACCOUNT_VERSION.to_string(),
@@ -151,8 +151,14 @@ async fn sk_rows(
     Ok(())
 }
 
-/// Argent's account: without a guardian (owner), with one (owner + guardian, sessions).
-async fn argent_rows(devnet: &Devnet, progress: Progress<'_>, rows: &mut Vec<Row>) -> Result<(), Error> {
+/// Argent's account: without a guardian (owner), with one (owner + guardian, sessions of the same
+/// sizes as ours, the authorization cache).
+async fn argent_rows(
+    devnet: &Devnet,
+    policy_counts: &[usize],
+    progress: Progress<'_>,
+    rows: &mut Vec<Row>,
+) -> Result<(), Error> {
     let provider = || devnet.provider();
     let chain_id = devnet.chain_id();
 
@@ -169,41 +175,46 @@ async fn argent_rows(devnet: &Devnet, progress: Progress<'_>, rows: &mut Vec<Row
     let row = Row::template("argent-0.4.0", "owner+guardian", 0, "", "Argent 0.4.0 · owner + guardian");
     rows.push(measure(devnet, &account, row).await?);
 
-    // A session per authorization mode: the cache is keyed by the session hash, so each mode
-    // starts from an uncached session.
-    progress("Argent account: sessions");
-    let methods = vec![AllowedMethod::new(sk_devnet::STRK, "transfer")];
+    // One session per size, as for our account; then one for the authorization cache (keyed by
+    // the session hash, so it starts uncached).
     let metadata = r#"{"projectID":"sk-bench","txFees":[]}"#;
-    for (i, cached) in [false, true].into_iter().enumerate() {
-        let session_key = key(0xa5e5_0000 + i as u64);
-        let session = ArgentSession::new(session_key.verifying_key().scalar(), now() + 86_400, methods.clone(), metadata)?;
+    let session_account = |count: usize, nth: u64| -> Result<_, Error> {
+        let session_key = key(0xa5e5_0000 + nth);
+        let methods: Vec<AllowedMethod> = std::iter::once(AllowedMethod::new(sk_devnet::STRK, "transfer"))
+            .chain((1..count).map(|filler| AllowedMethod::new(filler_contract(filler), "transfer")))
+            .collect();
+        let session = ArgentSession::new(session_key.verifying_key().scalar(), now() + 86_400, methods, metadata)?;
         let authorization = session.authorize(guarded, chain_id, &owner, &guardian)?;
         let signer = SessionSigner::new(session, guarded, chain_id, authorization, session_key, guardian.clone())?;
-        let session_hash = signer.session_hash();
-        let mut account = ArgentAccount::new(provider(), guarded, chain_id, signer);
-        if !cached {
-            for use_of_session in ["first", "later"] {
-                let label = format!("Argent 0.4.0 · session · {use_of_session} use");
-                let row = Row::template("argent-0.4.0", "session", 1, use_of_session, &label);
-                rows.push(measure(devnet, &account, row).await?);
-            }
-            continue;
+        Ok(ArgentAccount::new(provider(), guarded, chain_id, signer))
+    };
+    for (nth, &count) in policy_counts.iter().enumerate() {
+        progress(&format!("Argent account: session with {count} allowed methods"));
+        let account = session_account(count, nth as u64)?;
+        for use_of_session in ["first", "later"] {
+            let label = format!("Argent 0.4.0 · session {count} · {use_of_session} use");
+            let row = Row::template("argent-0.4.0", "session", count, use_of_session, &label);
+            rows.push(measure(devnet, &account, row).await?);
         }
-        account.signer_mut().set_authorization(Authorization::Cache);
-        let label = "Argent 0.4.0 · session, caching · first use";
-        rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "session (cache)", 1, "first", label)).await?);
-        if !authorization_cached(devnet, guarded, session_hash).await? {
-            return Err(Error::Unexpected(format!(
-                "Argent's account did not cache the authorization of session {session_hash:#x}"
-            )));
-        }
-        let label = "Argent 0.4.0 · session, cached · later use";
-        rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "session (cached)", 1, "later", label)).await?);
-        account.signer_mut().set_authorization(Authorization::Cached);
-        let label = "Argent 0.4.0 · session, cached, authorization omitted · later use";
-        let row = Row::template("argent-0.4.0", "session (cached, omitted)", 1, "later", label);
-        rows.push(measure(devnet, &account, row).await?);
     }
+
+    progress("Argent account: session with a cached authorization");
+    let mut account = session_account(1, policy_counts.len() as u64)?;
+    let session_hash = account.signer().session_hash();
+    account.signer_mut().set_authorization(Authorization::Cache);
+    let label = "Argent 0.4.0 · session 1, caching · first use";
+    rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "session (cache)", 1, "first", label)).await?);
+    if !authorization_cached(devnet, guarded, session_hash).await? {
+        return Err(Error::Unexpected(format!(
+            "Argent's account did not cache the authorization of session {session_hash:#x}"
+        )));
+    }
+    let label = "Argent 0.4.0 · session 1, cached · later use";
+    rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "session (cached)", 1, "later", label)).await?);
+    account.signer_mut().set_authorization(Authorization::Cached);
+    let label = "Argent 0.4.0 · session 1, cached, authorization omitted · later use";
+    let row = Row::template("argent-0.4.0", "session (cached, omitted)", 1, "later", label);
+    rows.push(measure(devnet, &account, row).await?);
     Ok(())
 }
 
@@ -240,8 +251,8 @@ where
     let calls: Vec<Call> = vec![strk_transfer(RECIPIENT, AMOUNT)];
     let estimate = account.execute_v3(calls.clone()).estimate_fee().await.map_err(|e| rejected(&e))?;
     let nonce = account.get_nonce().await.map_err(|e| rejected(&e))?;
-    // Generous bounds: the profile runs every class step-tracked, which may cost more than the
-    // Sierra-gas execution the estimate saw; the fee actually charged is what the receipt says.
+    // Generous bounds, so the profile's re-executions (every class step-tracked; Starknet's own
+    // metering) run to the end; the fee actually charged is what the receipt says.
     let request = account
         .execute_v3(calls)
         .nonce(nonce)
@@ -261,6 +272,9 @@ where
     if let Some(reason) = &profile.revert_error {
         return Err(rejected(&format!("reverted in the profile run: {reason}")));
     }
+    if let Some(reason) = &profile.on_starknet.revert_error {
+        return Err(rejected(&format!("would revert under Starknet's metering: {reason}")));
+    }
     let provider = devnet.provider();
     let sent = provider.add_invoke_transaction(&request).await.map_err(|e| rejected(&e))?;
     let receipt = wait_for_receipt(&provider, sent.transaction_hash).await.map_err(|e| rejected(&e))?;
@@ -270,9 +284,6 @@ where
             "{scenario}: the profile ({} L2 gas, fee {}) is not what the receipt says ({} L2 gas, fee {})",
             profile.gas.l2_gas, profile.fee, cost.l2_gas, cost.fee
         )));
-    }
-    if let Some(reason) = &profile.on_starknet.revert_error {
-        return Err(rejected(&format!("would revert under Starknet's metering: {reason}")));
     }
     row.transaction_hash = hex(sent.transaction_hash);
     row.signature_felts = request.signature.len();

@@ -99,6 +99,8 @@ impl Report {
         );
         out.push_str(&self.onchain_table());
         out.push('\n');
+        out.push_str(&self.sizes_table());
+        out.push('\n');
         out.push_str(&self.offchain_table());
         out
     }
@@ -150,6 +152,40 @@ impl Report {
         out
     }
 
+    /// Sessions of each size, ours against Argent's (later use, L2 gas as Starknet meters it).
+    pub fn sizes_table(&self) -> String {
+        let rows = &self.onchain.rows;
+        let later = |account: &str, policies: usize| {
+            rows.iter().find(|r| {
+                r.account == account && r.signer == "session" && r.policies == policies && r.use_of_session == "later"
+            })
+        };
+        let mut sizes: Vec<usize> =
+            rows.iter().filter(|r| r.account == "sk" && r.signer == "session").map(|r| r.policies).collect();
+        sizes.dedup();
+        let mut out = String::from(
+            "## Sessions by size: ours ÷ Argent's, later use\n\n\
+             | policies | L2 gas, ours (Starknet metering) | L2 gas, Argent | ratio | steps, ours | steps, Argent | ratio | \
+             signature felts, ours | signature felts, Argent |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+        );
+        for size in sizes {
+            let (Some(ours), Some(argent)) = (later("sk", size), later("argent-0.4.0", size)) else { continue };
+            let _ = writeln!(
+                out,
+                "| {size} | {} | {} | {:.2} | {} | {} | {:.2} | {} | {} |",
+                thousands(ours.l2_gas_starknet as f64),
+                thousands(argent.l2_gas_starknet as f64),
+                ours.l2_gas_starknet as f64 / argent.l2_gas_starknet.max(1) as f64,
+                thousands(ours.steps as f64),
+                thousands(argent.steps as f64),
+                ours.steps as f64 / argent.steps.max(1) as f64,
+                ours.signature_felts,
+                argent.signature_felts,
+            );
+        }
+        out
+    }
+
     /// The off-chain table, with x-sessions' time divided by each implementation's.
     pub fn offchain_table(&self) -> String {
         let o = &self.offchain;
@@ -163,33 +199,42 @@ impl Report {
             out,
             "## Off-chain: a session of {} policies; {} session transactions signed by each Rust implementation, {} by x-sessions\n\n\
              | implementation | build session, tree and every proof (median ms) | faster than x-sessions | \
-             sign one transaction (median µs) | faster than x-sessions | of which guardian (median µs) |\n\
-             |---|--:|--:|--:|--:|--:|",
+             sign one transaction (median µs) | faster than x-sessions | of which guardian (median µs) | \
+             dApp's share: sign less guardian (median µs) | faster than x-sessions |\n\
+             |---|--:|--:|--:|--:|--:|--:|--:|",
             o.policies, o.transactions, o.xsessions_transactions
         );
         for t in &o.timings {
             let _ = writeln!(
                 out,
-                "| {} | {:.3} | {} | {:.1} | {} | {} |",
+                "| {} | {:.3} | {} | {:.1} | {} | {} | {:.1} | {} |",
                 t.name,
                 t.build_median_ms,
                 speedup(t.build_median_ms, x.map(|x| x.build_median_ms)),
                 t.sign_median_us,
                 speedup(t.sign_median_us, x.map(|x| x.sign_median_us)),
                 t.guardian_median_us.map_or_else(|| "–".to_string(), |g| format!("{g:.1}")),
+                t.client_median_us,
+                speedup(t.client_median_us, x.map(|x| x.client_median_us)),
             );
         }
         let _ = writeln!(
             out,
             "\nx-sessions {} with starknet.js {} on Node.js {}; {} build repetitions. Both Argent-format \
              implementations produce the same session hash ({}); the first transaction's signature is {} \
-             ({} vs {}).",
+             ({} vs {}). Our format has no guardian. x-sessions' guardian (a local stand-in for Argent's \
+             backend) also parses the request and recomputes the transaction hash; ours signs the hash it is \
+             given: compare the dApp's share for like-for-like work.",
             o.x_sessions,
             o.starknet_js,
             o.node,
             o.build_repetitions,
             o.argent_session_hash,
-            if o.first_signature_identical { "identical felt for felt" } else { "the same token with different ECDSA nonces" },
+            if o.first_signature_identical {
+                "identical felt for felt"
+            } else {
+                "the same token but for ECDSA r, s values that differ and verify"
+            },
             OURS_ARGENT,
             X_SESSIONS,
         );

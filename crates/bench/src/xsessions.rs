@@ -5,6 +5,7 @@
 //! host, the scripts) is compiled into the binary and written to a cache folder named after its
 //! content, where `npm ci` installs it once. So `sk bench` runs from any folder, and a binary
 //! built by another checkout never reads this checkout's files.
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -76,30 +77,59 @@ impl XSessions {
         &self.dir
     }
 
-    /// Runs `offchain.mjs` on `input` (see the script for the fields) and returns its JSON.
-    pub fn offchain(&self, input: &Value) -> Result<Value, Error> {
+    /// Runs `offchain.mjs` on `input` (see the script for the fields) and returns its JSON; the
+    /// script's `progress: …` lines go to `progress` as they come.
+    pub fn offchain(&self, input: &Value, progress: Progress<'_>) -> Result<Value, Error> {
         let path = self.dir.join("input.json");
         std::fs::write(&path, input.to_string()).map_err(Error::io(&path))?;
-        self.node(&["offchain.mjs", "input.json"])
+        self.node(&["offchain.mjs", "input.json"], progress)
     }
 
     /// Runs `vector.mjs`: x-sessions' results on Argent's published session vector.
     pub fn vector(&self) -> Result<Value, Error> {
-        self.node(&["vector.mjs"])
+        self.node(&["vector.mjs"], &|_| {})
     }
 
-    fn node(&self, args: &[&str]) -> Result<Value, Error> {
-        let output = Command::new("node")
+    fn node(&self, args: &[&str], progress: Progress<'_>) -> Result<Value, Error> {
+        let what = format!("`node {}`", args.join(" "));
+        let mut child = Command::new("node")
             .args(args)
             .current_dir(&self.dir)
             .stdin(Stdio::null())
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .map_err(|e| missing_tool("node", &e))?;
-        if !output.status.success() {
-            return Err(Error::Js(format!("`node {}` failed ({}): {}", args.join(" "), output.status, last_lines(&output.stderr))));
+        let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+        // stdout is read on a thread of its own while stderr is read here, so neither pipe fills.
+        let (stdout, errors) = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut text = Vec::new();
+                if let Some(mut stdout) = stdout {
+                    let _ = stdout.read_to_end(&mut text);
+                }
+                text
+            });
+            let mut errors = Vec::new();
+            // Read to the end whatever the bytes, so node never writes into a closed pipe.
+            for line in stderr.map(BufReader::new).into_iter().flat_map(|r| r.split(b'\n').map_while(Result::ok)) {
+                let line = String::from_utf8_lossy(&line);
+                match line.strip_prefix("progress: ") {
+                    Some(step) => progress(&format!("x-sessions: {step}")),
+                    None if !line.trim().is_empty() => errors.push(line.into_owned()),
+                    None => {}
+                }
+            }
+            (reader.join(), errors)
+        });
+        let stdout = stdout.map_err(|_| Error::Js(format!("reading the output of {what} failed")))?;
+        let status = child.wait().map_err(|e| Error::Js(format!("{what}: {e}")))?;
+        if !status.success() {
+            let last = errors[errors.len().saturating_sub(8)..].join("\n");
+            return Err(Error::Js(format!("{what} failed ({status}): {last}")));
         }
-        serde_json::from_slice(&output.stdout)
-            .map_err(|e| Error::Js(format!("`node {}` printed something that is not JSON: {e}", args.join(" "))))
+        serde_json::from_slice(&stdout)
+            .map_err(|e| Error::Js(format!("{what} printed something that is not JSON: {e}")))
     }
 }
 

@@ -9,7 +9,7 @@ fn sk(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_sk")).args(args).env_remove("STARKNET_RPC").output().expect("sk runs")
 }
 
-const ROWS: [&str; 12] = [
+const ROWS: [&str; 14] = [
     "ours · owner",
     "ours · session 1 · first use",
     "ours · session 1 · later use",
@@ -17,11 +17,13 @@ const ROWS: [&str; 12] = [
     "ours · session 3 · later use",
     "Argent 0.4.0 · owner",
     "Argent 0.4.0 · owner + guardian",
-    "Argent 0.4.0 · session · first use",
-    "Argent 0.4.0 · session · later use",
-    "Argent 0.4.0 · session, caching · first use",
-    "Argent 0.4.0 · session, cached · later use",
-    "Argent 0.4.0 · session, cached, authorization omitted · later use",
+    "Argent 0.4.0 · session 1 · first use",
+    "Argent 0.4.0 · session 1 · later use",
+    "Argent 0.4.0 · session 3 · first use",
+    "Argent 0.4.0 · session 3 · later use",
+    "Argent 0.4.0 · session 1, caching · first use",
+    "Argent 0.4.0 · session 1, cached · later use",
+    "Argent 0.4.0 · session 1, cached, authorization omitted · later use",
 ];
 
 #[test]
@@ -46,10 +48,14 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
         assert!(row["builtins"]["range_check"].as_u64().unwrap() > 0, "{}", row["label"]);
     }
     let session_row = |label: &str| rows.iter().find(|r| r["label"] == label).unwrap();
+    let ec_op = |label: &str| session_row(label)["builtins"]["ec_op"].as_u64().expect("ec_op counted");
+    assert_eq!(ec_op("ours · session 1 · later use"), 6, "we check two signatures per session transaction");
+    assert_eq!(ec_op("Argent 0.4.0 · session 1 · later use"), 12, "Argent checks four");
+    assert_eq!(ec_op("Argent 0.4.0 · session 1, cached · later use"), 6, "two once the authorization is cached");
     assert!(
-        session_row("ours · session 1 · later use")["builtins"]["ec_op"].as_u64()
-            < session_row("Argent 0.4.0 · session · later use")["builtins"]["ec_op"].as_u64(),
-        "Argent checks four signatures per session transaction, we check two"
+        session_row("ours · session 3 · later use")["signature_felts"].as_u64()
+            > session_row("ours · session 1 · later use")["signature_felts"].as_u64(),
+        "a bigger session carries a longer proof"
     );
     assert_eq!(onchain["onchain"]["argent_version"], "0.4.0");
 
@@ -64,7 +70,11 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
     assert_eq!(offchain["offchain"]["x_sessions"], "9.0.4");
     assert_eq!(offchain["offchain"]["starknet_js"], "8.5.2");
     let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
-    assert!(report.contains("Argent 0.4.0 · session · later use"), "{report}");
+    assert!(report.contains("Argent 0.4.0 · session 1 · later use"), "{report}");
+    assert!(report.contains("## Sessions by size"), "{report}");
+    for timing in offchain["offchain"]["timings"].as_array().unwrap() {
+        assert!(timing["client_median_us"].as_f64().unwrap() > 0.0, "{}", timing["name"]);
+    }
 }
 
 #[test]

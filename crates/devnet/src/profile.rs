@@ -168,7 +168,13 @@ fn profile(starknet: &Starknet, tx: &BroadcastedTransaction) -> Result<Execution
 
     let on_devnet = execute(starknet, tx, constants.clone(), SierraVersions::AsDevnetReadsThem)?;
     let in_steps = execute(starknet, tx, all_in_steps, SierraVersions::AsDevnetReadsThem)?;
-    let on_starknet = execute(starknet, tx, constants.clone(), SierraVersions::True)?;
+    let on_starknet = execute(starknet, tx, constants.clone(), SierraVersions::True).map_err(|e| match e {
+        // Devnet itself accepts it (the first run did): say which run refused.
+        Error::TransactionRejected(reason) => {
+            Error::Profiler(format!("metered as Starknet meters it, the transaction would be rejected: {reason}"))
+        }
+        other => other,
+    })?;
     if on_devnet.revert_error.is_some() != in_steps.revert_error.is_some() {
         return Err(Error::Profiler(format!(
             "metered in Cairo steps throughout, the transaction {}, unlike on devnet ({})",

@@ -14,7 +14,9 @@
 //! Argent's account refuses sessions on an account without a guardian, and the guardian co-signs
 //! every session transaction; in production that is Argent's backend. [`Guardian`] is that role;
 //! a [`SigningKey`] plays it locally, for accounts whose guardian key you hold (tests, benchmarks,
-//! self-custodied guardians).
+//! self-custodied guardians). A [`CosignRequest`] carries hashes only: a co-signer that checks the
+//! transaction itself before signing, as Argent's backend does (its `/cosigner/signSession` takes
+//! the whole v3 transaction and session), would need them added; that client is not written.
 
 use async_trait::async_trait;
 use serde_json::{json, Value};
@@ -225,6 +227,11 @@ impl ArgentSession {
         &self.allowed_methods
     }
 
+    /// The `(contract, selector)` of each allowed method, in tree order.
+    pub fn allowed_calls(&self) -> &[(Felt, Felt)] {
+        &self.calls
+    }
+
     /// The metadata string.
     pub fn metadata(&self) -> &str {
         &self.metadata
@@ -370,8 +377,8 @@ impl CosignRequest {
     }
 }
 
-/// The account's guardian, which co-signs every session transaction (Argent's backend in
-/// production).
+/// The account's guardian, which co-signs every session transaction (in production, Argent's
+/// backend; see the module docs for what a remote co-signer would need).
 #[cfg_attr(not(target_arch = "wasm32"), async_trait)]
 #[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
 pub trait Guardian {

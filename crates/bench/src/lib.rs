@@ -76,6 +76,8 @@ pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 
 /// Runs both benchmarks on a fresh embedded devnet and writes the results to `config.out_dir`.
 pub async fn run(config: &Config, progress: Progress<'_>) -> Result<report::Report, Error> {
+    // Fail now, not after the run, if the results cannot be written.
+    std::fs::create_dir_all(&config.out_dir).map_err(Error::io(&config.out_dir))?;
     progress("starting a devnet with Argent's classes predeclared");
     let devnet = Devnet::start_with_argent().await?;
     let onchain = onchain::run(&devnet, &config.policy_counts, progress).await?;

@@ -84,3 +84,15 @@ fn bad_sizes_are_refused_before_anything_runs() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--policies must be at least 1"), "{stderr}");
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_made_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = file.join("results");
+    let output = sk(&["bench", "--smoke", "--out", out.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(out.to_str().unwrap()) && !stderr.contains("starting a devnet"), "{stderr}");
+}

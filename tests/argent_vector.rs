@@ -59,3 +59,14 @@ fn argent_sessions_hash_as_x_sessions_hashes_them() {
     assert_eq!(felt(&js["three_methods"]["session_hash"]), three.hash(ADDRESS, SN_SEPOLIA));
     assert_eq!(felt(&js["three_methods"]["allowed_methods_root"]), three.on_chain().allowed_methods_root);
 }
+
+/// The bench's x-sessions script refuses malformed input with one line naming the field, which
+/// `sk bench` passes on.
+#[test]
+fn the_x_sessions_script_names_what_is_wrong_with_its_input() {
+    let x_sessions = XSessions::install(&|step| eprintln!("{step}")).expect("x-sessions installs");
+    let err = x_sessions.offchain(&serde_json::json!({ "chain_id": "0x1" }), &|_| {}).unwrap_err().to_string();
+    assert!(err.contains("offchain.mjs: missing field input.metadata"), "{err}");
+    let err = x_sessions.offchain(&serde_json::json!({ "metadata": "{ \"a\": 1 }" }), &|_| {}).unwrap_err().to_string();
+    assert!(err.contains("input.metadata must be compact JSON"), "{err}");
+}

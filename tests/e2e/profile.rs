@@ -2,7 +2,7 @@
 //! (a class metered in Cairo steps) and ours (compiled by Cairo 2.17, metered in Sierra gas).
 use sk_contracts::SESSION_KEY_ACCOUNT;
 use sk_devnet::{
-    strk_transfer, wait_for_receipt, Devnet, Error, ExecutionProfile, LocalAccount, StarknetConfig, DEVNET_SEED,
+    signed_invoke, strk_transfer, wait_for_receipt, Devnet, Error, ExecutionProfile, LocalAccount, StarknetConfig, DEVNET_SEED,
 };
 use sk_tests::{account_with_key, owner_key};
 use starknet::accounts::{Account, ConnectedAccount};
@@ -22,27 +22,9 @@ async fn devnet() -> Devnet {
     devnet
 }
 
-/// A signed STRK transfer from `account` with its nonce and every resource bound set explicitly
-/// (twice the estimate, no tip), as it would be sent.
+/// A signed STRK transfer from `account`, nonce and bounds fixed, as it would be sent.
 async fn signed_transfer(account: &LocalAccount) -> BroadcastedInvokeTransactionV3 {
-    let calls = vec![strk_transfer(RECIPIENT, ONE_STRK)];
-    let nonce = account.get_nonce().await.expect("the nonce");
-    let estimate = account.execute_v3(calls.clone()).nonce(nonce).estimate_fee().await.expect("the fee estimate");
-    account
-        .execute_v3(calls)
-        .nonce(nonce)
-        .l1_gas(estimate.l1_gas_consumed * 2)
-        .l1_gas_price(estimate.l1_gas_price * 2)
-        .l1_data_gas(estimate.l1_data_gas_consumed * 2)
-        .l1_data_gas_price(estimate.l1_data_gas_price * 2)
-        .l2_gas(estimate.l2_gas_consumed * 2)
-        .l2_gas_price(estimate.l2_gas_price * 2)
-        .tip(0)
-        .prepared()
-        .expect("all fields are set")
-        .get_invoke_request(false, false)
-        .await
-        .expect("the transaction signs")
+    signed_invoke(account, vec![strk_transfer(RECIPIENT, ONE_STRK)]).await.expect("the transaction signs")
 }
 
 /// Profiles `request`, checks the profile is plausible, then sends the very same request and

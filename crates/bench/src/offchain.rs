@@ -160,14 +160,16 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
         .map(|v| v.as_str().ok_or_else(|| Error::Js(format!("offchain.mjs gave {v} in first_signature"))).and_then(felt_of))
         .collect::<Result<_, _>>()?;
     let first_signature_identical = rust_first.check(&js_first)?;
+    let (build_ms, sign_us) = (numbers(&js["build_ms"])?, numbers(&js["sign_us"])?);
+    let guardian_us = numbers(&js["guardian_us"])?;
     let x = Timings {
         name: X_SESSIONS.to_string(),
-        build_median_ms: median(&numbers(&js["build_ms"])?),
-        build_ms: numbers(&js["build_ms"])?,
-        sign_median_us: median(&numbers(&js["sign_us"])?),
-        sign_us: numbers(&js["sign_us"])?,
-        guardian_median_us: Some(median(&numbers(&js["guardian_us"])?)),
-        client_median_us: median(&differences(&numbers(&js["sign_us"])?, &numbers(&js["guardian_us"])?)?),
+        build_median_ms: median(&build_ms),
+        build_ms,
+        sign_median_us: median(&sign_us),
+        client_median_us: median(&differences(&sign_us, &guardian_us)?),
+        sign_us,
+        guardian_median_us: Some(median(&guardian_us)),
     };
     Ok(Offchain {
         policies: n,
@@ -454,4 +456,72 @@ fn numbers(value: &Value) -> Result<Vec<f64>, Error> {
 
 fn felt_of(text: &str) -> Result<Felt, Error> {
     Felt::from_hex(text).map_err(|_| Error::Js(format!("offchain.mjs gave `{text}` where a hex felt belongs")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Our token for a one-method session, and the `FirstToken` that checks x-sessions' against it.
+    fn first_token() -> FirstToken {
+        let (owner, guardian, session_key) = (key(1), key(2), key(3));
+        let session = ArgentSession::new(
+            session_key.verifying_key().scalar(),
+            EXPIRES_AT,
+            vec![AllowedMethod::new(STRK, "transfer"), AllowedMethod::new(Felt::from(5u8), "transfer")],
+            METADATA,
+        )
+        .unwrap();
+        let authorization = session.authorize(ACCOUNT, Felt::ONE, &owner, &guardian).unwrap();
+        let signer = SessionSigner::new(session, ACCOUNT, Felt::ONE, authorization, session_key, guardian).unwrap();
+        let transaction_hash = Felt::from(0xabcu16);
+        let call = strk_transfer(Felt::ONE, 1);
+        let token = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(signer.token(ACCOUNT, transaction_hash, &[call]))
+            .unwrap();
+        FirstToken { session_hash: signer.session_hash(), transaction_hash, token, owner: owner.verifying_key().scalar() }
+    }
+
+    #[test]
+    fn x_sessions_token_must_match_ours_but_for_valid_signatures() {
+        let first = first_token();
+        let ours = first.token.to_signature();
+        assert!(first.check(&ours).unwrap(), "identical");
+
+        // Other valid r, s for the session key's signature: accepted, not identical.
+        let mut other = ours.clone();
+        let at = 7 + first.token.session_authorization.len() + 2;
+        let message = session_message_hash(first.transaction_hash, first.session_hash, false);
+        let resigned = starknet_crypto::sign(&Felt::from(3u8), &message, &Felt::from(12_345u32)).unwrap();
+        (other[at], other[at + 1]) = (resigned.r, resigned.s);
+        assert_ne!(other, ours);
+        assert!(!first.check(&other).unwrap());
+
+        // An r that does not verify, a changed felt that is no signature, a shorter token.
+        let mut forged = ours.clone();
+        forged[at] += Felt::ONE;
+        let err = first.check(&forged).unwrap_err().to_string();
+        assert!(err.contains(&format!("signature at felt #{at} does not verify")), "{err}");
+        let mut edited = ours.clone();
+        edited[2] += Felt::ONE; // the Merkle root
+        let err = first.check(&edited).unwrap_err().to_string();
+        assert!(err.contains("felt #2 is"), "{err}");
+        let err = first.check(&ours[1..]).unwrap_err().to_string();
+        assert!(err.contains(&format!("{} felts", ours.len())), "{err}");
+    }
+
+    #[test]
+    fn malformed_script_output_is_named() {
+        let js = json!({ "node": 20, "build_ms": [1.0, "2"], "sign_us": [1.0], "guardian_us": [] });
+        assert_eq!(js_field(&js, "node").unwrap_err().to_string(), "x-sessions benchmark: offchain.mjs gave no `node`");
+        let err = numbers(&js["build_ms"]).unwrap_err().to_string();
+        assert!(err.contains(r#"[1.0,"2"] where a list of numbers belongs"#), "{err}");
+        assert!(numbers(&js["missing"]).is_err());
+        let err = felt_of("0xnope").unwrap_err().to_string();
+        assert!(err.contains("`0xnope` where a hex felt belongs"), "{err}");
+        let err = differences(&numbers(&js["sign_us"]).unwrap(), &numbers(&js["guardian_us"]).unwrap()).unwrap_err();
+        assert!(err.to_string().contains("1 signature times but 0 guardian times"), "{err}");
+    }
 }

@@ -10,14 +10,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use sk_contracts::SESSION_KEY_ACCOUNT;
 use sk_devnet::{
-    strk_transfer, wait_for_receipt, Cost, Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION, DEPLOY_FUNDS,
+    signed_invoke, strk_transfer, wait_for_receipt, Cost, Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION, DEPLOY_FUNDS,
 };
 use sk_session::argent::{
     constructor_calldata, AllowedMethod, ArgentAccount, ArgentSession, Authorization, OwnerSigner, SessionSigner,
 };
 use sk_session::{SessionAccount, SessionRequest};
 use starknet::accounts::{Account, ConnectedAccount};
-use starknet::core::types::{BlockId, BlockTag, Call, Felt, FunctionCall};
+use starknet::core::types::{BlockId, BlockTag, Felt, FunctionCall};
 use starknet::macros::selector;
 use starknet::providers::Provider as _;
 use starknet::signers::SigningKey;
@@ -248,26 +248,7 @@ where
 {
     let scenario = row.label.clone();
     let rejected = |e: &dyn std::fmt::Display| Error::rejected(&scenario, e);
-    let calls: Vec<Call> = vec![strk_transfer(RECIPIENT, AMOUNT)];
-    let estimate = account.execute_v3(calls.clone()).estimate_fee().await.map_err(|e| rejected(&e))?;
-    let nonce = account.get_nonce().await.map_err(|e| rejected(&e))?;
-    // Generous bounds, so the profile's re-executions (every class step-tracked; Starknet's own
-    // metering) run to the end; the fee actually charged is what the receipt says.
-    let request = account
-        .execute_v3(calls)
-        .nonce(nonce)
-        .l1_gas(estimate.l1_gas_consumed * 2)
-        .l1_gas_price(estimate.l1_gas_price * 2)
-        .l2_gas(estimate.l2_gas_consumed * 4)
-        .l2_gas_price(estimate.l2_gas_price * 2)
-        .l1_data_gas(estimate.l1_data_gas_consumed * 2)
-        .l1_data_gas_price(estimate.l1_data_gas_price * 2)
-        .tip(0)
-        .prepared()
-        .map_err(|e| rejected(&format!("{e:?}")))?
-        .get_invoke_request(false, false)
-        .await
-        .map_err(|e| rejected(&e))?;
+    let request = signed_invoke(account, vec![strk_transfer(RECIPIENT, AMOUNT)]).await.map_err(|e| rejected(&e))?;
     let profile = devnet.profile_invoke(&request).await?;
     if let Some(reason) = &profile.revert_error {
         return Err(rejected(&format!("reverted in the profile run: {reason}")));

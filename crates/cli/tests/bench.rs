@@ -79,10 +79,16 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
 
 #[test]
 fn bad_sizes_are_refused_before_anything_runs() {
-    let output = sk(&["bench", "--policies", "0"]);
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--policies must be at least 1"), "{stderr}");
+    for flag in ["--policies", "--transactions", "--xsessions-transactions"] {
+        let output = sk(&["bench", flag, "0"]);
+        assert!(!output.status.success(), "{flag} 0");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&format!("{flag} must be at least 1")), "{stderr}");
+        assert!(!stderr.contains("starting a devnet"), "{stderr}");
+    }
+    let output = sk(&["bench", "--policies", "many"]);
+    assert_eq!(output.status.code(), Some(2), "a malformed number is a command-line error");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid value 'many'"));
 }
 
 #[test]

@@ -46,6 +46,10 @@ pub enum Error {
     /// The node answered something this code cannot read.
     #[error("unexpected answer from the node: {0}")]
     UnexpectedAnswer(String),
+    /// An account could not estimate, build or sign a transaction (an estimate the node refuses
+    /// lands here: the node's reason is in the message).
+    #[error("cannot prepare the transaction: {0}")]
+    Prepare(String),
     /// Profiling: the node would reject the transaction outright (validation failed, wrong
     /// nonce, resource bounds too low or unaffordable); the message is blockifier's error trace.
     #[error("the transaction would be rejected: {0}")]

@@ -20,7 +20,10 @@ pub use error::Error;
 /// Devnet's configuration, for [`Devnet::start_with`].
 pub use starknet_devnet_core::starknet::starknet_config::StarknetConfig;
 pub use profile::{ExecutionProfile, GasUsage, Outcome, PhaseProfile, VmResources};
-pub use ops::{declare, local_account, Cost, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Declared, STRK};
+pub use ops::{
+    declare, local_account, signed_invoke, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Cost,
+    Declared, STRK,
+};
 
 /// The JSON-RPC client type used throughout.
 pub type Provider = starknet::providers::JsonRpcClient<starknet::providers::jsonrpc::HttpTransport>;

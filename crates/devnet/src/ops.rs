@@ -6,7 +6,9 @@ use starknet::accounts::{
     Account, AccountFactory, ConnectedAccount, ExecutionEncoding, OpenZeppelinAccountFactory,
     SingleOwnerAccount,
 };
-use starknet::core::types::{Call, ExecutionResources, FunctionCall, TransactionReceipt};
+use starknet::core::types::{
+    BroadcastedInvokeTransactionV3, Call, ExecutionResources, FunctionCall, TransactionReceipt,
+};
 use starknet::macros::selector;
 use starknet::core::types::{
     BlockId, BlockTag, ExecutionResult, Felt, FlattenedSierraClass, StarknetError,
@@ -93,6 +95,35 @@ impl AccountDeployment {
         let sent = self.factory.deploy_v3(self.salt).send().await?;
         wait_for_receipt(self.factory.provider(), sent.transaction_hash).await
     }
+}
+
+/// `calls` from `account` as a transaction ready to send, signed, with its nonce and every
+/// resource bound fixed: twice the estimate (L2 gas four times, so that the re-executions of
+/// [`crate::Devnet::profile_invoke`], which meter differently, run to the end), no tip. The same
+/// request can be profiled and then sent.
+pub async fn signed_invoke<A>(account: &A, calls: Vec<Call>) -> Result<BroadcastedInvokeTransactionV3, Error>
+where
+    A: ConnectedAccount + Sync,
+    A::SignError: std::fmt::Display,
+{
+    let prepare = |e: &dyn std::fmt::Display| Error::Prepare(e.to_string());
+    let nonce = account.get_nonce().await?;
+    let estimate = account.execute_v3(calls.clone()).nonce(nonce).estimate_fee().await.map_err(|e| prepare(&e))?;
+    account
+        .execute_v3(calls)
+        .nonce(nonce)
+        .l1_gas(estimate.l1_gas_consumed * 2)
+        .l1_gas_price(estimate.l1_gas_price * 2)
+        .l2_gas(estimate.l2_gas_consumed * 4)
+        .l2_gas_price(estimate.l2_gas_price * 2)
+        .l1_data_gas(estimate.l1_data_gas_consumed * 2)
+        .l1_data_gas_price(estimate.l1_data_gas_price * 2)
+        .tip(0)
+        .prepared()
+        .map_err(|e| prepare(&format!("{e:?}")))?
+        .get_invoke_request(false, false)
+        .await
+        .map_err(|e| prepare(&e))
 }
 
 /// Waits for `hash` to be included, and fails with the revert reason if it reverted.

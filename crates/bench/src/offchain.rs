@@ -84,6 +84,26 @@ pub struct Offchain {
     pub first_signature_identical: bool,
 }
 
+impl Timings {
+    /// The medians of `build_ms` and `sign_us`, and, when a guardian co-signs, of its part of
+    /// each signature (`guardian_us`, one per transaction) and of the rest.
+    fn new(name: &str, build_ms: Vec<f64>, sign_us: Vec<f64>, guardian_us: Option<Vec<f64>>) -> Result<Self, Error> {
+        let client_us = match &guardian_us {
+            Some(guardian_us) => differences(&sign_us, guardian_us)?,
+            None => sign_us.clone(),
+        };
+        Ok(Self {
+            name: name.to_string(),
+            build_median_ms: median(&build_ms),
+            build_ms,
+            sign_median_us: median(&sign_us),
+            sign_us,
+            guardian_median_us: guardian_us.as_deref().map(median),
+            client_median_us: median(&client_us),
+        })
+    }
+}
+
 impl Offchain {
     /// The timings named `name`.
     pub fn timings(&self, name: &str) -> Option<&Timings> {
@@ -162,15 +182,7 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
     let first_signature_identical = rust_first.check(&js_first)?;
     let (build_ms, sign_us) = (numbers(&js["build_ms"])?, numbers(&js["sign_us"])?);
     let guardian_us = numbers(&js["guardian_us"])?;
-    let x = Timings {
-        name: X_SESSIONS.to_string(),
-        build_median_ms: median(&build_ms),
-        build_ms,
-        sign_median_us: median(&sign_us),
-        client_median_us: median(&differences(&sign_us, &guardian_us)?),
-        sign_us,
-        guardian_median_us: Some(median(&guardian_us)),
-    };
+    let x = Timings::new(X_SESSIONS, build_ms, sign_us, Some(guardian_us))?;
     Ok(Offchain {
         policies: n,
         transactions: m,
@@ -227,15 +239,7 @@ async fn ours(
     let signed = build()?.sign(ACCOUNT, chain_id, owner)?;
     let account = SessionAccount::new(provider, signed, session_key.clone())?;
     let sign_us = sign_many(&account, m, transfer, "our SDK").await?;
-    Ok(Timings {
-        name: OURS.to_string(),
-        build_median_ms: median(&build_ms),
-        build_ms,
-        sign_median_us: median(&sign_us),
-        client_median_us: median(&sign_us),
-        sign_us,
-        guardian_median_us: None,
-    })
+    Timings::new(OURS, build_ms, sign_us, None)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -287,15 +291,7 @@ async fn ours_argent(
             sign_us.len()
         )));
     }
-    let timings = Timings {
-        name: OURS_ARGENT.to_string(),
-        build_median_ms: median(&build_ms),
-        build_ms,
-        sign_median_us: median(&sign_us),
-        client_median_us: median(&differences(&sign_us, &guardian_us)?),
-        sign_us,
-        guardian_median_us: Some(median(&guardian_us)),
-    };
+    let timings = Timings::new(OURS_ARGENT, build_ms, sign_us, Some(guardian_us))?;
     Ok((timings, first))
 }
 

@@ -108,7 +108,7 @@ impl Report {
     /// The on-chain table, with ratios to Argent's session transaction.
     pub fn onchain_table(&self) -> String {
         let rows = &self.onchain.rows;
-        let baseline = rows.iter().find(|row| row.label == BASELINE);
+        let baseline = row(&self.onchain, BASELINE);
         let ratio = |value: f64, base: Option<f64>| match base {
             Some(base) if base > 0.0 => format!("{:.2}", value / base),
             _ => "–".to_string(),
@@ -242,8 +242,8 @@ impl Report {
     }
 }
 
-/// Rows of the on-chain table by label (for tests and tools).
-pub fn row<'a>(onchain: &'a Onchain, label: &str) -> Option<&'a Row> {
+/// The on-chain row labelled `label`.
+fn row<'a>(onchain: &'a Onchain, label: &str) -> Option<&'a Row> {
     onchain.rows.iter().find(|row| row.label == label)
 }
 

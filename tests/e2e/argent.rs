@@ -2,9 +2,9 @@
 //! in Argent's format, with the guardian played by a local key, accepted and refused on-chain.
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, Devnet, DEPLOY_FUNDS, STRK};
 use sk_session::argent::{
-    constructor_calldata, AllowedMethod, ArgentAccount, ArgentSession, Authorization, OwnerSigner, SessionSigner,
+    constructor_calldata, AllowedMethod, ArgentSession, CacheMode, ArgentOwnerSigner, ArgentSessionSigner,
 };
-use sk_session::Error as SessionError;
+use sk_session::{Error as SessionError, SessionAccount};
 use starknet::accounts::{Account, AccountError, ConnectedAccount};
 use starknet::core::types::{BlockId, BlockTag, Call, Felt, FunctionCall};
 use starknet::macros::selector;
@@ -58,12 +58,12 @@ impl Argent {
         session: ArgentSession,
         session_key: SigningKey,
         cosigner: SigningKey,
-    ) -> ArgentAccount<sk_devnet::Provider, SessionSigner<SigningKey>> {
+    ) -> SessionAccount<sk_devnet::Provider, ArgentSessionSigner<SigningKey>> {
         let chain_id = self.devnet.chain_id();
         let authorization = session.authorize(self.address, chain_id, &self.owner, &self.guardian).expect("authorize");
-        let signer = SessionSigner::new(session, self.address, chain_id, authorization, session_key, cosigner)
+        let signer = ArgentSessionSigner::new(session, self.address, chain_id, authorization, session_key, cosigner)
             .expect("the session key is the session's");
-        ArgentAccount::new(self.devnet.provider(), self.address, chain_id, signer)
+        SessionAccount::with_signer(self.devnet.provider(), self.address, chain_id, signer)
     }
 
     async fn view(&self, selector: Felt, calldata: Vec<Felt>) -> Vec<Felt> {
@@ -109,15 +109,15 @@ async fn a_cached_authorization_can_then_be_left_out() {
     let cached = || argent.view(selector!("is_session_authorization_cached"), vec![hash]);
     assert_eq!(cached().await, vec![Felt::ZERO]);
 
-    account.signer_mut().set_authorization(Authorization::Cached);
+    account.signer_mut().set_cache_mode(CacheMode::Cached);
     let refused = send(&account, vec![strk_transfer(RECIPIENT, AMOUNT)], &argent.devnet).await;
     let refused = refused.expect_err("an omitted authorization is refused until it is cached");
     assert!(refused.contains("argent/invalid-signature-format"), "{refused}");
 
-    account.signer_mut().set_authorization(Authorization::Cache);
+    account.signer_mut().set_cache_mode(CacheMode::Cache);
     send(&account, vec![strk_transfer(RECIPIENT, AMOUNT)], &argent.devnet).await.expect("caching use");
     assert_eq!(cached().await, vec![Felt::ONE]);
-    account.signer_mut().set_authorization(Authorization::Cached);
+    account.signer_mut().set_cache_mode(CacheMode::Cached);
     send(&account, vec![strk_transfer(RECIPIENT, AMOUNT)], &argent.devnet).await.expect("cached use, authorization left out");
 }
 
@@ -140,11 +140,11 @@ async fn argents_account_refuses_what_the_session_does_not_allow() {
     assert!(err.contains("guardian-key-mismatch"), "{err}");
 
     // Revoked by the owner and the guardian: the session no longer works.
-    let owner = ArgentAccount::new(
+    let owner = SessionAccount::with_signer(
         argent.devnet.provider(),
         argent.address,
         argent.devnet.chain_id(),
-        OwnerSigner::new(argent.owner.clone(), Some(argent.guardian.clone())),
+        ArgentOwnerSigner::new(argent.owner.clone(), Some(argent.guardian.clone())),
     );
     let revoke = Call { to: argent.address, selector: selector!("revoke_session"), calldata: vec![session_hash] };
     send(&owner, vec![revoke], &argent.devnet).await.expect("owner + guardian revoke the session");
@@ -156,11 +156,11 @@ async fn argents_account_refuses_what_the_session_does_not_allow() {
 #[tokio::test(flavor = "multi_thread")]
 async fn owner_signatures_in_signer_signature_format_are_accepted() {
     let plain = argent(false).await;
-    let owner = ArgentAccount::new(
+    let owner = SessionAccount::with_signer(
         plain.devnet.provider(),
         plain.address,
         plain.devnet.chain_id(),
-        OwnerSigner::new(plain.owner.clone(), None),
+        ArgentOwnerSigner::new(plain.owner.clone(), None),
     );
     send(&owner, vec![strk_transfer(RECIPIENT, AMOUNT)], &plain.devnet).await.expect("owner alone, no guardian");
 
@@ -171,19 +171,19 @@ async fn owner_signatures_in_signer_signature_format_are_accepted() {
     assert!(err.contains("session/no-guardian"), "{err}");
 
     let guarded = argent(true).await;
-    let owner_only = ArgentAccount::new(
+    let owner_only = SessionAccount::with_signer(
         guarded.devnet.provider(),
         guarded.address,
         guarded.devnet.chain_id(),
-        OwnerSigner::new(guarded.owner.clone(), None),
+        ArgentOwnerSigner::new(guarded.owner.clone(), None),
     );
     let err = send(&owner_only, vec![strk_transfer(RECIPIENT, AMOUNT)], &guarded.devnet).await.unwrap_err();
     assert!(err.contains("argent/invalid-signature-length"), "an account with a guardian needs its co-signature: {err}");
-    let both = ArgentAccount::new(
+    let both = SessionAccount::with_signer(
         guarded.devnet.provider(),
         guarded.address,
         guarded.devnet.chain_id(),
-        OwnerSigner::new(guarded.owner.clone(), Some(guarded.guardian.clone())),
+        ArgentOwnerSigner::new(guarded.owner.clone(), Some(guarded.guardian.clone())),
     );
     send(&both, vec![strk_transfer(RECIPIENT, AMOUNT)], &guarded.devnet).await.expect("owner + guardian");
 }

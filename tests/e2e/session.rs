@@ -4,16 +4,16 @@
 use async_trait::async_trait;
 use sk_contracts::bindings::{SessionKeyAccount, SessionKeyAccountReader};
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, Cost, Devnet, Provider, STRK};
-use sk_session::authorization::{session_message_hash, SessionSignature};
-use sk_session::{Error as SessionError, SessionAccount, SessionRequest, SignedSession};
-use sk_tests::{deploy_account, devnet, owner_key, with_bounds};
-use starknet::accounts::{
-    Account, AccountError, ConnectedAccount, ExecutionEncoder, RawDeclarationV3, RawExecutionV3,
+use sk_session::{
+    is_session_revoked, revoke_session_call, session_message_hash, Error as SessionError, SessionAccount, SessionRequest, SessionSigner, SessionToken,
+    SignError, SignedSession,
 };
+use sk_tests::{deploy_account, devnet, owner_key, with_bounds};
+use starknet::accounts::{Account, AccountError, ConnectedAccount};
 use starknet::core::types::{BlockId, BlockTag, Call, ExecutionResult, Felt, MaybePreConfirmedBlockWithTxHashes};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
 use starknet::providers::Provider as _;
-use starknet::signers::{SignerInteractivityContext, SigningKey};
+use starknet::signers::SigningKey;
 
 const ONE_STRK: u128 = 10u128.pow(18);
 const RECIPIENT: Felt = Felt::from_hex_unchecked("0x7e57");
@@ -68,22 +68,22 @@ impl Setup {
     }
 
     /// An account that sends whatever signature `forge` makes of the transaction hash and calls.
-    fn forger<F>(&self, forge: F) -> Forger<F>
+    fn forger<F>(&self, forge: F) -> SessionAccount<Provider, Forger<F>>
     where
         F: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync,
     {
-        Forger { provider: self.devnet.provider(), address: self.account, chain_id: self.devnet.chain_id(), forge }
+        SessionAccount::with_signer(self.devnet.provider(), self.account, self.devnet.chain_id(), Forger(forge))
     }
 
     /// A correct session signature, then `tamper` applied to its decoded form.
     fn tampered(
         &self,
-        tamper: impl Fn(&mut SessionSignature) + Send + Sync,
-    ) -> Forger<impl Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync> {
+        tamper: impl Fn(&mut SessionToken) + Send + Sync,
+    ) -> SessionAccount<Provider, Forger<impl Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync>> {
         let session = self.session.clone();
         self.forger(move |hash, calls| {
             let felts = session.sign_transaction(&session_key(), hash, calls).unwrap();
-            let mut decoded = SessionSignature::from_felts(&felts).unwrap();
+            let mut decoded = SessionToken::from_felts(&felts).unwrap();
             tamper(&mut decoded);
             decoded.to_felts()
         })
@@ -210,7 +210,8 @@ async fn connect_checks_chain_owner_and_revocation_before_any_transaction() {
     }
 
     let owner = sk_tests::account_with_key(&setup.devnet, setup.account, owner_key());
-    let sent = SessionKeyAccount::new(setup.account, &owner).revoke_session(&setup.session.hash()).send().await.unwrap();
+    let revoke = revoke_session_call(setup.account, setup.session.hash());
+    let sent = owner.execute_v3(vec![revoke]).send().await.unwrap();
     wait_for_receipt(owner.provider(), sent.transaction_hash).await.unwrap();
     let err = connect(setup.session.clone()).await.unwrap_err();
     assert!(matches!(err, SessionError::Revoked(hash) if hash == setup.session.hash()), "{err:?}");
@@ -250,7 +251,7 @@ async fn out_of_policy_call_is_rejected() {
 
     // The SDK refuses to sign it, naming the call.
     let err = setup.session_account().execute_v3(vec![mint()]).send().await.unwrap_err();
-    assert!(matches!(err, AccountError::Signing(SessionError::CallNotAllowed { index: 0, .. })), "{err:?}");
+    assert!(matches!(err, AccountError::Signing(SignError::Session(SessionError::CallNotAllowed { index: 0, .. }))), "{err:?}");
 
     // Forced past the SDK with the proof of an allowed call, the contract refuses it.
     let forger = setup.with_proofs_of(vec![strk_transfer(RECIPIENT, 1)]);
@@ -263,7 +264,7 @@ async fn allowed_and_disallowed_calls_in_one_multicall_are_rejected() {
     let calls = vec![strk_transfer(RECIPIENT, 1), mint()];
 
     let err = setup.session_account().execute_v3(calls.clone()).send().await.unwrap_err();
-    assert!(matches!(err, AccountError::Signing(SessionError::CallNotAllowed { index: 1, .. })), "{err:?}");
+    assert!(matches!(err, AccountError::Signing(SignError::Session(SessionError::CallNotAllowed { index: 1, .. }))), "{err:?}");
 
     let forger = setup.with_proofs_of(vec![strk_transfer(RECIPIENT, 1), strk_transfer(RECIPIENT, 1)]);
     assert_rejected_with(&rejection(&forger, calls).await, "session/invalid-proof");
@@ -310,7 +311,7 @@ async fn call_to_the_account_itself_is_rejected() {
     let rotate = Call { to: account, selector: selector("set_owner"), calldata: vec![Felt::TWO] };
 
     let err = setup.session_account().execute_v3(vec![rotate.clone()]).send().await.unwrap_err();
-    assert!(matches!(err, AccountError::Signing(SessionError::SelfCall { index: 0 })), "{err:?}");
+    assert!(matches!(err, AccountError::Signing(SignError::Session(SessionError::SelfCall { index: 0 }))), "{err:?}");
 
     let session = setup.session.clone();
     let forger = setup.forger(move |hash, calls| {
@@ -396,8 +397,8 @@ async fn session_key_signature_cannot_be_replayed_under_another_session() {
     let session = setup.session.clone();
     let forger = setup.forger(move |hash, calls| {
         // The session key signs for `other`, but the transaction presents `session`.
-        let mut sig = SessionSignature::from_felts(&other.sign_transaction(&session_key(), hash, calls).unwrap()).unwrap();
-        let real = SessionSignature::from_felts(&session.sign_transaction(&session_key(), hash, calls).unwrap()).unwrap();
+        let mut sig = SessionToken::from_felts(&other.sign_transaction(&session_key(), hash, calls).unwrap()).unwrap();
+        let real = SessionToken::from_felts(&session.sign_transaction(&session_key(), hash, calls).unwrap()).unwrap();
         sig.session = real.session;
         sig.owner_signature = real.owner_signature;
         sig.proofs = real.proofs;
@@ -410,18 +411,19 @@ async fn session_key_signature_cannot_be_replayed_under_another_session() {
 async fn revoked_session_is_rejected() {
     let setup = Setup::new().await;
     let owner = sk_tests::account_with_key(&setup.devnet, setup.account, owner_key());
-    let reader = SessionKeyAccountReader::new(setup.account, owner.provider());
     let hash = setup.session.hash();
+    let pre_confirmed = BlockId::Tag(BlockTag::PreConfirmed);
+    assert!(!is_session_revoked(owner.provider(), setup.account, hash, pre_confirmed).await.unwrap());
 
-    let sent = SessionKeyAccount::new(setup.account, &owner).revoke_session(&hash).send().await.unwrap();
+    let sent = owner.execute_v3(vec![revoke_session_call(setup.account, hash)]).send().await.unwrap();
     wait_for_receipt(owner.provider(), sent.transaction_hash).await.unwrap();
-    assert!(reader.is_session_revoked(&hash).call().await.unwrap());
+    assert!(is_session_revoked(owner.provider(), setup.account, hash, pre_confirmed).await.unwrap());
 
     let rejected = rejection(&setup.session_account(), vec![strk_transfer(RECIPIENT, 1)]).await;
     assert_rejected_with(&rejected, "session/revoked");
 
     // Revoking twice is an error too.
-    let err = SessionKeyAccount::new(setup.account, &owner).revoke_session(&hash).send().await.unwrap_err();
+    let err = owner.execute_v3(vec![revoke_session_call(setup.account, hash)]).send().await.unwrap_err();
     assert!(format!("{err:?}").contains("session/already-revoked"), "{err:?}");
 }
 
@@ -513,7 +515,7 @@ async fn malformed_signature_arrays_are_rejected() {
 /// A session signature with chosen proofs.
 fn session_signature(session: &SignedSession, key: &SigningKey, hash: Felt, proofs: Vec<Vec<Felt>>) -> Vec<Felt> {
     let signature = key.sign(&session_message_hash(hash, session.hash())).unwrap();
-    SessionSignature {
+    SessionToken {
         session: session.session(),
         owner_signature: session.owner_signature().to_vec(),
         session_signature: vec![signature.r, signature.s],
@@ -524,7 +526,7 @@ fn session_signature(session: &SignedSession, key: &SigningKey, hash: Felt, proo
 
 impl Setup {
     /// Signs correctly but presents the proofs of `decoys` instead of the real calls'.
-    fn with_proofs_of(&self, decoys: Vec<Call>) -> Forger<impl Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync> {
+    fn with_proofs_of(&self, decoys: Vec<Call>) -> SessionAccount<Provider, Forger<impl Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync>> {
         let session = self.session.clone();
         self.forger(move |hash, _calls| {
             let tree = session.request().policies();
@@ -534,57 +536,18 @@ impl Setup {
     }
 }
 
-/// An account that signs with an arbitrary function of the transaction hash and calls, to send
-/// what a buggy or malicious client would.
-struct Forger<F> {
-    provider: Provider,
-    address: Felt,
-    chain_id: Felt,
-    forge: F,
-}
-
-impl<F: Send + Sync> ExecutionEncoder for Forger<F> {
-    fn encode_calls(&self, calls: &[Call]) -> Vec<Felt> {
-        sk_session::account::encode_execute_calldata(calls)
-    }
-}
+/// A signer that signs with an arbitrary function of the transaction hash and calls, to send what
+/// a buggy or malicious client would.
+struct Forger<F>(F);
 
 #[async_trait]
-impl<F> Account for Forger<F>
+impl<F> SessionSigner for Forger<F>
 where
     F: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync,
 {
-    type SignError = SessionError;
+    type Error = SessionError;
 
-    fn address(&self) -> Felt {
-        self.address
-    }
-
-    fn chain_id(&self) -> Felt {
-        self.chain_id
-    }
-
-    async fn sign_execution_v3(&self, execution: &RawExecutionV3, query_only: bool) -> Result<Vec<Felt>, SessionError> {
-        let hash = execution.transaction_hash(self.chain_id, self.address, query_only, self);
-        Ok((self.forge)(hash, execution.calls()))
-    }
-
-    async fn sign_declaration_v3(&self, _: &RawDeclarationV3, _: bool) -> Result<Vec<Felt>, SessionError> {
-        Err(SessionError::DeclareNotAllowed)
-    }
-
-    fn is_signer_interactive(&self, _: SignerInteractivityContext<'_>) -> bool {
-        false
-    }
-}
-
-impl<F> ConnectedAccount for Forger<F>
-where
-    F: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync,
-{
-    type Provider = Provider;
-
-    fn provider(&self) -> &Provider {
-        &self.provider
+    async fn sign_transaction(&self, _account: Felt, transaction_hash: Felt, calls: &[Call]) -> Result<Vec<Felt>, SessionError> {
+        Ok((self.0)(transaction_hash, calls))
     }
 }

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sk_devnet::{strk_transfer, Devnet, Provider, STRK};
 use sk_session::argent::{
-    session_message_hash, AllowedMethod, ArgentAccount, ArgentSession, ArgentSessionToken, CosignRequest, Guardian,
-    SessionSigner, StarknetSignerSignature,
+    session_message_hash, AllowedMethod, ArgentSession, ArgentSessionToken, CosignRequest, Guardian,
+    ArgentSessionSigner, StarknetSignerSignature,
 };
 use sk_session::{SessionAccount, SessionRequest};
 use starknet::accounts::{Account, ConnectedAccount};
@@ -268,8 +268,8 @@ async fn ours_argent(
     let session = build()?;
     let authorization = session.authorize(ACCOUNT, chain_id, owner, guardian)?;
     let timed = TimedGuardian { key: guardian.clone(), micros: Mutex::new(Vec::new()) };
-    let signer = SessionSigner::new(session, ACCOUNT, chain_id, authorization, session_key.clone(), timed)?;
-    let account = ArgentAccount::new(provider, ACCOUNT, chain_id, signer);
+    let signer = ArgentSessionSigner::new(session, ACCOUNT, chain_id, authorization, session_key.clone(), timed)?;
+    let account = SessionAccount::with_signer(provider, ACCOUNT, chain_id, signer);
 
     // The first transaction's token, kept apart (untimed) to compare with x-sessions'.
     let transaction_hash = prepared(&account, 0, transfer)?.transaction_hash(false);
@@ -469,7 +469,7 @@ mod tests {
         )
         .unwrap();
         let authorization = session.authorize(ACCOUNT, Felt::ONE, &owner, &guardian).unwrap();
-        let signer = SessionSigner::new(session, ACCOUNT, Felt::ONE, authorization, session_key, guardian).unwrap();
+        let signer = ArgentSessionSigner::new(session, ACCOUNT, Felt::ONE, authorization, session_key, guardian).unwrap();
         let transaction_hash = Felt::from(0xabcu16);
         let call = strk_transfer(Felt::ONE, 1);
         let token = tokio::runtime::Builder::new_current_thread()

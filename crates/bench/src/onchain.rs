@@ -13,7 +13,7 @@ use sk_devnet::{
     signed_invoke, strk_transfer, wait_for_receipt, Cost, Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION, DEPLOY_FUNDS,
 };
 use sk_session::argent::{
-    constructor_calldata, AllowedMethod, ArgentAccount, ArgentSession, Authorization, OwnerSigner, SessionSigner,
+    constructor_calldata, AllowedMethod, ArgentSession, CacheMode, ArgentOwnerSigner, ArgentSessionSigner,
 };
 use sk_session::{SessionAccount, SessionRequest};
 use starknet::accounts::{Account, ConnectedAccount};
@@ -169,9 +169,9 @@ async fn argent_rows(
     let guardian = key(0xa2);
     let guarded = deploy_argent(devnet, &owner, Some(&guardian)).await?;
 
-    let account = ArgentAccount::new(provider(), plain, chain_id, OwnerSigner::new(plain_owner, None));
+    let account = SessionAccount::with_signer(provider(), plain, chain_id, ArgentOwnerSigner::new(plain_owner, None));
     rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "owner", 0, "", "Argent 0.4.0 · owner")).await?);
-    let account = ArgentAccount::new(provider(), guarded, chain_id, OwnerSigner::new(owner.clone(), Some(guardian.clone())));
+    let account = SessionAccount::with_signer(provider(), guarded, chain_id, ArgentOwnerSigner::new(owner.clone(), Some(guardian.clone())));
     let row = Row::template("argent-0.4.0", "owner+guardian", 0, "", "Argent 0.4.0 · owner + guardian");
     rows.push(measure(devnet, &account, row).await?);
 
@@ -185,8 +185,8 @@ async fn argent_rows(
             .collect();
         let session = ArgentSession::new(session_key.verifying_key().scalar(), now() + 86_400, methods, metadata)?;
         let authorization = session.authorize(guarded, chain_id, &owner, &guardian)?;
-        let signer = SessionSigner::new(session, guarded, chain_id, authorization, session_key, guardian.clone())?;
-        Ok(ArgentAccount::new(provider(), guarded, chain_id, signer))
+        let signer = ArgentSessionSigner::new(session, guarded, chain_id, authorization, session_key, guardian.clone())?;
+        Ok(SessionAccount::with_signer(provider(), guarded, chain_id, signer))
     };
     for (nth, &count) in policy_counts.iter().enumerate() {
         progress(&format!("Argent account: session with {count} allowed methods"));
@@ -201,7 +201,7 @@ async fn argent_rows(
     progress("Argent account: session with a cached authorization");
     let mut account = session_account(1, policy_counts.len() as u64)?;
     let session_hash = account.signer().session_hash();
-    account.signer_mut().set_authorization(Authorization::Cache);
+    account.signer_mut().set_cache_mode(CacheMode::Cache);
     let label = "Argent 0.4.0 · session 1, caching · first use";
     rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "session (cache)", 1, "first", label)).await?);
     if !authorization_cached(devnet, guarded, session_hash).await? {
@@ -211,7 +211,7 @@ async fn argent_rows(
     }
     let label = "Argent 0.4.0 · session 1, cached · later use";
     rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "session (cached)", 1, "later", label)).await?);
-    account.signer_mut().set_authorization(Authorization::Cached);
+    account.signer_mut().set_cache_mode(CacheMode::Cached);
     let label = "Argent 0.4.0 · session 1, cached, authorization omitted · later use";
     let row = Row::template("argent-0.4.0", "session (cached, omitted)", 1, "later", label);
     rows.push(measure(devnet, &account, row).await?);

@@ -1,32 +1,35 @@
 //! Turns errors into one plain sentence that names the cause.
 use std::fmt;
 
+use sk_contracts::errors;
 use sk_session::Error as SessionError;
 
 use crate::time;
 
-/// The account contract's error strings (contracts/src/errors.cairo, docs/protocol.md §4) and what
-/// they mean. `{window}` is replaced by the session's validity window when it is known.
+/// The account contract's error codes (`sk_contracts::errors`, generated from
+/// contracts/src/errors.cairo; docs/protocol.md §4) and what they mean. `{window}` is replaced by
+/// the session's validity window when it is known. A test fails when a code of the contract has no
+/// sentence here.
 const CONTRACT_ERRORS: &[(&str, &str)] = &[
-    ("account/invalid-signature", "the signature is not the account owner's"),
-    ("account/invalid-sig-length", "an owner signature must be exactly two felts (r, s)"),
-    ("account/invalid-tx-version", "the account accepts only version 3 transactions"),
-    ("account/invalid-caller", "only the Starknet protocol may call the account's validation and execution entry points"),
-    ("account/only-self", "only the account itself may do this (send it as a transaction of the account)"),
-    ("account/zero-owner", "the owner key cannot be zero"),
-    ("session/bad-format", "the session signature is malformed (a length runs past its end or felts are left over): the client that built it is broken"),
-    ("session/bad-version", "the session signature has a format version this account does not know (it reads version 1)"),
-    ("session/expired", "the session has expired{window}; ask the owner for a new one"),
-    ("session/not-yet-valid", "the session is not valid yet{window}; wait for its start"),
-    ("session/already-revoked", "the session was revoked already"),
-    ("session/revoked", "the owner revoked this session; ask the owner for a new one"),
-    ("session/invalid-authorization", "the owner's signature on the session is not valid for this account's current owner key (signed by another key, for another account or chain, or the owner key was changed since)"),
-    ("session/invalid-signature", "the transaction is not signed by the session's key"),
-    ("session/proof-count", "the session signature must carry exactly one policy proof per call"),
-    ("session/self-call", "a session may never call the account itself (no key rotation, revocation or upgrade through a session)"),
-    ("session/invalid-proof", "a call is not among the calls the session allows (its policy proof does not lead to the policy root the owner signed)"),
-    ("session/no-declare", "a session cannot declare classes"),
-    ("session/no-deploy", "a session cannot deploy the account"),
+    (errors::INVALID_SIGNATURE, "the signature is not the account owner's"),
+    (errors::INVALID_SIGNATURE_LENGTH, "an owner signature must be exactly two felts (r, s)"),
+    (errors::INVALID_TX_VERSION, "the account accepts only version 3 transactions"),
+    (errors::INVALID_CALLER, "only the Starknet protocol may call the account's validation and execution entry points"),
+    (errors::ONLY_SELF, "only the account itself may do this (send it as a transaction of the account)"),
+    (errors::ZERO_OWNER, "the owner key cannot be zero"),
+    (errors::SESSION_BAD_FORMAT, "the session signature is malformed (a length runs past its end or felts are left over): the client that built it is broken"),
+    (errors::SESSION_BAD_VERSION, "the session signature has a format version this account does not know (it reads version 1)"),
+    (errors::SESSION_EXPIRED, "the session has expired{window}; ask the owner for a new one"),
+    (errors::SESSION_NOT_YET_VALID, "the session is not valid yet{window}; wait for its start"),
+    (errors::SESSION_ALREADY_REVOKED, "the session was revoked already"),
+    (errors::SESSION_REVOKED, "the owner revoked this session; ask the owner for a new one"),
+    (errors::SESSION_INVALID_AUTHORIZATION, "the owner's signature on the session is not valid for this account's current owner key (signed by another key, for another account or chain, or the owner key was changed since)"),
+    (errors::SESSION_INVALID_SIGNATURE, "the transaction is not signed by the session's key"),
+    (errors::SESSION_PROOF_COUNT, "the session signature must carry exactly one policy proof per call"),
+    (errors::SESSION_SELF_CALL, "a session may never call the account itself (no key rotation, revocation or upgrade through a session)"),
+    (errors::SESSION_INVALID_PROOF, "a call is not among the calls the session allows (its policy proof does not lead to the policy root the owner signed)"),
+    (errors::SESSION_NO_DECLARE, "a session cannot declare classes"),
+    (errors::SESSION_NO_DEPLOY, "a session cannot deploy the account"),
 ];
 
 /// A session's validity window, attached as context to errors of commands that use a session, so
@@ -57,8 +60,8 @@ pub fn contract_error(text: &str, window: Option<SessionWindow>) -> Option<Strin
         .filter(|(code, _)| text.contains(code))
         .max_by_key(|(code, _)| code.len())?;
     let window = match (window, *code) {
-        (Some(w), "session/expired") => format!(" (it was valid until {})", time::utc(w.valid_until)),
-        (Some(w), "session/not-yet-valid") => format!(" (it starts at {})", time::utc(w.valid_after)),
+        (Some(w), errors::SESSION_EXPIRED) => format!(" (it was valid until {})", time::utc(w.valid_until)),
+        (Some(w), errors::SESSION_NOT_YET_VALID) => format!(" (it starts at {})", time::utc(w.valid_after)),
         _ => String::new(),
     };
     Some(format!("{} ('{code}')", sentence.replace("{window}", &window)))
@@ -74,7 +77,9 @@ pub fn session_error(err: &SessionError) -> String {
         SessionError::InvalidSelector(selector) => {
             format!("`{selector}` is not a selector: give an entry point name like `transfer` or a hex felt")
         }
-        SessionError::DuplicatePolicy(policy) => format!("the policy {policy} is listed twice"),
+        SessionError::DuplicatePolicy { contract, selector } => {
+            format!("the policy {contract:#x}::{selector:#x} is listed twice")
+        }
         SessionError::NoPolicies => "a session needs at least one policy (--policy CONTRACT:SELECTOR)".into(),
         SessionError::EmptyWindow { valid_after, valid_until } => format!(
             "the validity window is empty: the session would start at {} and end at {}",
@@ -89,8 +94,8 @@ pub fn session_error(err: &SessionError) -> String {
         SessionError::SelectorNameMismatch { name, selector } => format!(
             "the file was edited: the policy name `{name}` is not the name of its selector {selector:#x}"
         ),
-        SessionError::UnsupportedFileVersion(version) => format!(
-            "the file is of session format version {version}, and this `sk` reads version 1 only; use a newer `sk`"
+        SessionError::UnsupportedFileVersion { found, supported } => format!(
+            "the file is of session file version {found}, and this `sk` reads version {supported} only; use a newer `sk`"
         ),
         SessionError::HashMismatch { stored, computed } => format!(
             "the session file was changed after the owner signed it: the session hash it carries \
@@ -123,7 +128,13 @@ pub fn session_error(err: &SessionError) -> String {
         SessionError::NotASessionSignature => "the signature is not a session signature".into(),
         SessionError::UnsupportedVersion(version) => format!("unsupported session signature version {version:#x}"),
         SessionError::MalformedSignature(why) => format!("malformed session signature: {why}"),
-        SessionError::Signing(why) => format!("signing failed: {why}"),
+        SessionError::Ecdsa(why) => format!("signing with the local key failed: {why}"),
+        SessionError::ProofCount { calls, proofs } => {
+            format!("the session signature carries {proofs} policy proofs for {calls} calls: the client that built it is broken")
+        }
+        SessionError::InvalidProof { index } => format!(
+            "the policy proof of call #{index} does not lead to the session's policy root: the call is not allowed"
+        ),
         SessionError::Json(why) => format!("not a valid session file: {why}"),
         other => other.to_string(),
     }
@@ -169,28 +180,32 @@ mod tests {
     }
 
     #[test]
-    fn every_session_error_of_the_contract_has_a_sentence() {
-        for code in [
-            "bad-format",
-            "bad-version",
-            "expired",
-            "not-yet-valid",
-            "revoked",
-            "already-revoked",
-            "invalid-authorization",
-            "invalid-signature",
-            "proof-count",
-            "self-call",
-            "invalid-proof",
-            "no-declare",
-            "no-deploy",
-        ] {
-            let code = format!("session/{code}");
+    fn every_error_of_the_contract_has_a_sentence() {
+        for code in errors::ALL {
+            assert!(
+                CONTRACT_ERRORS.iter().any(|(known, _)| known == code),
+                "the contract error '{code}' (contracts/src/errors.cairo) has no sentence in CONTRACT_ERRORS"
+            );
+            // The longest matching code wins, so each code gets its own sentence.
             let sentence = contract_error(&format!("failure ('{code}')"), None).unwrap();
             assert!(sentence.ends_with(&format!("('{code}')")), "{code}: {sentence}");
         }
         let revoked_twice = contract_error("('session/already-revoked')", None).unwrap();
         assert!(revoked_twice.starts_with("the session was revoked already"), "{revoked_twice}");
+    }
+
+    #[test]
+    fn every_sentence_is_for_an_error_of_the_contract() {
+        for (i, (code, _)) in CONTRACT_ERRORS.iter().enumerate() {
+            assert!(
+                errors::ALL.contains(code),
+                "CONTRACT_ERRORS has a sentence for '{code}', which is not an error of the contract (contracts/src/errors.cairo)"
+            );
+            assert!(
+                !CONTRACT_ERRORS[..i].iter().any(|(other, _)| other == code),
+                "CONTRACT_ERRORS has two sentences for '{code}'"
+            );
+        }
     }
 
     #[test]

@@ -218,10 +218,7 @@ impl Node {
 
     /// Whether the session `session_hash` of `account` is revoked.
     pub async fn is_revoked(&self, account: Felt, session_hash: Felt) -> anyhow::Result<bool> {
-        let reader = SessionKeyAccountReader::new(account, &self.provider);
-        reader
-            .is_session_revoked(&session_hash)
-            .call()
+        sk_session::is_session_revoked(&self.provider, account, session_hash, BlockId::Tag(BlockTag::PreConfirmed))
             .await
             .with_context(|| format!("asking {account:#066x} whether the session is revoked"))
     }

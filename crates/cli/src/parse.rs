@@ -1,6 +1,6 @@
 //! Command-line values: felts, addresses, `CONTRACT:SELECTOR` policies, calls, chain ids.
 //! Each parser returns a message clap prints after the offending argument.
-use sk_session::policy_tree::parse_selector;
+use sk_session::parse_selector;
 use starknet::core::types::{Call, Felt};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
 
@@ -124,7 +124,7 @@ pub fn chain_id(text: &str) -> Result<Felt, String> {
 }
 
 /// A chain id for people: its short string when it is one (`SN_SEPOLIA`), else hex.
-pub use sk_session::session_hash::chain_name;
+pub use sk_session::typed_data::chain_name;
 
 /// A signature from a wallet, written `R,S`.
 #[derive(Debug, Clone)]

@@ -1,5 +1,5 @@
-//! The project's Cairo contracts, compiled from `contracts/` at build time, and their cainome
-//! bindings.
+//! The project's Cairo contracts, compiled from `contracts/` at build time, their cainome
+//! bindings, and the account's error codes ([`errors`]).
 //!
 //! ```no_run
 //! use sk_contracts::SESSION_KEY_ACCOUNT;
@@ -17,6 +17,20 @@ use starknet::core::types::{FlattenedSierraClass, Felt};
 #[allow(missing_docs, warnings, clippy::all)]
 pub mod bindings {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+}
+
+/// The account contract's error codes, generated from contracts/src/errors.cairo: one `&str`
+/// constant per `pub const NAME: felt252 = '...';` there, under the same name, and [`errors::ALL`],
+/// every code in the file's order. The contract raises them as short strings, so a revert reason
+/// carries the code as text.
+///
+/// ```
+/// use sk_contracts::errors;
+/// assert_eq!(errors::SESSION_EXPIRED, "session/expired");
+/// assert!(errors::ALL.contains(&errors::SESSION_EXPIRED));
+/// ```
+pub mod errors {
+    include!(concat!(env!("OUT_DIR"), "/errors.rs"));
 }
 
 /// A compiled contract class, ready to declare.
@@ -60,6 +74,24 @@ mod tests {
         assert_eq!(class.class_hash().unwrap(), SESSION_KEY_ACCOUNT.class_hash);
         let flattened = SESSION_KEY_ACCOUNT.sierra_class().unwrap();
         assert_eq!(flattened.class_hash(), SESSION_KEY_ACCOUNT.class_hash);
+    }
+
+    #[test]
+    fn error_codes_are_unique_prefixed_short_strings() {
+        assert!(!errors::ALL.is_empty(), "no error code generated from contracts/src/errors.cairo");
+        for (i, code) in errors::ALL.iter().enumerate() {
+            assert!(!errors::ALL[..i].contains(code), "'{code}' is listed twice");
+            assert!(code.len() <= 31 && code.is_ascii(), "'{code}' is not a short string (at most 31 ASCII characters)");
+            assert!(
+                code.starts_with("account/") || code.starts_with("session/"),
+                "'{code}' is neither an `account/` nor a `session/` error"
+            );
+        }
+        // The generated constants are the codes themselves, and `ALL` holds them.
+        assert_eq!(errors::INVALID_CALLER, "account/invalid-caller");
+        assert_eq!(errors::SESSION_NOT_YET_VALID, "session/not-yet-valid");
+        assert!(errors::ALL.contains(&errors::INVALID_CALLER));
+        assert!(errors::ALL.contains(&errors::SESSION_NOT_YET_VALID));
     }
 
     #[test]

@@ -1,65 +1,36 @@
-//! `SessionAccount`: a starknet-rs [`Account`] that signs with a session key, so every starknet-rs
-//! and cainome API (`execute_v3(calls).send()`, fee estimation, generated bindings) uses sessions
-//! unchanged.
+//! `SessionAccount`: a starknet-rs [`Account`] whose transactions a [`SessionSigner`] signs, so
+//! every starknet-rs and cainome API (`execute_v3(calls).send()`, fee estimation, generated
+//! bindings) uses sessions unchanged, on our account and on Argent's.
 
 use async_trait::async_trait;
-use starknet::accounts::{
-    Account, ConnectedAccount, ExecutionEncoder, RawDeclarationV3, RawExecutionV3,
-};
-use starknet::core::types::{BlockId, BlockTag, Call, Felt, FunctionCall};
+use starknet::accounts::{Account, ConnectedAccount, ExecutionEncoder, RawDeclarationV3, RawExecutionV3};
+use starknet::core::types::{BlockId, BlockTag, Call, Felt};
 use starknet::macros::selector;
 use starknet::providers::Provider;
-use starknet::signers::{SignerInteractivityContext, SigningKey};
+use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, SigningKey};
 
 use crate::error::Error;
+use crate::node::read_felt;
+use crate::revocation::is_session_revoked;
 use crate::signed_session::SignedSession;
+use crate::signer::{SessionKeySigner, SessionSigner};
 
-/// An account that sends transactions authorized by a session: it holds the signed session and the
-/// session's private key, and nothing of the owner.
+/// An account that sends transactions signed by `S`: with [`SessionKeySigner`] (the default),
+/// a session of our account, holding the signed session and the session key and nothing of the
+/// owner.
 #[derive(Debug, Clone)]
-pub struct SessionAccount<P> {
+pub struct SessionAccount<P, S = SessionKeySigner<LocalWallet>> {
     provider: P,
-    session: SignedSession,
-    key: SigningKey,
+    address: Felt,
+    chain_id: Felt,
+    signer: S,
     block_id: BlockId,
 }
 
-impl<P> SessionAccount<P>
-where
-    P: Provider + Send + Sync,
-{
-    /// A session account on `provider`. Fails if `key` is not the session's key.
-    pub fn new(provider: P, session: SignedSession, key: SigningKey) -> Result<Self, Error> {
-        session.check_key(&key)?;
-        Ok(Self { provider, session, key, block_id: BlockId::Tag(BlockTag::PreConfirmed) })
-    }
-
-    /// A session account on `provider`, after checking with the node what would otherwise only
-    /// surface as a rejected transaction: the node's chain is the session's, the account's current
-    /// owner signed the session (the account exposes `get_owner`), and the session is not revoked.
-    pub async fn connect(provider: P, session: SignedSession, key: SigningKey) -> Result<Self, Error> {
-        let account = Self::new(provider, session, key)?;
-        let node_chain = account.provider.chain_id().await?;
-        if node_chain != account.session.chain_id() {
-            return Err(Error::ChainMismatch { session: account.session.chain_id(), node: node_chain });
-        }
-        let owner = account.read(selector!("get_owner"), vec![]).await?;
-        account.session.verify_owner(owner)?;
-        let revoked = account.read(selector!("is_session_revoked"), vec![account.session.hash()]).await?;
-        if revoked != Felt::ZERO {
-            return Err(Error::Revoked(account.session.hash()));
-        }
-        Ok(account)
-    }
-
-    /// Calls a one-felt view of the account.
-    async fn read(&self, selector: Felt, calldata: Vec<Felt>) -> Result<Felt, Error> {
-        let call = FunctionCall { contract_address: self.session.account(), entry_point_selector: selector, calldata };
-        let result = self.provider.call(call, self.block_id).await?;
-        match result.as_slice() {
-            [value] => Ok(*value),
-            _ => Err(Error::Node(format!("the account answered {result:?} to a one-felt view"))),
-        }
+impl<P, S> SessionAccount<P, S> {
+    /// The account at `address` on `chain_id`, reached through `provider`, signing with `signer`.
+    pub fn with_signer(provider: P, address: Felt, chain_id: Felt, signer: S) -> Self {
+        Self { provider, address, chain_id, signer, block_id: BlockId::Tag(BlockTag::PreConfirmed) }
     }
 
     /// Sets the block that nonces and estimates are read from (default: pre-confirmed).
@@ -68,14 +39,70 @@ where
         self
     }
 
+    /// The signer.
+    pub fn signer(&self) -> &S {
+        &self.signer
+    }
+
+    /// The signer, to change its settings (e.g. Argent's cache mode).
+    pub fn signer_mut(&mut self) -> &mut S {
+        &mut self.signer
+    }
+}
+
+impl<P> SessionAccount<P>
+where
+    P: Provider + Send + Sync,
+{
+    /// A session account on `provider`. Fails if `key` is not the session's key.
+    pub fn new(provider: P, session: SignedSession, key: SigningKey) -> Result<Self, Error> {
+        Ok(Self::from_session(provider, SessionKeySigner::from_signing_key(session, key)?))
+    }
+
+    /// A session account on `provider`, after the checks of [`Self::check_with_node`].
+    pub async fn connect(provider: P, session: SignedSession, key: SigningKey) -> Result<Self, Error> {
+        let account = Self::new(provider, session, key)?;
+        account.check_with_node().await?;
+        Ok(account)
+    }
+}
+
+impl<P, K> SessionAccount<P, SessionKeySigner<K>>
+where
+    P: Provider + Send + Sync,
+    K: Signer,
+{
+    /// The session account of `signer`'s session (its account and chain).
+    pub fn from_session(provider: P, signer: SessionKeySigner<K>) -> Self {
+        let (address, chain_id) = (signer.session().account(), signer.session().chain_id());
+        Self::with_signer(provider, address, chain_id, signer)
+    }
+
+    /// Checks with the node what would otherwise only surface as a rejected transaction: the
+    /// node's chain is the session's, the account's current owner signed the session (the account
+    /// exposes `get_owner`), and the session is not revoked.
+    pub async fn check_with_node(&self) -> Result<(), Error> {
+        let session = self.session();
+        let node_chain = self.provider.chain_id().await?;
+        if node_chain != session.chain_id() {
+            return Err(Error::ChainMismatch { session: session.chain_id(), node: node_chain });
+        }
+        let owner = read_felt(&self.provider, self.address, selector!("get_owner"), vec![], self.block_id).await?;
+        session.verify_owner(owner)?;
+        if is_session_revoked(&self.provider, self.address, session.hash(), self.block_id).await? {
+            return Err(Error::Revoked(session.hash()));
+        }
+        Ok(())
+    }
+
     /// The signed session this account uses.
     pub fn session(&self) -> &SignedSession {
-        &self.session
+        self.signer.session()
     }
 
     /// Checks `calls` against the session's policies (see [`SignedSession::check_calls`]).
     pub fn check_calls(&self, calls: &[Call]) -> Result<(), Error> {
-        self.session.check_calls(calls)
+        self.session().check_calls(calls)
     }
 }
 
@@ -89,7 +116,7 @@ pub fn encode_execute_calldata(calls: &[Call]) -> Vec<Felt> {
     out
 }
 
-impl<P: Send + Sync> ExecutionEncoder for SessionAccount<P> {
+impl<P: Send + Sync, S: Send + Sync> ExecutionEncoder for SessionAccount<P, S> {
     fn encode_calls(&self, calls: &[Call]) -> Vec<Felt> {
         encode_execute_calldata(calls)
     }
@@ -97,45 +124,42 @@ impl<P: Send + Sync> ExecutionEncoder for SessionAccount<P> {
 
 #[cfg_attr(not(target_arch = "wasm32"), async_trait)]
 #[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
-impl<P> Account for SessionAccount<P>
+impl<P, S> Account for SessionAccount<P, S>
 where
     P: Provider + Send + Sync,
+    S: SessionSigner + Send + Sync,
 {
-    type SignError = Error;
+    type SignError = S::Error;
 
     fn address(&self) -> Felt {
-        self.session.account()
+        self.address
     }
 
     fn chain_id(&self) -> Felt {
-        self.session.chain_id()
+        self.chain_id
     }
 
-    async fn sign_execution_v3(
-        &self,
-        execution: &RawExecutionV3,
-        query_only: bool,
-    ) -> Result<Vec<Felt>, Self::SignError> {
-        let hash = execution.transaction_hash(self.chain_id(), self.address(), query_only, self);
-        self.session.sign_transaction(&self.key, hash, execution.calls())
+    async fn sign_execution_v3(&self, execution: &RawExecutionV3, query_only: bool) -> Result<Vec<Felt>, S::Error> {
+        let hash = execution.transaction_hash(self.chain_id, self.address, query_only, self);
+        self.signer.sign_transaction(self.address, hash, execution.calls()).await
     }
 
-    async fn sign_declaration_v3(
-        &self,
-        _declaration: &RawDeclarationV3,
-        _query_only: bool,
-    ) -> Result<Vec<Felt>, Self::SignError> {
-        Err(Error::DeclareNotAllowed)
+    async fn sign_declaration_v3(&self, _declaration: &RawDeclarationV3, _query_only: bool) -> Result<Vec<Felt>, S::Error> {
+        Err(Error::DeclareNotAllowed.into())
     }
 
-    fn is_signer_interactive(&self, _context: SignerInteractivityContext<'_>) -> bool {
-        false
+    fn is_signer_interactive(&self, context: SignerInteractivityContext<'_>) -> bool {
+        match context {
+            SignerInteractivityContext::Execution { calls } => self.signer.is_interactive(calls),
+            SignerInteractivityContext::Other => false,
+        }
     }
 }
 
-impl<P> ConnectedAccount for SessionAccount<P>
+impl<P, S> ConnectedAccount for SessionAccount<P, S>
 where
     P: Provider + Send + Sync,
+    S: SessionSigner + Send + Sync,
 {
     type Provider = P;
 

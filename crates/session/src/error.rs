@@ -2,7 +2,6 @@
 
 use starknet::core::types::Felt;
 
-use crate::policy_tree::Policy;
 
 /// Everything that can go wrong building, signing, reading or using a session.
 #[derive(Debug, thiserror::Error)]
@@ -15,8 +14,13 @@ pub enum Error {
     #[error("`{0}` is not a selector: give an entry point name like `transfer` or a hex felt")]
     InvalidSelector(String),
     /// The same `(contract, selector)` was listed twice.
-    #[error("the policy {0} is listed twice")]
-    DuplicatePolicy(Policy),
+    #[error("the policy {contract:#x}::{selector:#x} is listed twice")]
+    DuplicatePolicy {
+        /// The policy's contract.
+        contract: Felt,
+        /// The policy's selector.
+        selector: Felt,
+    },
     /// A session must allow at least one call.
     #[error("a session needs at least one policy")]
     NoPolicies,
@@ -43,8 +47,13 @@ pub enum Error {
         selector: Felt,
     },
     /// A session file was written by a newer (or unknown) format.
-    #[error("unsupported session format version {0} (this SDK reads version 1)")]
-    UnsupportedFileVersion(u64),
+    #[error("unsupported session file version {found} (this SDK reads version {supported})")]
+    UnsupportedFileVersion {
+        /// The version the file carries.
+        found: u64,
+        /// The version this SDK reads ([`SESSION_FILE_VERSION`](crate::SESSION_FILE_VERSION)).
+        supported: u64,
+    },
     /// The session hash stored in a file is not the hash of its content.
     #[error("the session hash in the file ({stored:#x}) is not the hash of its content ({computed:#x}): the file was edited or is for another format")]
     HashMismatch {
@@ -97,6 +106,20 @@ pub enum Error {
         /// Position of the call in the multicall.
         index: usize,
     },
+    /// A session signature carries a number of proofs other than the number of calls.
+    #[error("the session signature carries {proofs} policy proofs for {calls} calls")]
+    ProofCount {
+        /// The number of calls.
+        calls: usize,
+        /// The number of proofs.
+        proofs: usize,
+    },
+    /// A call's proof does not lead to the session's policy root.
+    #[error("the policy proof of call #{index} does not lead to the session's policy root")]
+    InvalidProof {
+        /// Position of the call in the multicall.
+        index: usize,
+    },
     /// Session transactions are invoke transactions only.
     #[error("a session cannot declare classes")]
     DeclareNotAllowed,
@@ -109,9 +132,9 @@ pub enum Error {
     /// A session signature that does not parse.
     #[error("malformed session signature: {0}")]
     MalformedSignature(&'static str),
-    /// ECDSA signing failed.
-    #[error("signing failed: {0}")]
-    Signing(String),
+    /// Signing with a local key failed.
+    #[error(transparent)]
+    Ecdsa(#[from] starknet::core::crypto::EcdsaSignError),
     /// An Argent session's metadata is not a string wallets hash (SNIP-12 `string`).
     #[error("the session metadata cannot be hashed: {0}")]
     InvalidMetadata(crate::typed_data::TypedDataError),
@@ -121,4 +144,17 @@ pub enum Error {
     /// A session file is not valid JSON of the expected shape.
     #[error("invalid session JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// A failure to sign a session transaction: the session refused it (a call it does not allow, a
+/// declaration), or the session key's signer failed (`E`, the error of any starknet-rs
+/// [`Signer`](starknet::signers::Signer): a local key today, a hardware or remote one tomorrow).
+#[derive(Debug, thiserror::Error)]
+pub enum SignError<E> {
+    /// The session refused to sign.
+    #[error(transparent)]
+    Session(#[from] Error),
+    /// The session key's signer failed.
+    #[error(transparent)]
+    Signer(E),
 }

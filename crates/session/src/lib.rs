@@ -2,28 +2,52 @@
 //!
 //! A dApp builds a [`SessionRequest`] (session public key, validity window, allowed calls), the
 //! account owner signs its SNIP-12 typed data once, and the dApp then sends transactions with a
-//! [`SessionAccount`] holding only the [`SignedSession`] and the session's private key.
+//! [`SessionAccount`] holding only the [`SignedSession`] and the session key (any starknet-rs
+//! signer, through [`SessionKeySigner`]).
 //!
-//! The wire format is specified in `docs/protocol.md`. [`session_hash`], [`policy_tree`] and
-//! [`authorization`] have Cairo twins of the same names in `contracts/src/session/`;
-//! [`typed_data`] hashes any SNIP-12 revision-1 JSON the way wallets do. [`argent`] drives
-//! sessions on Argent's own account (0.4.0) in the format `@argent/x-sessions` produces.
+//! The wire format is specified in `docs/protocol.md`. Each concept has one module here and a
+//! Cairo twin of the same name in `contracts/src/session/` (`docs/architecture.md` keeps the
+//! table): `session_hash` (the session's types, type strings and domain: [`Session`],
+//! [`Policy`]), `policy_tree` ([`PolicyTree`] and the rules of a transaction's calls), `merkle`
+//! (the generic tree beneath it), `session_token` ([`SessionToken`], the transaction signature),
+//! and `revocation` ([`revoke_session_call`], [`is_session_revoked`]). Those modules are private;
+//! their items are re-exported here.
+//!
+//! Two layers keep a namespace of their own, because their names would clash with ours:
+//! [`typed_data`] hashes any SNIP-12 revision-1 JSON the way wallets do (it knows nothing of
+//! sessions), and [`argent`] drives sessions on Argent's own account (0.4.0) in the format
+//! `@argent/x-sessions` produces.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
-pub mod account;
+mod account;
+mod error;
+mod merkle;
+mod node;
+mod policy_tree;
+mod request;
+mod revocation;
+mod session_hash;
+mod session_token;
+mod signed_session;
+mod signer;
+
 pub mod argent;
-pub mod authorization;
-pub mod error;
-pub mod policy_tree;
-pub mod request;
-pub mod session_hash;
-pub mod signed_session;
 pub mod typed_data;
 
-pub use account::SessionAccount;
-pub use error::Error;
-pub use policy_tree::{Policy, PolicyTree};
-pub use request::{SessionRequest, SessionRequestBuilder};
-pub use session_hash::Session;
-pub use signed_session::SignedSession;
+pub use account::{encode_execute_calldata, SessionAccount};
+pub use error::{Error, SignError};
+pub use merkle::{hash_pair, merkle_root, next_level, verify_proof, MerkleTree};
+pub use policy_tree::{call_proofs, check_call_proofs, policy_leaf, PolicyTree};
+pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME};
+pub use revocation::{is_session_revoked, revoke_session_call, IS_SESSION_REVOKED_SELECTOR, REVOKE_SESSION_SELECTOR};
+pub use session_hash::{
+    domain_hash, parse_selector, type_hashes, typed_data as session_typed_data, Policy, Session, DOMAIN_NAME,
+    DOMAIN_VERSION, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH, SESSION_TYPE_STRING,
+};
+pub use session_token::{
+    is_session_token, session_message_hash, SessionToken, MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC,
+    SESSION_OFFSET, SESSION_TOKEN_VERSION, VALID_AFTER_OFFSET, VALID_UNTIL_OFFSET, VERSION_OFFSET,
+};
+pub use signed_session::{SignedSession, SESSION_FILE_VERSION};
+pub use signer::{SessionKeySigner, SessionSigner};

@@ -1,4 +1,6 @@
 //! What a dApp asks the owner for: a session key, a validity window and the calls it may make.
+//! Signing it makes a [`SignedSession`](crate::SignedSession) (`signed_session.rs`, which builds
+//! on this module; this one knows nothing of signatures).
 
 use std::collections::BTreeMap;
 
@@ -6,12 +8,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use starknet::core::types::Felt;
 use starknet::core::utils::get_selector_from_name;
-use starknet::signers::SigningKey;
 
 use crate::error::Error;
-use crate::policy_tree::{parse_selector, Policy, PolicyTree};
-use crate::session_hash::{self, Session};
-use crate::signed_session::SignedSession;
+use crate::policy_tree::PolicyTree;
+use crate::session_hash::{self, parse_selector, Policy, Session};
 
 /// The latest time a session may name: the typed data carries times as JSON numbers, which
 /// JavaScript (and so a wallet) reads exactly only up to 2^53 - 1.
@@ -83,33 +83,9 @@ impl SessionRequest {
 
     /// The SNIP-12 typed data a wallet signs (with `account`) to authorize this request.
     pub fn typed_data(&self, chain_id: Felt) -> Value {
-        session_hash::typed_data(&self.session(), &self.tree, chain_id, |selector| {
+        session_hash::typed_data(&self.session(), self.tree.policies(), chain_id, |selector| {
             self.names.get(&selector).cloned()
         })
-    }
-
-    /// Signs the request with the owner's private key, for `account` on `chain_id`.
-    pub fn sign(
-        self,
-        account: Felt,
-        chain_id: Felt,
-        owner: &SigningKey,
-    ) -> Result<SignedSession, Error> {
-        let signature = owner
-            .sign(&self.hash(account, chain_id))
-            .map_err(|e| Error::Signing(e.to_string()))?;
-        Ok(SignedSession::new(self, account, chain_id, vec![signature.r, signature.s]))
-    }
-
-    /// Attaches a signature produced elsewhere (a wallet's `signMessage` of [`Self::typed_data`]).
-    /// Check it with [`SignedSession::verify_owner`] when the owner key is known.
-    pub fn with_owner_signature(
-        self,
-        account: Felt,
-        chain_id: Felt,
-        owner_signature: Vec<Felt>,
-    ) -> SignedSession {
-        SignedSession::new(self, account, chain_id, owner_signature)
     }
 
     pub(crate) fn to_file(&self) -> RequestFile {
@@ -309,7 +285,7 @@ mod tests {
         assert!(matches!(request().allow(Felt::ONE, "do it").build(), Err(Error::InvalidSelector(_))));
         assert!(matches!(request().allow(Felt::ZERO, "a").build(), Err(Error::InvalidAddress(_))));
         let twice = request().allow(Felt::ONE, "a").allow(Felt::ONE, "a");
-        assert!(matches!(twice.build(), Err(Error::DuplicatePolicy(_))));
+        assert!(matches!(twice.build(), Err(Error::DuplicatePolicy { .. })));
     }
 
     #[test]

@@ -1,36 +1,44 @@
-//! Session hashing: the SNIP-12 (revision 1) hash the owner signs, bound to one account and one
-//! chain (docs/protocol.md §1). Mirrors `contracts/src/session/session_hash.cairo`.
+//! Session hashing: the SNIP-12 (revision 1) types of a session, their type strings, the session
+//! domain, and the hash the owner signs, bound to one account and one chain (docs/protocol.md §1).
+//! Mirrors `contracts/src/session/session_hash.cairo`.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use starknet::core::types::Felt;
-use starknet::core::utils::parse_cairo_short_string;
+use starknet::core::utils::get_selector_from_name;
 use starknet_crypto::poseidon_hash_many;
 
-use crate::policy_tree::{PolicyTree, POLICY_TYPE_STRING};
+use crate::error::Error;
+use crate::typed_data::{chain_name, starknet_domain_hash, starknet_domain_type, typed_message_hash};
 
-/// The session format this crate produces; also the typed data domain's `version`.
-pub const SESSION_VERSION: u64 = 1;
+/// The typed data domain's `version`: the felt 1 (not the character `'1'`). It changes with the
+/// session's types; the transaction signature's format has a version of its own
+/// ([`SESSION_TOKEN_VERSION`](crate::SESSION_TOKEN_VERSION)).
+pub const DOMAIN_VERSION: u64 = 1;
 
 /// The typed data domain name, a shortstring.
 pub const DOMAIN_NAME: &str = "SessionKeys.session";
 
-/// The domain's type string (SNIP-12 revision 1).
-pub const DOMAIN_TYPE_STRING: &str = r#""StarknetDomain"("name":"shortstring","version":"shortstring","chainId":"shortstring","revision":"shortstring")"#;
-/// `starknet_keccak(DOMAIN_TYPE_STRING)`.
-pub const DOMAIN_TYPE_HASH: Felt =
-    Felt::from_hex_unchecked("0x1ff2f602e42168014d405a94f75e8a93d640751d71d16311266e140d8b0a210");
+/// `'SessionKeys.session'`.
+const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b6579732e73657373696f6e");
 
-/// The session's type string.
+/// The session's type string. A `merkletree` member does not bring its leaf type into it.
 pub const SESSION_TYPE_STRING: &str = r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","Policies":"merkletree")"#;
 /// `starknet_keccak(SESSION_TYPE_STRING)`.
 pub const SESSION_TYPE_HASH: Felt =
     Felt::from_hex_unchecked("0x1820ae7d136f7ae4732a45d35723c0889dd3d98e54408116cbca6ba5f73c384");
 
-/// `'StarkNet Message'`, the SNIP-12 message prefix.
-const STARKNET_MESSAGE: Felt = Felt::from_hex_unchecked("0x537461726b4e6574204d657373616765");
-/// `'SessionKeys.session'`.
-const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b6579732e73657373696f6e");
+/// The policy's type string: the leaf type of the session's `Policies` tree.
+pub const POLICY_TYPE_STRING: &str = r#""Policy"("Contract":"ContractAddress","Selector":"selector")"#;
+/// `starknet_keccak(POLICY_TYPE_STRING)`.
+pub const POLICY_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0x1cd195f66dbf25977348ea62e34302da444f51828edf964699f74f50ed378ff");
+
+/// Contract addresses live below 2^251.
+const ADDRESS_BOUND: Felt =
+    Felt::from_hex_unchecked("0x800000000000000000000000000000000000000000000000000000000000000");
 
 /// The fields of a session that the owner signs and the contract checks: exactly what travels in
 /// the transaction signature.
@@ -60,7 +68,7 @@ impl Session {
 
     /// The session hash: the message hash the owner signs for `account` on `chain_id`.
     pub fn hash(&self, account: Felt, chain_id: Felt) -> Felt {
-        message_hash(domain_hash(chain_id), account, self.struct_hash())
+        typed_message_hash(domain_hash(chain_id), account, self.struct_hash())
     }
 
     /// The fields in the order of the transaction signature (docs/protocol.md §3).
@@ -69,41 +77,76 @@ impl Session {
     }
 }
 
+/// One allowed call: a contract and an entry point selector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Policy {
+    /// The contract the session may call.
+    pub contract: Felt,
+    /// The entry point selector (`starknet_keccak` of its name).
+    pub selector: Felt,
+}
+
+impl Policy {
+    /// A policy for `contract` and `selector`, checking that the address is a valid, non-zero
+    /// contract address.
+    pub fn new(contract: Felt, selector: Felt) -> Result<Self, Error> {
+        if contract == Felt::ZERO || contract >= ADDRESS_BOUND {
+            return Err(Error::InvalidAddress(contract));
+        }
+        if selector == Felt::ZERO {
+            return Err(Error::InvalidSelector("0x0".into()));
+        }
+        Ok(Self { contract, selector })
+    }
+
+    /// The SNIP-12 struct hash of the `Policy` type: the policy's leaf in the policy tree.
+    pub fn struct_hash(&self) -> Felt {
+        poseidon_hash_many(&[POLICY_TYPE_HASH, self.contract, self.selector])
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#x}::{:#x}", self.contract, self.selector)
+    }
+}
+
+/// Parses a selector given as a hex felt (`0x…`) or as an entry point name (`transfer`).
+pub fn parse_selector(selector: &str) -> Result<Felt, Error> {
+    let invalid = || Error::InvalidSelector(selector.to_string());
+    let selector = selector.trim();
+    if let Some(hex) = selector.strip_prefix("0x").or_else(|| selector.strip_prefix("0X")) {
+        return Felt::from_hex(&format!("0x{hex}")).map_err(|_| invalid());
+    }
+    let is_name = selector.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && selector.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !is_name {
+        return Err(invalid());
+    }
+    get_selector_from_name(selector).map_err(|_| invalid())
+}
+
 /// The hash of the session domain on `chain_id`.
 pub fn domain_hash(chain_id: Felt) -> Felt {
-    starknet_domain_hash(DOMAIN_NAME_FELT, Felt::from(SESSION_VERSION), chain_id)
+    starknet_domain_hash(DOMAIN_NAME_FELT, Felt::from(DOMAIN_VERSION), chain_id)
 }
 
-/// The struct hash of a revision-1 `StarknetDomain` with shortstrings `name` and `version` on
-/// `chain_id`.
-pub fn starknet_domain_hash(name: Felt, version: Felt, chain_id: Felt) -> Felt {
-    let revision = Felt::ONE;
-    poseidon_hash_many(&[DOMAIN_TYPE_HASH, name, version, chain_id, revision])
-}
-
-/// The SNIP-12 revision-1 message hash: `poseidon('StarkNet Message', domain, account, message)`.
-pub fn message_hash(domain_hash: Felt, account: Felt, struct_hash: Felt) -> Felt {
-    poseidon_hash_many(&[STARKNET_MESSAGE, domain_hash, account, struct_hash])
-}
-
-/// The typed data a wallet shows and signs for `session` with the policies of `tree` on
+/// The typed data a wallet shows and signs for `session` with `policies` (in tree order) on
 /// `chain_id`. Selectors are written by name where `names` knows them (so the wallet can show
 /// `transfer`), and as hex otherwise; both hash the same.
 pub fn typed_data(
     session: &Session,
-    tree: &PolicyTree,
+    policies: &[Policy],
     chain_id: Felt,
     names: impl Fn(Felt) -> Option<String>,
 ) -> Value {
-    let policies: Vec<Value> = tree
-        .policies()
+    let policies: Vec<Value> = policies
         .iter()
         .map(|policy| {
             let selector = names(policy.selector).unwrap_or_else(|| format!("{:#x}", policy.selector));
             json!({ "Contract": format!("{:#x}", policy.contract), "Selector": selector })
         })
         .collect();
-    let chain = chain_name(chain_id);
     json!({
         "types": {
             "StarknetDomain": starknet_domain_type(),
@@ -121,8 +164,8 @@ pub fn typed_data(
         "primaryType": "Session",
         "domain": {
             "name": DOMAIN_NAME,
-            "version": SESSION_VERSION.to_string(),
-            "chainId": chain,
+            "version": DOMAIN_VERSION.to_string(),
+            "chainId": chain_name(chain_id),
             "revision": "1"
         },
         "message": {
@@ -134,31 +177,12 @@ pub fn typed_data(
     })
 }
 
-/// The members of the revision-1 `StarknetDomain` type, as typed data lists them.
-pub fn starknet_domain_type() -> Value {
-    json!([
-        { "name": "name", "type": "shortstring" },
-        { "name": "version", "type": "shortstring" },
-        { "name": "chainId", "type": "shortstring" },
-        { "name": "revision", "type": "shortstring" }
-    ])
-}
-
-/// A chain id as the typed data's `chainId` writes it: its short string when it is one
-/// (`SN_SEPOLIA`), else hex.
-pub fn chain_name(chain_id: Felt) -> String {
-    parse_cairo_short_string(&chain_id)
-        .ok()
-        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic()))
-        .unwrap_or_else(|| format!("{chain_id:#x}"))
-}
-
 /// Every type string this module hashes, with its constant, for tests and `docs/protocol.md`.
 pub fn type_hashes() -> [(&'static str, Felt); 3] {
     [
-        (DOMAIN_TYPE_STRING, DOMAIN_TYPE_HASH),
+        (crate::typed_data::DOMAIN_TYPE_STRING, crate::typed_data::DOMAIN_TYPE_HASH),
         (SESSION_TYPE_STRING, SESSION_TYPE_HASH),
-        (POLICY_TYPE_STRING, crate::policy_tree::POLICY_TYPE_HASH),
+        (POLICY_TYPE_STRING, POLICY_TYPE_HASH),
     ]
 }
 
@@ -173,22 +197,37 @@ mod tests {
         for (string, hash) in type_hashes() {
             assert_eq!(starknet_keccak(string.as_bytes()), hash, "{string}");
         }
-        assert_eq!(cairo_short_string_to_felt("StarkNet Message").unwrap(), STARKNET_MESSAGE);
         assert_eq!(cairo_short_string_to_felt(DOMAIN_NAME).unwrap(), DOMAIN_NAME_FELT);
     }
 
     #[test]
     fn hash_binds_account_and_chain() {
-        let session = Session {
-            session_key: Felt::from(5u8),
-            valid_after: 0,
-            valid_until: 100,
-            policies_root: Felt::from(7u8),
-        };
+        let session =
+            Session { session_key: Felt::from(5u8), valid_after: 0, valid_until: 100, policies_root: Felt::from(7u8) };
         let sepolia = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();
         let main = cairo_short_string_to_felt("SN_MAIN").unwrap();
         let h = session.hash(Felt::ONE, sepolia);
         assert_ne!(h, session.hash(Felt::TWO, sepolia));
         assert_ne!(h, session.hash(Felt::ONE, main));
+    }
+
+    #[test]
+    fn typed_data_hashes_to_the_session_hash() {
+        let policies = [Policy::new(Felt::ONE, parse_selector("transfer").unwrap()).unwrap()];
+        let session =
+            Session { session_key: Felt::from(5u8), valid_after: 3, valid_until: 100, policies_root: policies[0].struct_hash() };
+        let chain = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();
+        let typed = typed_data(&session, &policies, chain, |_| Some("transfer".into()));
+        assert_eq!(crate::typed_data::message_hash(&typed, Felt::TWO).unwrap(), session.hash(Felt::TWO, chain));
+    }
+
+    #[test]
+    fn bad_addresses_and_selectors_are_rejected() {
+        assert!(matches!(Policy::new(Felt::ZERO, Felt::ONE), Err(Error::InvalidAddress(_))));
+        assert!(matches!(Policy::new(ADDRESS_BOUND, Felt::ONE), Err(Error::InvalidAddress(_))));
+        for bad in ["", "1abc", "trans fer", "0xzz", "transfer()"] {
+            assert!(matches!(parse_selector(bad), Err(Error::InvalidSelector(_))), "{bad:?}");
+        }
+        assert_eq!(parse_selector("0X0Ab").unwrap(), Felt::from(0xabu32));
     }
 }

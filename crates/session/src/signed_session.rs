@@ -6,11 +6,29 @@ use starknet::core::crypto::{ecdsa_verify, Signature};
 use starknet::core::types::{Call, Felt};
 use starknet::signers::SigningKey;
 
-use crate::authorization::{session_message_hash, SessionSignature};
 use crate::error::Error;
-use crate::policy_tree::call_proofs;
 use crate::request::{PolicyEntry, RequestFile, SessionRequest};
-use crate::session_hash::{Session, SESSION_VERSION};
+use crate::session_hash::Session;
+use crate::session_token::{session_message_hash, SessionToken};
+
+/// The version of the session file ([`SignedSession::to_json`]): the layout of the JSON, not the
+/// session's types ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)) nor the transaction signature's
+/// ([`SESSION_TOKEN_VERSION`](crate::SESSION_TOKEN_VERSION)).
+pub const SESSION_FILE_VERSION: u64 = 1;
+
+impl SessionRequest {
+    /// Signs the request with the owner's private key, for `account` on `chain_id`.
+    pub fn sign(self, account: Felt, chain_id: Felt, owner: &SigningKey) -> Result<SignedSession, Error> {
+        let signature = owner.sign(&self.hash(account, chain_id))?;
+        Ok(SignedSession::new(self, account, chain_id, vec![signature.r, signature.s]))
+    }
+
+    /// Attaches a signature produced elsewhere (a wallet's `signMessage` of [`Self::typed_data`]).
+    /// Check it with [`SignedSession::verify_owner`] when the owner key is known.
+    pub fn with_owner_signature(self, account: Felt, chain_id: Felt, owner_signature: Vec<Felt>) -> SignedSession {
+        SignedSession::new(self, account, chain_id, owner_signature)
+    }
+}
 
 /// A session request with the owner's authorization for one account on one chain.
 ///
@@ -28,7 +46,7 @@ pub struct SignedSession {
 }
 
 impl SignedSession {
-    pub(crate) fn new(
+    fn new(
         request: SessionRequest,
         account: Felt,
         chain_id: Felt,
@@ -79,45 +97,55 @@ impl SignedSession {
         }
     }
 
-    /// Checks that `key` is the session's private key, before anything is signed with it.
-    pub fn check_key(&self, key: &SigningKey) -> Result<(), Error> {
-        let given = key.verifying_key().scalar();
+    /// Checks that `public_key` is the session's key, before anything is signed with its
+    /// private key.
+    pub fn check_public_key(&self, public_key: Felt) -> Result<(), Error> {
         let expected = self.request.session_key();
-        if given != expected {
-            return Err(Error::WrongSessionKey { expected, given });
+        if public_key != expected {
+            return Err(Error::WrongSessionKey { expected, given: public_key });
         }
         Ok(())
+    }
+
+    /// Checks that `key` is the session's private key (see [`Self::check_public_key`]).
+    pub fn check_key(&self, key: &SigningKey) -> Result<(), Error> {
+        self.check_public_key(key.verifying_key().scalar())
     }
 
     /// Checks `calls` against the policies: no call to the account itself, and each
     /// `(contract, selector)` in the policy tree. The error names the first offending call.
     pub fn check_calls(&self, calls: &[Call]) -> Result<(), Error> {
-        self.proofs(calls).map(drop)
+        self.call_proofs(calls).map(drop)
     }
 
-    /// The transaction signature (docs/protocol.md §3) of the transaction with hash
-    /// `transaction_hash` made of `calls`, signed with the session's private key `key`.
-    pub fn sign_transaction(
-        &self,
-        key: &SigningKey,
-        transaction_hash: Felt,
-        calls: &[Call],
-    ) -> Result<Vec<Felt>, Error> {
-        let proofs = self.proofs(calls)?;
-        let message = session_message_hash(transaction_hash, self.hash);
-        let signature = key.sign(&message).map_err(|e| Error::Signing(e.to_string()))?;
-        Ok(SessionSignature {
+    /// One policy proof per call, or the error of [`Self::check_calls`].
+    pub fn call_proofs(&self, calls: &[Call]) -> Result<Vec<Vec<Felt>>, Error> {
+        self.request.policies().call_proofs(self.account, calls)
+    }
+
+    /// The message the session key signs for the transaction `transaction_hash`.
+    pub fn message_hash(&self, transaction_hash: Felt) -> Felt {
+        session_message_hash(transaction_hash, self.hash)
+    }
+
+    /// The session token (the transaction signature, docs/protocol.md §3) of a transaction whose
+    /// calls have `proofs`, with the session key's `session_signature` of [`Self::message_hash`].
+    pub fn token(&self, session_signature: Vec<Felt>, proofs: Vec<Vec<Felt>>) -> SessionToken {
+        SessionToken {
             session: self.session(),
             owner_signature: self.owner_signature.clone(),
-            session_signature: vec![signature.r, signature.s],
+            session_signature,
             proofs,
         }
-        .to_felts())
     }
 
-    fn proofs(&self, calls: &[Call]) -> Result<Vec<Vec<Felt>>, Error> {
-        let tree = self.request.policies();
-        call_proofs(self.account, calls, |contract, selector| tree.proof(contract, selector))
+    /// The transaction signature of the transaction with hash `transaction_hash` made of `calls`,
+    /// signed with the session's private key `key` (what [`SessionKeySigner`](crate::SessionKeySigner)
+    /// does with any signer).
+    pub fn sign_transaction(&self, key: &SigningKey, transaction_hash: Felt, calls: &[Call]) -> Result<Vec<Felt>, Error> {
+        let proofs = self.call_proofs(calls)?;
+        let signature = key.sign(&self.message_hash(transaction_hash))?;
+        Ok(self.token(vec![signature.r, signature.s], proofs).to_felts())
     }
 
     /// The JSON form, pretty-printed.
@@ -131,8 +159,8 @@ impl SignedSession {
     }
 
     fn from_file(file: SignedSessionFile) -> Result<Self, Error> {
-        if file.version != SESSION_VERSION {
-            return Err(Error::UnsupportedFileVersion(file.version));
+        if file.version != SESSION_FILE_VERSION {
+            return Err(Error::UnsupportedFileVersion { found: file.version, supported: SESSION_FILE_VERSION });
         }
         let request = SessionRequest::from_file(RequestFile {
             session_key: file.session_key,
@@ -166,7 +194,7 @@ impl Serialize for SignedSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let request = self.request.to_file();
         SignedSessionFile {
-            version: SESSION_VERSION,
+            version: SESSION_FILE_VERSION,
             account: self.account,
             chain_id: self.chain_id,
             session_hash: self.hash,
@@ -224,7 +252,7 @@ mod tests {
         let later = json.replace("\"valid_until\": 1000", "\"valid_until\": 9999");
         assert!(matches!(SignedSession::from_json(&later), Err(Error::HashMismatch { .. })));
         let v2 = json.replace("\"version\": 1", "\"version\": 2");
-        assert!(matches!(SignedSession::from_json(&v2), Err(Error::UnsupportedFileVersion(2))));
+        assert!(matches!(SignedSession::from_json(&v2), Err(Error::UnsupportedFileVersion { found: 2, supported: 1 })));
         assert!(matches!(SignedSession::from_json("{"), Err(Error::Json(_))));
         let extra = json.replacen('{', "{\"surprise\": 1,", 1);
         assert!(matches!(SignedSession::from_json(&extra), Err(Error::Json(_))));

@@ -11,10 +11,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use sk_session::authorization::session_message_hash;
-use sk_session::policy_tree::POLICY_TYPE_HASH;
-use sk_session::session_hash::{domain_hash, DOMAIN_TYPE_HASH, SESSION_TYPE_HASH};
-use sk_session::{SessionRequest, SignedSession};
+use sk_session::typed_data::DOMAIN_TYPE_HASH;
+use sk_session::{domain_hash, session_message_hash, SessionRequest, SignedSession, POLICY_TYPE_HASH, SESSION_TYPE_HASH};
 use starknet::core::types::{Call, Felt};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
 use starknet::signers::SigningKey;
@@ -279,13 +277,14 @@ fn vectors_are_up_to_date() {
 fn the_signature_checks_out() {
     let v = vectors();
     v.session.verify_owner(v.owner.verifying_key().scalar()).expect("owner signed it");
-    let decoded = sk_session::authorization::SessionSignature::from_felts(&v.signature()).expect("parses");
+    let decoded = sk_session::SessionToken::from_felts(&v.signature()).expect("parses");
     assert_eq!(decoded.session, v.session.session());
     assert_eq!(decoded.proofs, v.proofs());
     let tree = v.session.request().policies();
     for (call, proof) in v.calls.iter().zip(&decoded.proofs) {
         let leaf = sk_session::Policy::new(call.to, call.selector).expect("valid").leaf();
-        assert!(sk_session::policy_tree::verify_proof(tree.root(), leaf, proof));
+        assert!(sk_session::verify_proof(tree.root(), leaf, proof));
     }
+    sk_session::check_call_proofs(v.session.account(), tree.root(), &v.calls, &decoded.proofs).expect("allowed");
     assert_eq!(v.one_policy.session().policies_root, v.one_policy.request().policies().policies()[0].leaf());
 }

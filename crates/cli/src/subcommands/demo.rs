@@ -4,15 +4,16 @@ use anyhow::{bail, Context};
 use async_trait::async_trait;
 use clap::Args;
 use serde::Serialize;
-use sk_contracts::bindings::{SessionKeyAccount, SessionKeyAccountReader};
+use sk_contracts::bindings::SessionKeyAccountReader;
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Cost, Provider, STRK};
-use sk_session::{Error as SessionError, SessionAccount, SessionRequest, SignedSession};
-use starknet::accounts::{
-    Account, AccountError, ConnectedAccount, ExecutionEncoder, ExecutionV3, RawDeclarationV3, RawExecutionV3,
+use sk_session::{
+    is_session_revoked, revoke_session_call, Error as SessionError, SessionAccount, SessionRequest, SessionSigner,
+    SignError, SignedSession,
 };
-use starknet::core::types::{Call, FeeEstimate, Felt, TransactionReceiptWithBlockInfo};
+use starknet::accounts::{Account, AccountError, ConnectedAccount, ExecutionV3};
+use starknet::core::types::{BlockId, BlockTag, Call, FeeEstimate, Felt, TransactionReceiptWithBlockInfo};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
-use starknet::signers::{SignerInteractivityContext, SigningKey};
+use starknet::signers::SigningKey;
 
 use crate::error::{self, SessionWindow};
 use crate::network::{chain_time, NetworkArgs};
@@ -257,7 +258,7 @@ impl Demo {
         // 11. A call outside the policies: the SDK refuses to sign it, nothing is sent.
         let eth_transfer = Call { to: parse::ETH, selector: selector("transfer")?, calldata: vec![recipient, TRANSFER.into(), Felt::ZERO] };
         match session_account.execute_v3(vec![eth_transfer.clone()]).send().await {
-            Err(AccountError::Signing(err @ SessionError::CallNotAllowed { .. })) => out.push(Step {
+            Err(AccountError::Signing(SignError::Session(err @ SessionError::CallNotAllowed { .. }))) => out.push(Step {
                 outcome: "rejected",
                 ..Step::new("out-of-policy (SDK)", format!("ETH transfer: {}", error::session_error(&err)))
             }),
@@ -267,12 +268,8 @@ impl Demo {
 
         // 12. The same call forced past the SDK (the session key signs it, with the proof of an
         // allowed call) and sent with explicit resource bounds: the node rejects it in validation.
-        let forced = Forced {
-            inner: session_account.clone(),
-            session: session.clone(),
-            key: session_key.clone(),
-            decoys: vec![strk_transfer(recipient, 1)],
-        };
+        let forced = Forced { session: session.clone(), key: session_key.clone(), decoys: vec![strk_transfer(recipient, 1)] };
+        let forced = SessionAccount::with_signer(network.provider(), address, network.chain_id, forced);
         let prices = session_account.execute_v3(vec![strk_transfer(recipient, 1)]).estimate_fee().await?;
         match with_bounds(forced.execute_v3(vec![eth_transfer]), &prices).send().await {
             Err(err) => {
@@ -296,12 +293,12 @@ impl Demo {
         let second = session_request(&second_key, now)?.sign(address, network.chain_id, &owner)?;
         let sent = progress::step(
             "revoking the second session",
-            SessionKeyAccount::new(address, &account).revoke_session(&second.hash()).send(),
+            account.execute_v3(vec![revoke_session_call(address, second.hash())]).send(),
         )
         .await
         .context("revoking the second session")?;
         let receipt = wait_for_receipt(&provider, sent.transaction_hash).await?;
-        if !reader.is_session_revoked(&second.hash()).call().await? {
+        if !is_session_revoked(&provider, address, second.hash(), BlockId::Tag(BlockTag::PreConfirmed)).await? {
             bail!("the account does not report the second session as revoked");
         }
         out.push(
@@ -419,48 +416,16 @@ fn with_bounds<'a, A: Account>(execution: ExecutionV3<'a, A>, estimate: &FeeEsti
 /// but the proofs presented are those of `decoys`, calls the session allows. This is what a
 /// buggy or malicious client would send; the contract must refuse it.
 struct Forced {
-    inner: SessionAccount<Provider>,
     session: SignedSession,
     key: SigningKey,
     decoys: Vec<Call>,
 }
 
-impl ExecutionEncoder for Forced {
-    fn encode_calls(&self, calls: &[Call]) -> Vec<Felt> {
-        self.inner.encode_calls(calls)
-    }
-}
-
 #[async_trait]
-impl Account for Forced {
-    type SignError = SessionError;
+impl SessionSigner for Forced {
+    type Error = SessionError;
 
-    fn address(&self) -> Felt {
-        self.session.account()
-    }
-
-    fn chain_id(&self) -> Felt {
-        self.session.chain_id()
-    }
-
-    async fn sign_execution_v3(&self, execution: &RawExecutionV3, query_only: bool) -> Result<Vec<Felt>, SessionError> {
-        let hash = execution.transaction_hash(self.chain_id(), self.address(), query_only, self);
-        self.session.sign_transaction(&self.key, hash, &self.decoys)
-    }
-
-    async fn sign_declaration_v3(&self, _: &RawDeclarationV3, _: bool) -> Result<Vec<Felt>, SessionError> {
-        Err(SessionError::DeclareNotAllowed)
-    }
-
-    fn is_signer_interactive(&self, _: SignerInteractivityContext<'_>) -> bool {
-        false
-    }
-}
-
-impl ConnectedAccount for Forced {
-    type Provider = Provider;
-
-    fn provider(&self) -> &Provider {
-        self.inner.provider()
+    async fn sign_transaction(&self, _account: Felt, transaction_hash: Felt, _calls: &[Call]) -> Result<Vec<Felt>, SessionError> {
+        self.session.sign_transaction(&self.key, transaction_hash, &self.decoys)
     }
 }

@@ -5,7 +5,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use serde::Serialize;
 use sk_devnet::{wait_for_receipt, Cost};
-use sk_session::{Error as SessionError, SessionAccount, SignedSession};
+use sk_session::{Error as SessionError, SessionAccount, SignError, SignedSession};
 use starknet::accounts::{Account, AccountError};
 use starknet::core::types::{Call, ExecutionResult};
 
@@ -126,9 +126,10 @@ fn check_calls(session: &SignedSession, specs: &[CallSpec]) -> anyhow::Result<()
 }
 
 /// A failed send: the SDK's own errors as they are, the node's with what was being done.
-fn account_error(err: AccountError<SessionError>) -> anyhow::Error {
+fn account_error<E: std::error::Error + Send + Sync + 'static>(err: AccountError<SignError<E>>) -> anyhow::Error {
     match err {
-        AccountError::Signing(err) => anyhow::Error::new(err),
+        AccountError::Signing(SignError::Session(err)) => anyhow::Error::new(err),
+        AccountError::Signing(SignError::Signer(err)) => anyhow::Error::new(err).context("the session key could not sign"),
         AccountError::Provider(err) => {
             anyhow::Error::new(err).context("the node refused the transaction (fee estimation or submission)")
         }

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::Args;
 use serde::Serialize;
-use sk_contracts::bindings::SessionKeyAccount;
 use sk_devnet::{local_account, wait_for_receipt, Cost};
+use sk_session::revoke_session_call;
+use starknet::accounts::Account as _;
 
 use super::read_session;
 use crate::files;
@@ -59,8 +60,8 @@ impl Revoke {
             bail!("the session {} is revoked already ('session/already-revoked')", hex(hash));
         }
         let owner_account = local_account(node.provider.clone(), address, key, node.chain_id);
-        let contract = SessionKeyAccount::new(address, &owner_account);
-        let sent = progress::step("sending revoke_session", contract.revoke_session(&hash).send())
+        let revoke = owner_account.execute_v3(vec![revoke_session_call(address, hash)]);
+        let sent = progress::step("sending revoke_session", revoke.send())
             .await
             .context("sending the owner's revoke_session transaction")?;
         let receipt = progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash)).await?;

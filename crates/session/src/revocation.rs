@@ -1,0 +1,48 @@
+//! Revocation: the owner ends a session for good with the account's `revoke_session`, and anyone
+//! can ask `is_session_revoked` (docs/protocol.md §4, "Revocation"). The call and the read that the SDK, the
+//! CLI and the tests use; the contract side is `contracts/src/session/revocation.cairo`.
+
+use starknet::core::types::{BlockId, Call, Felt};
+use starknet::macros::selector;
+use starknet::providers::Provider;
+
+use crate::error::Error;
+use crate::node::read_bool;
+
+/// The selector of the account's `revoke_session(session_hash)`.
+pub const REVOKE_SESSION_SELECTOR: Felt = selector!("revoke_session");
+
+/// The selector of the account's view `is_session_revoked(session_hash) -> bool`.
+pub const IS_SESSION_REVOKED_SELECTOR: Felt = selector!("is_session_revoked");
+
+/// The call that revokes the session `session_hash` of `account`. Only the account itself may
+/// make it: send it in an owner-signed transaction of `account` (a session never can: it may not
+/// call its own account).
+pub fn revoke_session_call(account: Felt, session_hash: Felt) -> Call {
+    Call { to: account, selector: REVOKE_SESSION_SELECTOR, calldata: vec![session_hash] }
+}
+
+/// Whether `account` revoked the session `session_hash`, as of `block_id`.
+pub async fn is_session_revoked<P: Provider + Sync>(
+    provider: &P,
+    account: Felt,
+    session_hash: Felt,
+    block_id: BlockId,
+) -> Result<bool, Error> {
+    read_bool(provider, account, ("is_session_revoked", IS_SESSION_REVOKED_SELECTOR), vec![session_hash], block_id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_call_targets_the_account_with_the_hash() {
+        let call = revoke_session_call(Felt::TWO, Felt::THREE);
+        assert_eq!((call.to, call.selector, call.calldata), (Felt::TWO, REVOKE_SESSION_SELECTOR, vec![Felt::THREE]));
+        assert_eq!(
+            REVOKE_SESSION_SELECTOR,
+            starknet::core::utils::get_selector_from_name("revoke_session").unwrap()
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! The session token: the transaction signature of a session transaction, and what the session
+//! key signs (docs/protocol.md §3). Mirrors `contracts/src/session/session_token.cairo`.
+//!
+//! ```text
+//! offset  0      1        2            3            4            5              6 …
+//!         magic  version  session_key  valid_after  valid_until  policies_root  owner_signature (len, felts…),
+//!         session_signature (len, felts…), proofs (count, then each proof as len, felts…)
+//! ```
+
+use starknet::core::types::Felt;
+use starknet_crypto::poseidon_hash_many;
+
+use crate::error::Error;
+use crate::session_hash::Session;
+
+/// `'sk-session'`: the first felt of every session transaction signature.
+pub const SESSION_MAGIC: Felt = Felt::from_hex_unchecked("0x736b2d73657373696f6e");
+
+/// The format version of the token, at [`VERSION_OFFSET`]. It is not the typed data domain's
+/// version ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)): a new layout of the signature and a new
+/// session type are different changes.
+pub const SESSION_TOKEN_VERSION: u64 = 1;
+
+/// Offset of [`SESSION_MAGIC`].
+pub const MAGIC_OFFSET: usize = 0;
+/// Offset of the format version.
+pub const VERSION_OFFSET: usize = 1;
+/// Offset of the [`Session`] (its four fields in order).
+pub const SESSION_OFFSET: usize = 2;
+/// Offset of the session's `valid_after`.
+pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
+/// Offset of the session's `valid_until`.
+pub const VALID_UNTIL_OFFSET: usize = SESSION_OFFSET + 2;
+/// Offset of the owner signature's length, the first field after the session.
+pub const OWNER_SIGNATURE_OFFSET: usize = SESSION_OFFSET + 4;
+
+/// What the session key signs for a transaction: `poseidon(tx_hash, session_hash)`.
+pub fn session_message_hash(transaction_hash: Felt, session_hash: Felt) -> Felt {
+    poseidon_hash_many(&[transaction_hash, session_hash])
+}
+
+/// A decoded session transaction signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionToken {
+    /// The session the owner authorized.
+    pub session: Session,
+    /// The owner's signature over the session hash.
+    pub owner_signature: Vec<Felt>,
+    /// The session key's signature over [`session_message_hash`].
+    pub session_signature: Vec<Felt>,
+    /// One Merkle proof per call, in call order.
+    pub proofs: Vec<Vec<Felt>>,
+}
+
+impl SessionToken {
+    /// The felts of the transaction signature.
+    pub fn to_felts(&self) -> Vec<Felt> {
+        let proof_len: usize = self.proofs.iter().map(|p| p.len() + 1).sum();
+        let mut out = Vec::with_capacity(
+            OWNER_SIGNATURE_OFFSET + 3 + self.owner_signature.len() + self.session_signature.len() + proof_len,
+        );
+        out.push(SESSION_MAGIC);
+        out.push(SESSION_TOKEN_VERSION.into());
+        out.extend(self.session.to_felts());
+        push_span(&mut out, &self.owner_signature);
+        push_span(&mut out, &self.session_signature);
+        out.push(self.proofs.len().into());
+        for proof in &self.proofs {
+            push_span(&mut out, proof);
+        }
+        out
+    }
+
+    /// Decodes a transaction signature, with the same rules as the contract: magic, version,
+    /// lengths that stay inside the array, and nothing left over.
+    pub fn from_felts(felts: &[Felt]) -> Result<Self, Error> {
+        let (session, rest) = parse_header(felts)?;
+        let mut reader = Reader(rest);
+        let owner_signature = reader.span()?.to_vec();
+        let session_signature = reader.span()?.to_vec();
+        let count = reader.len()?;
+        let mut proofs = Vec::new();
+        for _ in 0..count {
+            proofs.push(reader.span()?.to_vec());
+        }
+        if !reader.0.is_empty() {
+            return Err(Error::MalformedSignature("felts left over after the proofs"));
+        }
+        Ok(Self { session, owner_signature, session_signature, proofs })
+    }
+}
+
+/// Whether `signature` is a session token: its first felt is [`SESSION_MAGIC`] (the account's
+/// one branch point between owner and session signatures).
+pub fn is_session_token(signature: &[Felt]) -> bool {
+    signature.get(MAGIC_OFFSET) == Some(&SESSION_MAGIC)
+}
+
+/// Reads the fixed-size head of a token: magic, version, and the session; returns the session and
+/// the felts after it.
+fn parse_header(felts: &[Felt]) -> Result<(Session, &[Felt]), Error> {
+    let mut reader = Reader(felts);
+    if reader.felt()? != SESSION_MAGIC {
+        return Err(Error::NotASessionSignature);
+    }
+    let version = reader.felt()?;
+    if version != Felt::from(SESSION_TOKEN_VERSION) {
+        return Err(Error::UnsupportedVersion(version));
+    }
+    let session = Session {
+        session_key: reader.felt()?,
+        valid_after: reader.u64()?,
+        valid_until: reader.u64()?,
+        policies_root: reader.felt()?,
+    };
+    Ok((session, reader.0))
+}
+
+fn push_span(out: &mut Vec<Felt>, items: &[Felt]) {
+    out.push(items.len().into());
+    out.extend_from_slice(items);
+}
+
+/// Reads Cairo-`Serde` values off the front of a felt slice.
+struct Reader<'a>(&'a [Felt]);
+
+impl<'a> Reader<'a> {
+    fn felt(&mut self) -> Result<Felt, Error> {
+        let (first, rest) = self.0.split_first().ok_or(Error::MalformedSignature("the signature ends early"))?;
+        self.0 = rest;
+        Ok(*first)
+    }
+
+    fn u64(&mut self) -> Result<u64, Error> {
+        u64::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("a time is not a u64"))
+    }
+
+    fn len(&mut self) -> Result<usize, Error> {
+        let len = u32::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("a length is not a u32"))?;
+        Ok(len as usize)
+    }
+
+    fn span(&mut self) -> Result<&'a [Felt], Error> {
+        let len = self.len()?;
+        if len > self.0.len() {
+            return Err(Error::MalformedSignature("a length runs past the end"));
+        }
+        let (span, rest) = self.0.split_at(len);
+        self.0 = rest;
+        Ok(span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> SessionToken {
+        SessionToken {
+            session: Session {
+                session_key: Felt::from(9u8),
+                valid_after: 1,
+                valid_until: 2,
+                policies_root: Felt::from(3u8),
+            },
+            owner_signature: vec![Felt::from(4u8), Felt::from(5u8)],
+            session_signature: vec![Felt::from(6u8), Felt::from(7u8)],
+            proofs: vec![vec![], vec![Felt::from(8u8), Felt::ZERO]],
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        let felts = sample().to_felts();
+        assert_eq!(felts.len(), 6 + 3 + 3 + 1 + 1 + 3);
+        assert_eq!(SessionToken::from_felts(&felts).unwrap(), sample());
+        assert!(is_session_token(&felts));
+        assert!(!is_session_token(&felts[1..]));
+    }
+
+    #[test]
+    fn offsets_name_the_layout() {
+        let felts = sample().to_felts();
+        assert_eq!(felts[MAGIC_OFFSET], SESSION_MAGIC);
+        assert_eq!(felts[VERSION_OFFSET], Felt::from(SESSION_TOKEN_VERSION));
+        assert_eq!(felts[SESSION_OFFSET], Felt::from(9u8));
+        assert_eq!(felts[VALID_AFTER_OFFSET], Felt::ONE);
+        assert_eq!(felts[VALID_UNTIL_OFFSET], Felt::TWO);
+        assert_eq!(felts[OWNER_SIGNATURE_OFFSET], Felt::TWO, "the owner signature's length");
+    }
+
+    #[test]
+    fn rejects_truncated_long_and_absurd_arrays() {
+        let felts = sample().to_felts();
+        for end in 0..felts.len() {
+            assert!(SessionToken::from_felts(&felts[..end]).is_err(), "truncated at {end}");
+        }
+        let mut long = felts.clone();
+        long.push(Felt::ONE);
+        assert!(matches!(SessionToken::from_felts(&long), Err(Error::MalformedSignature(_))));
+        let mut absurd = felts.clone();
+        absurd[OWNER_SIGNATURE_OFFSET] = Felt::from(u32::MAX);
+        assert!(matches!(SessionToken::from_felts(&absurd), Err(Error::MalformedSignature(_))));
+        absurd[OWNER_SIGNATURE_OFFSET] = Felt::MAX;
+        assert!(matches!(SessionToken::from_felts(&absurd), Err(Error::MalformedSignature(_))));
+        let mut version = felts;
+        version[VERSION_OFFSET] = Felt::TWO;
+        assert!(matches!(SessionToken::from_felts(&version), Err(Error::UnsupportedVersion(_))));
+    }
+}

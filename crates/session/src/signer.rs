@@ -1,0 +1,147 @@
+//! How a [`SessionAccount`](crate::SessionAccount) signs: the [`SessionSigner`] trait, and
+//! [`SessionKeySigner`], our format's signer, which holds the signed session and the session key
+//! as any starknet-rs [`Signer`].
+
+use async_trait::async_trait;
+use starknet::core::types::{Call, Felt};
+use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, SigningKey};
+
+use crate::error::{Error, SignError};
+use crate::signed_session::SignedSession;
+
+/// What signs the transactions of a [`SessionAccount`](crate::SessionAccount): given the account,
+/// the transaction hash and the calls, the whole transaction signature. Our format
+/// ([`SessionKeySigner`]) and Argent's (`argent::ArgentSessionSigner`, and Argent's owner with
+/// its guardian, `argent::ArgentOwnerSigner`) are signers; so is a test's forger that signs what
+/// a broken client would.
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
+pub trait SessionSigner {
+    /// Why signing failed; the SDK's own refusals (a call the session does not allow, a
+    /// declaration) convert into it.
+    type Error: std::error::Error + From<Error> + Send + Sync + 'static;
+
+    /// The signature of the transaction with hash `transaction_hash` from `account`, made of
+    /// `calls`.
+    async fn sign_transaction(
+        &self,
+        account: Felt,
+        transaction_hash: Felt,
+        calls: &[Call],
+    ) -> Result<Vec<Felt>, Self::Error>;
+
+    /// Whether signing the execution of `calls` asks someone (a hardware key, a remote
+    /// co-signer), so starknet-rs signs once instead of once per estimate.
+    fn is_interactive(&self, _calls: &[Call]) -> bool {
+        false
+    }
+}
+
+/// Our session format's signer: the signed session and its key, any starknet-rs [`Signer`] (a
+/// local key by default).
+#[derive(Debug, Clone)]
+pub struct SessionKeySigner<K = LocalWallet> {
+    session: SignedSession,
+    key: K,
+}
+
+impl SessionKeySigner<LocalWallet> {
+    /// The signer of `session` with its private key `key`. Fails if `key` is not the session's.
+    pub fn from_signing_key(session: SignedSession, key: SigningKey) -> Result<Self, Error> {
+        session.check_key(&key)?;
+        Ok(Self { session, key: LocalWallet::from_signing_key(key) })
+    }
+}
+
+impl<K: Signer> SessionKeySigner<K> {
+    /// The signer of `session` with the session key `key`, after asking `key` for its public key
+    /// and checking it is the session's.
+    pub async fn new(session: SignedSession, key: K) -> Result<Self, SignError<K::GetPublicKeyError>> {
+        let public_key = key.get_public_key().await.map_err(SignError::Signer)?;
+        session.check_public_key(public_key.scalar())?;
+        Ok(Self { session, key })
+    }
+
+    /// The signed session.
+    pub fn session(&self) -> &SignedSession {
+        &self.session
+    }
+
+    /// The session key's signer.
+    pub fn key(&self) -> &K {
+        &self.key
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
+impl<K> SessionSigner for SessionKeySigner<K>
+where
+    K: Signer + Send + Sync,
+    K::SignError: 'static,
+{
+    type Error = SignError<K::SignError>;
+
+    async fn sign_transaction(
+        &self,
+        _account: Felt,
+        transaction_hash: Felt,
+        calls: &[Call],
+    ) -> Result<Vec<Felt>, Self::Error> {
+        // The proofs first: a call the session does not allow is refused before the key is asked.
+        let proofs = self.session.call_proofs(calls)?;
+        let message = self.session.message_hash(transaction_hash);
+        let signature = self.key.sign_hash(&message).await.map_err(SignError::Signer)?;
+        Ok(self.session.token(vec![signature.r, signature.s], proofs).to_felts())
+    }
+
+    fn is_interactive(&self, calls: &[Call]) -> bool {
+        self.key.is_interactive(SignerInteractivityContext::Execution { calls })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{SessionRequest, SessionToken};
+
+    fn session(key: &SigningKey) -> SignedSession {
+        SessionRequest::builder(key.verifying_key().scalar())
+            .valid_until(1_000)
+            .allow(Felt::from(0x7a46e7u32), "transfer")
+            .build()
+            .unwrap()
+            .sign(Felt::from(0xacc0u32), Felt::from(0x534eu32), &SigningKey::from_secret_scalar(Felt::ONE))
+            .unwrap()
+    }
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(future)
+    }
+
+    #[test]
+    fn any_signer_signs_the_same_token_as_the_local_key() {
+        let key = SigningKey::from_secret_scalar(Felt::from(0x5e55u32));
+        let session = session(&key);
+        let wallet = block_on(SessionKeySigner::new(session.clone(), LocalWallet::from_signing_key(key.clone()))).unwrap();
+        let calls = [Call { to: Felt::from(0x7a46e7u32), selector: starknet::macros::selector!("transfer"), calldata: vec![] }];
+        let felts = block_on(wallet.sign_transaction(session.account(), Felt::from(9u8), &calls)).unwrap();
+        let token = SessionToken::from_felts(&felts).unwrap();
+        assert_eq!(token, SessionToken::from_felts(&session.sign_transaction(&key, Felt::from(9u8), &calls).unwrap()).unwrap());
+        let [r, s] = token.session_signature[..] else { panic!("two felts") };
+        assert!(starknet_crypto::verify(&key.verifying_key().scalar(), &session.message_hash(Felt::from(9u8)), &r, &s).unwrap());
+    }
+
+    #[test]
+    fn refuses_another_key_and_calls_outside_the_policies() {
+        let key = SigningKey::from_secret_scalar(Felt::from(0x5e55u32));
+        let session = session(&key);
+        let other = LocalWallet::from_signing_key(SigningKey::from_secret_scalar(Felt::TWO));
+        let err = block_on(SessionKeySigner::new(session.clone(), other)).unwrap_err();
+        assert!(matches!(err, SignError::Session(Error::WrongSessionKey { .. })), "{err:?}");
+        let signer = SessionKeySigner::from_signing_key(session.clone(), key).unwrap();
+        let approve = [Call { to: Felt::from(0x7a46e7u32), selector: starknet::macros::selector!("approve"), calldata: vec![] }];
+        let err = block_on(signer.sign_transaction(session.account(), Felt::ONE, &approve)).unwrap_err();
+        assert!(matches!(err, SignError::Session(Error::CallNotAllowed { index: 0, .. })), "{err:?}");
+    }
+}

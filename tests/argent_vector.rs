@@ -30,7 +30,10 @@ fn argent_sessions_hash_as_x_sessions_hashes_them() {
     assert_eq!(js["x_sessions"], "9.0.4");
 
     let metadata = js["metadata"].as_str().expect("metadata");
-    assert_eq!(metadata, r#"{"projectID":"test","txFees":[{"tokenAddress":"0x987654321","maxAmount":"1000000000000"}]}"#);
+    assert_eq!(
+        metadata,
+        r#"{"projectID":"test","txFees":[{"tokenAddress":"0x987654321","maxAmount":"1000000000000"}]}"#
+    );
     let methods = vec![AllowedMethod::new(Felt::from(0x123456789u64), "some_method")];
     let session = ArgentSession::new(ADDRESS, 1_234_567_890, methods, metadata).expect("the vector is a valid session");
     let on_chain = session.on_chain();
@@ -47,7 +50,10 @@ fn argent_sessions_hash_as_x_sessions_hashes_them() {
     // The typed data x-sessions asks a wallet to sign hashes, under our SNIP-12 hasher, to the
     // session hash the Rust SDK computes directly; and ours hashes to the same.
     assert_eq!(typed_data::message_hash(&js["typed_data"], ADDRESS).unwrap(), session.hash(ADDRESS, SN_SEPOLIA));
-    assert_eq!(typed_data::message_hash(&session.typed_data(SN_SEPOLIA), ADDRESS).unwrap(), session.hash(ADDRESS, SN_SEPOLIA));
+    assert_eq!(
+        typed_data::message_hash(&session.typed_data(SN_SEPOLIA), ADDRESS).unwrap(),
+        session.hash(ADDRESS, SN_SEPOLIA)
+    );
 
     // Three methods, in x-sessions' (unsorted) order.
     let methods = vec![

@@ -18,8 +18,7 @@ use starknet::core::types::Felt;
 use starknet::core::utils::cairo_short_string_to_felt;
 
 /// The account every corpus file is hashed for.
-const ACCOUNT: Felt =
-    Felt::from_hex_unchecked("0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde");
+const ACCOUNT: Felt = Felt::from_hex_unchecked("0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde");
 
 /// One typed-data document to hash with both implementations.
 struct Case {
@@ -51,29 +50,14 @@ fn cases() -> &'static [Case] {
             .into_iter()
             .chain(corpus_files(&corpus.join("invalid")))
             .map(|path| {
-                let name = path
-                    .strip_prefix(&corpus)
-                    .unwrap_or(&path)
-                    .display()
-                    .to_string();
+                let name = path.strip_prefix(&corpus).unwrap_or(&path).display().to_string();
                 let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-                let typed_data =
-                    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let typed_data = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
                 let invalid = name.starts_with("invalid");
-                Case {
-                    name,
-                    account: ACCOUNT,
-                    typed_data,
-                    invalid,
-                    sdk_hash: None,
-                }
+                Case { name, account: ACCOUNT, typed_data, invalid, sdk_hash: None }
             })
             .collect();
-        assert!(
-            cases.iter().filter(|c| !c.invalid).count() >= 30,
-            "the corpus at {} is missing",
-            corpus.display()
-        );
+        assert!(cases.iter().filter(|c| !c.invalid).count() >= 30, "the corpus at {} is missing", corpus.display());
         cases.extend(sessions());
         cases
     })
@@ -82,11 +66,7 @@ fn cases() -> &'static [Case] {
 fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut files: Vec<PathBuf> = entries
-        .map(|entry| {
-            entry
-                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-                .path()
-        })
+        .map(|entry| entry.unwrap_or_else(|e| panic!("{}: {e}", dir.display())).path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
         .collect();
     files.sort();
@@ -103,31 +83,22 @@ fn sessions() -> Vec<Case> {
         "swap_exact_tokens_for_tokens",
         "0x0083afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e",
     ];
-    let chains = [
-        ("SN_SEPOLIA", 1u64),
-        ("SN_MAIN", 2),
-        ("SN_SEPOLIA", 3),
-        ("SN_MAIN", 100),
-    ];
+    let chains = [("SN_SEPOLIA", 1u64), ("SN_MAIN", 2), ("SN_SEPOLIA", 3), ("SN_MAIN", 100)];
     chains
         .iter()
         .map(|&(chain, policies)| {
-            let chain_id =
-                cairo_short_string_to_felt(chain).expect("a chain name is a short string");
+            let chain_id = cairo_short_string_to_felt(chain).expect("a chain name is a short string");
             let seed = Felt::from(policies);
             let session_key = pedersen_hash(&seed, &Felt::from(0x5e55u64));
             let account = pedersen_hash(&seed, &Felt::from(0xacc0u64));
-            let mut builder = SessionRequest::builder(session_key)
-                .valid_after(1_735_689_600)
-                .valid_until(1_767_225_600 + policies);
+            let mut builder =
+                SessionRequest::builder(session_key).valid_after(1_735_689_600).valid_until(1_767_225_600 + policies);
             for i in 0..policies {
                 // Unordered, well spread contracts: the SDK sorts them into the tree.
                 let contract = pedersen_hash(&seed, &Felt::from(i));
                 builder = builder.allow(contract, SELECTORS[(i as usize) % SELECTORS.len()]);
             }
-            let request = builder
-                .build()
-                .unwrap_or_else(|e| panic!("session of {policies} policies: {e}"));
+            let request = builder.build().unwrap_or_else(|e| panic!("session of {policies} policies: {e}"));
             Case {
                 name: format!("sdk session, {policies} policies, {chain}"),
                 account,
@@ -185,25 +156,17 @@ fn references() -> &'static HashMap<String, Reference> {
 
 /// Runs `npm ci` in `dir` unless the pinned starknet.js is already installed there.
 fn install_starknet_js(dir: &Path) {
-    let read_json = |path: PathBuf| -> Option<Value> {
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
-    };
+    let read_json =
+        |path: PathBuf| -> Option<Value> { serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok() };
     let pinned = read_json(dir.join("package.json"))
-        .and_then(|package| {
-            package["dependencies"]["starknet"]
-                .as_str()
-                .map(str::to_owned)
-        })
+        .and_then(|package| package["dependencies"]["starknet"].as_str().map(str::to_owned))
         .expect("tests/starknet-js/package.json pins starknet");
     let installed = read_json(dir.join("node_modules/starknet/package.json"))
         .and_then(|package| package["version"].as_str().map(str::to_owned));
     if installed.as_deref() == Some(pinned.as_str()) {
         return;
     }
-    eprintln!(
-        "installing starknet.js {pinned} in {} (npm ci)",
-        dir.display()
-    );
+    eprintln!("installing starknet.js {pinned} in {} (npm ci)", dir.display());
     let output = Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(dir)
@@ -258,9 +221,7 @@ fn disagreements<'a>(cases: impl Iterator<Item = &'a Case>) -> Vec<String> {
         }
         if let (Some(sdk), Ok(ours)) = (case.sdk_hash, &ours) {
             if sdk != *ours {
-                problems.push(format!(
-                    "{name}: SessionRequest::hash {sdk:#x}, typed_data::message_hash {ours:#x}"
-                ));
+                problems.push(format!("{name}: SessionRequest::hash {sdk:#x}, typed_data::message_hash {ours:#x}"));
             }
         }
     }
@@ -282,12 +243,7 @@ fn assert_agree<'a>(what: &str, cases: impl Iterator<Item = &'a Case>) {
 
 #[test]
 fn corpus_hashes_equal_starknet_js() {
-    assert_agree(
-        "corpus files",
-        cases()
-            .iter()
-            .filter(|c| !c.invalid && c.sdk_hash.is_none()),
-    );
+    assert_agree("corpus files", cases().iter().filter(|c| !c.invalid && c.sdk_hash.is_none()));
 }
 
 #[test]
@@ -297,8 +253,5 @@ fn invalid_corpus_is_refused_like_starknet_js() {
 
 #[test]
 fn sdk_session_hashes_equal_starknet_js() {
-    assert_agree(
-        "SDK sessions",
-        cases().iter().filter(|c| c.sdk_hash.is_some()),
-    );
+    assert_agree("SDK sessions", cases().iter().filter(|c| c.sdk_hash.is_some()));
 }

@@ -27,8 +27,7 @@ fn main() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("`cargo metadata` prints JSON");
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("`cargo metadata` prints JSON");
     let manifest = metadata["packages"]
         .as_array()
         .into_iter()
@@ -36,11 +35,7 @@ fn main() {
         .find(|p| p["name"] == CORELIB_PACKAGE && p["version"] == CORELIB_VERSION)
         .and_then(|p| p["manifest_path"].as_str())
         .unwrap_or_else(|| panic!("{CORELIB_PACKAGE} {CORELIB_VERSION} is not in the lockfile"));
-    let corelib = PathBuf::from(manifest)
-        .parent()
-        .expect("a manifest path has a parent")
-        .join("corelib")
-        .join("src");
+    let corelib = PathBuf::from(manifest).parent().expect("a manifest path has a parent").join("corelib").join("src");
     assert!(
         corelib.join("lib.cairo").is_file(),
         "the Cairo corelib was expected at {}, but it is not there",

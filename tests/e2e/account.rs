@@ -1,6 +1,6 @@
 use sk_contracts::bindings::SessionKeyAccountReader;
 use sk_contracts::SESSION_KEY_ACCOUNT;
-use sk_devnet::{Cost, strk_balance, strk_transfer, wait_for_receipt, Error};
+use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, Cost, Error};
 use sk_tests::{account_with_key, deploy_account, devnet, owner_key, with_bounds};
 use starknet::accounts::{Account, AccountError};
 use starknet::core::types::{BlockId, BlockTag, Felt, StarknetError};
@@ -16,10 +16,7 @@ async fn deploy_account_by_deploy_account_transaction() {
     let account = deploy_account(&devnet, owner_key()).await;
 
     let provider = devnet.provider();
-    let class_hash = provider
-        .get_class_hash_at(BlockId::Tag(BlockTag::PreConfirmed), account.address())
-        .await
-        .unwrap();
+    let class_hash = provider.get_class_hash_at(BlockId::Tag(BlockTag::PreConfirmed), account.address()).await.unwrap();
     assert_eq!(class_hash, SESSION_KEY_ACCOUNT.class_hash);
     let reader = SessionKeyAccountReader::new(account.address(), &provider);
     assert_eq!(reader.get_owner().call().await.unwrap(), owner_key().verifying_key().scalar());
@@ -64,10 +61,7 @@ async fn transaction_signed_by_another_key_is_rejected() {
     assert!(message.contains("account/invalid-signature"), "{message}");
 
     // Sent with explicit resource bounds, the node itself rejects it in validation.
-    let err = with_bounds(transfer())
-        .send()
-        .await
-        .unwrap_err();
+    let err = with_bounds(transfer()).send().await.unwrap_err();
     let message = match &err {
         AccountError::Provider(ProviderError::StarknetError(StarknetError::ValidationFailure(m))) => m.clone(),
         other => panic!("expected a validation failure, got {other:?}"),
@@ -130,10 +124,7 @@ async fn deploy_fails_cleanly_without_funds() {
     .unwrap();
     let err = deployment.send().await.unwrap_err();
     assert!(matches!(err, Error::Deploy(_)), "{err:?}");
-    let class = devnet
-        .provider()
-        .get_class_hash_at(BlockId::Tag(BlockTag::PreConfirmed), deployment.address())
-        .await;
+    let class = devnet.provider().get_class_hash_at(BlockId::Tag(BlockTag::PreConfirmed), deployment.address()).await;
     assert!(matches!(class, Err(ProviderError::StarknetError(StarknetError::ContractNotFound))));
 }
 

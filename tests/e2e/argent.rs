@@ -2,7 +2,7 @@
 //! in Argent's format, with the guardian played by a local key, accepted and refused on-chain.
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, Devnet, DEPLOY_FUNDS, STRK};
 use sk_session::argent::{
-    constructor_calldata, AllowedMethod, ArgentSession, CacheMode, ArgentOwnerSigner, ArgentSessionSigner,
+    constructor_calldata, AllowedMethod, ArgentOwnerSigner, ArgentSession, ArgentSessionSigner, CacheMode,
 };
 use sk_session::{Error as SessionError, SessionAccount};
 use starknet::accounts::{Account, AccountError, ConnectedAccount};
@@ -32,10 +32,8 @@ async fn argent(with_guardian: bool) -> Argent {
     let devnet = Devnet::start_with_argent().await.expect("devnet starts");
     let owner = key(0x0a1);
     let guardian = key(0x0a2);
-    let calldata = constructor_calldata(
-        owner.verifying_key().scalar(),
-        with_guardian.then(|| guardian.verifying_key().scalar()),
-    );
+    let calldata =
+        constructor_calldata(owner.verifying_key().scalar(), with_guardian.then(|| guardian.verifying_key().scalar()));
     let address = devnet
         .deploy_contract(sk_devnet::ARGENT_ACCOUNT_CLASS_HASH, calldata, Felt::ONE)
         .await
@@ -90,7 +88,8 @@ where
 async fn a_session_transfer_is_accepted_by_argents_account() {
     let argent = argent(true).await;
     let session_key = key(0x5e1);
-    let account = argent.session_account(argent.session(&session_key, transfer_only()), session_key, argent.guardian.clone());
+    let account =
+        argent.session_account(argent.session(&session_key, transfer_only()), session_key, argent.guardian.clone());
     let before = strk_balance(&argent.devnet.provider(), RECIPIENT).await.unwrap();
     // Through starknet-rs's own path: fee estimate (a query-signed token), then the real one.
     let sent = account.execute_v3(vec![strk_transfer(RECIPIENT, AMOUNT)]).send().await.expect("accepted");
@@ -118,7 +117,9 @@ async fn a_cached_authorization_can_then_be_left_out() {
     send(&account, vec![strk_transfer(RECIPIENT, AMOUNT)], &argent.devnet).await.expect("caching use");
     assert_eq!(cached().await, vec![Felt::ONE]);
     account.signer_mut().set_cache_mode(CacheMode::Cached);
-    send(&account, vec![strk_transfer(RECIPIENT, AMOUNT)], &argent.devnet).await.expect("cached use, authorization left out");
+    send(&account, vec![strk_transfer(RECIPIENT, AMOUNT)], &argent.devnet)
+        .await
+        .expect("cached use, authorization left out");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -166,7 +167,8 @@ async fn owner_signatures_in_signer_signature_format_are_accepted() {
 
     // Without a guardian, Argent's account refuses every session.
     let session_key = key(0x5e4);
-    let account = plain.session_account(plain.session(&session_key, transfer_only()), session_key, plain.guardian.clone());
+    let account =
+        plain.session_account(plain.session(&session_key, transfer_only()), session_key, plain.guardian.clone());
     let err = send(&account, vec![strk_transfer(RECIPIENT, AMOUNT)], &plain.devnet).await.unwrap_err();
     assert!(err.contains("session/no-guardian"), "{err}");
 
@@ -178,7 +180,10 @@ async fn owner_signatures_in_signer_signature_format_are_accepted() {
         ArgentOwnerSigner::new(guarded.owner.clone(), None),
     );
     let err = send(&owner_only, vec![strk_transfer(RECIPIENT, AMOUNT)], &guarded.devnet).await.unwrap_err();
-    assert!(err.contains("argent/invalid-signature-length"), "an account with a guardian needs its co-signature: {err}");
+    assert!(
+        err.contains("argent/invalid-signature-length"),
+        "an account with a guardian needs its co-signature: {err}"
+    );
     let both = SessionAccount::with_signer(
         guarded.devnet.provider(),
         guarded.address,

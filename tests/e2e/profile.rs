@@ -2,7 +2,8 @@
 //! (a class metered in Cairo steps) and ours (compiled by Cairo 2.17, metered in Sierra gas).
 use sk_contracts::SESSION_KEY_ACCOUNT;
 use sk_devnet::{
-    signed_invoke, strk_transfer, wait_for_receipt, Devnet, Error, ExecutionProfile, LocalAccount, StarknetConfig, DEVNET_SEED,
+    signed_invoke, strk_transfer, wait_for_receipt, Devnet, Error, ExecutionProfile, LocalAccount, StarknetConfig,
+    DEVNET_SEED,
 };
 use sk_tests::{account_with_key, owner_key};
 use starknet::accounts::{Account, ConnectedAccount};
@@ -63,7 +64,8 @@ async fn profile_then_send(devnet: &Devnet, account: &LocalAccount, label: &str)
 async fn profiles_a_transfer_from_the_predeployed_account() {
     let devnet = devnet().await;
     // `predeclare_argent` took effect.
-    let argent = devnet.provider().get_class(BlockId::Tag(BlockTag::PreConfirmed), sk_devnet::ARGENT_ACCOUNT_CLASS_HASH).await;
+    let argent =
+        devnet.provider().get_class(BlockId::Tag(BlockTag::PreConfirmed), sk_devnet::ARGENT_ACCOUNT_CLASS_HASH).await;
     assert!(argent.is_ok(), "Argent's class is predeclared: {argent:?}");
 
     let profile = profile_then_send(&devnet, &devnet.funded_account(), "predeployed account").await;

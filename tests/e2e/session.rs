@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use sk_contracts::bindings::{SessionKeyAccount, SessionKeyAccountReader};
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, Cost, Devnet, Provider, STRK};
 use sk_session::{
-    is_session_revoked, revoke_session_call, session_message_hash, Error as SessionError, SessionAccount, SessionRequest, SessionSigner, SessionToken,
-    SignError, SignedSession,
+    is_session_revoked, revoke_session_call, session_message_hash, Error as SessionError, SessionAccount,
+    SessionRequest, SessionSigner, SessionToken, SignError, SignedSession,
 };
 use sk_tests::{deploy_account, devnet, owner_key, with_bounds};
 use starknet::accounts::{Account, AccountError, ConnectedAccount};
@@ -58,8 +58,7 @@ impl Setup {
     async fn new() -> Self {
         let devnet = devnet().await;
         let account = deploy_account(&devnet, owner_key()).await.address();
-        let session =
-            request(&devnet).await.build().unwrap().sign(account, devnet.chain_id(), &owner_key()).unwrap();
+        let session = request(&devnet).await.build().unwrap().sign(account, devnet.chain_id(), &owner_key()).unwrap();
         Self { devnet, account, session }
     }
 
@@ -68,18 +67,12 @@ impl Setup {
     }
 
     /// An account that sends whatever signature `forge` makes of the transaction hash and calls.
-    fn forger<F>(&self, forge: F) -> SessionAccount<Provider, Forger<F>>
-    where
-        F: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync,
-    {
+    fn forger<F: Forge>(&self, forge: F) -> Forged<F> {
         SessionAccount::with_signer(self.devnet.provider(), self.account, self.devnet.chain_id(), Forger(forge))
     }
 
     /// A correct session signature, then `tamper` applied to its decoded form.
-    fn tampered(
-        &self,
-        tamper: impl Fn(&mut SessionToken) + Send + Sync,
-    ) -> SessionAccount<Provider, Forger<impl Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync>> {
+    fn tampered(&self, tamper: impl Fn(&mut SessionToken) + Send + Sync) -> Forged<impl Forge> {
         let session = self.session.clone();
         self.forger(move |hash, calls| {
             let felts = session.sign_transaction(&session_key(), hash, calls).unwrap();
@@ -187,24 +180,16 @@ async fn connect_checks_chain_owner_and_revocation_before_any_transaction() {
     assert!(matches!(err, SessionError::ChainMismatch { .. }), "{err:?}");
 
     let stranger = SigningKey::from_secret_scalar(Felt::from(0xbad_u32));
-    let forged = request(&setup.devnet)
-        .await
-        .build()
-        .unwrap()
-        .sign(setup.account, setup.devnet.chain_id(), &stranger)
-        .unwrap();
+    let forged =
+        request(&setup.devnet).await.build().unwrap().sign(setup.account, setup.devnet.chain_id(), &stranger).unwrap();
     let err = connect(forged).await.unwrap_err();
     assert!(matches!(err, SessionError::InvalidOwnerSignature(_)), "{err:?}");
 
     // Sessions for addresses that are not one of our accounts: the node's refusal is the error.
     let funded = setup.devnet.funded_account().address();
     for address in [Felt::from_hex_unchecked("0xdead"), funded] {
-        let elsewhere = request(&setup.devnet)
-            .await
-            .build()
-            .unwrap()
-            .sign(address, setup.devnet.chain_id(), &owner_key())
-            .unwrap();
+        let elsewhere =
+            request(&setup.devnet).await.build().unwrap().sign(address, setup.devnet.chain_id(), &owner_key()).unwrap();
         let err = connect(elsewhere).await.unwrap_err();
         assert!(matches!(err, SessionError::Provider(_)), "{address:#x}: {err:?}");
     }
@@ -251,7 +236,10 @@ async fn out_of_policy_call_is_rejected() {
 
     // The SDK refuses to sign it, naming the call.
     let err = setup.session_account().execute_v3(vec![mint()]).send().await.unwrap_err();
-    assert!(matches!(err, AccountError::Signing(SignError::Session(SessionError::CallNotAllowed { index: 0, .. }))), "{err:?}");
+    assert!(
+        matches!(err, AccountError::Signing(SignError::Session(SessionError::CallNotAllowed { index: 0, .. }))),
+        "{err:?}"
+    );
 
     // Forced past the SDK with the proof of an allowed call, the contract refuses it.
     let forger = setup.with_proofs_of(vec![strk_transfer(RECIPIENT, 1)]);
@@ -264,7 +252,10 @@ async fn allowed_and_disallowed_calls_in_one_multicall_are_rejected() {
     let calls = vec![strk_transfer(RECIPIENT, 1), mint()];
 
     let err = setup.session_account().execute_v3(calls.clone()).send().await.unwrap_err();
-    assert!(matches!(err, AccountError::Signing(SignError::Session(SessionError::CallNotAllowed { index: 1, .. }))), "{err:?}");
+    assert!(
+        matches!(err, AccountError::Signing(SignError::Session(SessionError::CallNotAllowed { index: 1, .. }))),
+        "{err:?}"
+    );
 
     let forger = setup.with_proofs_of(vec![strk_transfer(RECIPIENT, 1), strk_transfer(RECIPIENT, 1)]);
     assert_rejected_with(&rejection(&forger, calls).await, "session/invalid-proof");
@@ -326,12 +317,8 @@ async fn call_to_the_account_itself_is_rejected() {
 async fn wrong_owner_signature_is_rejected() {
     let setup = Setup::new().await;
     let stranger = SigningKey::from_secret_scalar(Felt::from(0xbad_u32));
-    let session = request(&setup.devnet)
-        .await
-        .build()
-        .unwrap()
-        .sign(setup.account, setup.devnet.chain_id(), &stranger)
-        .unwrap();
+    let session =
+        request(&setup.devnet).await.build().unwrap().sign(setup.account, setup.devnet.chain_id(), &stranger).unwrap();
     assert!(session.verify_owner(owner_key().verifying_key().scalar()).is_err());
     let account = SessionAccount::new(setup.devnet.provider(), session, session_key()).unwrap();
     assert_rejected_with(
@@ -350,10 +337,7 @@ async fn session_signed_for_another_account_is_rejected() {
         .sign(Felt::from_hex_unchecked("0xe15e"), setup.devnet.chain_id(), &owner_key())
         .unwrap();
     let forger = setup.forger(move |hash, calls| elsewhere.sign_transaction(&session_key(), hash, calls).unwrap());
-    assert_rejected_with(
-        &rejection(&forger, vec![strk_transfer(RECIPIENT, 1)]).await,
-        "session/invalid-authorization",
-    );
+    assert_rejected_with(&rejection(&forger, vec![strk_transfer(RECIPIENT, 1)]).await, "session/invalid-authorization");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -361,13 +345,9 @@ async fn session_signed_for_another_chain_is_rejected() {
     let setup = Setup::new().await;
     let mainnet = cairo_short_string_to_felt("SN_MAIN").unwrap();
     assert_ne!(mainnet, setup.devnet.chain_id());
-    let other_chain =
-        request(&setup.devnet).await.build().unwrap().sign(setup.account, mainnet, &owner_key()).unwrap();
+    let other_chain = request(&setup.devnet).await.build().unwrap().sign(setup.account, mainnet, &owner_key()).unwrap();
     let forger = setup.forger(move |hash, calls| other_chain.sign_transaction(&session_key(), hash, calls).unwrap());
-    assert_rejected_with(
-        &rejection(&forger, vec![strk_transfer(RECIPIENT, 1)]).await,
-        "session/invalid-authorization",
-    );
+    assert_rejected_with(&rejection(&forger, vec![strk_transfer(RECIPIENT, 1)]).await, "session/invalid-authorization");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -526,7 +506,7 @@ fn session_signature(session: &SignedSession, key: &SigningKey, hash: Felt, proo
 
 impl Setup {
     /// Signs correctly but presents the proofs of `decoys` instead of the real calls'.
-    fn with_proofs_of(&self, decoys: Vec<Call>) -> SessionAccount<Provider, Forger<impl Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync>> {
+    fn with_proofs_of(&self, decoys: Vec<Call>) -> Forged<impl Forge> {
         let session = self.session.clone();
         self.forger(move |hash, _calls| {
             let tree = session.request().policies();
@@ -535,6 +515,14 @@ impl Setup {
         })
     }
 }
+
+/// What a forger signs with: the transaction hash and calls in, the signature out.
+trait Forge: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync {}
+
+impl<F: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync> Forge for F {}
+
+/// A session account whose transactions a [`Forger`] signs.
+type Forged<F> = SessionAccount<Provider, Forger<F>>;
 
 /// A signer that signs with an arbitrary function of the transaction hash and calls, to send what
 /// a buggy or malicious client would.
@@ -547,7 +535,12 @@ where
 {
     type Error = SessionError;
 
-    async fn sign_transaction(&self, _account: Felt, transaction_hash: Felt, calls: &[Call]) -> Result<Vec<Felt>, SessionError> {
+    async fn sign_transaction(
+        &self,
+        _account: Felt,
+        transaction_hash: Felt,
+        calls: &[Call],
+    ) -> Result<Vec<Felt>, SessionError> {
         Ok((self.0)(transaction_hash, calls))
     }
 }

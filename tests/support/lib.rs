@@ -11,10 +11,7 @@ use starknet::signers::SigningKey;
 pub async fn devnet() -> Devnet {
     let devnet = Devnet::start().await.expect("devnet starts");
     let class = SESSION_KEY_ACCOUNT.sierra_class().expect("the compiled class parses");
-    devnet
-        .declare(class, SESSION_KEY_ACCOUNT.compiled_class_hash)
-        .await
-        .expect("the account class declares");
+    devnet.declare(class, SESSION_KEY_ACCOUNT.compiled_class_hash).await.expect("the account class declares");
     devnet
 }
 

@@ -10,13 +10,13 @@ use starknet::core::types::Felt;
 pub enum Error {
     /// The devnet failed (start, declare, deploy, mint, profile).
     #[error(transparent)]
-    Devnet(#[from] sk_devnet::Error),
+    Devnet(Box<sk_devnet::Error>),
     /// The session SDK refused something (a bug in the bench's own inputs).
     #[error(transparent)]
-    Session(#[from] sk_session::Error),
+    Session(Box<sk_session::Error>),
     /// The node failed to answer.
     #[error("the node failed to answer: {0}")]
-    Provider(#[from] starknet::providers::ProviderError),
+    Provider(Box<starknet::providers::ProviderError>),
     /// A benchmarked transaction was rejected, reverted, or could not be built.
     #[error("{scenario}: {reason}")]
     Rejected {
@@ -49,6 +49,26 @@ pub enum Error {
     /// A value the bench reads back from the chain is not what it must be.
     #[error("{0}")]
     Unexpected(String),
+}
+
+// The lower layers' errors are boxed: they are large (a node's answer inside), and every `Result`
+// of the bench would carry their size.
+impl From<sk_devnet::Error> for Error {
+    fn from(err: sk_devnet::Error) -> Self {
+        Self::Devnet(Box::new(err))
+    }
+}
+
+impl From<sk_session::Error> for Error {
+    fn from(err: sk_session::Error) -> Self {
+        Self::Session(Box::new(err))
+    }
+}
+
+impl From<starknet::providers::ProviderError> for Error {
+    fn from(err: starknet::providers::ProviderError) -> Self {
+        Self::Provider(Box::new(err))
+    }
 }
 
 impl Error {

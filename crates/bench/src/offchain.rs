@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sk_devnet::{strk_transfer, Devnet, Provider, STRK};
 use sk_session::argent::{
-    session_message_hash, AllowedMethod, ArgentSession, ArgentSessionToken, CosignRequest, Guardian,
-    ArgentSessionSigner, StarknetSignerSignature,
+    session_message_hash, AllowedMethod, ArgentSession, ArgentSessionSigner, ArgentSessionToken, CosignRequest,
+    Guardian, StarknetSignerSignature,
 };
 use sk_session::{SessionAccount, SessionRequest};
 use starknet::accounts::{Account, ConnectedAccount};
@@ -177,7 +177,9 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
         .as_array()
         .ok_or_else(|| Error::Js("offchain.mjs gave no first_signature".into()))?
         .iter()
-        .map(|v| v.as_str().ok_or_else(|| Error::Js(format!("offchain.mjs gave {v} in first_signature"))).and_then(felt_of))
+        .map(|v| {
+            v.as_str().ok_or_else(|| Error::Js(format!("offchain.mjs gave {v} in first_signature"))).and_then(felt_of)
+        })
         .collect::<Result<_, _>>()?;
     let first_signature_identical = rust_first.check(&js_first)?;
     let (build_ms, sign_us) = (numbers(&js["build_ms"])?, numbers(&js["sign_us"])?);
@@ -469,7 +471,8 @@ mod tests {
         )
         .unwrap();
         let authorization = session.authorize(ACCOUNT, Felt::ONE, &owner, &guardian).unwrap();
-        let signer = ArgentSessionSigner::new(session, ACCOUNT, Felt::ONE, authorization, session_key, guardian).unwrap();
+        let signer =
+            ArgentSessionSigner::new(session, ACCOUNT, Felt::ONE, authorization, session_key, guardian).unwrap();
         let transaction_hash = Felt::from(0xabcu16);
         let call = strk_transfer(Felt::ONE, 1);
         let token = tokio::runtime::Builder::new_current_thread()
@@ -477,7 +480,12 @@ mod tests {
             .unwrap()
             .block_on(signer.token(ACCOUNT, transaction_hash, &[call]))
             .unwrap();
-        FirstToken { session_hash: signer.session_hash(), transaction_hash, token, owner: owner.verifying_key().scalar() }
+        FirstToken {
+            session_hash: signer.session_hash(),
+            transaction_hash,
+            token,
+            owner: owner.verifying_key().scalar(),
+        }
     }
 
     #[test]

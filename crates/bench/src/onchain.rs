@@ -10,10 +10,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use sk_contracts::SESSION_KEY_ACCOUNT;
 use sk_devnet::{
-    signed_invoke, strk_transfer, wait_for_receipt, Cost, Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION, DEPLOY_FUNDS,
+    signed_invoke, strk_transfer, wait_for_receipt, Cost, Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION,
+    DEPLOY_FUNDS,
 };
 use sk_session::argent::{
-    constructor_calldata, AllowedMethod, ArgentSession, CacheMode, ArgentOwnerSigner, ArgentSessionSigner,
+    constructor_calldata, AllowedMethod, ArgentOwnerSigner, ArgentSession, ArgentSessionSigner, CacheMode,
 };
 use sk_session::{SessionAccount, SessionRequest};
 use starknet::accounts::{Account, ConnectedAccount};
@@ -171,7 +172,12 @@ async fn argent_rows(
 
     let account = SessionAccount::with_signer(provider(), plain, chain_id, ArgentOwnerSigner::new(plain_owner, None));
     rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "owner", 0, "", "Argent 0.4.0 · owner")).await?);
-    let account = SessionAccount::with_signer(provider(), guarded, chain_id, ArgentOwnerSigner::new(owner.clone(), Some(guardian.clone())));
+    let account = SessionAccount::with_signer(
+        provider(),
+        guarded,
+        chain_id,
+        ArgentOwnerSigner::new(owner.clone(), Some(guardian.clone())),
+    );
     let row = Row::template("argent-0.4.0", "owner+guardian", 0, "", "Argent 0.4.0 · owner + guardian");
     rows.push(measure(devnet, &account, row).await?);
 
@@ -185,7 +191,8 @@ async fn argent_rows(
             .collect();
         let session = ArgentSession::new(session_key.verifying_key().scalar(), now() + 86_400, methods, metadata)?;
         let authorization = session.authorize(guarded, chain_id, &owner, &guardian)?;
-        let signer = ArgentSessionSigner::new(session, guarded, chain_id, authorization, session_key, guardian.clone())?;
+        let signer =
+            ArgentSessionSigner::new(session, guarded, chain_id, authorization, session_key, guardian.clone())?;
         Ok(SessionAccount::with_signer(provider(), guarded, chain_id, signer))
     };
     for (nth, &count) in policy_counts.iter().enumerate() {

@@ -52,7 +52,10 @@ impl XSessions {
         }
         let marker = dir.join(INSTALLED_MARKER);
         if changed || !marker.exists() {
-            progress(&format!("installing @argent/x-sessions 9.0.4 and starknet.js 8.5.2 in {} (npm ci)", dir.display()));
+            progress(&format!(
+                "installing @argent/x-sessions 9.0.4 and starknet.js 8.5.2 in {} (npm ci)",
+                dir.display()
+            ));
             let output = Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])
                 .current_dir(&dir)
@@ -145,9 +148,10 @@ fn cache_root() -> PathBuf {
 
 /// FNV-1a over the package's files: a new folder whenever they change.
 fn content_hash() -> u64 {
-    FILES.iter().flat_map(|(name, content)| name.bytes().chain(content.bytes())).fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    FILES
+        .iter()
+        .flat_map(|(name, content)| name.bytes().chain(content.bytes()))
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn missing_tool(tool: &str, error: &std::io::Error) -> Error {

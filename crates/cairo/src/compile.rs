@@ -69,40 +69,26 @@ pub fn build(package: &Package) -> Result<Build, Error> {
     if classes.is_empty() {
         return Err(Error::NoContracts(package.name.clone()));
     }
-    let contracts = paths
-        .into_iter()
-        .zip(classes)
-        .map(|(path, class)| compile_class(path, class))
-        .collect::<Result<_, _>>()?;
+    let contracts =
+        paths.into_iter().zip(classes).map(|(path, class)| compile_class(path, class)).collect::<Result<_, _>>()?;
     Ok(Build { contracts, warnings: diagnostics.warnings })
 }
 
 fn compile_class(path: String, class: ContractClass) -> Result<CompiledContract, Error> {
     let name = path.rsplit("::").next().unwrap_or(&path).to_string();
-    let sierra_json =
-        serde_json::to_string_pretty(&class).map_err(|e| Error::compile("Sierra JSON", e))?;
+    let sierra_json = serde_json::to_string_pretty(&class).map_err(|e| Error::compile("Sierra JSON", e))?;
     let abi_json = serde_json::to_string_pretty(&class.abi).map_err(|e| Error::compile("ABI", e))?;
-    let extracted =
-        class.extract_sierra_program(false).map_err(|e| Error::compile("Sierra program", e))?;
+    let extracted = class.extract_sierra_program(false).map_err(|e| Error::compile("Sierra program", e))?;
     let casm = CasmContractClass::from_contract_class(class, extracted, false, MAX_BYTECODE_SIZE)
         .map_err(|e| Error::compile("Sierra to CASM", e))?;
     let compiled_class_hash = casm.compiled_class_hash();
-    let casm_json =
-        serde_json::to_string_pretty(&casm).map_err(|e| Error::compile("CASM JSON", e))?;
+    let casm_json = serde_json::to_string_pretty(&casm).map_err(|e| Error::compile("CASM JSON", e))?;
     // The Sierra class hash is starknet-rs's: the same code that hashes classes on declare.
     let class_hash = serde_json::from_str::<SierraClass>(&sierra_json)
         .map_err(|e| Error::compile("class hash", e))?
         .class_hash()
         .map_err(|e| Error::compile("class hash", e))?;
-    Ok(CompiledContract {
-        name,
-        path,
-        sierra_json,
-        casm_json,
-        abi_json,
-        class_hash,
-        compiled_class_hash,
-    })
+    Ok(CompiledContract { name, path, sierra_json, casm_json, abi_json, class_hash, compiled_class_hash })
 }
 
 impl CompiledContract {
@@ -116,9 +102,6 @@ impl CompiledContract {
                 .map(|()| path.clone())
                 .map_err(|source| Error::Write { path, source })
         };
-        Ok([
-            write("contract_class.json", &self.sierra_json)?,
-            write("compiled_contract_class.json", &self.casm_json)?,
-        ])
+        Ok([write("contract_class.json", &self.sierra_json)?, write("compiled_contract_class.json", &self.casm_json)?])
     }
 }

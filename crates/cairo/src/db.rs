@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use cairo_lang_compiler::db::{validate_corelib, RootDatabase};
 use cairo_lang_compiler::diagnostics::DiagnosticsReporter;
 use cairo_lang_compiler::project::{
-    get_main_crate_ids_from_project, update_crate_roots_from_project_config, AllCratesConfig, ProjectConfig, ProjectConfigContent,
+    get_main_crate_ids_from_project, update_crate_roots_from_project_config, AllCratesConfig, ProjectConfig,
+    ProjectConfigContent,
 };
 use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
 use cairo_lang_filesystem::db::{init_dev_corelib, CrateIdentifier, CrateSettings};

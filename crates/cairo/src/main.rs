@@ -74,10 +74,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let suite = TestSuite::compile(&package).context("compiling the tests")?;
             print_warnings(suite.warnings());
             let (mut passed, mut failed, mut ignored) = (0, 0, 0);
-            let selected = suite
-                .cases()
-                .iter()
-                .filter(|case| filter.as_deref().is_none_or(|f| case.name.contains(f)));
+            let selected = suite.cases().iter().filter(|case| filter.as_deref().is_none_or(|f| case.name.contains(f)));
             for case in selected {
                 if case.ignored && !include_ignored {
                     println!("test {} ... ignored", case.name);

@@ -36,10 +36,10 @@ impl Package {
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, Error> {
         let root = dir.as_ref().to_path_buf();
         let path = root.join("Scarb.toml");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|source| Error::ReadManifest { path: path.clone(), source })?;
-        let manifest: Manifest = toml::from_str(&text)
-            .map_err(|e| Error::InvalidManifest { path: path.clone(), message: e.to_string() })?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| Error::ReadManifest { path: path.clone(), source })?;
+        let manifest: Manifest =
+            toml::from_str(&text).map_err(|e| Error::InvalidManifest { path: path.clone(), message: e.to_string() })?;
         let ManifestPackage { name, version, edition } = manifest.package;
         let version = semver::Version::parse(&version).map_err(|e| Error::InvalidManifest {
             path: path.clone(),
@@ -78,8 +78,7 @@ mod tests {
     #[test]
     fn reads_name_version_and_edition() {
         let package =
-            manifest("ok", "[package]\nname = \"demo\"\nversion = \"0.2.0\"\nedition = \"2024_07\"\n")
-                .unwrap();
+            manifest("ok", "[package]\nname = \"demo\"\nversion = \"0.2.0\"\nedition = \"2024_07\"\n").unwrap();
         assert_eq!(package.name, "demo");
         assert_eq!(package.version, semver::Version::new(0, 2, 0));
         assert_eq!(package.edition, Edition::V2024_07);

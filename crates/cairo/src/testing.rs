@@ -12,8 +12,7 @@ use cairo_lang_runner::{RunResultValue, SierraCasmRunner};
 use cairo_lang_sierra_to_casm::metadata::MetadataComputationConfig;
 use cairo_lang_test_plugin::test_config::{PanicExpectation, TestExpectation};
 use cairo_lang_test_plugin::{
-    compile_test_prepared_db, TestCompilation, TestCompilationMetadata, TestConfig,
-    TestsCompilationConfig,
+    compile_test_prepared_db, TestCompilation, TestCompilationMetadata, TestConfig, TestsCompilationConfig,
 };
 
 use crate::db::{collecting_reporter, package_db, Diagnostics, Mode};
@@ -64,12 +63,8 @@ impl TestSuite {
             add_functions_debug_info: false,
             replace_ids: false,
         };
-        let compiled = compile_test_prepared_db(
-            &db,
-            config,
-            vec![main.clone()],
-            collecting_reporter(&main, &diagnostics),
-        );
+        let compiled =
+            compile_test_prepared_db(&db, config, vec![main.clone()], collecting_reporter(&main, &diagnostics));
         let diagnostics = diagnostics.into_inner().unwrap_or_else(|p| p.into_inner());
         let TestCompilation {
             sierra_program,
@@ -91,10 +86,8 @@ impl TestSuite {
             None,
         )
         .map_err(|e| Error::compile("test runner set-up", e))?;
-        let mut cases: Vec<TestCase> = named_tests
-            .into_iter()
-            .map(|(name, config)| TestCase { name, ignored: config.ignored, config })
-            .collect();
+        let mut cases: Vec<TestCase> =
+            named_tests.into_iter().map(|(name, config)| TestCase { name, ignored: config.ignored, config }).collect();
         cases.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Self { runner: Arc::new(runner), cases, warnings: diagnostics.warnings })
     }
@@ -140,21 +133,17 @@ impl TestSuite {
             (RunResultValue::Success(_), TestExpectation::Panics(_)) => {
                 TestOutcome::Failed("expected a panic, but the test finished successfully".into())
             }
-            (RunResultValue::Panic(values), TestExpectation::Success) => TestOutcome::Failed(
-                format!("panicked with {}", format_for_panic(values.into_iter())),
-            ),
-            (RunResultValue::Panic(values), TestExpectation::Panics(expectation)) => {
-                match expectation {
-                    PanicExpectation::Exact(expected) if &values != expected => {
-                        TestOutcome::Failed(format!(
-                            "panicked with {}, but {} was expected",
-                            format_for_panic(values.into_iter()),
-                            format_for_panic(expected.iter().cloned()),
-                        ))
-                    }
-                    _ => TestOutcome::Passed { gas },
-                }
+            (RunResultValue::Panic(values), TestExpectation::Success) => {
+                TestOutcome::Failed(format!("panicked with {}", format_for_panic(values.into_iter())))
             }
+            (RunResultValue::Panic(values), TestExpectation::Panics(expectation)) => match expectation {
+                PanicExpectation::Exact(expected) if &values != expected => TestOutcome::Failed(format!(
+                    "panicked with {}, but {} was expected",
+                    format_for_panic(values.into_iter()),
+                    format_for_panic(expected.iter().cloned()),
+                )),
+                _ => TestOutcome::Passed { gas },
+            },
         })
     }
 }

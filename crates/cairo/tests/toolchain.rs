@@ -122,11 +122,7 @@ mod tests {
 
 fn sk_cairo(args: &[&std::ffi::OsStr]) -> (bool, String, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_sk-cairo")).args(args).output().unwrap();
-    (
-        output.status.success(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    (output.status.success(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
 }
 
 #[test]

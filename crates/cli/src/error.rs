@@ -55,10 +55,8 @@ impl fmt::Display for SessionWindow {
 /// says when the session ended if its `window` is given.
 pub fn contract_error(text: &str, window: Option<SessionWindow>) -> Option<String> {
     // The longest matching code wins ('session/already-revoked' contains 'revoked').
-    let (code, sentence) = CONTRACT_ERRORS
-        .iter()
-        .filter(|(code, _)| text.contains(code))
-        .max_by_key(|(code, _)| code.len())?;
+    let (code, sentence) =
+        CONTRACT_ERRORS.iter().filter(|(code, _)| text.contains(code)).max_by_key(|(code, _)| code.len())?;
     let window = match (window, *code) {
         (Some(w), errors::SESSION_EXPIRED) => format!(" (it was valid until {})", time::utc(w.valid_until)),
         (Some(w), errors::SESSION_NOT_YET_VALID) => format!(" (it starts at {})", time::utc(w.valid_after)),
@@ -221,6 +219,9 @@ mod tests {
         let err = anyhow::Error::new(SessionError::HashMismatch { stored: Felt::ONE, computed: Felt::TWO })
             .context("reading session.json");
         let text = explain(&err);
-        assert!(text.starts_with("reading session.json: the session file was changed after the owner signed it"), "{text}");
+        assert!(
+            text.starts_with("reading session.json: the session file was changed after the owner signed it"),
+            "{text}"
+        );
     }
 }

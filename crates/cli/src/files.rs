@@ -38,13 +38,9 @@ pub fn write_key(path: &Path, key: &SigningKey) -> anyhow::Result<()> {
 
 /// Reads the private key in the key file at `path`.
 pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the key file {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the key file {}", path.display()))?;
     let not_a_key = || {
-        anyhow::anyhow!(
-            "{} is not a key file: it must hold one private key as hex (0x…) on one line",
-            path.display()
-        )
+        anyhow::anyhow!("{} is not a key file: it must hold one private key as hex (0x…) on one line", path.display())
     };
     let hex = text.trim();
     if hex.lines().count() != 1 || !(hex.starts_with("0x") || hex.starts_with("0X")) {
@@ -77,8 +73,7 @@ pub fn ensure_writable(path: &Path, force: bool) -> anyhow::Result<()> {
 /// Writes `text` (and a final newline) to `path`, refusing to replace a file unless `force`.
 pub fn write_text(path: &Path, text: &str, force: bool) -> anyhow::Result<()> {
     ensure_writable(path, force)?;
-    std::fs::write(path, format!("{}\n", text.trim_end()))
-        .with_context(|| format!("cannot write {}", path.display()))
+    std::fs::write(path, format!("{}\n", text.trim_end())).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Reads a text file, naming it in the error.

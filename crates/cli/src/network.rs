@@ -11,8 +11,8 @@ use starknet::accounts::Account as _;
 use starknet::core::types::{
     BlockId, BlockTag, Felt, MaybePreConfirmedBlockWithTxHashes, StarknetError, TransactionReceiptWithBlockInfo,
 };
-use starknet::providers::ProviderError;
 use starknet::providers::jsonrpc::HttpTransport;
+use starknet::providers::ProviderError;
 use starknet::providers::{JsonRpcClient, Provider as _};
 use starknet::signers::SigningKey;
 use url::Url;
@@ -59,10 +59,7 @@ impl NetworkArgs {
             });
         };
         let provider = provider(url);
-        let chain_id = provider
-            .chain_id()
-            .await
-            .with_context(|| format!("cannot reach the node at {url}"))?;
+        let chain_id = provider.chain_id().await.with_context(|| format!("cannot reach the node at {url}"))?;
         let client = DevnetClient::new(url.clone());
         let predeployed = client.predeployed_accounts().await.ok().and_then(|a| a.into_iter().next());
         let (funder_address, funder_key, devnet) = match (self.funder_address, self.funder_key, predeployed) {
@@ -73,8 +70,7 @@ impl NetworkArgs {
                  pass --funder-address and --funder-key (or SK_FUNDER_ADDRESS / SK_FUNDER_KEY)"
             ),
         };
-        let funder =
-            local_account(provider, funder_address, SigningKey::from_secret_scalar(funder_key), chain_id);
+        let funder = local_account(provider, funder_address, SigningKey::from_secret_scalar(funder_key), chain_id);
         Ok(Network { embedded: None, url: url.clone(), chain_id, devnet, funder })
     }
 }
@@ -177,9 +173,7 @@ impl RpcArgs {
     pub async fn require(&self, what: &str) -> anyhow::Result<Node> {
         match self.connect().await? {
             Some(node) => Ok(node),
-            None => bail!(
-                "{what} needs a node: pass --rpc URL (or set STARKNET_RPC); `sk devnet` runs a local one"
-            ),
+            None => bail!("{what} needs a node: pass --rpc URL (or set STARKNET_RPC); `sk devnet` runs a local one"),
         }
     }
 }

@@ -8,7 +8,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub async fn step<T>(label: &str, work: impl Future<Output = T>) -> T {
     let spinner = ProgressBar::new_spinner();
     spinner.set_style(
-        ProgressStyle::with_template("{spinner} {msg} ({elapsed})").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     spinner.set_message(label.to_string());
     spinner.enable_steady_tick(Duration::from_millis(100));

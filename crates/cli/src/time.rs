@@ -11,12 +11,7 @@ pub fn utc(unix: u64) -> String {
     let days = unix / 86_400;
     let seconds = unix % 86_400;
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    )
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", seconds / 3600, seconds / 60 % 60, seconds % 60)
 }
 
 /// `1d 2h 3m 4s`, leaving out zero parts (`0s` for nothing).

@@ -34,7 +34,13 @@ impl Out {
 
     /// Asserts that `sk` failed with exit code `code` and `needle` on stderr.
     fn fails(&self, code: i32, needle: &str) {
-        assert_eq!(self.code, Some(code), "expected exit code {code}:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit code {code}:\nstdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
         assert!(self.stderr.contains(needle), "expected `{needle}` on stderr, got:\n{}", self.stderr);
     }
 }
@@ -139,7 +145,18 @@ async fn session_lifecycle_new_sign_inspect_execute_revoke() {
 
     // sign, checking the owner key against the chain.
     let signed = sk
-        .run(&["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "session.json", "--rpc", &rpc, "--json"])
+        .run(&[
+            "session",
+            "sign",
+            "session.request.json",
+            "--owner-key",
+            "owner.key",
+            "--out",
+            "session.json",
+            "--rpc",
+            &rpc,
+            "--json",
+        ])
         .await
         .json();
     assert_eq!(signed["session_hash"], session_hash.as_str());
@@ -151,7 +168,8 @@ async fn session_lifecycle_new_sign_inspect_execute_revoke() {
     assert_eq!(report["window"]["clock"], "node");
     assert_eq!(report["node"]["owner_signature_valid"], true, "{report}");
     assert_eq!(report["node"]["revoked"], false);
-    let names: Vec<&str> = report["policies"].as_array().unwrap().iter().map(|p| p["selector_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        report["policies"].as_array().unwrap().iter().map(|p| p["selector_name"].as_str().unwrap()).collect();
     assert_eq!(names.len(), 2);
     assert!(names.contains(&"transfer") && names.contains(&"approve"), "{names:?}");
     let text = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc]).await;
@@ -214,8 +232,12 @@ async fn wallet_signature_is_checked_against_the_owner() {
     let report = sk.run(&["session", "inspect", "s.json", "--rpc", &rpc, "--json"]).await.json();
     assert_eq!(report["node"]["owner_signature_valid"], true);
 
-    let refused = sk.run(&["session", "sign", "s.request.json", "--signature", &bad, "--out", "bad.json", "--rpc", &rpc]).await;
-    refused.fails(1, "checking the signature against the on-chain owner: the owner signature is not a signature of this session");
+    let refused =
+        sk.run(&["session", "sign", "s.request.json", "--signature", &bad, "--out", "bad.json", "--rpc", &rpc]).await;
+    refused.fails(
+        1,
+        "checking the signature against the on-chain owner: the owner signature is not a signature of this session",
+    );
     assert!(!sk.path("bad.json").exists());
 
     // Offline: against a given public key, or unchecked with a warning.
@@ -232,7 +254,9 @@ async fn wallet_signature_is_checked_against_the_owner() {
 
     // The owner key of another account is refused when signing against the chain.
     sk.run(&["account", "new-key", "--out", "other.key"]).await.ok();
-    let wrong_owner = sk.run(&["session", "sign", "s.request.json", "--owner-key", "other.key", "--out", "s4.json", "--rpc", &rpc]).await;
+    let wrong_owner = sk
+        .run(&["session", "sign", "s.request.json", "--owner-key", "other.key", "--out", "s4.json", "--rpc", &rpc])
+        .await;
     wrong_owner.fails(1, "is not the owner of");
     drop(devnet);
 }
@@ -243,13 +267,17 @@ async fn expired_session_is_named_with_its_end() {
     let sk = Sk::new();
     let account = sk.deploy(&rpc).await;
     sk.new_session(&account, &rpc, "s").await;
-    sk.run(&["session", "sign", "s.request.json", "--owner-key", "owner.key", "--out", "s.json", "--rpc", &rpc]).await.ok();
+    sk.run(&["session", "sign", "s.request.json", "--owner-key", "owner.key", "--out", "s.json", "--rpc", &rpc])
+        .await
+        .ok();
 
     // Three hours later even validation, which sees the hour rounded down, refuses it.
     devnet.client().increase_time(3 * 3600).await.unwrap();
     let report = sk.run(&["session", "inspect", "s.json", "--rpc", &rpc, "--json"]).await.json();
     assert_eq!(report["window"]["status"], "expired", "{report}");
-    let rejected = sk.run(&["session", "execute", "s.json", "--key", "s.key", "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc]).await;
+    let rejected = sk
+        .run(&["session", "execute", "s.json", "--key", "s.key", "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc])
+        .await;
     rejected.fails(1, "Error: the account rejected it: the session has expired (it was valid until ");
     assert!(rejected.stderr.contains("UTC); ask the owner for a new one ('session/expired')"), "{}", rejected.stderr);
     drop(devnet);
@@ -299,7 +327,9 @@ async fn malformed_and_edited_session_files_are_refused() {
     sk.offline_session().await;
 
     sk.write("broken.json", "{ not json");
-    sk.run(&["session", "inspect", "broken.json"]).await.fails(1, "Error: broken.json is not a session file: it is not JSON");
+    sk.run(&["session", "inspect", "broken.json"])
+        .await
+        .fails(1, "Error: broken.json is not a session file: it is not JSON");
 
     sk.write("shape.json", r#"{"version": 1, "account": "0x1"}"#);
     sk.run(&["session", "inspect", "shape.json"]).await.fails(1, "not a valid session file");
@@ -307,12 +337,16 @@ async fn malformed_and_edited_session_files_are_refused() {
     // The end of the window moved after signing: the stored hash no longer matches.
     let json = sk.read("session.json");
     let valid_until: Value = serde_json::from_str::<Value>(&json).unwrap()["valid_until"].clone();
-    let edited = json.replace(&format!("\"valid_until\": {valid_until}"), &format!("\"valid_until\": {}", valid_until.as_u64().unwrap() + 86_400));
+    let edited = json.replace(
+        &format!("\"valid_until\": {valid_until}"),
+        &format!("\"valid_until\": {}", valid_until.as_u64().unwrap() + 86_400),
+    );
     assert_ne!(edited, json);
     sk.write("edited.json", &edited);
     let out = sk.run(&["session", "inspect", "edited.json"]).await;
     out.fails(1, "Error: reading the session file edited.json: the session file was changed after the owner signed it");
-    let out = sk.run(&["session", "execute", "edited.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0"]).await;
+    let out =
+        sk.run(&["session", "execute", "edited.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0"]).await;
     out.fails(1, "the session file was changed after the owner signed it");
 
     // Broken request files for `session sign`.
@@ -320,7 +354,9 @@ async fn malformed_and_edited_session_files_are_refused() {
     sk.run(&sign("broken.json")).await.fails(1, "Error: broken.json is not JSON");
     let request = sk.read("request.json");
     sk.write("v2.request.json", &request.replacen("\"version\": 1", "\"version\": 2", 1));
-    sk.run(&sign("v2.request.json")).await.fails(1, "v2.request.json is a request of format version 2; this `sk` reads version 1");
+    sk.run(&sign("v2.request.json"))
+        .await
+        .fails(1, "v2.request.json is a request of format version 2; this `sk` reads version 1");
     let renamed = request.replacen("\"name\": \"transfer\"", "\"name\": \"mint\"", 1);
     assert_ne!(renamed, request);
     sk.write("renamed.request.json", &renamed);
@@ -329,7 +365,9 @@ async fn malformed_and_edited_session_files_are_refused() {
 
     // A request where a session is expected, and the reverse.
     sk.run(&["session", "inspect", "request.json"]).await.fails(1, "is a session request, not a signed session");
-    sk.run(&["session", "sign", "session.json", "--owner-key", "owner.key", "--out", "x.json"]).await.fails(1, "is a signed session already");
+    sk.run(&["session", "sign", "session.json", "--owner-key", "owner.key", "--out", "x.json"])
+        .await
+        .fails(1, "is a signed session already");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -383,11 +421,18 @@ async fn calls_outside_the_policies_are_refused_before_sending() {
         "--call", "STRK:transfer:0x1,1,0", "--call", "STRK:mint:0x1,1,0",
     ]).await;
     out.fails(1, "Error: call #1 `STRK:mint:0x1,1,0` is not allowed by the session: mint (0x");
-    assert!(out.stderr.contains(") on 0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d (STRK); nothing was sent"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            ") on 0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d (STRK); nothing was sent"
+        ),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("(STRK) transfer"), "lists what is allowed: {}", out.stderr);
 
     // A call to the account itself.
-    let out = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "0x123:set_owner:0x1"]).await;
+    let out =
+        sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "0x123:set_owner:0x1"]).await;
     out.fails(1, "targets the account itself, which a session may never do");
 
     // Not a selector at all: a usage error.
@@ -395,17 +440,22 @@ async fn calls_outside_the_policies_are_refused_before_sending() {
     out.fails(2, "`do-it` is not a selector");
 
     // An allowed call with no node to send it to.
-    let out = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0"]).await;
+    let out = sk
+        .run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0"])
+        .await;
     out.fails(1, "sending a session transaction needs a node: pass --rpc URL");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_arguments_are_usage_errors() {
     let sk = Sk::new();
-    let base = ["session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--key-out", "k.key", "--out", "r.json"];
+    let base =
+        ["session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--key-out", "k.key", "--out", "r.json"];
     let with = |extra: &[&'static str]| [&base[..], extra].concat();
 
-    sk.run(&with(&["--policy", "STRK", "--valid-for", "1h"])).await.fails(2, "`STRK` is not a policy: write CONTRACT:SELECTOR");
+    sk.run(&with(&["--policy", "STRK", "--valid-for", "1h"]))
+        .await
+        .fails(2, "`STRK` is not a policy: write CONTRACT:SELECTOR");
     sk.run(&with(&["--policy", "nowhere:transfer", "--valid-for", "1h"])).await.fails(2, "`nowhere` is not an address");
     sk.run(&with(&["--policy", "STRK:transfer", "--valid-for", "soon"])).await.fails(2, "`soon` is not a duration");
     sk.run(&with(&["--policy", "STRK:transfer"])).await.fails(2, "--valid-for");
@@ -420,10 +470,25 @@ async fn bad_arguments_are_usage_errors() {
         .fails(1, "the time 9007199254740992 is too far in the future");
     assert!(!sk.path("k.key").exists());
 
-    let no_chain = ["session", "new", "--account", "0x1", "--policy", "STRK:transfer", "--valid-for", "1h", "--key-out", "k.key", "--out", "r.json"];
+    let no_chain = [
+        "session",
+        "new",
+        "--account",
+        "0x1",
+        "--policy",
+        "STRK:transfer",
+        "--valid-for",
+        "1h",
+        "--key-out",
+        "k.key",
+        "--out",
+        "r.json",
+    ];
     sk.run(&no_chain).await.fails(1, "pass --chain-id (e.g. SN_SEPOLIA) or --rpc URL");
     sk.run(&["session", "sign", "r.json", "--out", "s.json"]).await.fails(2, "--owner-key");
-    sk.run(&["session", "sign", "r.json", "--signature", "0x1", "--out", "s.json"]).await.fails(2, "is not a signature: write R,S");
+    sk.run(&["session", "sign", "r.json", "--signature", "0x1", "--out", "s.json"])
+        .await
+        .fails(2, "is not a signature: write R,S");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -434,9 +499,23 @@ async fn a_dead_rpc_port_is_named() {
     let out = sk.run(&["session", "inspect", "session.json", "--rpc", dead]).await;
     out.fails(1, "Error: cannot reach the node at http://127.0.0.1:9/rpc");
     assert!(out.stdout.is_empty());
-    let out = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0", "--rpc", dead]).await;
+    let out = sk
+        .run(&[
+            "session",
+            "execute",
+            "session.json",
+            "--key",
+            "session.key",
+            "--call",
+            "STRK:transfer:0x1,1,0",
+            "--rpc",
+            dead,
+        ])
+        .await;
     out.fails(1, "Error: cannot reach the node at http://127.0.0.1:9/rpc");
-    sk.run(&["session", "revoke", "session.json", "--owner-key", "owner.key", "--rpc", dead]).await.fails(1, "cannot reach the node");
+    sk.run(&["session", "revoke", "session.json", "--owner-key", "owner.key", "--rpc", dead])
+        .await
+        .fails(1, "cannot reach the node");
     sk.run(&["account", "deploy", "--key", "owner.key", "--rpc", dead]).await.fails(1, "cannot reach the node");
     sk.run(&["account", "deploy", "--key", "owner.key"]).await.fails(1, "needs a node that keeps it: pass --rpc URL");
 }

@@ -43,10 +43,8 @@ impl DevnetClient {
             .send()
             .await
             .map_err(|source| Error::Unreachable { url: self.url.to_string(), source })?;
-        let body: Value = response
-            .json()
-            .await
-            .map_err(|e| Error::Devnet { method, message: format!("unreadable answer: {e}") })?;
+        let body: Value =
+            response.json().await.map_err(|e| Error::Devnet { method, message: format!("unreadable answer: {e}") })?;
         if let Some(error) = body.get("error") {
             let message = error["message"].as_str().unwrap_or("error").to_string();
             return Err(Error::Devnet { method, message });
@@ -57,10 +55,7 @@ impl DevnetClient {
     /// Mints `amount` FRI (STRK's smallest unit) to `address`; returns the mint transaction hash.
     pub async fn mint(&self, address: Felt, amount: u128) -> Result<Felt, Error> {
         let result = self
-            .call(
-                "devnet_mint",
-                json!({ "address": format!("{address:#x}"), "amount": amount, "unit": "FRI" }),
-            )
+            .call("devnet_mint", json!({ "address": format!("{address:#x}"), "amount": amount, "unit": "FRI" }))
             .await?;
         parse(&result["tx_hash"], "devnet_mint")
     }
@@ -91,6 +86,5 @@ impl DevnetClient {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(value: &Value, method: &'static str) -> Result<T, Error> {
-    T::deserialize(value)
-        .map_err(|e| Error::Devnet { method, message: format!("unexpected answer {value}: {e}") })
+    T::deserialize(value).map_err(|e| Error::Devnet { method, message: format!("unexpected answer {value}: {e}") })
 }

@@ -2,6 +2,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use starknet::contract::{ContractFactory, UdcSelector};
 use starknet::core::types::Felt;
 use starknet::providers::jsonrpc::HttpTransport;
 use starknet::providers::{JsonRpcClient, Provider as _};
@@ -11,14 +12,16 @@ use starknet_devnet_core::starknet::Starknet;
 use starknet_devnet_server::api::{Api, JsonRpcHandler};
 use starknet_devnet_server::server::serve_http_json_rpc;
 use starknet_devnet_server::ServerConfig;
-use starknet::contract::{ContractFactory, UdcSelector};
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, Mutex};
 use url::Url;
 
 use starknet::core::types::{FlattenedSierraClass, TransactionReceiptWithBlockInfo};
 
-use crate::{declare, local_account, AccountDeployment, Declared, DevnetClient, Error, LocalAccount, PredeployedAccount, Provider};
+use crate::{
+    declare, local_account, AccountDeployment, Declared, DevnetClient, Error, LocalAccount, PredeployedAccount,
+    Provider,
+};
 
 /// What [`Devnet::deploy_account`] mints to a new account before deploying it: 1,000 STRK.
 pub const DEPLOY_FUNDS: u128 = 1_000 * 10u128.pow(18);
@@ -97,8 +100,7 @@ impl Devnet {
             let _ = server.with_graceful_shutdown(async { stopped.await.unwrap_or(()) }).await;
         });
 
-        let url = Url::parse(&format!("http://{address}/rpc"))
-            .map_err(|e| Error::Start(format!("devnet URL: {e}")))?;
+        let url = Url::parse(&format!("http://{address}/rpc")).map_err(|e| Error::Start(format!("devnet URL: {e}")))?;
         let client = DevnetClient::new(url);
         let provider = JsonRpcClient::new(HttpTransport::new(client.url().clone()));
         let chain_id = wait_until_up(&provider).await?;
@@ -140,11 +142,7 @@ impl Devnet {
 
 impl Devnet {
     /// Declares `class` from the funded account, unless it is declared already.
-    pub async fn declare(
-        &self,
-        class: FlattenedSierraClass,
-        compiled_class_hash: Felt,
-    ) -> Result<Declared, Error> {
+    pub async fn declare(&self, class: FlattenedSierraClass, compiled_class_hash: Felt) -> Result<Declared, Error> {
         declare(&self.funded_account(), class, compiled_class_hash).await
     }
 
@@ -157,8 +155,7 @@ impl Devnet {
         owner: SigningKey,
         salt: Felt,
     ) -> Result<(Felt, TransactionReceiptWithBlockInfo), Error> {
-        let deployment =
-            AccountDeployment::new(self.provider(), self.chain_id, class_hash, owner, salt).await?;
+        let deployment = AccountDeployment::new(self.provider(), self.chain_id, class_hash, owner, salt).await?;
         let address = deployment.address();
         let mint = self.mint(address, DEPLOY_FUNDS).await?;
         crate::wait_for_receipt(&self.provider(), mint).await?;

@@ -1,7 +1,7 @@
+use starknet::accounts::single_owner::SignError as AccountSignError;
 use starknet::accounts::{AccountError, AccountFactoryError};
 use starknet::core::types::Felt;
 use starknet::providers::ProviderError;
-use starknet::accounts::single_owner::SignError as AccountSignError;
 use starknet::signers::local_wallet::SignError;
 
 /// Errors of the devnet harness and of the on-chain helpers.

@@ -17,16 +17,15 @@ mod profile;
 pub use client::{DevnetClient, PredeployedAccount};
 pub use embedded::{Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION, DEPLOY_FUNDS, DEVNET_SEED};
 pub use error::Error;
-/// Devnet's configuration, for [`Devnet::start_with`].
-pub use starknet_devnet_core::starknet::starknet_config::StarknetConfig;
-pub use profile::{ExecutionProfile, GasUsage, Outcome, PhaseProfile, VmResources};
 pub use ops::{
     declare, local_account, signed_invoke, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Cost,
     Declared, STRK,
 };
+pub use profile::{ExecutionProfile, GasUsage, Outcome, PhaseProfile, VmResources};
+/// Devnet's configuration, for [`Devnet::start_with`].
+pub use starknet_devnet_core::starknet::starknet_config::StarknetConfig;
 
 /// The JSON-RPC client type used throughout.
 pub type Provider = starknet::providers::JsonRpcClient<starknet::providers::jsonrpc::HttpTransport>;
 /// An account signed by one local key (devnet's predeployed accounts, and owner-signed flows).
-pub type LocalAccount =
-    starknet::accounts::SingleOwnerAccount<Provider, starknet::signers::LocalWallet>;
+pub type LocalAccount = starknet::accounts::SingleOwnerAccount<Provider, starknet::signers::LocalWallet>;

@@ -3,25 +3,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use starknet::accounts::{
-    Account, AccountFactory, ConnectedAccount, ExecutionEncoding, OpenZeppelinAccountFactory,
-    SingleOwnerAccount,
+    Account, AccountFactory, ConnectedAccount, ExecutionEncoding, OpenZeppelinAccountFactory, SingleOwnerAccount,
+};
+use starknet::core::types::{
+    BlockId, BlockTag, ExecutionResult, Felt, FlattenedSierraClass, StarknetError, TransactionReceiptWithBlockInfo,
 };
 use starknet::core::types::{
     BroadcastedInvokeTransactionV3, Call, ExecutionResources, FunctionCall, TransactionReceipt,
 };
 use starknet::macros::selector;
-use starknet::core::types::{
-    BlockId, BlockTag, ExecutionResult, Felt, FlattenedSierraClass, StarknetError,
-    TransactionReceiptWithBlockInfo,
-};
 use starknet::providers::{Provider as _, ProviderError};
 use starknet::signers::{LocalWallet, SigningKey};
 
 use crate::{Error, LocalAccount, Provider};
 
 /// The STRK fee token's address (the same on mainnet, Sepolia and devnet).
-pub const STRK: Felt =
-    Felt::from_hex_unchecked("0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d");
+pub const STRK: Felt = Felt::from_hex_unchecked("0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d");
 
 /// An account at `address` on `chain_id` that signs with `key` alone (Cairo 1 `__execute__`
 /// encoding): devnet's predeployed accounts, and our account driven by its owner key.
@@ -77,10 +74,9 @@ impl AccountDeployment {
         owner: SigningKey,
         salt: Felt,
     ) -> Result<Self, Error> {
-        let factory =
-            OpenZeppelinAccountFactory::new(class_hash, chain_id, LocalWallet::from(owner), provider)
-                .await
-                .map_err(|never: starknet::signers::Infallible| -> Error { match never {} })?;
+        let factory = OpenZeppelinAccountFactory::new(class_hash, chain_id, LocalWallet::from(owner), provider)
+            .await
+            .map_err(|never: starknet::signers::Infallible| -> Error { match never {} })?;
         Ok(Self { factory, salt })
     }
 
@@ -127,18 +123,13 @@ where
 }
 
 /// Waits for `hash` to be included, and fails with the revert reason if it reverted.
-pub async fn wait_for_receipt(
-    provider: &Provider,
-    hash: Felt,
-) -> Result<TransactionReceiptWithBlockInfo, Error> {
+pub async fn wait_for_receipt(provider: &Provider, hash: Felt) -> Result<TransactionReceiptWithBlockInfo, Error> {
     for _ in 0..600 {
         match provider.get_transaction_receipt(hash).await {
             Ok(receipt) => {
                 return match receipt.receipt.execution_result() {
                     ExecutionResult::Succeeded => Ok(receipt),
-                    ExecutionResult::Reverted { reason } => {
-                        Err(Error::Reverted { hash, reason: reason.clone() })
-                    }
+                    ExecutionResult::Reverted { reason } => Err(Error::Reverted { hash, reason: reason.clone() }),
                 };
             }
             Err(ProviderError::StarknetError(StarknetError::TransactionHashNotFound)) => {
@@ -159,7 +150,11 @@ pub fn strk_transfer(recipient: Felt, amount: u128) -> Call {
 pub async fn strk_balance(provider: &Provider, address: Felt) -> Result<u128, Error> {
     let result = provider
         .call(
-            FunctionCall { contract_address: STRK, entry_point_selector: selector!("balance_of"), calldata: vec![address] },
+            FunctionCall {
+                contract_address: STRK,
+                entry_point_selector: selector!("balance_of"),
+                calldata: vec![address],
+            },
             BlockId::Tag(BlockTag::PreConfirmed),
         )
         .await?;

@@ -32,9 +32,7 @@ use blockifier::transaction::account_transaction::ExecutionFlags;
 use blockifier::transaction::objects::TransactionExecutionInfo;
 use blockifier::transaction::transactions::ExecutableTransaction;
 use starknet::core::types::{BroadcastedInvokeTransactionV3, Felt};
-use starknet_api::block::{
-    BlockInfo, BlockTimestamp, GasPrice, GasPriceVector, GasPrices, NonzeroGasPrice,
-};
+use starknet_api::block::{BlockInfo, BlockTimestamp, GasPrice, GasPriceVector, GasPrices, NonzeroGasPrice};
 use starknet_api::contract_class::SierraVersion;
 use starknet_api::core::{ClassHash, CompiledClassHash, ContractAddress, Nonce};
 use starknet_api::state::StorageKey;
@@ -150,7 +148,8 @@ impl Devnet {
         if tx.is_query {
             return Err(Error::Profiler("a query-only transaction cannot be sent, so it is not profiled".into()));
         }
-        let json = serde_json::to_value(tx).map_err(|e| Error::Profiler(format!("serializing the transaction: {e}")))?;
+        let json =
+            serde_json::to_value(tx).map_err(|e| Error::Profiler(format!("serializing the transaction: {e}")))?;
         let tx: BroadcastedTransaction = serde_json::from_value(json)
             .map_err(|e| Error::Profiler(format!("devnet cannot read the transaction: {e}")))?;
         let starknet = self.starknet.lock().await;

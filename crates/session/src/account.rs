@@ -144,7 +144,11 @@ where
         self.signer.sign_transaction(self.address, hash, execution.calls()).await
     }
 
-    async fn sign_declaration_v3(&self, _declaration: &RawDeclarationV3, _query_only: bool) -> Result<Vec<Felt>, S::Error> {
+    async fn sign_declaration_v3(
+        &self,
+        _declaration: &RawDeclarationV3,
+        _query_only: bool,
+    ) -> Result<Vec<Felt>, S::Error> {
         Err(Error::DeclareNotAllowed.into())
     }
 

@@ -2,7 +2,6 @@
 
 use starknet::core::types::Felt;
 
-
 /// Everything that can go wrong building, signing, reading or using a session.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -33,12 +33,7 @@ pub struct SessionRequest {
 impl SessionRequest {
     /// Starts a request for the session public key `session_key`.
     pub fn builder(session_key: Felt) -> SessionRequestBuilder {
-        SessionRequestBuilder {
-            session_key,
-            valid_after: 0,
-            valid_until: None,
-            policies: Vec::new(),
-        }
+        SessionRequestBuilder { session_key, valid_after: 0, valid_until: None, policies: Vec::new() }
     }
 
     /// The session's public key.
@@ -107,16 +102,11 @@ impl SessionRequest {
     }
 
     pub(crate) fn from_file(file: RequestFile) -> Result<Self, Error> {
-        let mut builder = Self::builder(file.session_key)
-            .valid_after(file.valid_after)
-            .valid_until(file.valid_until);
+        let mut builder = Self::builder(file.session_key).valid_after(file.valid_after).valid_until(file.valid_until);
         for entry in file.policies {
             if let Some(name) = &entry.name {
                 if get_selector_from_name(name).ok() != Some(entry.selector) {
-                    return Err(Error::SelectorNameMismatch {
-                        name: name.clone(),
-                        selector: entry.selector,
-                    });
+                    return Err(Error::SelectorNameMismatch { name: name.clone(), selector: entry.selector });
                 }
             }
             builder.policies.push(PolicyInput {

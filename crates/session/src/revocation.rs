@@ -29,7 +29,8 @@ pub async fn is_session_revoked<P: Provider + Sync>(
     session_hash: Felt,
     block_id: BlockId,
 ) -> Result<bool, Error> {
-    read_bool(provider, account, ("is_session_revoked", IS_SESSION_REVOKED_SELECTOR), vec![session_hash], block_id).await
+    read_bool(provider, account, ("is_session_revoked", IS_SESSION_REVOKED_SELECTOR), vec![session_hash], block_id)
+        .await
 }
 
 #[cfg(test)]
@@ -40,9 +41,6 @@ mod tests {
     fn the_call_targets_the_account_with_the_hash() {
         let call = revoke_session_call(Felt::TWO, Felt::THREE);
         assert_eq!((call.to, call.selector, call.calldata), (Felt::TWO, REVOKE_SESSION_SELECTOR, vec![Felt::THREE]));
-        assert_eq!(
-            REVOKE_SESSION_SELECTOR,
-            starknet::core::utils::get_selector_from_name("revoke_session").unwrap()
-        );
+        assert_eq!(REVOKE_SESSION_SELECTOR, starknet::core::utils::get_selector_from_name("revoke_session").unwrap());
     }
 }

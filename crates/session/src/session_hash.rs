@@ -25,7 +25,8 @@ pub const DOMAIN_NAME: &str = "SessionKeys.session";
 const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b6579732e73657373696f6e");
 
 /// The session's type string. A `merkletree` member does not bring its leaf type into it.
-pub const SESSION_TYPE_STRING: &str = r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","Policies":"merkletree")"#;
+pub const SESSION_TYPE_STRING: &str =
+    r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","Policies":"merkletree")"#;
 /// `starknet_keccak(SESSION_TYPE_STRING)`.
 pub const SESSION_TYPE_HASH: Felt =
     Felt::from_hex_unchecked("0x1820ae7d136f7ae4732a45d35723c0889dd3d98e54408116cbca6ba5f73c384");
@@ -214,8 +215,12 @@ mod tests {
     #[test]
     fn typed_data_hashes_to_the_session_hash() {
         let policies = [Policy::new(Felt::ONE, parse_selector("transfer").unwrap()).unwrap()];
-        let session =
-            Session { session_key: Felt::from(5u8), valid_after: 3, valid_until: 100, policies_root: policies[0].struct_hash() };
+        let session = Session {
+            session_key: Felt::from(5u8),
+            valid_after: 3,
+            valid_until: 100,
+            policies_root: policies[0].struct_hash(),
+        };
         let chain = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();
         let typed = typed_data(&session, &policies, chain, |_| Some("transfer".into()));
         assert_eq!(crate::typed_data::message_hash(&typed, Felt::TWO).unwrap(), session.hash(Felt::TWO, chain));

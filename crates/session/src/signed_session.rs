@@ -46,12 +46,7 @@ pub struct SignedSession {
 }
 
 impl SignedSession {
-    fn new(
-        request: SessionRequest,
-        account: Felt,
-        chain_id: Felt,
-        owner_signature: Vec<Felt>,
-    ) -> Self {
+    fn new(request: SessionRequest, account: Felt, chain_id: Felt, owner_signature: Vec<Felt>) -> Self {
         let hash = request.hash(account, chain_id);
         Self { request, account, chain_id, owner_signature, hash }
     }
@@ -142,7 +137,12 @@ impl SignedSession {
     /// The transaction signature of the transaction with hash `transaction_hash` made of `calls`,
     /// signed with the session's private key `key` (what [`SessionKeySigner`](crate::SessionKeySigner)
     /// does with any signer).
-    pub fn sign_transaction(&self, key: &SigningKey, transaction_hash: Felt, calls: &[Call]) -> Result<Vec<Felt>, Error> {
+    pub fn sign_transaction(
+        &self,
+        key: &SigningKey,
+        transaction_hash: Felt,
+        calls: &[Call],
+    ) -> Result<Vec<Felt>, Error> {
         let proofs = self.call_proofs(calls)?;
         let signature = key.sign(&self.message_hash(transaction_hash))?;
         Ok(self.token(vec![signature.r, signature.s], proofs).to_felts())

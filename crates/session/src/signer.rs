@@ -123,13 +123,19 @@ mod tests {
     fn any_signer_signs_the_same_token_as_the_local_key() {
         let key = SigningKey::from_secret_scalar(Felt::from(0x5e55u32));
         let session = session(&key);
-        let wallet = block_on(SessionKeySigner::new(session.clone(), LocalWallet::from_signing_key(key.clone()))).unwrap();
-        let calls = [Call { to: Felt::from(0x7a46e7u32), selector: starknet::macros::selector!("transfer"), calldata: vec![] }];
+        let wallet =
+            block_on(SessionKeySigner::new(session.clone(), LocalWallet::from_signing_key(key.clone()))).unwrap();
+        let calls =
+            [Call { to: Felt::from(0x7a46e7u32), selector: starknet::macros::selector!("transfer"), calldata: vec![] }];
         let felts = block_on(wallet.sign_transaction(session.account(), Felt::from(9u8), &calls)).unwrap();
         let token = SessionToken::from_felts(&felts).unwrap();
-        assert_eq!(token, SessionToken::from_felts(&session.sign_transaction(&key, Felt::from(9u8), &calls).unwrap()).unwrap());
+        assert_eq!(
+            token,
+            SessionToken::from_felts(&session.sign_transaction(&key, Felt::from(9u8), &calls).unwrap()).unwrap()
+        );
         let [r, s] = token.session_signature[..] else { panic!("two felts") };
-        assert!(starknet_crypto::verify(&key.verifying_key().scalar(), &session.message_hash(Felt::from(9u8)), &r, &s).unwrap());
+        assert!(starknet_crypto::verify(&key.verifying_key().scalar(), &session.message_hash(Felt::from(9u8)), &r, &s)
+            .unwrap());
     }
 
     #[test]
@@ -140,7 +146,8 @@ mod tests {
         let err = block_on(SessionKeySigner::new(session.clone(), other)).unwrap_err();
         assert!(matches!(err, SignError::Session(Error::WrongSessionKey { .. })), "{err:?}");
         let signer = SessionKeySigner::from_signing_key(session.clone(), key).unwrap();
-        let approve = [Call { to: Felt::from(0x7a46e7u32), selector: starknet::macros::selector!("approve"), calldata: vec![] }];
+        let approve =
+            [Call { to: Felt::from(0x7a46e7u32), selector: starknet::macros::selector!("approve"), calldata: vec![] }];
         let err = block_on(signer.sign_transaction(session.account(), Felt::ONE, &approve)).unwrap_err();
         assert!(matches!(err, SignError::Session(Error::CallNotAllowed { index: 0, .. })), "{err:?}");
     }

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 use sk_session::typed_data::DOMAIN_TYPE_HASH;
-use sk_session::{domain_hash, session_message_hash, SessionRequest, SignedSession, POLICY_TYPE_HASH, SESSION_TYPE_HASH};
+use sk_session::{
+    domain_hash, session_message_hash, SessionRequest, SignedSession, POLICY_TYPE_HASH, SESSION_TYPE_HASH,
+};
 use starknet::core::types::{Call, Felt};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
 use starknet::signers::SigningKey;
@@ -50,11 +52,7 @@ fn vectors() -> Vectors {
     let one_policy = builder.clone().build().expect("valid").sign(ACCOUNT, chain_id, &owner);
     let request = builder.allow(TARGET, "approve").allow(TARGET_B, "play").build().expect("valid");
     let calls = vec![
-        Call {
-            to: TARGET,
-            selector: selector("transfer"),
-            calldata: vec![TARGET_B, Felt::from(100u8), Felt::ZERO],
-        },
+        Call { to: TARGET, selector: selector("transfer"), calldata: vec![TARGET_B, Felt::from(100u8), Felt::ZERO] },
         Call { to: TARGET_B, selector: selector("play"), calldata: vec![] },
     ];
     Vectors {
@@ -194,19 +192,31 @@ impl Vectors {
             );
         }
         let _ = writeln!(w, "    ]\n}}");
-        let proofs: Vec<String> =
-            self.proofs().iter().map(|p| format!("array![{}].span()", felts(p))).collect();
+        let proofs: Vec<String> = self.proofs().iter().map(|p| format!("array![{}].span()", felts(p))).collect();
         let _ = writeln!(w, "\n/// One proof per call of `calls()`.");
         let _ = writeln!(w, "pub fn proofs() -> Array<Span<felt252>> {{\n    array![{}]\n}}", proofs.join(", "));
         let sigs = [
-            ("owner_authorization", "The owner (private key 1) over SESSION_HASH.", sign(&self.owner, self.session.hash())),
-            ("session_signature", "The session key (private key 0x5e55) over SESSION_MESSAGE_HASH.", sign(&self.session_key, self.message_hash())),
+            (
+                "owner_authorization",
+                "The owner (private key 1) over SESSION_HASH.",
+                sign(&self.owner, self.session.hash()),
+            ),
+            (
+                "session_signature",
+                "The session key (private key 0x5e55) over SESSION_MESSAGE_HASH.",
+                sign(&self.session_key, self.message_hash()),
+            ),
             ("stranger_authorization", "Private key 3 over SESSION_HASH.", sign(&self.stranger, self.session.hash())),
-            ("stranger_session_signature", "Private key 3 over SESSION_MESSAGE_HASH.", sign(&self.stranger, self.message_hash())),
+            (
+                "stranger_session_signature",
+                "Private key 3 over SESSION_MESSAGE_HASH.",
+                sign(&self.stranger, self.message_hash()),
+            ),
             ("signature", "The full session signature of `calls()` in the transaction TX_HASH.", self.signature()),
         ];
         for (name, doc, felts_) in sigs {
-            let _ = writeln!(w, "\n/// {doc}\npub fn {name}() -> Array<felt252> {{\n    array![{}]\n}}", felts(&felts_));
+            let _ =
+                writeln!(w, "\n/// {doc}\npub fn {name}() -> Array<felt252> {{\n    array![{}]\n}}", felts(&felts_));
         }
         out
     }

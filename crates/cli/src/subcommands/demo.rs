@@ -80,7 +80,15 @@ struct Step {
 
 impl Step {
     fn new(step: &'static str, detail: impl Into<String>) -> Self {
-        Self { step, outcome: "ok", transaction_hash: None, l2_gas: None, l1_data_gas: None, fee_fri: None, detail: detail.into() }
+        Self {
+            step,
+            outcome: "ok",
+            transaction_hash: None,
+            l2_gas: None,
+            l1_data_gas: None,
+            fee_fri: None,
+            detail: detail.into(),
+        }
     }
 
     fn with_receipt(mut self, receipt: &TransactionReceiptWithBlockInfo) -> Self {
@@ -168,9 +176,12 @@ impl Demo {
         let account = network.account(address, owner.clone());
         let recipient = network.funder.address();
         let before = strk_balance(&provider, recipient).await?;
-        let sent = progress::step("sending an owner-signed transfer", account.execute_v3(vec![strk_transfer(recipient, TRANSFER)]).send())
-            .await
-            .context("sending the owner-signed transfer")?;
+        let sent = progress::step(
+            "sending an owner-signed transfer",
+            account.execute_v3(vec![strk_transfer(recipient, TRANSFER)]).send(),
+        )
+        .await
+        .context("sending the owner-signed transfer")?;
         let receipt = wait_for_receipt(&provider, sent.transaction_hash).await?;
         let received = strk_balance(&provider, recipient).await? - before;
         if received != TRANSFER {
@@ -194,15 +205,23 @@ impl Demo {
         let valid = cairo_short_string_to_felt("VALID")?;
         let owner_signature = owner.sign(&message)?;
         let stranger_signature = SigningKey::from_random().sign(&message)?;
-        let owner_answer = reader.is_valid_signature(&message, &vec![owner_signature.r, owner_signature.s]).call().await?;
-        let stranger_answer = reader.is_valid_signature(&message, &vec![stranger_signature.r, stranger_signature.s]).call().await?;
+        let owner_answer =
+            reader.is_valid_signature(&message, &vec![owner_signature.r, owner_signature.s]).call().await?;
+        let stranger_answer =
+            reader.is_valid_signature(&message, &vec![stranger_signature.r, stranger_signature.s]).call().await?;
         if owner_answer != valid || stranger_answer != Felt::ZERO {
-            bail!("is_valid_signature answered {owner_answer:#x} for the owner and {stranger_answer:#x} for a stranger");
+            bail!(
+                "is_valid_signature answered {owner_answer:#x} for the owner and {stranger_answer:#x} for a stranger"
+            );
         }
         out.push(Step::new("is_valid_signature", "owner's signature: VALID; a stranger's: 0"));
 
         // 6. Fee estimation for the account.
-        let estimate = account.execute_v3(vec![strk_transfer(recipient, TRANSFER)]).estimate_fee().await.context("estimating a transfer's fee")?;
+        let estimate = account
+            .execute_v3(vec![strk_transfer(recipient, TRANSFER)])
+            .estimate_fee()
+            .await
+            .context("estimating a transfer's fee")?;
         out.push(Step {
             l2_gas: Some(estimate.l2_gas_consumed),
             l1_data_gas: Some(estimate.l1_data_gas_consumed),
@@ -235,18 +254,27 @@ impl Demo {
             bail!("the recipient received {received} FRI from the session transfer instead of {TRANSFER}");
         }
         out.push(
-            Step::new("session transfer", format!("0.1 STRK signed by the session key: recipient balance +{received} FRI"))
-                .with_receipt(&receipt),
+            Step::new(
+                "session transfer",
+                format!("0.1 STRK signed by the session key: recipient balance +{received} FRI"),
+            )
+            .with_receipt(&receipt),
         );
         let receipt = send(&session_account, vec![approve(recipient, TRANSFER)], "a session approve").await?;
-        out.push(Step::new("session approve", format!("allowance of 0.1 STRK for {recipient:#x}")).with_receipt(&receipt));
+        out.push(
+            Step::new("session approve", format!("allowance of 0.1 STRK for {recipient:#x}")).with_receipt(&receipt),
+        );
         let multicall = vec![strk_transfer(recipient, TRANSFER), approve(recipient, 2 * TRANSFER)];
         let receipt = send(&session_account, multicall, "a session multicall").await?;
-        out.push(Step::new("session multicall", "transfer + approve in one transaction, one proof per call").with_receipt(&receipt));
+        out.push(
+            Step::new("session multicall", "transfer + approve in one transaction, one proof per call")
+                .with_receipt(&receipt),
+        );
 
         // The same transfer under sessions of 1 and 16 policies: the proof grows with log2 of
         // the policy count, and so does the gas.
-        let sizes = [(1, "1 policy", "session transfer (1 policy)"), (16, "16 policies", "session transfer (16 policies)")];
+        let sizes =
+            [(1, "1 policy", "session transfer (1 policy)"), (16, "16 policies", "session transfer (16 policies)")];
         for (count, size, step) in sizes {
             let sized = sized_session_request(&session_key, now, count)?.sign(address, network.chain_id, &owner)?;
             let sized_account = SessionAccount::new(network.provider(), sized, session_key.clone())?;
@@ -256,19 +284,26 @@ impl Demo {
         }
 
         // 11. A call outside the policies: the SDK refuses to sign it, nothing is sent.
-        let eth_transfer = Call { to: parse::ETH, selector: selector("transfer")?, calldata: vec![recipient, TRANSFER.into(), Felt::ZERO] };
+        let eth_transfer = Call {
+            to: parse::ETH,
+            selector: selector("transfer")?,
+            calldata: vec![recipient, TRANSFER.into(), Felt::ZERO],
+        };
         match session_account.execute_v3(vec![eth_transfer.clone()]).send().await {
-            Err(AccountError::Signing(SignError::Session(err @ SessionError::CallNotAllowed { .. }))) => out.push(Step {
-                outcome: "rejected",
-                ..Step::new("out-of-policy (SDK)", format!("ETH transfer: {}", error::session_error(&err)))
-            }),
+            Err(AccountError::Signing(SignError::Session(err @ SessionError::CallNotAllowed { .. }))) => {
+                out.push(Step {
+                    outcome: "rejected",
+                    ..Step::new("out-of-policy (SDK)", format!("ETH transfer: {}", error::session_error(&err)))
+                })
+            }
             Err(err) => bail!("the SDK refused the ETH transfer for another reason: {err}"),
             Ok(sent) => bail!("the SDK sent an ETH transfer the session does not allow ({:#x})", sent.transaction_hash),
         }
 
         // 12. The same call forced past the SDK (the session key signs it, with the proof of an
         // allowed call) and sent with explicit resource bounds: the node rejects it in validation.
-        let forced = Forced { session: session.clone(), key: session_key.clone(), decoys: vec![strk_transfer(recipient, 1)] };
+        let forced =
+            Forced { session: session.clone(), key: session_key.clone(), decoys: vec![strk_transfer(recipient, 1)] };
         let forced = SessionAccount::with_signer(network.provider(), address, network.chain_id, forced);
         let prices = session_account.execute_v3(vec![strk_transfer(recipient, 1)]).estimate_fee().await?;
         match with_bounds(forced.execute_v3(vec![eth_transfer]), &prices).send().await {
@@ -347,8 +382,12 @@ impl Demo {
         if self.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {
-            let GasComparison { owner_transfer, session_transfer, session_transfer_1_policy, session_transfer_16_policies } =
-                report.l2_gas;
+            let GasComparison {
+                owner_transfer,
+                session_transfer,
+                session_transfer_1_policy,
+                session_transfer_16_policies,
+            } = report.l2_gas;
             let delta = |gas: u64| i128::from(gas) - i128::from(owner_transfer);
             println!(
                 "L2 gas of a STRK transfer: owner-signed {owner_transfer}; session with 1 policy {session_transfer_1_policy} ({:+}), \
@@ -377,14 +416,20 @@ fn session_request(key: &SigningKey, now: u64) -> Result<SessionRequest, Session
 fn sized_session_request(key: &SigningKey, now: u64, count: u64) -> Result<SessionRequest, SessionError> {
     (1..count)
         .fold(
-            SessionRequest::builder(key.verifying_key().scalar()).valid_until(now + SESSION_LENGTH).allow(STRK, "transfer"),
+            SessionRequest::builder(key.verifying_key().scalar())
+                .valid_until(now + SESSION_LENGTH)
+                .allow(STRK, "transfer"),
             |builder, i| builder.allow(Felt::from(0x6a3e_0000 + i), "play"),
         )
         .build()
 }
 
 /// Sends `calls` from a session account and waits for the receipt.
-async fn send(account: &SessionAccount<Provider>, calls: Vec<Call>, what: &str) -> anyhow::Result<TransactionReceiptWithBlockInfo> {
+async fn send(
+    account: &SessionAccount<Provider>,
+    calls: Vec<Call>,
+    what: &str,
+) -> anyhow::Result<TransactionReceiptWithBlockInfo> {
     let provider = account.provider();
     let sent = progress::step(&format!("sending {what}"), account.execute_v3(calls).send())
         .await
@@ -397,7 +442,11 @@ fn selector(name: &str) -> anyhow::Result<Felt> {
 }
 
 fn approve(spender: Felt, amount: u128) -> Call {
-    Call { to: STRK, selector: starknet::macros::selector!("approve"), calldata: vec![spender, amount.into(), Felt::ZERO] }
+    Call {
+        to: STRK,
+        selector: starknet::macros::selector!("approve"),
+        calldata: vec![spender, amount.into(), Felt::ZERO],
+    }
 }
 
 /// Resource bounds well above what a transfer used (`estimate`), so the node runs validation
@@ -425,7 +474,12 @@ struct Forced {
 impl SessionSigner for Forced {
     type Error = SessionError;
 
-    async fn sign_transaction(&self, _account: Felt, transaction_hash: Felt, _calls: &[Call]) -> Result<Vec<Felt>, SessionError> {
+    async fn sign_transaction(
+        &self,
+        _account: Felt,
+        transaction_hash: Felt,
+        _calls: &[Call],
+    ) -> Result<Vec<Felt>, SessionError> {
         self.session.sign_transaction(&self.key, transaction_hash, &self.decoys)
     }
 }

@@ -21,7 +21,6 @@ pub fn constructor_calldata(owner: Felt, guardian: Option<Felt>) -> Vec<Felt> {
     calldata
 }
 
-
 /// Whether Argent's account `account` has cached the authorization of the session `session_hash`
 /// (its view `is_session_authorization_cached`), as of `block_id`.
 pub async fn is_session_authorization_cached<P: Provider + Sync>(

@@ -144,7 +144,15 @@ impl ArgentSession {
         }
         let metadata = metadata.into();
         let metadata_hash = typed_data::string_hash(&metadata).map_err(Error::InvalidMetadata)?;
-        Ok(Self { session_key, expires_at, allowed_methods, calls, metadata, metadata_hash, tree: MerkleTree::new(leaves) })
+        Ok(Self {
+            session_key,
+            expires_at,
+            allowed_methods,
+            calls,
+            metadata,
+            metadata_hash,
+            tree: MerkleTree::new(leaves),
+        })
     }
 
     /// The session's Stark public key.
@@ -248,4 +256,3 @@ impl ArgentSession {
         call_proofs(account, calls, |contract, selector| self.proof(contract, selector))
     }
 }
-

@@ -83,7 +83,12 @@ impl ArgentOwnerSigner {
 impl SessionSigner for ArgentOwnerSigner {
     type Error = Error;
 
-    async fn sign_transaction(&self, _account: Felt, transaction_hash: Felt, _calls: &[Call]) -> Result<Vec<Felt>, Error> {
+    async fn sign_transaction(
+        &self,
+        _account: Felt,
+        transaction_hash: Felt,
+        _calls: &[Call],
+    ) -> Result<Vec<Felt>, Error> {
         let mut signatures = vec![StarknetSignerSignature::sign(&self.owner, transaction_hash)?];
         if let Some(guardian) = &self.guardian {
             signatures.push(StarknetSignerSignature::sign(guardian, transaction_hash)?);
@@ -144,7 +149,12 @@ impl<G> ArgentSessionSigner<G> {
     }
 
     /// The token for the transaction `transaction_hash` made of `calls` from `account`.
-    pub async fn token(&self, account: Felt, transaction_hash: Felt, calls: &[Call]) -> Result<ArgentSessionToken, Error>
+    pub async fn token(
+        &self,
+        account: Felt,
+        transaction_hash: Felt,
+        calls: &[Call],
+    ) -> Result<ArgentSessionToken, Error>
     where
         G: Guardian + Sync,
     {
@@ -171,8 +181,12 @@ impl<G> ArgentSessionSigner<G> {
 impl<G: Guardian + Send + Sync> SessionSigner for ArgentSessionSigner<G> {
     type Error = Error;
 
-    async fn sign_transaction(&self, account: Felt, transaction_hash: Felt, calls: &[Call]) -> Result<Vec<Felt>, Error> {
+    async fn sign_transaction(
+        &self,
+        account: Felt,
+        transaction_hash: Felt,
+        calls: &[Call],
+    ) -> Result<Vec<Felt>, Error> {
         Ok(self.token(account, transaction_hash, calls).await?.to_signature())
     }
 }
-

@@ -111,8 +111,9 @@ fn token_layout() {
         "m",
     )
     .unwrap();
-    let signer = ArgentSessionSigner::new(session.clone(), Felt::from(99u8), SN_SEPOLIA, vec![Felt::ONE; 9], key, guardian)
-        .unwrap();
+    let signer =
+        ArgentSessionSigner::new(session.clone(), Felt::from(99u8), SN_SEPOLIA, vec![Felt::ONE; 9], key, guardian)
+            .unwrap();
     let call = Call { to: Felt::from(6u8), selector: selector!("transfer"), calldata: vec![] };
     let token = futures_lite(signer.token(Felt::from(99u8), Felt::from(1234u16), &[call])).unwrap();
     let felts = token.to_signature();

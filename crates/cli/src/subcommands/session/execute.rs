@@ -67,10 +67,11 @@ impl Execute {
             .await
             .map_err(account_error)
             .context(window)?;
-        let receipt = progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash))
-            .await
-            .map_err(anyhow::Error::new)
-            .context(window)?;
+        let receipt =
+            progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash))
+                .await
+                .map_err(anyhow::Error::new)
+                .context(window)?;
         let cost = Cost::of(&receipt.receipt);
         let executed = Executed {
             transaction_hash: hex(sent.transaction_hash),
@@ -129,7 +130,9 @@ fn check_calls(session: &SignedSession, specs: &[CallSpec]) -> anyhow::Result<()
 fn account_error<E: std::error::Error + Send + Sync + 'static>(err: AccountError<SignError<E>>) -> anyhow::Error {
     match err {
         AccountError::Signing(SignError::Session(err)) => anyhow::Error::new(err),
-        AccountError::Signing(SignError::Signer(err)) => anyhow::Error::new(err).context("the session key could not sign"),
+        AccountError::Signing(SignError::Signer(err)) => {
+            anyhow::Error::new(err).context("the session key could not sign")
+        }
         AccountError::Provider(err) => {
             anyhow::Error::new(err).context("the node refused the transaction (fee estimation or submission)")
         }

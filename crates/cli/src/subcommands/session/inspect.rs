@@ -195,7 +195,11 @@ fn print_text(report: &Report, session: &SignedSession) {
             }
             println!(
                 "owner sig      {}",
-                answer(node.owner_signature_valid, "valid for the on-chain owner", "NOT the on-chain owner's: the account will reject this session")
+                answer(
+                    node.owner_signature_valid,
+                    "valid for the on-chain owner",
+                    "NOT the on-chain owner's: the account will reject this session"
+                )
             );
             println!("revoked        {}", answer(node.revoked, "yes: the account will reject this session", "no"));
             for problem in &node.problems {

@@ -60,8 +60,7 @@ pub struct RequestFile {
 /// Reads a request file, with an error that says what the file is if it is not one.
 pub fn read_request(path: &Path) -> anyhow::Result<RequestFile> {
     let text = files::read_text(path)?;
-    let value: Value =
-        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    let value: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
     if value.get("session_hash").is_some() {
         bail!("{} is a signed session already, not a request", path.display());
     }

@@ -107,13 +107,14 @@ impl New {
         if let Some(node) = &node {
             let now = node.timestamp().await?;
             if valid_until <= now {
-                eprintln!("warning: the session ends at {}, before the node's time {}", time::utc(valid_until), time::utc(now));
+                eprintln!(
+                    "warning: the session ends at {}, before the node's time {}",
+                    time::utc(valid_until),
+                    time::utc(now)
+                );
             }
             if node.owner(self.account).await.is_err() {
-                eprintln!(
-                    "warning: there is no session-key account at {} on the node (yet?)",
-                    hex(self.account)
-                );
+                eprintln!("warning: there is no session-key account at {} on the node (yet?)", hex(self.account));
             }
         }
 
@@ -167,7 +168,10 @@ impl New {
         if let Some(path) = &self.typed_data_out {
             println!("typed data    {}", path.display());
         }
-        eprintln!("next: the owner signs it with `sk session sign {} --owner-key OWNER.key --out session.json`", self.out.display());
+        eprintln!(
+            "next: the owner signs it with `sk session sign {} --owner-key OWNER.key --out session.json`",
+            self.out.display()
+        );
         Ok(())
     }
 }

@@ -57,14 +57,15 @@ impl Revoke {
             );
         }
         if node.is_revoked(address, hash).await? {
-            bail!("the session {} is revoked already ('session/already-revoked')", hex(hash));
+            bail!("the session {} is revoked already ('{}')", hex(hash), sk_contracts::errors::SESSION_ALREADY_REVOKED);
         }
         let owner_account = local_account(node.provider.clone(), address, key, node.chain_id);
         let revoke = owner_account.execute_v3(vec![revoke_session_call(address, hash)]);
         let sent = progress::step("sending revoke_session", revoke.send())
             .await
             .context("sending the owner's revoke_session transaction")?;
-        let receipt = progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash)).await?;
+        let receipt =
+            progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash)).await?;
         let cost = Cost::of(&receipt.receipt);
         let revoked = Revoked {
             session_hash: hex(hash),

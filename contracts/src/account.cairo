@@ -1,5 +1,6 @@
 //! The account contract: an owner Stark key, SNIP-6, SRC5, self-deployment and owner rotation, and
-//! session keys through the session component (docs/protocol.md).
+//! session keys through two components (docs/protocol.md): `SessionComponent` checks session
+//! transactions, `RevocationComponent` holds the revoked sessions and the `ISession` entry points.
 
 #[starknet::contract(account)]
 pub mod SessionKeyAccount {
@@ -10,21 +11,25 @@ pub mod SessionKeyAccount {
     use crate::interfaces::{
         IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC5_ID, ISRC6, ISRC6_ID,
     };
-    use crate::session::authorization::is_session_signature;
     use crate::session::component::SessionComponent;
+    use crate::session::revocation::RevocationComponent;
+    use crate::session::session_token::is_session_token;
     use crate::utils::{assert_only_self, execute_calls, is_valid_stark_signature, protocol_tx_info};
 
     component!(path: SessionComponent, storage: session, event: SessionEvent);
+    component!(path: RevocationComponent, storage: revocation, event: RevocationEvent);
 
-    #[abi(embed_v0)]
-    impl SessionImpl = SessionComponent::SessionImpl<ContractState>;
     impl SessionInternalImpl = SessionComponent::InternalImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl SessionImpl = RevocationComponent::SessionImpl<ContractState>;
 
     #[storage]
     struct Storage {
         Account_owner: felt252,
         #[substorage(v0)]
         session: SessionComponent::Storage,
+        #[substorage(v0)]
+        revocation: RevocationComponent::Storage,
     }
 
     #[event]
@@ -33,6 +38,8 @@ pub mod SessionKeyAccount {
         OwnerChanged: OwnerChanged,
         #[flat]
         SessionEvent: SessionComponent::Event,
+        #[flat]
+        RevocationEvent: RevocationComponent::Event,
     }
 
     /// The owner key was set (at deployment, `old_owner` is 0) or replaced.
@@ -53,7 +60,7 @@ pub mod SessionKeyAccount {
     impl SRC6Impl of ISRC6<ContractState> {
         fn __execute__(ref self: ContractState, calls: Array<Call>) -> Array<Span<felt252>> {
             let tx_info = protocol_tx_info();
-            if is_session_signature(tx_info.signature) {
+            if is_session_token(tx_info.signature) {
                 // Validation saw a rounded-down timestamp; the exact window is enforced here
                 // (docs/protocol.md §4, "Time").
                 self.session.assert_session_window(tx_info.signature);
@@ -63,7 +70,7 @@ pub mod SessionKeyAccount {
 
         fn __validate__(ref self: ContractState, calls: Array<Call>) -> felt252 {
             let tx_info = protocol_tx_info();
-            if is_session_signature(tx_info.signature) {
+            if is_session_token(tx_info.signature) {
                 self
                     .session
                     .validate_session(
@@ -99,7 +106,7 @@ pub mod SessionKeyAccount {
     impl DeclarerImpl of IDeclarer<ContractState> {
         fn __validate_declare__(self: @ContractState, class_hash: felt252) -> felt252 {
             let tx_info = protocol_tx_info();
-            assert(!is_session_signature(tx_info.signature), errors::SESSION_NO_DECLARE);
+            assert(!is_session_token(tx_info.signature), errors::SESSION_NO_DECLARE);
             self.validate_owner_signature(tx_info.transaction_hash, tx_info.signature)
         }
     }
@@ -110,7 +117,7 @@ pub mod SessionKeyAccount {
             self: @ContractState, class_hash: felt252, contract_address_salt: felt252, owner: felt252,
         ) -> felt252 {
             let tx_info = protocol_tx_info();
-            assert(!is_session_signature(tx_info.signature), errors::SESSION_NO_DEPLOY);
+            assert(!is_session_token(tx_info.signature), errors::SESSION_NO_DEPLOY);
             self.validate_owner_signature(tx_info.transaction_hash, tx_info.signature)
         }
     }

@@ -7,17 +7,23 @@ pub const INVALID_SIGNATURE_LENGTH: felt252 = 'account/invalid-sig-length';
 pub const INVALID_TX_VERSION: felt252 = 'account/invalid-tx-version';
 pub const ZERO_OWNER: felt252 = 'account/zero-owner';
 
-// Sessions (docs/protocol.md §4).
+// Sessions (docs/protocol.md §4), in the order of the checks; the module raising each is named.
+// The session token (`session::session_token`).
 pub const SESSION_BAD_FORMAT: felt252 = 'session/bad-format';
 pub const SESSION_BAD_VERSION: felt252 = 'session/bad-version';
+// The window (`session::component`).
 pub const SESSION_EXPIRED: felt252 = 'session/expired';
 pub const SESSION_NOT_YET_VALID: felt252 = 'session/not-yet-valid';
+// Revocation (`session::revocation`).
 pub const SESSION_REVOKED: felt252 = 'session/revoked';
 pub const SESSION_ALREADY_REVOKED: felt252 = 'session/already-revoked';
+// The signatures (`session::component`).
 pub const SESSION_INVALID_AUTHORIZATION: felt252 = 'session/invalid-authorization';
 pub const SESSION_INVALID_SIGNATURE: felt252 = 'session/invalid-signature';
+// The calls (`session::policy_tree`).
 pub const SESSION_PROOF_COUNT: felt252 = 'session/proof-count';
 pub const SESSION_SELF_CALL: felt252 = 'session/self-call';
 pub const SESSION_INVALID_PROOF: felt252 = 'session/invalid-proof';
+// The entry points that refuse sessions (`account`).
 pub const SESSION_NO_DECLARE: felt252 = 'session/no-declare';
 pub const SESSION_NO_DEPLOY: felt252 = 'session/no-deploy';

@@ -1,6 +1,17 @@
 //! Session keys: the owner signs a session (a key, a time window and a tree of allowed calls), and
-//! the session key then signs transactions on its own. The wire format is docs/protocol.md.
-pub mod authorization;
+//! the session key then signs transactions on its own. The wire format is docs/protocol.md. Each
+//! module has a twin of the same name in the Rust SDK (`crates/session/src/`), except the two
+//! components, which are the account's.
+
+/// The session checks of validation and execution, run in docs/protocol.md §4's order.
 pub mod component;
+/// Merkle primitives beneath the policy tree: `hash_pair`, `verify_proof` (§2).
+pub mod merkle;
+/// The policy tree's leaves, `policy_leaf`, and the call rules, `assert_allowed_calls` (§2, §4).
 pub mod policy_tree;
+/// Revocation of sessions: `RevocationComponent`, with the `ISession` entry points (§4).
+pub mod revocation;
+/// What the owner signs: SNIP-12 types, their struct hashes and `session_hash` (§1).
 pub mod session_hash;
+/// The transaction signature: `SESSION_MAGIC`, its layout and parsers, what the key signs (§3).
+pub mod session_token;

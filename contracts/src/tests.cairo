@@ -1,7 +1,10 @@
 mod mocks;
 mod support;
 mod test_account;
+mod test_merkle;
 mod test_policy_tree;
+mod test_revocation;
 mod test_session;
+mod test_session_token;
 mod test_vectors;
 mod vectors;

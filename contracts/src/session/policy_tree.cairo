@@ -1,8 +1,11 @@
-//! The policy tree (docs/protocol.md §2): a Merkle tree of the calls a session allows, built as
-//! starknet.js builds a SNIP-12 `merkletree` with Poseidon. A transaction carries one proof per
-//! call.
-use core::poseidon::hades_permutation;
+//! The policy tree (docs/protocol.md §2): the `(contract, selector)` pairs a session may call, as
+//! a `merkle` tree of `Policy` struct hashes whose root the owner signs; and the rules a session
+//! transaction's calls must follow (docs/protocol.md §4, checks 6 to 8). Mirrors the Rust SDK's
+//! `policy_tree` module.
 use starknet::ContractAddress;
+use starknet::account::Call;
+use crate::errors;
+use super::merkle::verify_proof;
 use super::session_hash::{Policy, StructHash};
 
 /// The leaf of the policy allowing calls of `selector` on `contract`: the `Policy` struct hash.
@@ -10,26 +13,24 @@ pub fn policy_leaf(contract: ContractAddress, selector: felt252) -> felt252 {
     Policy { contract, selector }.struct_hash()
 }
 
-/// The parent of two nodes: the two-input Poseidon hash of the pair sorted as integers (starknet.js
-/// `hash.computePoseidonHash(min, max)`, not `poseidon_hash_many`).
-pub fn hash_pair(a: felt252, b: felt252) -> felt252 {
-    let a_int: u256 = a.into();
-    let b_int: u256 = b.into();
-    let (low, high) = if a_int <= b_int {
-        (a, b)
-    } else {
-        (b, a)
-    };
-    let (hash, _, _) = hades_permutation(low, high, 2);
-    hash
-}
-
-/// Whether `proof` (the siblings from the leaf level up, `0` for an odd node) proves `leaf` in the
-/// tree of `root`. A one-leaf tree's root is its leaf, with an empty proof.
-pub fn verify_proof(root: felt252, leaf: felt252, proof: Span<felt252>) -> bool {
-    let mut node = leaf;
-    for sibling in proof {
-        node = hash_pair(node, *sibling);
+/// Checks 6 to 8 of docs/protocol.md §4 on the `calls` of a session transaction of `account`, in
+/// this order: exactly one proof per call (`session/proof-count`); no call to `account` itself,
+/// checked for every call before any proof (`session/self-call`); every call's `(to, selector)`
+/// proven by its proof in the tree of `policies_root` (`session/invalid-proof`).
+pub fn assert_allowed_calls(
+    policies_root: felt252,
+    calls: Span<Call>,
+    proofs: Span<Span<felt252>>,
+    account: ContractAddress,
+) {
+    assert(proofs.len() == calls.len(), errors::SESSION_PROOF_COUNT);
+    for call in calls {
+        assert(*call.to != account, errors::SESSION_SELF_CALL);
     }
-    node == root
+    for (call, proof) in calls.into_iter().zip(proofs) {
+        assert(
+            verify_proof(policies_root, policy_leaf(*call.to, *call.selector), *proof),
+            errors::SESSION_INVALID_PROOF,
+        );
+    }
 }

@@ -1,8 +1,8 @@
 //! What the owner signs: a session as SNIP-12 revision 1 typed data (docs/protocol.md §1).
 //!
 //! Each struct has its type hash, `starknet_keccak` of its exact encoded type string, right above
-//! its `StructHash` impl. The Rust SDK's `session_hash` module computes the same hashes; the test
-//! vectors pin both.
+//! its `StructHash` impl; the domain's constants are below them. The Rust SDK's `session_hash`
+//! module computes the same hashes; the test vectors pin both.
 use core::poseidon::poseidon_hash_span;
 use starknet::ContractAddress;
 
@@ -84,9 +84,12 @@ pub impl PolicyStructHash of StructHash<Policy> {
 
 /// The domain's name.
 pub const DOMAIN_NAME: felt252 = 'SessionKeys.session';
-/// The domain's version: the session format version, the felt 1 (not the character '1').
+/// The typed-data domain's version, the felt 1 (not the character '1'): the version of the
+/// `Session` type the owner signs, which a later session format bumps (docs/protocol.md §1,
+/// "Versioning"). Not the transaction signature's format version,
+/// `session_token::SESSION_TOKEN_VERSION`.
 pub const DOMAIN_VERSION: felt252 = 1;
-/// SNIP-12 revision 1, as the felt 1.
+/// The domain's revision: SNIP-12 revision 1, as the felt 1.
 pub const SNIP12_REVISION: felt252 = 1;
 
 /// The domain of sessions on the chain `chain_id`.

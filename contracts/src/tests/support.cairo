@@ -8,8 +8,8 @@ use starknet::testing::{
 };
 use starknet::{ContractAddress, SyscallResultTrait};
 use crate::account::SessionKeyAccount;
-use crate::interfaces::{IOwner, IOwnerDispatcher, ISRC6Dispatcher};
-use crate::session::authorization::{SESSION_FORMAT_VERSION, SESSION_MAGIC, SessionToken};
+use crate::interfaces::{IOwner, IOwnerDispatcher, ISRC6Dispatcher, ISession};
+use crate::session::session_token::{SESSION_MAGIC, SESSION_TOKEN_VERSION, SessionToken};
 use crate::session::session_hash::Session;
 use super::mocks::{IMockTargetDispatcher, MockTarget};
 use super::vectors;
@@ -92,7 +92,7 @@ pub fn session() -> Session {
 /// The session token of `vectors::signature()`, to alter field by field.
 pub fn session_token() -> SessionToken {
     SessionToken {
-        version: SESSION_FORMAT_VERSION,
+        version: SESSION_TOKEN_VERSION,
         session: session(),
         owner_signature: vectors::owner_authorization().span(),
         session_signature: vectors::session_signature().span(),
@@ -124,4 +124,12 @@ pub fn session_account(signature: Array<felt252>) -> SessionKeyAccount::Contract
     starknet::testing::set_transaction_hash(vectors::TX_HASH);
     starknet::testing::set_signature(signature.span());
     state
+}
+
+/// Revokes `session_hash` as the account itself (at `vectors::ACCOUNT`), then gives the call back
+/// to the protocol.
+pub fn revoke(ref state: SessionKeyAccount::ContractState, session_hash: felt252) {
+    set_caller_address(contract(vectors::ACCOUNT));
+    state.revoke_session(session_hash);
+    set_caller_address(contract(0));
 }

@@ -1,55 +1,74 @@
-use crate::session::policy_tree::{hash_pair, verify_proof};
+//! The call rules of a session transaction (docs/protocol.md §4, checks 6 to 8), on their own:
+//! `assert_allowed_calls` against the vectors' policy tree. The leaves are checked against the
+//! vectors in `test_vectors`, the same rules through `__validate__` in `test_session`.
+use starknet::ContractAddress;
+use starknet::account::Call;
+use crate::session::policy_tree::assert_allowed_calls;
+use super::support::contract;
+use super::vectors;
 
-/// starknet.js `hash.computePoseidonHash(1, 2)`.
-const POSEIDON_1_2: felt252 = 0x5d44a3decb2b2e0cc71071f7b802f45dd792d064f0fc7316c46514f70f9891a;
-
-//
-// hash_pair
-//
-
-#[test]
-fn test_hash_pair_is_two_input_poseidon() {
-    assert_eq!(hash_pair(1, 2), POSEIDON_1_2);
+fn account() -> ContractAddress {
+    contract(vectors::ACCOUNT)
 }
 
-#[test]
-fn test_hash_pair_sorts() {
-    assert_eq!(hash_pair(2, 1), POSEIDON_1_2);
-    // Sorted as integers, not as field elements of either sign.
-    let big = -1;
-    assert_eq!(hash_pair(big, 1), hash_pair(1, big));
+fn call(to: felt252, selector: felt252) -> Call {
+    Call { to: contract(to), selector, calldata: array![].span() }
 }
 
 //
-// verify_proof
+// assert_allowed_calls
 //
 
 #[test]
-fn test_verify_proof_single_leaf() {
-    assert!(verify_proof('leaf', 'leaf', array![].span()));
-    assert!(!verify_proof('leaf', 'other', array![].span()));
-    // The root of one leaf is not `H(leaf, 0)`.
-    assert!(!verify_proof(hash_pair('leaf', 0), 'leaf', array![].span()));
+fn test_assert_allowed_calls_vectors() {
+    let (calls, proofs) = (vectors::calls(), vectors::proofs());
+    assert_allowed_calls(vectors::ROOT, calls.span(), proofs.span(), account());
 }
 
 #[test]
-fn test_verify_proof_odd_count() {
-    let (a, b, c) = ('a', 'b', 'c');
-    let ab = hash_pair(a, b);
-    let root = hash_pair(ab, hash_pair(c, 0));
-    assert!(verify_proof(root, a, array![b, hash_pair(c, 0)].span()));
-    assert!(verify_proof(root, b, array![a, hash_pair(c, 0)].span()));
-    assert!(verify_proof(root, c, array![0, ab].span()));
+fn test_assert_allowed_calls_no_call() {
+    assert_allowed_calls(vectors::ROOT, array![].span(), array![].span(), account());
 }
 
 #[test]
-fn test_verify_proof_rejects() {
-    let (a, b, c) = ('a', 'b', 'c');
-    let ab = hash_pair(a, b);
-    let root = hash_pair(ab, hash_pair(c, 0));
-    // A leaf not in the tree, a truncated proof, a sibling that is not, no proof.
-    assert!(!verify_proof(root, 'd', array![0, ab].span()));
-    assert!(!verify_proof(root, c, array![0].span()));
-    assert!(!verify_proof(root, c, array![a, ab].span()));
-    assert!(!verify_proof(root, c, array![].span()));
+#[should_panic(expected: ('session/proof-count',))]
+fn test_assert_allowed_calls_missing_proof() {
+    let proofs = vectors::proofs();
+    let missing = array![*proofs[0]];
+    assert_allowed_calls(vectors::ROOT, vectors::calls().span(), missing.span(), account());
+}
+
+#[test]
+#[should_panic(expected: ('session/proof-count',))]
+fn test_assert_allowed_calls_proof_count_before_self_call() {
+    let calls = array![call(vectors::ACCOUNT, selector!("set_owner"))];
+    assert_allowed_calls(vectors::ROOT, calls.span(), array![].span(), account());
+}
+
+#[test]
+#[should_panic(expected: ('session/self-call',))]
+fn test_assert_allowed_calls_self_call_before_proofs() {
+    // The first call's proof is that of another call: the self-call is refused first.
+    let calls = array![
+        call(vectors::TARGET, selector!("approve")),
+        call(vectors::ACCOUNT, selector!("set_owner")),
+    ];
+    assert_allowed_calls(vectors::ROOT, calls.span(), vectors::proofs().span(), account());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test_assert_allowed_calls_swapped_proofs() {
+    let proofs = vectors::proofs();
+    let swapped = array![*proofs[1], *proofs[0]];
+    assert_allowed_calls(vectors::ROOT, vectors::calls().span(), swapped.span(), account());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test_assert_allowed_calls_empty_proof() {
+    // `(TARGET, transfer)` is a policy, but not the tree's only leaf.
+    let calls = array![call(vectors::TARGET, selector!("transfer"))];
+    let proofs = array![array![].span()];
+    assert_allowed_calls(vectors::ROOT, calls.span(), proofs.span(), account());
 }

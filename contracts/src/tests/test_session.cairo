@@ -1,20 +1,21 @@
 //! Session transactions (docs/protocol.md §3-4): every check of `__validate__` with its error, the
-//! window in `__execute__`, revocation, and the entry points that refuse sessions.
+//! window in `__execute__`, and the entry points that refuse sessions. The revocation entry points
+//! are in `test_revocation`, the token's parsers in `test_session_token`, the call rules in
+//! `test_policy_tree`.
 //!
 //! The tests run the account as contract state at `vectors::ACCOUNT` (the address the vectors'
 //! session is bound to) and play the protocol themselves.
 use starknet::account::Call;
 use starknet::testing::{
-    pop_log, set_block_timestamp, set_caller_address, set_chain_id, set_contract_address,
+    set_block_timestamp, set_caller_address, set_chain_id, set_contract_address,
     set_transaction_hash, set_version,
 };
 use starknet::{ContractAddress, VALIDATED};
 use crate::account::SessionKeyAccount;
-use crate::interfaces::{IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC6, ISession};
-use crate::session::authorization::{SessionToken, session_window};
-use crate::session::component::SessionComponent::{Event as SessionEvent, SessionRevoked};
+use crate::interfaces::{IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC6};
 use crate::session::session_hash::Session;
-use super::support::{DAY, OTHER, contract, encode, session, session_account, session_token};
+use crate::session::session_token::SessionToken;
+use super::support::{DAY, OTHER, contract, encode, revoke, session, session_account, session_token};
 use super::vectors;
 
 const QUERY_V3: felt252 = 0x100000000000000000000000000000003;
@@ -43,13 +44,6 @@ fn signature_with(index: u32, value: felt252) -> Array<felt252> {
 /// The vectors' signature carrying `proofs` instead of `vectors::proofs()`.
 fn signature_with_proofs(proofs: Array<Span<felt252>>) -> Array<felt252> {
     encode(SessionToken { proofs: proofs.span(), ..session_token() })
-}
-
-/// Revokes `session_hash` as the account itself, then gives the call back to the protocol.
-fn revoke(ref state: SessionKeyAccount::ContractState, session_hash: felt252) {
-    set_caller_address(account_address());
-    state.revoke_session(session_hash);
-    set_caller_address(contract(0));
 }
 
 //
@@ -424,50 +418,6 @@ fn test_is_valid_signature_session() {
 }
 
 //
-// revoke_session / is_session_revoked
-//
-
-#[test]
-fn test_revoke_session_by_self() {
-    let mut state = session_account(vectors::signature());
-    pop_log::<SessionKeyAccount::Event>(account_address()).unwrap(); // OwnerChanged
-    assert!(!state.is_session_revoked(vectors::SESSION_HASH));
-    revoke(ref state, vectors::SESSION_HASH);
-    assert!(state.is_session_revoked(vectors::SESSION_HASH));
-    assert!(!state.is_session_revoked(vectors::ONE_POLICY_SESSION_HASH));
-    let event = pop_log::<SessionKeyAccount::Event>(account_address()).unwrap();
-    let expected = SessionKeyAccount::Event::SessionEvent(
-        SessionEvent::SessionRevoked(SessionRevoked { session_hash: vectors::SESSION_HASH }),
-    );
-    assert_eq!(event, expected);
-    assert!(pop_log::<SessionKeyAccount::Event>(account_address()).is_none());
-}
-
-#[test]
-#[should_panic(expected: ('session/already-revoked',))]
-fn test_revoke_session_twice() {
-    let mut state = session_account(vectors::signature());
-    revoke(ref state, vectors::SESSION_HASH);
-    revoke(ref state, vectors::SESSION_HASH);
-}
-
-#[test]
-#[should_panic(expected: ('account/only-self',))]
-fn test_revoke_session_by_other_caller() {
-    let mut state = session_account(vectors::signature());
-    set_caller_address(contract(0x123));
-    state.revoke_session(vectors::SESSION_HASH);
-}
-
-#[test]
-#[should_panic(expected: ('account/only-self',))]
-fn test_revoke_session_by_protocol() {
-    // A session transaction cannot call the account, and neither can the protocol directly.
-    let mut state = session_account(vectors::signature());
-    state.revoke_session(vectors::SESSION_HASH);
-}
-
-//
 // SRC5
 //
 
@@ -478,23 +428,4 @@ fn test_supports_interface_session() {
     assert_eq!(ISESSION_ID.into(), id);
     let state = session_account(vectors::signature());
     assert!(state.supports_interface(ISESSION_ID));
-}
-
-#[test]
-fn test_session_window_reads_the_fixed_offsets() {
-    assert_eq!(
-        session_window(vectors::signature().span()), (vectors::VALID_AFTER, vectors::VALID_UNTIL),
-    );
-}
-
-#[test]
-#[should_panic(expected: 'session/bad-format')]
-fn test_session_window_of_a_short_signature() {
-    session_window(array!['sk-session', 1, 2, 3].span());
-}
-
-#[test]
-#[should_panic(expected: 'session/bad-format')]
-fn test_session_window_beyond_u64() {
-    session_window(array!['sk-session', 1, 2, 3, 0x10000000000000000].span());
 }

@@ -2,12 +2,13 @@
 //! either side fails one of the two test suites.
 use starknet::VALIDATED;
 use crate::interfaces::ISRC6;
-use crate::session::authorization::{parse_session_token, session_message_hash};
-use crate::session::policy_tree::{hash_pair, policy_leaf, verify_proof};
+use crate::session::merkle::{hash_pair, verify_proof};
+use crate::session::policy_tree::policy_leaf;
 use crate::session::session_hash::{
     DOMAIN_TYPE_HASH, POLICY_TYPE_HASH, SESSION_TYPE_HASH, Session, StructHash, session_domain,
     session_hash,
 };
+use crate::session::session_token::{parse_session_token, session_message_hash};
 use super::support::{contract, encode, session, session_account, session_token};
 use super::vectors;
 

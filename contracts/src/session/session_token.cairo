@@ -1,0 +1,137 @@
+//! The session token: the transaction signature of a session transaction (docs/protocol.md §3),
+//! carrying the session, the owner's signature of it, the session key's signature of the
+//! transaction and one policy proof per call; and what the session key signs. Mirrors the Rust
+//! SDK's `session_token` module.
+//!
+//! Layout, felt by felt (the token's `Serde` layout after the magic):
+//!
+//! ```text
+//! offset  field                                        constant
+//!  0      magic               SESSION_MAGIC            MAGIC_OFFSET
+//!  1      version             SESSION_TOKEN_VERSION    VERSION_OFFSET
+//!  2      ┐ session_key       the `Session`, 4 felts   SESSION_OFFSET
+//!  3      │ valid_after       u64                      VALID_AFTER_OFFSET
+//!  4      │ valid_until       u64                      VALID_UNTIL_OFFSET
+//!  5      ┘ policies_root
+//!  6      owner_signature     len, r, s                OWNER_SIGNATURE_OFFSET
+//!  …      session_signature   len, r, s
+//!  …      proofs              count, then len, siblings… for each call
+//! ```
+//!
+//! The magic, the version and the `Session` are the header, at fixed offsets;
+//! `parse_session_header` reads it alone (all `__execute__` needs), and `parse_session_token`
+//! reads the header and then the spans after it.
+use core::poseidon::poseidon_hash_span;
+use crate::errors;
+use super::session_hash::Session;
+
+/// The first felt of every session transaction signature.
+pub const SESSION_MAGIC: felt252 = 'sk-session';
+/// The version of the session token format (this layout): the felt after the magic. Not the
+/// SNIP-12 domain's version (`session_hash::DOMAIN_VERSION`), though both are 1 today.
+pub const SESSION_TOKEN_VERSION: felt252 = 1;
+
+/// Offset of `SESSION_MAGIC`.
+pub const MAGIC_OFFSET: usize = 0;
+/// Offset of the token version, `SESSION_TOKEN_VERSION`.
+pub const VERSION_OFFSET: usize = 1;
+/// Offset of the `Session`, four felts in `Serde` layout (offsets 2 to 5).
+pub const SESSION_OFFSET: usize = 2;
+/// Offset of the session's `valid_after`.
+pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
+/// Offset of the session's `valid_until`.
+pub const VALID_UNTIL_OFFSET: usize = SESSION_OFFSET + 2;
+/// Offset of the owner signature span (its length first), right after the `Session`; the felts
+/// from here on have no fixed offsets.
+pub const OWNER_SIGNATURE_OFFSET: usize = SESSION_OFFSET + 4;
+
+/// A session transaction signature after its magic, in `Serde` layout.
+#[derive(Copy, Drop, Serde, Debug, PartialEq)]
+pub struct SessionToken {
+    /// The token format version, `SESSION_TOKEN_VERSION`.
+    pub version: felt252,
+    /// The session the owner authorized.
+    pub session: Session,
+    /// The owner's `(r, s)` over the session hash.
+    pub owner_signature: Span<felt252>,
+    /// The session key's `(r, s)` over `session_message_hash`.
+    pub session_signature: Span<felt252>,
+    /// One policy tree proof per call, in call order.
+    pub proofs: Span<Span<felt252>>,
+}
+
+/// Whether a transaction signature is a session token: its first felt is `SESSION_MAGIC`. The
+/// account's one branch point between owner and session transactions.
+pub fn is_session_token(signature: Span<felt252>) -> bool {
+    match signature.get(MAGIC_OFFSET) {
+        Some(magic) => *magic.unbox() == SESSION_MAGIC,
+        None => false,
+    }
+}
+
+/// Reads the header of a session token, in layout order: the magic at `MAGIC_OFFSET`
+/// (`session/bad-format` if absent or wrong), the version at `VERSION_OFFSET`
+/// (`session/bad-version` if it is not `SESSION_TOKEN_VERSION`, before anything after it is read,
+/// so that a later format is not refused as a bad one), then the `Session` by `Serde` from
+/// `SESSION_OFFSET` (`session/bad-format` if it does not parse). Returns it with the felts after
+/// it, from `OWNER_SIGNATURE_OFFSET` on, left unread. The felts are popped in turn rather than
+/// indexed by offset: fewer steps in `__execute__`, which runs this on every session transaction.
+/// The error is the one to panic with.
+pub fn parse_session_header(signature: Span<felt252>) -> Result<(Session, Span<felt252>), felt252> {
+    let mut rest = signature;
+    let Some(magic) = rest.pop_front() else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    if *magic != SESSION_MAGIC {
+        return Err(errors::SESSION_BAD_FORMAT);
+    }
+    let Some(version) = rest.pop_front() else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    if *version != SESSION_TOKEN_VERSION {
+        return Err(errors::SESSION_BAD_VERSION);
+    }
+    let Some(session) = Serde::<Session>::deserialize(ref rest) else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    Ok((session, rest))
+}
+
+/// Parses a whole session token, magic included: its header (`parse_session_header`), then the
+/// owner signature, the session signature and the proofs. A length running past the end or a
+/// felt left over is `session/bad-format`. The error is the one to panic with.
+pub fn parse_session_token(signature: Span<felt252>) -> Result<SessionToken, felt252> {
+    let (session, mut rest) = parse_session_header(signature)?;
+    let Some(owner_signature) = Serde::<Span<felt252>>::deserialize(ref rest) else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    let Some(session_signature) = Serde::<Span<felt252>>::deserialize(ref rest) else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    let Some(proofs) = Serde::<Span<Span<felt252>>>::deserialize(ref rest) else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    if !rest.is_empty() {
+        return Err(errors::SESSION_BAD_FORMAT);
+    }
+    Ok(
+        SessionToken {
+            version: SESSION_TOKEN_VERSION, session, owner_signature, session_signature, proofs,
+        },
+    )
+}
+
+/// The validity window `(valid_after, valid_until)` of a session token, from its header alone
+/// (`parse_session_header`; the spans after it are not read): what `__execute__` needs of a
+/// signature validation already accepted. Panics with the header's error.
+pub fn session_window(signature: Span<felt252>) -> (u64, u64) {
+    match parse_session_header(signature) {
+        Ok((session, _)) => (session.valid_after, session.valid_until),
+        Err(error) => core::panic_with_felt252(error),
+    }
+}
+
+/// What the session key signs: `poseidon_hash_many([transaction_hash, session_hash])`.
+pub fn session_message_hash(transaction_hash: felt252, session_hash: felt252) -> felt252 {
+    poseidon_hash_span(array![transaction_hash, session_hash].span())
+}

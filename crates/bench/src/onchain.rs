@@ -14,11 +14,12 @@ use sk_devnet::{
     DEPLOY_FUNDS,
 };
 use sk_session::argent::{
-    constructor_calldata, AllowedMethod, ArgentOwnerSigner, ArgentSession, ArgentSessionSigner, CacheMode,
+    constructor_calldata, is_session_authorization_cached, AllowedMethod, ArgentOwnerSigner, ArgentSession,
+    ArgentSessionSigner, CacheMode,
 };
 use sk_session::{SessionAccount, SessionRequest};
 use starknet::accounts::{Account, ConnectedAccount};
-use starknet::core::types::{BlockId, BlockTag, Felt, FunctionCall};
+use starknet::core::types::{BlockId, BlockTag, Felt};
 use starknet::macros::selector;
 use starknet::providers::Provider as _;
 use starknet::signers::SigningKey;
@@ -211,7 +212,9 @@ async fn argent_rows(
     account.signer_mut().set_cache_mode(CacheMode::Cache);
     let label = "Argent 0.4.0 · session 1, caching · first use";
     rows.push(measure(devnet, &account, Row::template("argent-0.4.0", "session (cache)", 1, "first", label)).await?);
-    if !authorization_cached(devnet, guarded, session_hash).await? {
+    if !is_session_authorization_cached(&provider(), guarded, session_hash, BlockId::Tag(BlockTag::PreConfirmed))
+        .await?
+    {
         return Err(Error::Unexpected(format!(
             "Argent's account did not cache the authorization of session {session_hash:#x}"
         )));
@@ -235,16 +238,6 @@ async fn deploy_argent(devnet: &Devnet, owner: &SigningKey, guardian: Option<&Si
     let mint = devnet.mint(address, DEPLOY_FUNDS).await?;
     wait_for_receipt(&devnet.provider(), mint).await?;
     Ok(address)
-}
-
-async fn authorization_cached(devnet: &Devnet, account: Felt, session_hash: Felt) -> Result<bool, Error> {
-    let call = FunctionCall {
-        contract_address: account,
-        entry_point_selector: selector!("is_session_authorization_cached"),
-        calldata: vec![session_hash],
-    };
-    let answer = devnet.provider().call(call, BlockId::Tag(BlockTag::PreConfirmed)).await?;
-    Ok(answer.first().is_some_and(|flag| *flag != Felt::ZERO))
 }
 
 /// Builds the transfer with fixed nonce and bounds, profiles it, sends it, and reads its receipt.

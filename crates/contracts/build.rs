@@ -8,6 +8,13 @@ use std::path::{Path, PathBuf};
 
 use cainome::rs::{Abigen, ExecutionVersion};
 
+// The parser of errors.cairo is a file of `src/` so that the crate's unit tests can feed it bad
+// input; the build script includes the same file.
+#[path = "src/error_codes.rs"]
+mod error_codes;
+
+use error_codes::{parse_errors, ErrorCode};
+
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let package_dir = manifest_dir.join("../../contracts");
@@ -81,15 +88,6 @@ fn generate(package_dir: &Path, out_dir: &Path) -> Result<(), String> {
     write("bindings.rs", &bindings)
 }
 
-/// One `pub const NAME: felt252 = 'code';` of errors.cairo.
-struct ErrorCode {
-    name: String,
-    code: String,
-    /// The `///` doc comment lines right above the constant, if any.
-    doc: Vec<String>,
-    line: usize,
-}
-
 /// Writes `errors.rs`: a `&str` constant per error code of errors.cairo, and `ALL`, every code in
 /// file order.
 fn generate_errors(errors_file: &Path, out_dir: &Path) -> Result<(), String> {
@@ -118,94 +116,6 @@ fn generate_errors(errors_file: &Path, out_dir: &Path) -> Result<(), String> {
     )
     .expect("writing to a String");
     std::fs::write(out_dir.join("errors.rs"), out).map_err(|e| format!("writing errors.rs: {e}"))
-}
-
-/// Reads errors.cairo strictly: besides blank lines and comments, every line must be
-/// `pub const NAME: felt252 = 'code';` with a SCREAMING_SNAKE name and a short string of at most
-/// 31 printable ASCII characters, and no name or code may appear twice. Anything else is an
-/// error naming `file:line`, so no code can be skipped silently.
-fn parse_errors(file: &str, source: &str) -> Result<Vec<ErrorCode>, String> {
-    const SHAPE: &str = "expected `pub const NAME: felt252 = 'code';` (a short-string felt \
-                         constant), a comment or a blank line";
-    let mut codes: Vec<ErrorCode> = Vec::new();
-    let mut doc = Vec::new();
-    for (index, raw) in source.lines().enumerate() {
-        let line = index + 1;
-        let fail = |why: String| Err(format!("{file}:{line}: {why}"));
-        let text = raw.trim();
-        if let Some(comment) = text.strip_prefix("///") {
-            doc.push(comment.trim_end().to_string());
-            continue;
-        }
-        if text.is_empty() || text.starts_with("//") {
-            // A blank line or a plain comment (a section heading, `//!`) ends a doc comment.
-            doc.clear();
-            continue;
-        }
-        let Some(rest) = text.strip_prefix("pub const ") else {
-            return fail(format!("{SHAPE}, found `{text}`"));
-        };
-        let Some((name, rest)) = rest.split_once(':') else {
-            return fail(format!("{SHAPE}, found `{text}`"));
-        };
-        let name = name.trim();
-        let value = rest.trim_start().strip_prefix("felt252");
-        let Some(value) = value.and_then(|r| r.trim_start().strip_prefix('=')) else {
-            return fail(format!("`{name}` is not a felt252 constant: {SHAPE}"));
-        };
-        let value = value.trim();
-        let Some((code, after)) = value.strip_prefix('\'').and_then(|v| v.split_once('\'')) else {
-            return fail(format!("`{name}` = `{value}` is not a short string ('...'): {SHAPE}"));
-        };
-        match after.trim_end().strip_prefix(';') {
-            Some("") => {}
-            Some(more) => return fail(format!("`{name}`: nothing may follow the `;`, found `{}`", more.trim())),
-            None => {
-                return fail(format!(
-                    "`{name}`: the string '{code}' must be followed by `;`, found `{}`",
-                    after.trim_end()
-                ))
-            }
-        }
-        let mut chars = name.chars();
-        let screaming = chars.next().is_some_and(|c| c.is_ascii_uppercase())
-            && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if !screaming {
-            return fail(format!("`{name}` is not a SCREAMING_SNAKE_CASE name"));
-        }
-        if name == "ALL" {
-            return fail("`ALL` names the generated list of every code; rename the constant".into());
-        }
-        if code.is_empty() {
-            return fail(format!("`{name}` is the empty string"));
-        }
-        let unfit = |c: &char| !(c.is_ascii_graphic() || *c == ' ') || matches!(c, '\\' | '`');
-        if let Some(c) = code.chars().find(unfit) {
-            return fail(format!(
-                "`{name}` = '{code}' has the character {c:?}: codes are printable ASCII without \
-                 backslashes or backticks"
-            ));
-        }
-        if code.len() > 31 {
-            return fail(format!(
-                "`{name}` = '{code}' is {} characters long; a short string holds at most 31",
-                code.len()
-            ));
-        }
-        if let Some(other) = codes.iter().find(|c| c.name == name) {
-            return fail(format!("`{name}` is defined twice (first on line {})", other.line));
-        }
-        if let Some(other) = codes.iter().find(|c| c.code == code) {
-            let (other, first) = (&other.name, other.line);
-            return fail(format!("`{name}` and `{other}` (line {first}) are both '{code}'"));
-        }
-        let doc = std::mem::take(&mut doc);
-        codes.push(ErrorCode { name: name.into(), code: code.into(), doc, line });
-    }
-    if codes.is_empty() {
-        return Err(format!("{file}: no error code found ({SHAPE})"));
-    }
-    Ok(codes)
 }
 
 /// cainome names each type after the last segment of its Cairo path, so the `Event` enums of the

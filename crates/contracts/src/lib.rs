@@ -9,6 +9,9 @@
 //! ```
 #![deny(missing_docs)]
 
+#[cfg(test)]
+mod error_codes;
+
 use starknet::core::types::contract::{CompiledClass, SierraClass};
 use starknet::core::types::{Felt, FlattenedSierraClass};
 

@@ -91,8 +91,13 @@ fn sessions() -> Vec<Case> {
             let seed = Felt::from(policies);
             let session_key = pedersen_hash(&seed, &Felt::from(0x5e55u64));
             let account = pedersen_hash(&seed, &Felt::from(0xacc0u64));
-            let mut builder =
-                SessionRequest::builder(session_key).valid_after(1_735_689_600).valid_until(1_767_225_600 + policies);
+            // Fee limits on both sides of 2^64 and 2^53 (JavaScript's exact integers), and counts.
+            let mut builder = SessionRequest::builder(session_key)
+                .valid_after(1_735_689_600)
+                .valid_until(1_767_225_600 + policies)
+                .max_fee(10u128.pow(15) * u128::from(policies))
+                .fee_budget(u128::MAX >> policies)
+                .max_transactions(u32::MAX / (policies as u32 + 1));
             for i in 0..policies {
                 // Unordered, well spread contracts: the SDK sorts them into the tree.
                 let contract = pedersen_hash(&seed, &Felt::from(i));

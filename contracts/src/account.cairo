@@ -1,6 +1,7 @@
 //! The account contract: an owner Stark key, SNIP-6, SRC5, self-deployment and owner rotation, and
 //! session keys through two components (docs/protocol.md): `SessionComponent` checks session
-//! transactions, `RevocationComponent` holds the revoked sessions and the `ISession` entry points.
+//! transactions and counts their usage (the `ISessionUsage` view), `RevocationComponent` holds the
+//! revoked sessions and the `ISession` entry points.
 
 #[starknet::contract(account)]
 pub mod SessionKeyAccount {
@@ -20,6 +21,8 @@ pub mod SessionKeyAccount {
     component!(path: RevocationComponent, storage: revocation, event: RevocationEvent);
 
     impl SessionInternalImpl = SessionComponent::InternalImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl SessionUsageImpl = SessionComponent::SessionUsageImpl<ContractState>;
     #[abi(embed_v0)]
     impl SessionImpl = RevocationComponent::SessionImpl<ContractState>;
 
@@ -71,13 +74,11 @@ pub mod SessionKeyAccount {
         fn __validate__(ref self: ContractState, calls: Array<Call>) -> felt252 {
             let tx_info = protocol_tx_info();
             if is_session_token(tx_info.signature) {
+                let owner_key = self.Account_owner.read();
                 self
                     .session
                     .validate_session(
-                        calls.span(),
-                        tx_info.transaction_hash,
-                        tx_info.signature,
-                        self.Account_owner.read(),
+                        calls.span(), tx_info.transaction_hash, tx_info.signature, owner_key,
                     );
                 return VALIDATED;
             }

@@ -11,9 +11,15 @@ pub const ZERO_OWNER: felt252 = 'account/zero-owner';
 // The session token (`session::session_token`).
 pub const SESSION_BAD_FORMAT: felt252 = 'session/bad-format';
 pub const SESSION_BAD_VERSION: felt252 = 'session/bad-version';
+// At least one call (`session::component`).
+pub const SESSION_NO_CALLS: felt252 = 'session/no-calls';
 // The window (`session::component`).
 pub const SESSION_EXPIRED: felt252 = 'session/expired';
 pub const SESSION_NOT_YET_VALID: felt252 = 'session/not-yet-valid';
+// The transaction's own fields and its maximum fee (`session::limits`).
+pub const SESSION_PAYMASTER_DATA: felt252 = 'session/paymaster-data';
+pub const SESSION_DEPLOYMENT_DATA: felt252 = 'session/deployment-data';
+pub const SESSION_FEE_CAP: felt252 = 'session/fee-cap';
 // Revocation (`session::revocation`).
 pub const SESSION_REVOKED: felt252 = 'session/revoked';
 pub const SESSION_ALREADY_REVOKED: felt252 = 'session/already-revoked';
@@ -24,6 +30,9 @@ pub const SESSION_INVALID_SIGNATURE: felt252 = 'session/invalid-signature';
 pub const SESSION_PROOF_COUNT: felt252 = 'session/proof-count';
 pub const SESSION_SELF_CALL: felt252 = 'session/self-call';
 pub const SESSION_INVALID_PROOF: felt252 = 'session/invalid-proof';
+// The session's usage (`session::limits`).
+pub const SESSION_TX_LIMIT: felt252 = 'session/tx-limit';
+pub const SESSION_FEE_BUDGET: felt252 = 'session/fee-budget';
 // The entry points that refuse sessions (`account`).
 pub const SESSION_NO_DECLARE: felt252 = 'session/no-declare';
 pub const SESSION_NO_DEPLOY: felt252 = 'session/no-deploy';

@@ -1,5 +1,6 @@
 //! The account's interfaces and their SRC5 ids.
 use starknet::account::Call;
+use crate::session::limits::SessionUsage;
 
 /// SRC5 id of `ISRC6` (SNIP-6 standard account).
 pub const ISRC6_ID: felt252 = 0x2ceccef7f994940b3962a6c67e0ba4fcd37df7d131417c604f91e03caecc1cd;
@@ -58,4 +59,13 @@ pub trait ISession<TState> {
     fn revoke_session(ref self: TState, session_hash: felt252);
     /// Whether the session of `session_hash` was revoked.
     fn is_session_revoked(self: @TState, session_hash: felt252) -> bool;
+}
+
+/// What sessions used (docs/protocol.md §4, "Where each count happens"): the counters validation
+/// keeps per session, against its `max_transactions` and `fee_budget`.
+#[starknet::interface]
+pub trait ISessionUsage<TState> {
+    /// The transactions validated under the session of `session_hash` and the sum of their maximum
+    /// fees in FRI; all zero for a session never used.
+    fn get_session_usage(self: @TState, session_hash: felt252) -> SessionUsage;
 }

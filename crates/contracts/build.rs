@@ -71,7 +71,14 @@ fn generate(package_dir: &Path, out_dir: &Path) -> Result<(), String> {
         let abigen = Abigen::new(&contract.name, &sierra.display().to_string())
             .with_execution_version(ExecutionVersion::V3)
             .with_types_aliases(component_event_aliases(&contract.abi_json)?)
-            .with_derives(vec!["Debug".into(), "PartialEq".into(), "Clone".into()])
+            .with_derives(vec![
+                "Debug".into(),
+                "PartialEq".into(),
+                "Clone".into(),
+                // cainome writes serde attributes on u128 fields, which need the derives.
+                "serde::Serialize".into(),
+                "serde::Deserialize".into(),
+            ])
             .with_contract_derives(vec!["Debug".into(), "Clone".into()]);
         let generated = abigen.generate().map_err(|e| format!("cainome: {e:#}"))?;
         bindings.push_str(&generated.to_string());

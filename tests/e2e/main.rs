@@ -2,5 +2,6 @@
 //! bindings. Each test starts its own devnet, so they run in parallel.
 mod account;
 mod argent;
+mod limits;
 mod profile;
 mod session;

@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use sk_contracts::bindings::{SessionKeyAccount, SessionKeyAccountReader};
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, Cost, Devnet, Provider, STRK};
 use sk_session::{
-    is_session_revoked, revoke_session_call, session_message_hash, Error as SessionError, SessionAccount,
-    SessionRequest, SessionSigner, SessionToken, SignError, SignedSession,
+    is_session_revoked, revoke_session_call, session_message_hash, session_usage, Error as SessionError,
+    SessionAccount, SessionRequest, SessionRequestBuilder, SessionSigner, SessionToken, SessionUsage, SignError,
+    SignedSession, OWNER_SIGNATURE_OFFSET,
 };
 use sk_tests::{deploy_account, devnet, owner_key, with_bounds};
 use starknet::accounts::{Account, AccountError, ConnectedAccount};
@@ -15,10 +16,15 @@ use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
 use starknet::providers::Provider as _;
 use starknet::signers::SigningKey;
 
-const ONE_STRK: u128 = 10u128.pow(18);
-const RECIPIENT: Felt = Felt::from_hex_unchecked("0x7e57");
+pub(crate) const ONE_STRK: u128 = 10u128.pow(18);
+/// The sessions' fee cap per transaction: 0.05 STRK, some 30 times what a session transfer costs on
+/// devnet.
+pub(crate) const MAX_FEE: u128 = 5 * ONE_STRK / 100;
+/// The sessions' fee budget: 1 STRK.
+pub(crate) const FEE_BUDGET: u128 = ONE_STRK;
+pub(crate) const RECIPIENT: Felt = Felt::from_hex_unchecked("0x7e57");
 
-fn session_key() -> SigningKey {
+pub(crate) fn session_key() -> SigningKey {
     SigningKey::from_secret_scalar(Felt::from_hex_unchecked("0x5e55"))
 }
 
@@ -26,12 +32,12 @@ fn selector(name: &str) -> Felt {
     get_selector_from_name(name).unwrap()
 }
 
-fn approve(spender: Felt, amount: u128) -> Call {
+pub(crate) fn approve(spender: Felt, amount: u128) -> Call {
     Call { to: STRK, selector: selector("approve"), calldata: vec![spender, amount.into(), Felt::ZERO] }
 }
 
 /// The latest block's timestamp: the devnet's clock.
-async fn now(provider: &Provider) -> u64 {
+pub(crate) async fn now(provider: &Provider) -> u64 {
     match provider.get_block_with_tx_hashes(BlockId::Tag(BlockTag::Latest)).await.unwrap() {
         MaybePreConfirmedBlockWithTxHashes::Block(block) => block.timestamp,
         MaybePreConfirmedBlockWithTxHashes::PreConfirmedBlock(block) => block.timestamp,
@@ -39,40 +45,52 @@ async fn now(provider: &Provider) -> u64 {
 }
 
 /// A session for STRK `transfer` and `approve`, valid for a day of devnet time.
-async fn request(devnet: &Devnet) -> sk_session::SessionRequestBuilder {
+pub(crate) async fn request(devnet: &Devnet) -> sk_session::SessionRequestBuilder {
     let now = now(&devnet.provider()).await;
     SessionRequest::builder(session_key().verifying_key().scalar())
         .valid_until(now + 86_400)
+        .max_fee(MAX_FEE)
+        .fee_budget(FEE_BUDGET)
         .allow(STRK, "transfer")
         .allow(STRK, "approve")
 }
 
 /// A deployed account and a session on it signed by its owner.
-struct Setup {
-    devnet: Devnet,
-    account: Felt,
-    session: SignedSession,
+pub(crate) struct Setup {
+    pub(crate) devnet: Devnet,
+    pub(crate) account: Felt,
+    pub(crate) session: SignedSession,
+    /// The devnet's time when the session was made.
+    pub(crate) now_at_start: u64,
 }
 
 impl Setup {
-    async fn new() -> Self {
-        let devnet = devnet().await;
-        let account = deploy_account(&devnet, owner_key()).await.address();
-        let session = request(&devnet).await.build().unwrap().sign(account, devnet.chain_id(), &owner_key()).unwrap();
-        Self { devnet, account, session }
+    pub(crate) async fn new() -> Self {
+        Self::with(|request, _| request).await
     }
 
-    fn session_account(&self) -> SessionAccount<Provider> {
+    /// A deployed account with a session of [`request`] that `adjust` changes, given the devnet's
+    /// time.
+    pub(crate) async fn with(adjust: impl FnOnce(SessionRequestBuilder, u64) -> SessionRequestBuilder) -> Self {
+        let devnet = devnet().await;
+        let account = deploy_account(&devnet, owner_key()).await.address();
+        let now_at_start = now(&devnet.provider()).await;
+        let request = adjust(request(&devnet).await, now_at_start).build().unwrap();
+        let session = request.sign(account, devnet.chain_id(), &owner_key()).unwrap();
+        Self { devnet, account, session, now_at_start }
+    }
+
+    pub(crate) fn session_account(&self) -> SessionAccount<Provider> {
         SessionAccount::new(self.devnet.provider(), self.session.clone(), session_key()).unwrap()
     }
 
     /// An account that sends whatever signature `forge` makes of the transaction hash and calls.
-    fn forger<F: Forge>(&self, forge: F) -> Forged<F> {
+    pub(crate) fn forger<F: Forge>(&self, forge: F) -> Forged<F> {
         SessionAccount::with_signer(self.devnet.provider(), self.account, self.devnet.chain_id(), Forger(forge))
     }
 
     /// A correct session signature, then `tamper` applied to its decoded form.
-    fn tampered(&self, tamper: impl Fn(&mut SessionToken) + Send + Sync) -> Forged<impl Forge> {
+    pub(crate) fn tampered(&self, tamper: impl Fn(&mut SessionToken) + Send + Sync) -> Forged<impl Forge> {
         let session = self.session.clone();
         self.forger(move |hash, calls| {
             let felts = session.sign_transaction(&session_key(), hash, calls).unwrap();
@@ -86,7 +104,7 @@ impl Setup {
 /// Sends the transaction and returns the error text; the transaction must be rejected, both when
 /// starknet-rs estimates the fee first and when it is sent with explicit resource bounds (then
 /// the node itself rejects it in validation, or it reverts in execution).
-async fn rejection<A: ConnectedAccount + Sync>(account: &A, calls: Vec<Call>) -> [String; 2] {
+pub(crate) async fn rejection<A: ConnectedAccount + Sync>(account: &A, calls: Vec<Call>) -> [String; 2] {
     let estimated = account.execute_v3(calls.clone()).send().await;
     let estimated = format!("{:?}", estimated.expect_err("the fee estimate must fail"));
     let sent = with_bounds(account.execute_v3(calls)).send().await;
@@ -100,7 +118,10 @@ async fn rejection<A: ConnectedAccount + Sync>(account: &A, calls: Vec<Call>) ->
     [estimated, sent]
 }
 
-async fn wait_for_receipt_raw<P: starknet::providers::Provider + Sync>(provider: &P, hash: Felt) -> ExecutionResult {
+pub(crate) async fn wait_for_receipt_raw<P: starknet::providers::Provider + Sync>(
+    provider: &P,
+    hash: Felt,
+) -> ExecutionResult {
     for _ in 0..100 {
         if let Ok(receipt) = provider.get_transaction_receipt(hash).await {
             return receipt.receipt.execution_result().clone();
@@ -111,7 +132,7 @@ async fn wait_for_receipt_raw<P: starknet::providers::Provider + Sync>(provider:
 }
 
 /// Asserts that both ways of sending were rejected with `expected`.
-fn assert_rejected_with([estimated, sent]: &[String; 2], expected: &str) {
+pub(crate) fn assert_rejected_with([estimated, sent]: &[String; 2], expected: &str) {
     assert!(estimated.contains(expected), "expected `{expected}` from the fee estimate, got: {estimated}");
     assert!(sent.contains(expected), "expected `{expected}` from the node, got: {sent}");
 }
@@ -298,7 +319,8 @@ async fn call_to_the_account_itself_is_rejected() {
         .unwrap()
         .sign(account, devnet.chain_id(), &owner_key())
         .unwrap();
-    let setup = Setup { devnet, account, session };
+    let now_at_start = now(&devnet.provider()).await;
+    let setup = Setup { devnet, account, session, now_at_start };
     let rotate = Call { to: account, selector: selector("set_owner"), calldata: vec![Felt::TWO] };
 
     let err = setup.session_account().execute_v3(vec![rotate.clone()]).send().await.unwrap_err();
@@ -421,19 +443,10 @@ async fn rotating_the_owner_key_ends_its_sessions() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn session_window_is_enforced_in_validation_and_execution() {
-    let devnet = devnet().await;
-    let account = deploy_account(&devnet, owner_key()).await.address();
     // An hour boundary well ahead of the devnet's clock; validation sees time rounded down to it.
-    let hour = (now(&devnet.provider()).await / 3600 + 10) * 3600;
-    let session = SessionRequest::builder(session_key().verifying_key().scalar())
-        .valid_after(hour + 600)
-        .valid_until(hour + 1800)
-        .allow(STRK, "transfer")
-        .build()
-        .unwrap()
-        .sign(account, devnet.chain_id(), &owner_key())
-        .unwrap();
-    let setup = Setup { devnet, account, session };
+    let hour = |now: u64| (now / 3600 + 10) * 3600;
+    let setup = Setup::with(|request, now| request.valid_after(hour(now) + 600).valid_until(hour(now) + 1800)).await;
+    let hour = hour(setup.now_at_start);
     let session_account = setup.session_account();
     let transfer = || vec![strk_transfer(RECIPIENT, 1)];
     let client = setup.devnet.client();
@@ -462,6 +475,27 @@ async fn session_window_is_enforced_in_validation_and_execution() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn session_starting_more_than_an_hour_ahead_is_refused_in_validation() {
+    let hour = |now: u64| (now / 3600 + 10) * 3600;
+    let setup = Setup::with(|request, now| request.valid_after(hour(now) + 600).valid_until(hour(now) + 7200)).await;
+    let (hour, account) = (hour(setup.now_at_start), setup.account);
+    let session_account = setup.session_account();
+    let provider = setup.devnet.provider();
+    let transfer = || vec![strk_transfer(RECIPIENT, 1)];
+    let balance = strk_balance(&provider, account).await.unwrap();
+
+    // Validation sees `hour - 3600` (rounded down): the start is 4,200 s after it, so certainly
+    // ahead. The node refuses the transaction; nothing is charged and nothing is counted.
+    setup.devnet.client().set_time(hour - 3000).await.unwrap();
+    assert_rejected_with(&rejection(&session_account, transfer()).await, "session/not-yet-valid");
+    let err = with_bounds(session_account.execute_v3(transfer())).send().await.unwrap_err();
+    assert!(format!("{err:?}").contains("ValidationFailure"), "{err:?}");
+    assert_eq!(strk_balance(&provider, account).await.unwrap(), balance);
+    let usage = session_usage(&provider, account, setup.session.hash(), BlockId::Tag(BlockTag::PreConfirmed));
+    assert_eq!(usage.await.unwrap(), SessionUsage::default());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn malformed_signature_arrays_are_rejected() {
     let setup = Setup::new().await;
     let session = setup.session.clone();
@@ -472,8 +506,8 @@ async fn malformed_signature_arrays_are_rejected() {
             felts.pop();
         }),
         ("too long", |felts| felts.push(Felt::ONE)),
-        ("absurd owner-signature length", |felts| felts[6] = Felt::from(u32::MAX)),
-        ("length beyond u32", |felts| felts[6] = Felt::from(u64::MAX)),
+        ("absurd owner-signature length", |felts| felts[OWNER_SIGNATURE_OFFSET] = Felt::from(u32::MAX)),
+        ("length beyond u32", |felts| felts[OWNER_SIGNATURE_OFFSET] = Felt::from(u64::MAX)),
         ("absurd proof count", |felts| {
             let at = felts.len() - 2; // [.., proof count = 1, proof length = 1, sibling]
             felts[at - 1] = Felt::from(1_000_000u32);
@@ -517,16 +551,16 @@ impl Setup {
 }
 
 /// What a forger signs with: the transaction hash and calls in, the signature out.
-trait Forge: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync {}
+pub(crate) trait Forge: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync {}
 
 impl<F: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync> Forge for F {}
 
 /// A session account whose transactions a [`Forger`] signs.
-type Forged<F> = SessionAccount<Provider, Forger<F>>;
+pub(crate) type Forged<F> = SessionAccount<Provider, Forger<F>>;
 
 /// A signer that signs with an arbitrary function of the transaction hash and calls, to send what
 /// a buggy or malicious client would.
-struct Forger<F>(F);
+pub(crate) struct Forger<F>(F);
 
 #[async_trait]
 impl<F> SessionSigner for Forger<F>

@@ -35,16 +35,28 @@ pub fn account_with_key(devnet: &Devnet, address: Felt, key: SigningKey) -> Loca
 }
 
 /// `execution` with explicit resource bounds, so starknet-rs skips its fee estimate and the node
-/// itself validates (and rejects, or reverts) the transaction.
+/// itself validates (and rejects, or reverts) the transaction. Prices are twice devnet's (1 gwei
+/// FRI each) and the amounts well above any test transaction's use; the maximum fee,
+/// [`WITH_BOUNDS_MAX_FEE`] (about 0.02 STRK), stays below the test sessions' cap.
 pub fn with_bounds<A: Account>(execution: ExecutionV3<'_, A>) -> ExecutionV3<'_, A> {
     execution
         .l1_gas(0)
-        .l1_gas_price(10u128.pow(10))
-        .l1_data_gas(10_000)
-        .l1_data_gas_price(10u128.pow(10))
-        .l2_gas(20_000_000)
-        .l2_gas_price(10u128.pow(10))
+        .l1_gas_price(BOUNDS_PRICE)
+        .l1_data_gas(BOUNDS_L1_DATA_GAS)
+        .l1_data_gas_price(BOUNDS_PRICE)
+        .l2_gas(BOUNDS_L2_GAS)
+        .l2_gas_price(BOUNDS_PRICE)
+        .tip(0)
 }
+
+/// The price per unit of every resource in [`with_bounds`], in FRI.
+pub const BOUNDS_PRICE: u128 = 2_000_000_000;
+/// The L1 data gas bound of [`with_bounds`].
+pub const BOUNDS_L1_DATA_GAS: u64 = 10_000;
+/// The L2 gas bound of [`with_bounds`].
+pub const BOUNDS_L2_GAS: u64 = 10_000_000;
+/// The maximum fee of a transaction sent [`with_bounds`].
+pub const WITH_BOUNDS_MAX_FEE: u128 = (BOUNDS_L1_DATA_GAS as u128 + BOUNDS_L2_GAS as u128) * BOUNDS_PRICE;
 
 /// The repository's root, found when the test runs. A path compiled in with
 /// `env!("CARGO_MANIFEST_DIR")` would be wrong when another checkout sharing the target folder

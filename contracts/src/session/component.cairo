@@ -1,14 +1,22 @@
 //! The account's session support: the checks of a session transaction (docs/protocol.md §4), in
-//! validation and in execution. Each check lives with its concept and is run from here: the token
-//! format in `session_token`, the session hash in `session_hash`, revocation in the
-//! `RevocationComponent` this component depends on, the call rules in `policy_tree`. The account
-//! passes in what is its own (the owner key); the component never reads the account's storage.
+//! validation and in execution, and the usage counted per session with its `ISessionUsage` view.
+//! Each check lives with its concept and is run from here: the token format in `session_token`,
+//! the session hash in `session_hash`, the fee and transaction limits in `limits`, revocation in
+//! the `RevocationComponent` this component depends on, the call rules in `policy_tree`. The
+//! account passes in what is its own (the owner key); the component never reads the account's
+//! storage. A use of a session emits no event: the transaction records it, the view reads it.
 
 #[starknet::component]
 pub mod SessionComponent {
     use starknet::account::Call;
+    use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess};
     use starknet::{get_block_timestamp, get_execution_info};
     use crate::errors;
+    use crate::interfaces::ISessionUsage;
+    use crate::session::limits::{
+        SessionUsage, VALIDATION_TIME_ROUNDING, assert_fee_cap, assert_transaction_fields, charge,
+        max_fee,
+    };
     use crate::session::policy_tree::assert_allowed_calls;
     use crate::session::revocation::RevocationComponent;
     use crate::session::revocation::RevocationComponent::InternalTrait as RevocationInternalTrait;
@@ -19,11 +27,25 @@ pub mod SessionComponent {
     use crate::utils::is_valid_stark_signature;
 
     #[storage]
-    pub struct Storage {}
+    pub struct Storage {
+        /// What validation counted per session hash, one packed slot each (`limits`).
+        pub Session_usage: Map<felt252, SessionUsage>,
+    }
 
     #[event]
     #[derive(Drop, Debug, PartialEq, starknet::Event)]
     pub enum Event {}
+
+    #[embeddable_as(SessionUsageImpl)]
+    impl SessionUsageView<
+        TContractState, +HasComponent<TContractState>,
+    > of ISessionUsage<ComponentState<TContractState>> {
+        fn get_session_usage(
+            self: @ComponentState<TContractState>, session_hash: felt252,
+        ) -> SessionUsage {
+            self.Session_usage.read(session_hash)
+        }
+    }
 
     #[generate_trait]
     pub impl InternalImpl<
@@ -34,30 +56,43 @@ pub mod SessionComponent {
         /// Validates a session transaction of this account: `signature` is the whole transaction
         /// signature (starting with the magic) and `owner_key` the account's current owner key.
         /// Runs the checks of docs/protocol.md §4 in their order; the first that fails panics.
+        /// The last one charges the transaction to the session's usage: one storage read, and one
+        /// write after every check has passed.
         fn validate_session(
-            self: @ComponentState<TContractState>,
+            ref self: ComponentState<TContractState>,
             calls: Span<Call>,
             transaction_hash: felt252,
             signature: Span<felt252>,
             owner_key: felt252,
         ) {
             let execution_info = get_execution_info().unbox();
+            let tx_info = execution_info.tx_info.unbox();
             let account = execution_info.contract_address;
             // 1. Format and version.
             let token = parse(signature);
             let session = token.session;
-            // 2. Validation sees the block timestamp rounded down, so only the end of the window
-            // can be checked here; `assert_session_window` checks both ends in `__execute__`.
-            assert_not_expired(session.valid_until, execution_info.block_info.block_timestamp);
-            // 3. Revocation.
-            let session_hash = session_hash(@session, account, execution_info.tx_info.chain_id);
-            get_dep_component!(self, Revocation).assert_not_revoked(session_hash);
-            // 4. The current owner authorized the session.
+            // 2. At least one call.
+            assert(!calls.is_empty(), errors::SESSION_NO_CALLS);
+            // 3. The window, as far as validation's rounded-down clock tells;
+            // `assert_session_window` checks it exactly in `__execute__`.
+            assert_validation_window(
+                session.valid_after,
+                session.valid_until,
+                execution_info.block_info.unbox().block_timestamp,
+            );
+            // 4. The transaction's own fields and its maximum fee.
+            assert_transaction_fields(tx_info.paymaster_data, tx_info.account_deployment_data);
+            let max_fee = max_fee(tx_info.resource_bounds, tx_info.tip);
+            assert_fee_cap(max_fee, session.max_fee);
+            // 5. Revocation.
+            let session_hash = session_hash(@session, account, tx_info.chain_id);
+            get_dep_component!(@self, Revocation).assert_not_revoked(session_hash);
+            // 6. The current owner authorized the session.
             assert(
                 is_valid_stark_signature(session_hash, owner_key, token.owner_signature),
                 errors::SESSION_INVALID_AUTHORIZATION,
             );
-            // 5. The session key signed this transaction under this session.
+            // 7. The session key signed this transaction under this session.
             assert(
                 is_valid_stark_signature(
                     session_message_hash(transaction_hash, session_hash),
@@ -66,8 +101,12 @@ pub mod SessionComponent {
                 ),
                 errors::SESSION_INVALID_SIGNATURE,
             );
-            // 6-8. The calls.
+            // 8-10. The calls.
             assert_allowed_calls(session.policies_root, calls, token.proofs, account);
+            // 11. The usage: the transaction count and the fee budget, then the one write.
+            let usage = self.Session_usage.read(session_hash);
+            let usage = charge(usage, session.max_transactions, session.fee_budget, max_fee);
+            self.Session_usage.write(session_hash, usage);
         }
 
         /// Checks the exact session window, `valid_after <= now < valid_until`, in `__execute__`
@@ -87,6 +126,15 @@ pub mod SessionComponent {
             Ok(token) => token,
             Err(error) => core::panic_with_felt252(error),
         }
+    }
+
+    /// Check 3, the window as validation sees it: with `rounded` the block timestamp rounded down,
+    /// the real time is in `[rounded, rounded + VALIDATION_TIME_ROUNDING)`, so only a session that
+    /// certainly expired (`session/expired`) or certainly has not started (`session/not-yet-valid`)
+    /// is refused.
+    fn assert_validation_window(valid_after: u64, valid_until: u64, rounded: u64) {
+        assert_not_expired(valid_until, rounded);
+        assert(valid_after < rounded + VALIDATION_TIME_ROUNDING, errors::SESSION_NOT_YET_VALID);
     }
 
     /// The one place `session/expired` is raised, for validation and execution alike.

@@ -1,6 +1,6 @@
 //! The policy tree (docs/protocol.md §2): the `(contract, selector)` pairs a session may call, as
 //! a `merkle` tree of `Policy` struct hashes whose root the owner signs; and the rules a session
-//! transaction's calls must follow (docs/protocol.md §4, checks 6 to 8). Mirrors the Rust SDK's
+//! transaction's calls must follow (docs/protocol.md §4, checks 8 to 10). Mirrors the Rust SDK's
 //! `policy_tree` module.
 use starknet::ContractAddress;
 use starknet::account::Call;
@@ -13,7 +13,7 @@ pub fn policy_leaf(contract: ContractAddress, selector: felt252) -> felt252 {
     Policy { contract, selector }.struct_hash()
 }
 
-/// Checks 6 to 8 of docs/protocol.md §4 on the `calls` of a session transaction of `account`, in
+/// Checks 8 to 10 of docs/protocol.md §4 on the `calls` of a session transaction of `account`, in
 /// this order: exactly one proof per call (`session/proof-count`); no call to `account` itself,
 /// checked for every call before any proof (`session/self-call`); every call's `(to, selector)`
 /// proven by its proof in the tree of `policies_root` (`session/invalid-proof`).

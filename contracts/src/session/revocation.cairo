@@ -1,4 +1,4 @@
-//! Revocation (docs/protocol.md §4, "Revocation", and check 3): the session hashes the account
+//! Revocation (docs/protocol.md §4, "Revocation", and check 5): the session hashes the account
 //! revoked, the `ISession` entry points that revoke and query them, and the check validation runs.
 
 #[starknet::component]
@@ -49,7 +49,7 @@ pub mod RevocationComponent {
     pub impl InternalImpl<
         TContractState, +HasComponent<TContractState>,
     > of InternalTrait<TContractState> {
-        /// Check 3 of a session transaction: the session of `session_hash` was not revoked.
+        /// Check 5 of a session transaction: the session of `session_hash` was not revoked.
         fn assert_not_revoked(self: @ComponentState<TContractState>, session_hash: felt252) {
             assert(!self.Revocation_revoked.read(session_hash), errors::SESSION_REVOKED);
         }

@@ -1,8 +1,10 @@
 //! What the owner signs: a session as SNIP-12 revision 1 typed data (docs/protocol.md §1).
 //!
 //! Each struct has its type hash, `starknet_keccak` of its exact encoded type string, right above
-//! its `StructHash` impl; the domain's constants are below them. The Rust SDK's `session_hash`
-//! module computes the same hashes; the test vectors pin both.
+//! its `StructHash` impl. The session's fee limits are revision 1's preset `TokenAmount` of
+//! `FEE_TOKEN`, hashed by `token_amount_hash` below the `Session` (no struct: the token is a
+//! constant and the amount's high word 0). The domain's constants come last. The Rust SDK's
+//! `session_hash` module computes the same hashes; the test vectors pin both.
 use core::poseidon::poseidon_hash_span;
 use starknet::ContractAddress;
 
@@ -37,18 +39,24 @@ pub impl StarknetDomainStructHash of StructHash<StarknetDomain> {
 
 /// A session: `session_key` may sign transactions of the account from `valid_after` (inclusive)
 /// to `valid_until` (exclusive), calling only the `(contract, selector)` pairs of the policy tree
-/// whose root is `policies_root`.
+/// whose root is `policies_root`, at most `max_transactions` transactions, none with a maximum fee
+/// above `max_fee`, and all together with maximum fees of at most `fee_budget` (both in FRI, the
+/// STRK amounts of `FEE_TOKEN`; docs/protocol.md §1, "The limits").
 #[derive(Copy, Drop, Serde, Debug, PartialEq)]
 pub struct Session {
     pub session_key: felt252,
     pub valid_after: u64,
     pub valid_until: u64,
+    pub max_fee: u128,
+    pub fee_budget: u128,
+    pub max_transactions: u32,
     pub policies_root: felt252,
 }
 
-/// Type hash of `Session`. A `merkletree` member does not bring its leaf type into the type string.
+/// Type hash of `Session`. A `merkletree` member does not bring its leaf type into the type string;
+/// the preset types it uses, `TokenAmount` and `u256`, follow its own, sorted by name.
 pub const SESSION_TYPE_HASH: felt252 = selector!(
-    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Policies\":\"merkletree\")",
+    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Policies\":\"merkletree\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
 );
 
 pub impl SessionStructHash of StructHash<Session> {
@@ -56,11 +64,33 @@ pub impl SessionStructHash of StructHash<Session> {
         poseidon_hash_span(
             array![
                 SESSION_TYPE_HASH, *self.session_key, (*self.valid_after).into(),
-                (*self.valid_until).into(), *self.policies_root,
+                (*self.valid_until).into(), token_amount_hash(FEE_TOKEN, *self.max_fee),
+                token_amount_hash(FEE_TOKEN, *self.fee_budget), (*self.max_transactions).into(),
+                *self.policies_root,
             ]
                 .span(),
         )
     }
+}
+
+/// The token of the session's fee limits: STRK, in which v3 transactions pay their fees (the same
+/// address on Mainnet, Sepolia and devnet). It is hashed into the session, not sent in the token.
+pub const FEE_TOKEN: felt252 = 0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d;
+
+/// Type hash of the preset `u256`.
+pub const U256_TYPE_HASH: felt252 = selector!("\"u256\"(\"low\":\"u128\",\"high\":\"u128\")");
+
+/// Type hash of the preset `TokenAmount`, which uses `u256`.
+pub const TOKEN_AMOUNT_TYPE_HASH: felt252 = selector!(
+    "\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
+);
+
+/// The struct hash of the `TokenAmount` of `amount` (a u256 whose high word is 0) of `token`:
+/// `poseidon_hash_many([TOKEN_AMOUNT_TYPE_HASH, token, poseidon_hash_many([U256_TYPE_HASH, amount,
+/// 0])])`.
+pub fn token_amount_hash(token: felt252, amount: u128) -> felt252 {
+    let amount_hash = poseidon_hash_span(array![U256_TYPE_HASH, amount.into(), 0].span());
+    poseidon_hash_span(array![TOKEN_AMOUNT_TYPE_HASH, token, amount_hash].span())
 }
 
 /// One allowed call: any call of `selector` on `contract`. Its struct hash is a leaf of the policy
@@ -84,11 +114,11 @@ pub impl PolicyStructHash of StructHash<Policy> {
 
 /// The domain's name.
 pub const DOMAIN_NAME: felt252 = 'SessionKeys.session';
-/// The typed-data domain's version, the felt 1 (not the character '1'): the version of the
+/// The typed-data domain's version, the felt 2 (not the character '2'): the version of the
 /// `Session` type the owner signs, which a later session format bumps (docs/protocol.md §1,
 /// "Versioning"). Not the transaction signature's format version,
 /// `session_token::SESSION_TOKEN_VERSION`.
-pub const DOMAIN_VERSION: felt252 = 1;
+pub const DOMAIN_VERSION: felt252 = 2;
 /// The domain's revision: SNIP-12 revision 1, as the felt 1.
 pub const SNIP12_REVISION: felt252 = 1;
 

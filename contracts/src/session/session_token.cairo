@@ -9,11 +9,14 @@
 //! offset  field                                        constant
 //!  0      magic               SESSION_MAGIC            MAGIC_OFFSET
 //!  1      version             SESSION_TOKEN_VERSION    VERSION_OFFSET
-//!  2      ┐ session_key       the `Session`, 4 felts   SESSION_OFFSET
+//!  2      ┐ session_key       the `Session`, 7 felts   SESSION_OFFSET
 //!  3      │ valid_after       u64                      VALID_AFTER_OFFSET
 //!  4      │ valid_until       u64                      VALID_UNTIL_OFFSET
-//!  5      ┘ policies_root
-//!  6      owner_signature     len, r, s                OWNER_SIGNATURE_OFFSET
+//!  5      │ max_fee           u128
+//!  6      │ fee_budget        u128
+//!  7      │ max_transactions  u32
+//!  8      ┘ policies_root
+//!  9      owner_signature     len, r, s                OWNER_SIGNATURE_OFFSET
 //!  …      session_signature   len, r, s
 //!  …      proofs              count, then len, siblings… for each call
 //! ```
@@ -28,14 +31,14 @@ use super::session_hash::Session;
 /// The first felt of every session transaction signature.
 pub const SESSION_MAGIC: felt252 = 'sk-session';
 /// The version of the session token format (this layout): the felt after the magic. Not the
-/// SNIP-12 domain's version (`session_hash::DOMAIN_VERSION`), though both are 1 today.
-pub const SESSION_TOKEN_VERSION: felt252 = 1;
+/// SNIP-12 domain's version (`session_hash::DOMAIN_VERSION`), though both are 2 today.
+pub const SESSION_TOKEN_VERSION: felt252 = 2;
 
 /// Offset of `SESSION_MAGIC`.
 pub const MAGIC_OFFSET: usize = 0;
 /// Offset of the token version, `SESSION_TOKEN_VERSION`.
 pub const VERSION_OFFSET: usize = 1;
-/// Offset of the `Session`, four felts in `Serde` layout (offsets 2 to 5).
+/// Offset of the `Session`, seven felts in `Serde` layout (offsets 2 to 8).
 pub const SESSION_OFFSET: usize = 2;
 /// Offset of the session's `valid_after`.
 pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
@@ -43,7 +46,7 @@ pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
 pub const VALID_UNTIL_OFFSET: usize = SESSION_OFFSET + 2;
 /// Offset of the owner signature span (its length first), right after the `Session`; the felts
 /// from here on have no fixed offsets.
-pub const OWNER_SIGNATURE_OFFSET: usize = SESSION_OFFSET + 4;
+pub const OWNER_SIGNATURE_OFFSET: usize = SESSION_OFFSET + 7;
 
 /// A session transaction signature after its magic, in `Serde` layout.
 #[derive(Copy, Drop, Serde, Debug, PartialEq)]
@@ -73,8 +76,9 @@ pub fn is_session_token(signature: Span<felt252>) -> bool {
 /// (`session/bad-format` if absent or wrong), the version at `VERSION_OFFSET`
 /// (`session/bad-version` if it is not `SESSION_TOKEN_VERSION`, before anything after it is read,
 /// so that a later format is not refused as a bad one), then the `Session` by `Serde` from
-/// `SESSION_OFFSET` (`session/bad-format` if it does not parse). Returns it with the felts after
-/// it, from `OWNER_SIGNATURE_OFFSET` on, left unread. The felts are popped in turn rather than
+/// `SESSION_OFFSET` (`session/bad-format` if it does not parse: too few felts, a time beyond u64,
+/// an amount beyond u128 or a count beyond u32). Returns it with the felts after it, from
+/// `OWNER_SIGNATURE_OFFSET` on, left unread. The felts are popped in turn rather than
 /// indexed by offset: fewer steps in `__execute__`, which runs this on every session transaction.
 /// The error is the one to panic with.
 pub fn parse_session_header(signature: Span<felt252>) -> Result<(Session, Span<felt252>), felt252> {

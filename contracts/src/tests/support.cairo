@@ -85,6 +85,9 @@ pub fn session() -> Session {
         session_key: vectors::SESSION_KEY,
         valid_after: vectors::VALID_AFTER,
         valid_until: vectors::VALID_UNTIL,
+        max_fee: vectors::MAX_FEE,
+        fee_budget: vectors::FEE_BUDGET,
+        max_transactions: vectors::MAX_TRANSACTIONS,
         policies_root: vectors::ROOT,
     }
 }

@@ -6,8 +6,10 @@ use crate::account::SessionKeyAccount::OwnerChanged;
 use crate::interfaces::{
     IDeclarerDispatcher, IDeclarerDispatcherTrait, IDeployableDispatcher,
     IDeployableDispatcherTrait, IOwnerDispatcherTrait, ISRC5Dispatcher, ISRC5DispatcherTrait,
-    ISRC5_ID, ISRC6DispatcherTrait, ISRC6_ID,
+    ISRC5_ID, ISRC6DispatcherTrait, ISRC6_ID, ISessionUsageDispatcher,
+    ISessionUsageDispatcherTrait,
 };
+use crate::session::limits::SessionUsage;
 use super::mocks::IMockTargetDispatcherTrait;
 use super::support::{
     OTHER, OTHER_HASH, OWNER, TX_HASH, account, contract, deploy_account, deploy_target,
@@ -280,4 +282,14 @@ fn test_supports_interface() {
     assert!(src5.supports_interface(ISRC6_ID));
     assert!(src5.supports_interface(ISRC5_ID));
     assert!(!src5.supports_interface(0xdead));
+}
+
+//
+// ISessionUsage
+//
+
+#[test]
+fn test_get_session_usage_of_an_unused_session() {
+    let usage = ISessionUsageDispatcher { contract_address: deploy_account(OWNER) };
+    assert_eq!(usage.get_session_usage(0x5e55), SessionUsage { transactions: 0, fee_spent: 0 });
 }

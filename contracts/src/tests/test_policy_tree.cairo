@@ -1,4 +1,4 @@
-//! The call rules of a session transaction (docs/protocol.md §4, checks 6 to 8), on their own:
+//! The call rules of a session transaction (docs/protocol.md §4, checks 8 to 10), on their own:
 //! `assert_allowed_calls` against the vectors' policy tree. The leaves are checked against the
 //! vectors in `test_vectors`, the same rules through `__validate__` in `test_session`.
 use starknet::ContractAddress;

@@ -1,7 +1,9 @@
 //! Session transactions (docs/protocol.md §3-4): every check of `__validate__` with its error, the
-//! window in `__execute__`, and the entry points that refuse sessions. The revocation entry points
-//! are in `test_revocation`, the token's parsers in `test_session_token`, the call rules in
-//! `test_policy_tree`.
+//! usage it counts, the window in `__execute__`, and the entry points that refuse sessions. The
+//! revocation entry points are in `test_revocation`, the token's parsers in `test_session_token`,
+//! the call rules in `test_policy_tree`, the limits' arithmetic in `test_limits` (the test runner
+//! cannot set resource bounds, a tip or paymaster data: every transaction here has a maximum fee
+//! of 0, and the fee checks through `__validate__` are e2e tests on devnet).
 //!
 //! The tests run the account as contract state at `vectors::ACCOUNT` (the address the vectors'
 //! session is bound to) and play the protocol themselves.
@@ -12,9 +14,12 @@ use starknet::testing::{
 };
 use starknet::{ContractAddress, VALIDATED};
 use crate::account::SessionKeyAccount;
-use crate::interfaces::{IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC6};
+use crate::interfaces::{
+    IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC6, ISessionUsage,
+};
+use crate::session::limits::{SessionUsage, VALIDATION_TIME_ROUNDING};
 use crate::session::session_hash::Session;
-use crate::session::session_token::SessionToken;
+use crate::session::session_token::{OWNER_SIGNATURE_OFFSET, SessionToken, VALID_UNTIL_OFFSET};
 use super::support::{DAY, OTHER, contract, encode, revoke, session, session_account, session_token};
 use super::vectors;
 
@@ -40,6 +45,16 @@ fn signature_with(index: u32, value: felt252) -> Array<felt252> {
     }
     signature
 }
+
+/// A usage of `transactions` transactions: the test runner's transactions have no resource
+/// bounds, so their maximum fee is 0.
+fn usage(transactions: u32) -> SessionUsage {
+    SessionUsage { transactions, fee_spent: 0 }
+}
+
+/// Offset of the proof count in the vectors' signature: after the owner's and the session key's
+/// signatures, three felts each.
+const PROOF_COUNT_OFFSET: u32 = OWNER_SIGNATURE_OFFSET + 6;
 
 /// The vectors' signature carrying `proofs` instead of `vectors::proofs()`.
 fn signature_with_proofs(proofs: Array<Span<felt252>>) -> Array<felt252> {
@@ -75,11 +90,18 @@ fn test___validate___session_any_calldata() {
 }
 
 #[test]
-fn test___validate___session_before_valid_after() {
-    // Validation sees a rounded-down timestamp, so it cannot check the start of the window:
-    // `__execute__` does.
+fn test___validate___session_within_the_rounding_before_valid_after() {
+    // Validation sees a rounded-down timestamp: a session starting less than the rounding period
+    // after it may have started already. `__execute__` checks the exact start.
     let mut state = session_account(vectors::signature());
-    set_block_timestamp(vectors::VALID_AFTER - DAY);
+    set_block_timestamp(vectors::VALID_AFTER - (VALIDATION_TIME_ROUNDING - 1));
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+}
+
+#[test]
+fn test___validate___session_at_valid_after() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_AFTER);
     assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
 }
 
@@ -123,36 +145,60 @@ fn test___validate___session_trailing_felt() {
 #[should_panic(expected: ('session/bad-format',))]
 fn test___validate___session_absurd_length() {
     // The owner signature's length.
-    let mut state = session_account(signature_with(6, 0xffffffff));
+    let mut state = session_account(signature_with(OWNER_SIGNATURE_OFFSET, 0xffffffff));
     state.__validate__(vectors::calls());
 }
 
 #[test]
 #[should_panic(expected: ('session/bad-format',))]
 fn test___validate___session_length_above_u32() {
-    let mut state = session_account(signature_with(6, 0x100000002));
+    let mut state = session_account(signature_with(OWNER_SIGNATURE_OFFSET, 0x100000002));
     state.__validate__(vectors::calls());
 }
 
 #[test]
 #[should_panic(expected: ('session/bad-format',))]
 fn test___validate___session_absurd_proof_count() {
-    let mut state = session_account(signature_with(12, 0xffffffff));
+    let mut state = session_account(signature_with(PROOF_COUNT_OFFSET, 0xffffffff));
     state.__validate__(vectors::calls());
 }
 
 #[test]
 #[should_panic(expected: ('session/bad-format',))]
 fn test___validate___session_timestamp_above_u64() {
-    // `valid_until`.
-    let mut state = session_account(signature_with(4, 0x10000000000000000));
+    let mut state = session_account(signature_with(VALID_UNTIL_OFFSET, 0x10000000000000000));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_amount_above_u128() {
+    // `max_fee`: a signed amount of 2^128 or more cannot be presented.
+    let two_pow_128 = 0x100000000000000000000000000000000;
+    let mut state = session_account(signature_with(VALID_UNTIL_OFFSET + 1, two_pow_128));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_count_above_u32() {
+    // `max_transactions`.
+    let mut state = session_account(signature_with(VALID_UNTIL_OFFSET + 3, 0x100000000));
     state.__validate__(vectors::calls());
 }
 
 #[test]
 #[should_panic(expected: ('session/bad-version',))]
-fn test___validate___session_version_2() {
-    let mut state = session_account(signature_with(1, 2));
+fn test___validate___session_version_1() {
+    // Format 1 is read no more.
+    let mut state = session_account(signature_with(1, 1));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-version',))]
+fn test___validate___session_version_3() {
+    let mut state = session_account(signature_with(1, 3));
     state.__validate__(vectors::calls());
 }
 
@@ -164,8 +210,34 @@ fn test___validate___session_version_only() {
     state.__validate__(vectors::calls());
 }
 
+#[test]
+#[should_panic(expected: ('session/bad-version',))]
+fn test___validate___session_version_before_no_calls() {
+    let mut state = session_account(signature_with(1, 1));
+    state.__validate__(array![]);
+}
+
 //
-// __validate__ 2: expiry
+// __validate__ 2: at least one call
+//
+
+#[test]
+#[should_panic(expected: ('session/no-calls',))]
+fn test___validate___session_no_calls() {
+    let mut state = session_account(vectors::signature());
+    state.__validate__(array![]);
+}
+
+#[test]
+#[should_panic(expected: ('session/no-calls',))]
+fn test___validate___session_no_calls_before_the_window() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_UNTIL);
+    state.__validate__(array![]);
+}
+
+//
+// __validate__ 3: the window, as far as the rounded clock tells
 //
 
 #[test]
@@ -184,8 +256,48 @@ fn test___validate___session_after_valid_until() {
     state.__validate__(vectors::calls());
 }
 
+#[test]
+#[should_panic(expected: ('session/not-yet-valid',))]
+fn test___validate___session_a_rounding_period_before_valid_after() {
+    // `valid_after` = rounded timestamp + 3600: certainly in the future.
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_AFTER - VALIDATION_TIME_ROUNDING);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/not-yet-valid',))]
+fn test___validate___session_a_day_before_valid_after() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_AFTER - DAY);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/expired',))]
+fn test___validate___session_window_before_revocation() {
+    let mut state = session_account(vectors::signature());
+    revoke(ref state, vectors::SESSION_HASH);
+    set_block_timestamp(vectors::VALID_UNTIL);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/not-yet-valid',))]
+fn test___validate___session_not_yet_valid_before_revocation() {
+    let mut state = session_account(vectors::signature());
+    revoke(ref state, vectors::SESSION_HASH);
+    set_block_timestamp(vectors::VALID_AFTER - VALIDATION_TIME_ROUNDING);
+    state.__validate__(vectors::calls());
+}
+
 //
-// __validate__ 3: revocation
+// __validate__ 4: the transaction's fields and its maximum fee are tested in `test_limits`: the
+// test runner cannot set them.
+//
+
+//
+// __validate__ 5: revocation
 //
 
 #[test]
@@ -204,7 +316,7 @@ fn test___validate___session_other_revoked() {
 }
 
 //
-// __validate__ 4: the owner's authorization
+// __validate__ 6: the owner's authorization
 //
 
 #[test]
@@ -270,8 +382,40 @@ fn test___validate___session_altered_session() {
     state.__validate__(vectors::calls());
 }
 
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_altered_max_fee() {
+    // The limits are signed: raising one makes another session, which the owner did not sign.
+    let token = SessionToken {
+        session: Session { max_fee: vectors::MAX_FEE + 1, ..session() }, ..session_token()
+    };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_altered_fee_budget() {
+    let token = SessionToken {
+        session: Session { fee_budget: vectors::FEE_BUDGET + 1, ..session() }, ..session_token()
+    };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_altered_max_transactions() {
+    let token = SessionToken {
+        session: Session { max_transactions: vectors::MAX_TRANSACTIONS + 1, ..session() },
+        ..session_token()
+    };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
 //
-// __validate__ 5: the session key's signature
+// __validate__ 7: the session key's signature
 //
 
 #[test]
@@ -301,7 +445,7 @@ fn test___validate___session_signature_length() {
 }
 
 //
-// __validate__ 6-8: the calls
+// __validate__ 8-10: the calls
 //
 
 #[test]
@@ -361,6 +505,75 @@ fn test___validate___session_call_not_allowed() {
         call(vectors::TARGET_B, selector!("transfer"), array![]),
     ];
     state.__validate__(calls);
+}
+
+//
+// __validate__ 11: the usage
+//
+
+#[test]
+fn test___validate___session_counts_its_transactions() {
+    let mut state = session_account(vectors::signature());
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(0));
+    for n in 1..vectors::MAX_TRANSACTIONS + 1 {
+        assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+        assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(n));
+    }
+    // Other sessions have their own counters.
+    assert_eq!(state.get_session_usage(vectors::ONE_POLICY_SESSION_HASH), usage(0));
+}
+
+#[test]
+fn test___validate___session_query_v3_is_counted() {
+    // An estimate runs validation too; the node discards its writes with the simulation.
+    let mut state = session_account(vectors::signature());
+    set_version(QUERY_V3);
+    state.__validate__(vectors::calls());
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(1));
+}
+
+#[test]
+#[should_panic(expected: ('session/tx-limit',))]
+fn test___validate___session_one_transaction_too_many() {
+    let mut state = session_account(vectors::signature());
+    for _ in 0..vectors::MAX_TRANSACTIONS {
+        state.__validate__(vectors::calls());
+    }
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-signature',))]
+fn test___validate___session_signatures_before_tx_limit() {
+    // The usage is checked last: a used-up session with a bad signature fails on its signature.
+    let mut state = session_account(vectors::signature());
+    for _ in 0..vectors::MAX_TRANSACTIONS {
+        state.__validate__(vectors::calls());
+    }
+    set_transaction_hash(vectors::TX_HASH + 1);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test___validate___session_calls_before_tx_limit() {
+    let mut state = session_account(vectors::signature());
+    for _ in 0..vectors::MAX_TRANSACTIONS {
+        state.__validate__(vectors::calls());
+    }
+    let calls = array![
+        call(vectors::TARGET, selector!("transfer"), array![]),
+        call(vectors::TARGET_B, selector!("transfer"), array![]),
+    ];
+    state.__validate__(calls);
+}
+
+#[test]
+fn test___execute___session_does_not_count() {
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    state.__execute__(array![]);
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(1));
 }
 
 //

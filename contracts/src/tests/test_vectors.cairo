@@ -5,8 +5,8 @@ use crate::interfaces::ISRC6;
 use crate::session::merkle::{hash_pair, verify_proof};
 use crate::session::policy_tree::policy_leaf;
 use crate::session::session_hash::{
-    DOMAIN_TYPE_HASH, POLICY_TYPE_HASH, SESSION_TYPE_HASH, Session, StructHash, session_domain,
-    session_hash,
+    DOMAIN_TYPE_HASH, FEE_TOKEN, POLICY_TYPE_HASH, SESSION_TYPE_HASH, Session, StructHash,
+    TOKEN_AMOUNT_TYPE_HASH, U256_TYPE_HASH, session_domain, session_hash,
 };
 use crate::session::session_token::{parse_session_token, session_message_hash};
 use super::support::{contract, encode, session, session_account, session_token};
@@ -17,6 +17,13 @@ fn test_type_hashes() {
     assert_eq!(DOMAIN_TYPE_HASH, vectors::DOMAIN_TYPE_HASH);
     assert_eq!(SESSION_TYPE_HASH, vectors::SESSION_TYPE_HASH);
     assert_eq!(POLICY_TYPE_HASH, vectors::POLICY_TYPE_HASH);
+    assert_eq!(TOKEN_AMOUNT_TYPE_HASH, vectors::TOKEN_AMOUNT_TYPE_HASH);
+    assert_eq!(U256_TYPE_HASH, vectors::U256_TYPE_HASH);
+}
+
+#[test]
+fn test_fee_token() {
+    assert_eq!(FEE_TOKEN, vectors::FEE_TOKEN);
 }
 
 #[test]

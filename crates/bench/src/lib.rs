@@ -26,6 +26,12 @@ use sk_devnet::Devnet;
 
 pub use error::Error;
 
+/// The fee cap per transaction of the bench's sessions: 1 STRK, far above any measured row, so the
+/// limits are enforced (and their cost measured) without ever binding.
+pub const SESSION_MAX_FEE: u128 = 10u128.pow(18);
+/// The fee budget of the bench's sessions: 10 STRK.
+pub const SESSION_FEE_BUDGET: u128 = 10 * 10u128.pow(18);
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct Config {

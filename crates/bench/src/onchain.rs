@@ -138,6 +138,8 @@ async fn sk_rows(
         let mut builder = SessionRequest::builder(session_key.verifying_key().scalar())
             .valid_after(0)
             .valid_until(now() + 86_400)
+            .max_fee(crate::SESSION_MAX_FEE)
+            .fee_budget(crate::SESSION_FEE_BUDGET)
             .allow_selector(sk_devnet::STRK, selector!("transfer"));
         for filler in 1..count {
             builder = builder.allow_selector(filler_contract(filler), selector!("transfer"));

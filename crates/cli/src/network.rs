@@ -211,6 +211,12 @@ impl Node {
     }
 
     /// Whether the session `session_hash` of `account` is revoked.
+    pub async fn usage(&self, account: Felt, session_hash: Felt) -> anyhow::Result<sk_session::SessionUsage> {
+        sk_session::session_usage(&self.provider, account, session_hash, BlockId::Tag(BlockTag::PreConfirmed))
+            .await
+            .with_context(|| format!("asking {account:#066x} what the session has used"))
+    }
+
     pub async fn is_revoked(&self, account: Felt, session_hash: Felt) -> anyhow::Result<bool> {
         sk_session::is_session_revoked(&self.provider, account, session_hash, BlockId::Tag(BlockTag::PreConfirmed))
             .await

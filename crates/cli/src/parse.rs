@@ -44,6 +44,13 @@ pub fn felt(text: &str) -> Result<Felt, String> {
     parsed.map_err(|_| format!("`{text}` is not a felt: write it in hex (0x…) or decimal, below the field prime"))
 }
 
+/// An amount of STRK in decimal (`0.05`, `2`, `1.5 STRK`), in FRI.
+pub fn strk(text: &str) -> Result<u128, String> {
+    sk_session::parse_strk(text).ok_or_else(|| {
+        format!("`{text}` is not an amount of STRK: write it in decimal, e.g. 0.05 (at most 18 decimals)")
+    })
+}
+
 /// A contract address: hex, decimal, or a known name (`STRK`, `ETH`).
 pub fn address(text: &str) -> Result<Felt, String> {
     if let Some((_, address)) = KNOWN_CONTRACTS.iter().find(|(name, _)| name.eq_ignore_ascii_case(text.trim())) {

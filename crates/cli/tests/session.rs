@@ -94,7 +94,7 @@ impl Sk {
         let args = [
             "session", "new", "--account", account, "--policy", "STRK:transfer", "--policy", "STRK:approve",
             "--valid-for", "1h", "--key-out", &key, "--out", &request, "--typed-data-out", &typed,
-            "--rpc", rpc, "--json",
+            "--max-fee", "0.05", "--fee-budget", "1", "--max-transactions", "10", "--rpc", rpc, "--json",
         ];
         self.run(&args).await.json()
     }
@@ -193,6 +193,18 @@ async fn session_lifecycle_new_sign_inspect_execute_revoke() {
     #[rustfmt::skip]
     let text = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc]).await;
     assert!(text.ok().contains("status       SUCCEEDED"), "{}", text.stdout);
+
+    // What the two transactions used, and what is left.
+    let report = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc, "--json"]).await.json();
+    let usage = &report["node"]["usage"];
+    assert_eq!(usage["transactions"], 2, "{report}");
+    assert_eq!(usage["transactions_left"], 8);
+    let spent: u128 = usage["fee_spent"].as_str().unwrap().parse().unwrap();
+    let left: u128 = usage["fee_left"].as_str().unwrap().parse().unwrap();
+    assert!(spent > 0 && spent + left == 10u128.pow(18), "{usage}");
+    let text = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc]).await;
+    let line = text.ok().lines().find(|l| l.starts_with("used")).unwrap_or_default().to_string();
+    assert!(line.contains(" of 1 STRK left, 8 of 10 transactions left, expires in "), "{}", text.stdout);
 
     // revoke, then the session is refused.
     let revoked = sk.run(&["session", "revoke", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
@@ -313,12 +325,52 @@ async fn offline_inspect_says_what_it_skipped() {
     let text = sk.run(&["session", "inspect", "session.json"]).await;
     let stdout = text.ok();
     assert!(stdout.contains("status         active by the local clock"), "{stdout}");
-    assert!(stdout.contains("skipped owner signature check, revocation, status by the node's clock"), "{stdout}");
+    assert!(
+        stdout.contains("skipped owner signature check, revocation, usage, status by the node's clock"),
+        "{stdout}"
+    );
     assert!(stdout.contains("(STRK) transfer"), "{stdout}");
+    assert!(stdout.contains("max fee        0.1 STRK per transaction"), "the default cap: {stdout}");
+    assert!(stdout.contains("fee budget     2 STRK in all"), "the default budget: {stdout}");
+    assert!(stdout.contains("transactions   no limit"), "{stdout}");
     let report = sk.run(&["session", "inspect", "session.json", "--json"]).await.json();
     assert_eq!(report["node"], Value::Null);
     assert_eq!(report["chain_id"], "SN_SEPOLIA");
-    assert_eq!(report["skipped"].as_array().unwrap().len(), 3);
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 4);
+    assert_eq!(report["limits"]["max_fee"], "100000000000000000", "FRI, as a decimal string");
+    assert_eq!(report["limits"]["fee_budget"], "2000000000000000000");
+    assert_eq!(report["limits"]["max_transactions"], u32::MAX);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_limits_are_flags_in_strk_and_bad_ones_are_named() {
+    let sk = Sk::new();
+    #[rustfmt::skip]
+    let new = |extra: &[&'static str]| {
+        let mut args = vec![
+            "session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--policy", "STRK:transfer",
+            "--valid-for", "2d", "--key-out", "limits.key", "--out", "limits.json", "--json",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    // A zero fee limit parses but allows nothing: the SDK says so, and nothing is written.
+    sk.run(&new(&["--max-fee", "0"])).await.fails(1, "the max fee is 0, so the session could send nothing");
+    assert!(!sk.path("limits.key").exists());
+    let created =
+        sk.run(&new(&["--max-fee", "0.0031", "--fee-budget", "1.5", "--max-transactions", "17"])).await.json();
+    assert_eq!(created["max_fee"], "3100000000000000");
+    assert_eq!(created["fee_budget"], "1500000000000000000");
+    assert_eq!(created["max_transactions"], 17);
+    for (flag, value, expected) in [
+        ("--max-fee", "1e3", "`1e3` is not an amount of STRK"),
+        ("--fee-budget", "1,5", "`1,5` is not an amount of STRK"),
+        ("--max-fee", "0.0000000000000000001", "at most 18 decimals"),
+        ("--max-transactions", "0", "0 is not in 1.."),
+    ] {
+        let out = sk.run(&new(&[flag, value, "--force"])).await;
+        out.fails(2, expected);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -353,10 +405,10 @@ async fn malformed_and_edited_session_files_are_refused() {
     let sign = |file: &'static str| ["session", "sign", file, "--owner-key", "owner.key", "--out", "never.json"];
     sk.run(&sign("broken.json")).await.fails(1, "Error: broken.json is not JSON");
     let request = sk.read("request.json");
-    sk.write("v2.request.json", &request.replacen("\"version\": 1", "\"version\": 2", 1));
-    sk.run(&sign("v2.request.json"))
+    sk.write("v1.request.json", &request.replacen("\"version\": 2", "\"version\": 1", 1));
+    sk.run(&sign("v1.request.json"))
         .await
-        .fails(1, "v2.request.json is a request of format version 2; this `sk` reads version 1");
+        .fails(1, "v1.request.json is a request of format version 1; this `sk` reads version 2");
     let renamed = request.replacen("\"name\": \"transfer\"", "\"name\": \"mint\"", 1);
     assert_ne!(renamed, request);
     sk.write("renamed.request.json", &renamed);
@@ -526,7 +578,7 @@ fn vector_typed_data() -> String {
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    let path = manifest_dir.join("../../tests/vectors/session-v1.typed-data.json");
+    let path = manifest_dir.join("../../tests/vectors/session-v2.typed-data.json");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -535,12 +587,12 @@ async fn typed_data_hash_of_a_file() {
     let sk = Sk::new();
     let vector = vector_typed_data();
     sk.write("vector.json", &vector);
-    let expected = "0x054260167bfbce84b15a322ed8de0def8b0f3bd60efef1956141664150fb6836";
+    let expected = "0x062fed7e0d27ca02efa0aefff7a332d8104eeebabf5019eaef769b15692bb59f";
     let out = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x7e57acc0a4e7"]).await;
     assert_eq!(out.ok().trim(), expected);
     let json = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x7e57acc0a4e7", "--json"]).await.json();
     assert_eq!(json["message_hash"], expected);
-    assert_eq!(json["domain_hash"], "0x042865e9819be8aa13837f707b8f31ca8c0e3c830239505c4cac726b8387e4f3");
+    assert_eq!(json["domain_hash"], "0x0106b9efca6309b994badfd517056d17e8930a835e0eb2487109a90686a4867b");
 
     // Another account, another hash.
     let other = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x1"]).await;

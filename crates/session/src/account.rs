@@ -3,17 +3,28 @@
 //! bindings) uses sessions unchanged, on our account and on Argent's.
 
 use async_trait::async_trait;
-use starknet::accounts::{Account, ConnectedAccount, ExecutionEncoder, RawDeclarationV3, RawExecutionV3};
+use starknet::accounts::{Account, ConnectedAccount, ExecutionEncoder, ExecutionV3, RawDeclarationV3, RawExecutionV3};
 use starknet::core::types::{BlockId, BlockTag, Call, Felt};
 use starknet::macros::selector;
 use starknet::providers::Provider;
 use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, SigningKey};
 
 use crate::error::Error;
+use crate::limits::{check_fee_cap, check_limits, session_usage, FeeBounds};
 use crate::node::read_felt;
 use crate::revocation::is_session_revoked;
 use crate::signed_session::SignedSession;
 use crate::signer::{SessionKeySigner, SessionSigner};
+
+/// How much above the estimate `execute_v3` sets each resource's amount: the account counts a
+/// transaction's maximum fee against the session's budget (docs/protocol.md §4, "Fees"), so the
+/// bounds stay tight. Execution is deterministic for a given state; the margin covers state that
+/// changes between the estimate and the block.
+pub const GAS_MARGIN: f64 = 1.1;
+/// How much above the estimate `execute_v3` sets each resource's maximum price: prices move
+/// between blocks (L2 gas by at most a few percent per block), and a bound below the block's price
+/// gets the transaction refused, not charged.
+pub const PRICE_MARGIN: f64 = 1.2;
 
 /// An account that sends transactions signed by `S`: with [`SessionKeySigner`] (the default),
 /// a session of our account, holding the signed session and the session key and nothing of the
@@ -25,12 +36,22 @@ pub struct SessionAccount<P, S = SessionKeySigner<LocalWallet>> {
     chain_id: Felt,
     signer: S,
     block_id: BlockId,
+    check_usage: bool,
 }
 
 impl<P, S> SessionAccount<P, S> {
     /// The account at `address` on `chain_id`, reached through `provider`, signing with `signer`.
     pub fn with_signer(provider: P, address: Felt, chain_id: Felt, signer: S) -> Self {
-        Self { provider, address, chain_id, signer, block_id: BlockId::Tag(BlockTag::PreConfirmed) }
+        Self { provider, address, chain_id, signer, block_id: BlockId::Tag(BlockTag::PreConfirmed), check_usage: true }
+    }
+
+    /// Whether signing a transaction first reads the session's usage from the node, to refuse a
+    /// transaction over the count or the budget before it is sent (default: yes). Without it the
+    /// fee cap is still checked; the account checks everything anyway. Off: signing needs no
+    /// node, as when transactions are signed ahead of time or timed.
+    pub fn set_usage_check(&mut self, enabled: bool) -> &mut Self {
+        self.check_usage = enabled;
+        self
     }
 
     /// Sets the block that nonces and estimates are read from (default: pre-confirmed).
@@ -139,7 +160,24 @@ where
         self.chain_id
     }
 
+    /// starknet-rs's builder with this account's tight margins ([`GAS_MARGIN`], [`PRICE_MARGIN`])
+    /// instead of its default 1.5 and 1.5; a caller may still set its own.
+    fn execute_v3(&self, calls: Vec<Call>) -> ExecutionV3<'_, Self> {
+        ExecutionV3::new(calls, self).gas_estimate_multiplier(GAS_MARGIN).gas_price_estimate_multiplier(PRICE_MARGIN)
+    }
+
     async fn sign_execution_v3(&self, execution: &RawExecutionV3, query_only: bool) -> Result<Vec<Felt>, S::Error> {
+        if let (Some(session), false) = (self.signer.signed_session(), query_only) {
+            // The account's limit checks, before anything is signed or sent; an estimate (query)
+            // has zero bounds and is checked by the account itself.
+            let max_fee = FeeBounds::from(execution).max_fee();
+            let limits = session.session();
+            check_fee_cap(&limits, max_fee)?;
+            if self.check_usage {
+                let usage = session_usage(&self.provider, self.address, session.hash(), self.block_id).await?;
+                check_limits(&limits, &usage, max_fee)?;
+            }
+        }
         let hash = execution.transaction_hash(self.chain_id, self.address, query_only, self);
         self.signer.sign_transaction(self.address, hash, execution.calls()).await
     }

@@ -2,6 +2,8 @@
 
 use starknet::core::types::Felt;
 
+use crate::strk::format_strk;
+
 /// Everything that can go wrong building, signing, reading or using a session.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -34,6 +36,12 @@ pub enum Error {
     /// A time beyond 2^53 - 1 seconds, which JavaScript wallets cannot read exactly.
     #[error("{0} is too far in the future: times must stay below 2^53 seconds so wallets hash them exactly")]
     TimeOutOfRange(u64),
+    /// A request without its fee cap per transaction or its fee budget.
+    #[error("a session needs a fee cap per transaction and a fee budget (max_fee and fee_budget, in FRI): the owner must see what it may cost")]
+    MissingFeeLimits,
+    /// A limit of 0, which would allow no transaction at all.
+    #[error("the {0} is 0, so the session could send nothing")]
+    ZeroLimit(&'static str),
     /// The session key is 0.
     #[error("the session key is missing (0)")]
     MissingSessionKey,
@@ -83,9 +91,10 @@ pub enum Error {
     /// The account revoked the session.
     #[error("the account revoked session {0:#x}")]
     Revoked(Felt),
-    /// The node failed to answer.
+    /// The node failed to answer. Boxed: starknet-rs's error is 120 bytes, which would make every
+    /// `Result` of this crate that large.
     #[error("the node failed to answer: {0}")]
-    Provider(#[from] starknet::providers::ProviderError),
+    Provider(Box<starknet::providers::ProviderError>),
     /// The node answered something unexpected.
     #[error("unexpected answer from the node: {0}")]
     Node(String),
@@ -118,6 +127,31 @@ pub enum Error {
     InvalidProof {
         /// Position of the call in the multicall.
         index: usize,
+    },
+    /// The transaction's resource bounds and tip allow a fee above the session's cap per
+    /// transaction.
+    #[error("the transaction may cost up to {}, above the session's cap of {} per transaction: lower its resource bounds or tip", fee_text(*max_fee), format_strk(*cap))]
+    FeeCapExceeded {
+        /// The transaction's maximum fee in FRI (`None`: 2^128 FRI or more).
+        max_fee: Option<u128>,
+        /// The session's cap, in FRI.
+        cap: u128,
+    },
+    /// The session's fee budget has less left than the transaction may cost.
+    #[error("the transaction may cost up to {}, but only {} of the session's fee budget of {} is left", format_strk(*max_fee), format_strk(*left), format_strk(*budget))]
+    FeeBudgetExceeded {
+        /// The transaction's maximum fee, in FRI.
+        max_fee: u128,
+        /// What is left of the budget, in FRI.
+        left: u128,
+        /// The session's fee budget, in FRI.
+        budget: u128,
+    },
+    /// The session has sent as many transactions as it may.
+    #[error("the session has sent all the {limit} transactions it may")]
+    TransactionLimitReached {
+        /// The session's transaction limit.
+        limit: u32,
     },
     /// Session transactions are invoke transactions only.
     #[error("a session cannot declare classes")]
@@ -156,4 +190,14 @@ pub enum SignError<E> {
     /// The session key's signer failed.
     #[error(transparent)]
     Signer(E),
+}
+
+fn fee_text(max_fee: Option<u128>) -> String {
+    max_fee.map_or_else(|| "2^128 FRI or more".to_string(), format_strk)
+}
+
+impl From<starknet::providers::ProviderError> for Error {
+    fn from(err: starknet::providers::ProviderError) -> Self {
+        Self::Provider(Box::new(err))
+    }
 }

@@ -10,7 +10,8 @@
 //! table): `session_hash` (the session's types, type strings and domain: [`Session`],
 //! [`Policy`]), `policy_tree` ([`PolicyTree`] and the rules of a transaction's calls), `merkle`
 //! (the generic tree beneath it), `session_token` ([`SessionToken`], the transaction signature),
-//! and `revocation` ([`revoke_session_call`], [`is_session_revoked`]). Those modules are private;
+//! `revocation` ([`revoke_session_call`], [`is_session_revoked`]) and `limits` ([`FeeBounds`],
+//! [`SessionUsage`], [`check_limits`]: what a session may cost, checked before signing). Those modules are private;
 //! their items are re-exported here.
 //!
 //! Two layers keep a namespace of their own, because their names would clash with ours:
@@ -22,6 +23,7 @@
 
 mod account;
 mod error;
+mod limits;
 mod merkle;
 mod node;
 mod policy_tree;
@@ -31,19 +33,25 @@ mod session_hash;
 mod session_token;
 mod signed_session;
 mod signer;
+mod strk;
 
 pub mod argent;
 pub mod typed_data;
 
-pub use account::{encode_execute_calldata, SessionAccount};
+pub use account::{encode_execute_calldata, SessionAccount, GAS_MARGIN, PRICE_MARGIN};
 pub use error::{Error, SignError};
+pub use limits::{
+    check_fee_cap, check_limits, session_usage, FeeBounds, SessionUsage, GET_SESSION_USAGE_SELECTOR,
+    VALIDATION_TIME_ROUNDING,
+};
 pub use merkle::{hash_pair, merkle_root, next_level, verify_proof, MerkleTree};
 pub use policy_tree::{call_proofs, check_call_proofs, policy_leaf, PolicyTree};
-pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME};
+pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, UNLIMITED_TRANSACTIONS};
 pub use revocation::{is_session_revoked, revoke_session_call, IS_SESSION_REVOKED_SELECTOR, REVOKE_SESSION_SELECTOR};
 pub use session_hash::{
-    domain_hash, parse_selector, type_hashes, typed_data as session_typed_data, Policy, Session, DOMAIN_NAME,
-    DOMAIN_VERSION, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH, SESSION_TYPE_STRING,
+    domain_hash, parse_selector, token_amount_hash, type_hashes, typed_data as session_typed_data, Policy, Session,
+    DOMAIN_NAME, DOMAIN_VERSION, FEE_TOKEN, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH,
+    SESSION_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH, TOKEN_AMOUNT_TYPE_STRING, U256_TYPE_HASH, U256_TYPE_STRING,
 };
 pub use session_token::{
     is_session_token, session_message_hash, SessionToken, MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC,
@@ -51,3 +59,4 @@ pub use session_token::{
 };
 pub use signed_session::{SignedSession, SESSION_FILE_VERSION};
 pub use signer::{SessionKeySigner, SessionSigner};
+pub use strk::{format_strk, parse_strk, FRI_PER_STRK};

@@ -1,4 +1,5 @@
-//! What a dApp asks the owner for: a session key, a validity window and the calls it may make.
+//! What a dApp asks the owner for: a session key, a validity window, what the session may cost
+//! (docs/protocol.md §1, "The limits") and the calls it may make.
 //! Signing it makes a [`SignedSession`](crate::SignedSession) (`signed_session.rs`, which builds
 //! on this module; this one knows nothing of signatures).
 
@@ -17,6 +18,10 @@ use crate::session_hash::{self, parse_selector, Policy, Session};
 /// JavaScript (and so a wallet) reads exactly only up to 2^53 - 1.
 pub const MAX_TIME: u64 = (1 << 53) - 1;
 
+/// The transaction count of a session whose request sets none: `u32::MAX`, no practical limit
+/// (the count is always part of what the owner signs, so the wallet shows this number).
+pub const UNLIMITED_TRANSACTIONS: u32 = u32::MAX;
+
 /// A session request, ready to be shown to and signed by the account owner.
 ///
 /// Its policies are in canonical order (see [`PolicyTree`]), so two requests with the same
@@ -26,6 +31,9 @@ pub struct SessionRequest {
     session_key: Felt,
     valid_after: u64,
     valid_until: u64,
+    max_fee: u128,
+    fee_budget: u128,
+    max_transactions: u32,
     tree: PolicyTree,
     names: BTreeMap<Felt, String>,
 }
@@ -33,7 +41,15 @@ pub struct SessionRequest {
 impl SessionRequest {
     /// Starts a request for the session public key `session_key`.
     pub fn builder(session_key: Felt) -> SessionRequestBuilder {
-        SessionRequestBuilder { session_key, valid_after: 0, valid_until: None, policies: Vec::new() }
+        SessionRequestBuilder {
+            session_key,
+            valid_after: 0,
+            valid_until: None,
+            max_fee: None,
+            fee_budget: None,
+            max_transactions: UNLIMITED_TRANSACTIONS,
+            policies: Vec::new(),
+        }
     }
 
     /// The session's public key.
@@ -49,6 +65,21 @@ impl SessionRequest {
     /// End of the window (Unix time, exclusive).
     pub fn valid_until(&self) -> u64 {
         self.valid_until
+    }
+
+    /// The most one transaction may cost, in FRI: its maximum fee (docs/protocol.md §4, "Fees").
+    pub fn max_fee(&self) -> u128 {
+        self.max_fee
+    }
+
+    /// The most all the session's transactions together may cost, in FRI.
+    pub fn fee_budget(&self) -> u128 {
+        self.fee_budget
+    }
+
+    /// How many transactions the session may send.
+    pub fn max_transactions(&self) -> u32 {
+        self.max_transactions
     }
 
     /// The policies and their tree.
@@ -67,6 +98,9 @@ impl SessionRequest {
             session_key: self.session_key,
             valid_after: self.valid_after,
             valid_until: self.valid_until,
+            max_fee: self.max_fee,
+            fee_budget: self.fee_budget,
+            max_transactions: self.max_transactions,
             policies_root: self.tree.root(),
         }
     }
@@ -88,6 +122,9 @@ impl SessionRequest {
             session_key: self.session_key,
             valid_after: self.valid_after,
             valid_until: self.valid_until,
+            max_fee: self.max_fee,
+            fee_budget: self.fee_budget,
+            max_transactions: self.max_transactions,
             policies: self
                 .tree
                 .policies()
@@ -102,7 +139,12 @@ impl SessionRequest {
     }
 
     pub(crate) fn from_file(file: RequestFile) -> Result<Self, Error> {
-        let mut builder = Self::builder(file.session_key).valid_after(file.valid_after).valid_until(file.valid_until);
+        let mut builder = Self::builder(file.session_key)
+            .valid_after(file.valid_after)
+            .valid_until(file.valid_until)
+            .max_fee(file.max_fee)
+            .fee_budget(file.fee_budget)
+            .max_transactions(file.max_transactions);
         for entry in file.policies {
             if let Some(name) = &entry.name {
                 if get_selector_from_name(name).ok() != Some(entry.selector) {
@@ -140,7 +182,29 @@ pub(crate) struct RequestFile {
     pub session_key: Felt,
     pub valid_after: u64,
     pub valid_until: u64,
+    #[serde(with = "amount")]
+    pub max_fee: u128,
+    #[serde(with = "amount")]
+    pub fee_budget: u128,
+    pub max_transactions: u32,
     pub policies: Vec<PolicyEntry>,
+}
+
+/// FRI amounts in files as decimal strings: a u128 does not survive a JavaScript reader as a
+/// JSON number (exact only to 2^53).
+pub(crate) mod amount {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(amount: &u128, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&amount.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u128, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(|_| {
+            serde::de::Error::custom(format!("`{text}` is not an amount in FRI (a decimal integer below 2^128)"))
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -171,6 +235,9 @@ pub struct SessionRequestBuilder {
     session_key: Felt,
     valid_after: u64,
     valid_until: Option<u64>,
+    max_fee: Option<u128>,
+    fee_budget: Option<u128>,
+    max_transactions: u32,
     policies: Vec<PolicyInput>,
 }
 
@@ -184,6 +251,26 @@ impl SessionRequestBuilder {
     /// The session expires at this Unix time (required).
     pub fn valid_until(mut self, unix_seconds: u64) -> Self {
         self.valid_until = Some(unix_seconds);
+        self
+    }
+
+    /// The most one transaction may cost, in FRI (10^-18 STRK), counted at its maximum fee
+    /// (required, above 0).
+    pub fn max_fee(mut self, fri: u128) -> Self {
+        self.max_fee = Some(fri);
+        self
+    }
+
+    /// The most all the session's transactions together may cost, in FRI, each counted at its
+    /// maximum fee (required, above 0).
+    pub fn fee_budget(mut self, fri: u128) -> Self {
+        self.fee_budget = Some(fri);
+        self
+    }
+
+    /// How many transactions the session may send (default [`UNLIMITED_TRANSACTIONS`]; above 0).
+    pub fn max_transactions(mut self, count: u32) -> Self {
+        self.max_transactions = count;
         self
     }
 
@@ -220,6 +307,16 @@ impl SessionRequestBuilder {
         if valid_until <= self.valid_after {
             return Err(Error::EmptyWindow { valid_after: self.valid_after, valid_until });
         }
+        let (Some(max_fee), Some(fee_budget)) = (self.max_fee, self.fee_budget) else {
+            return Err(Error::MissingFeeLimits);
+        };
+        for (limit, value) in
+            [("max fee", max_fee), ("fee budget", fee_budget), ("max transactions", self.max_transactions.into())]
+        {
+            if value == 0 {
+                return Err(Error::ZeroLimit(limit));
+            }
+        }
         let mut names = BTreeMap::new();
         let mut policies = Vec::with_capacity(self.policies.len());
         for input in self.policies {
@@ -237,6 +334,9 @@ impl SessionRequestBuilder {
             session_key: self.session_key,
             valid_after: self.valid_after,
             valid_until,
+            max_fee,
+            fee_budget,
+            max_transactions: self.max_transactions,
             tree: PolicyTree::new(policies)?,
             names,
         })
@@ -248,7 +348,7 @@ mod tests {
     use super::*;
 
     fn request() -> SessionRequestBuilder {
-        SessionRequest::builder(Felt::from(0x5e55u32)).valid_until(100)
+        SessionRequest::builder(Felt::from(0x5e55u32)).valid_until(100).max_fee(10).fee_budget(100)
     }
 
     #[test]
@@ -265,8 +365,16 @@ mod tests {
     fn rejects_bad_input() {
         let no_key = SessionRequest::builder(Felt::ZERO).valid_until(1).allow(Felt::ONE, "a");
         assert!(matches!(no_key.build(), Err(Error::MissingSessionKey)));
-        let no_expiry = SessionRequest::builder(Felt::ONE).allow(Felt::ONE, "a");
+        let no_expiry = SessionRequest::builder(Felt::ONE).max_fee(1).fee_budget(1).allow(Felt::ONE, "a");
         assert!(matches!(no_expiry.build(), Err(Error::EmptyWindow { .. })));
+        let no_fees = SessionRequest::builder(Felt::ONE).valid_until(1).allow(Felt::ONE, "a");
+        assert!(matches!(no_fees.clone().build(), Err(Error::MissingFeeLimits)));
+        assert!(matches!(no_fees.clone().max_fee(1).build(), Err(Error::MissingFeeLimits)));
+        assert!(matches!(no_fees.clone().fee_budget(1).build(), Err(Error::MissingFeeLimits)));
+        assert!(matches!(request().max_fee(0).allow(Felt::ONE, "a").build(), Err(Error::ZeroLimit("max fee"))));
+        assert!(matches!(request().fee_budget(0).allow(Felt::ONE, "a").build(), Err(Error::ZeroLimit("fee budget"))));
+        let none = request().max_transactions(0).allow(Felt::ONE, "a");
+        assert!(matches!(none.build(), Err(Error::ZeroLimit("max transactions"))));
         let empty = request().valid_after(100);
         assert!(matches!(empty.allow(Felt::ONE, "a").build(), Err(Error::EmptyWindow { .. })));
         assert!(matches!(request().build(), Err(Error::NoPolicies)));
@@ -280,9 +388,19 @@ mod tests {
 
     #[test]
     fn json_round_trip_keeps_names_and_rejects_edits() {
-        let req = request().allow(Felt::ONE, "transfer").allow(Felt::TWO, "0x1234").build().unwrap();
+        let req = request()
+            .max_fee(u128::MAX)
+            .max_transactions(7)
+            .allow(Felt::ONE, "transfer")
+            .allow(Felt::TWO, "0x1234")
+            .build()
+            .unwrap();
         let json = serde_json::to_string(&req).unwrap();
+        assert!(json.contains(&format!("\"max_fee\":\"{}\"", u128::MAX)), "{json}");
         assert_eq!(serde_json::from_str::<SessionRequest>(&json).unwrap(), req);
+        let fraction = json.replace("\"fee_budget\":\"100\"", "\"fee_budget\":\"1.5\"");
+        let err = serde_json::from_str::<SessionRequest>(&fraction).unwrap_err();
+        assert!(err.to_string().contains("`1.5` is not an amount in FRI"), "{err}");
         let edited = json.replace("transfer", "approve");
         let err = serde_json::from_str::<SessionRequest>(&edited).unwrap_err();
         assert!(err.to_string().contains("does not match its selector"), "{err}");

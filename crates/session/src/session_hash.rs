@@ -13,10 +13,10 @@ use starknet_crypto::poseidon_hash_many;
 use crate::error::Error;
 use crate::typed_data::{chain_name, starknet_domain_hash, starknet_domain_type, typed_message_hash};
 
-/// The typed data domain's `version`: the felt 1 (not the character `'1'`). It changes with the
+/// The typed data domain's `version`: the felt 2 (not the character `'2'`). It changes with the
 /// session's types; the transaction signature's format has a version of its own
 /// ([`SESSION_TOKEN_VERSION`](crate::SESSION_TOKEN_VERSION)).
-pub const DOMAIN_VERSION: u64 = 1;
+pub const DOMAIN_VERSION: u64 = 2;
 
 /// The typed data domain name, a shortstring.
 pub const DOMAIN_NAME: &str = "SessionKeys.session";
@@ -24,12 +24,43 @@ pub const DOMAIN_NAME: &str = "SessionKeys.session";
 /// `'SessionKeys.session'`.
 const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b6579732e73657373696f6e");
 
-/// The session's type string. A `merkletree` member does not bring its leaf type into it.
-pub const SESSION_TYPE_STRING: &str =
-    r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","Policies":"merkletree")"#;
+/// The session's type string: its own, then those of the struct types it uses (the presets
+/// `TokenAmount` and `u256`), sorted by name. A `merkletree` member does not bring its leaf type
+/// into it.
+pub const SESSION_TYPE_STRING: &str = concat!(
+    r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","#,
+    r#""Max Fee Per Transaction":"TokenAmount","Fee Budget":"TokenAmount","Max Transactions":"u128","#,
+    r#""Policies":"merkletree")"#,
+    r#""TokenAmount"("token_address":"ContractAddress","amount":"u256")"#,
+    r#""u256"("low":"u128","high":"u128")"#
+);
 /// `starknet_keccak(SESSION_TYPE_STRING)`.
 pub const SESSION_TYPE_HASH: Felt =
-    Felt::from_hex_unchecked("0x1820ae7d136f7ae4732a45d35723c0889dd3d98e54408116cbca6ba5f73c384");
+    Felt::from_hex_unchecked("0x6f6af32ba4638e3858fd05b8d3f19e6264598f25bd2201640c6b6b3262c9db");
+
+/// The type string of revision 1's preset `TokenAmount`, with the `u256` it uses.
+pub const TOKEN_AMOUNT_TYPE_STRING: &str =
+    r#""TokenAmount"("token_address":"ContractAddress","amount":"u256")"u256"("low":"u128","high":"u128")"#;
+/// `starknet_keccak(TOKEN_AMOUNT_TYPE_STRING)`.
+pub const TOKEN_AMOUNT_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0x14648649d4413eb385eea9ac7e6f2b9769671f5d9d7ad40f7b4aadd67839d4");
+
+/// The type string of revision 1's preset `u256`.
+pub const U256_TYPE_STRING: &str = r#""u256"("low":"u128","high":"u128")"#;
+/// `starknet_keccak(U256_TYPE_STRING)`.
+pub const U256_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0x3b143be38b811560b45593fb2a071ec4ddd0a020e10782be62ffe6f39e0e82c");
+
+/// The token of the session's fee limits: STRK, in which v3 transactions pay their fees (the same
+/// address on Mainnet, Sepolia and devnet). It is hashed into the limits, not sent with them.
+pub const FEE_TOKEN: Felt =
+    Felt::from_hex_unchecked("0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d");
+
+/// The struct hash of a `TokenAmount` of `amount` (below 2^128) of `token`.
+pub fn token_amount_hash(token: Felt, amount: u128) -> Felt {
+    let amount = poseidon_hash_many(&[U256_TYPE_HASH, Felt::from(amount), Felt::ZERO]);
+    poseidon_hash_many(&[TOKEN_AMOUNT_TYPE_HASH, token, amount])
+}
 
 /// The policy's type string: the leaf type of the session's `Policies` tree.
 pub const POLICY_TYPE_STRING: &str = r#""Policy"("Contract":"ContractAddress","Selector":"selector")"#;
@@ -42,7 +73,7 @@ const ADDRESS_BOUND: Felt =
     Felt::from_hex_unchecked("0x800000000000000000000000000000000000000000000000000000000000000");
 
 /// The fields of a session that the owner signs and the contract checks: exactly what travels in
-/// the transaction signature.
+/// the transaction signature (docs/protocol.md §1, "The limits").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Session {
     /// The session's Stark public key.
@@ -51,6 +82,13 @@ pub struct Session {
     pub valid_after: u64,
     /// The session may be used while the block timestamp is below this.
     pub valid_until: u64,
+    /// The most one transaction may cost, in FRI (10^-18 STRK): its maximum fee.
+    pub max_fee: u128,
+    /// The most all the session's transactions together may cost, in FRI, each counted at its
+    /// maximum fee.
+    pub fee_budget: u128,
+    /// How many transactions the session may send.
+    pub max_transactions: u32,
     /// Root of the policy tree.
     pub policies_root: Felt,
 }
@@ -63,6 +101,9 @@ impl Session {
             self.session_key,
             self.valid_after.into(),
             self.valid_until.into(),
+            token_amount_hash(FEE_TOKEN, self.max_fee),
+            token_amount_hash(FEE_TOKEN, self.fee_budget),
+            self.max_transactions.into(),
             self.policies_root,
         ])
     }
@@ -73,8 +114,16 @@ impl Session {
     }
 
     /// The fields in the order of the transaction signature (docs/protocol.md §3).
-    pub fn to_felts(&self) -> [Felt; 4] {
-        [self.session_key, self.valid_after.into(), self.valid_until.into(), self.policies_root]
+    pub fn to_felts(&self) -> [Felt; 7] {
+        [
+            self.session_key,
+            self.valid_after.into(),
+            self.valid_until.into(),
+            self.max_fee.into(),
+            self.fee_budget.into(),
+            self.max_transactions.into(),
+            self.policies_root,
+        ]
     }
 }
 
@@ -155,6 +204,9 @@ pub fn typed_data(
                 { "name": "Session Key", "type": "felt" },
                 { "name": "Valid After", "type": "timestamp" },
                 { "name": "Valid Until", "type": "timestamp" },
+                { "name": "Max Fee Per Transaction", "type": "TokenAmount" },
+                { "name": "Fee Budget", "type": "TokenAmount" },
+                { "name": "Max Transactions", "type": "u128" },
                 { "name": "Policies", "type": "merkletree", "contains": "Policy" }
             ],
             "Policy": [
@@ -173,16 +225,29 @@ pub fn typed_data(
             "Session Key": format!("{:#x}", session.session_key),
             "Valid After": session.valid_after,
             "Valid Until": session.valid_until,
+            "Max Fee Per Transaction": fee_amount(session.max_fee),
+            "Fee Budget": fee_amount(session.fee_budget),
+            "Max Transactions": session.max_transactions,
             "Policies": policies
         }
     })
 }
 
+/// A fee limit as the `TokenAmount` value of the typed data: `amount` FRI of [`FEE_TOKEN`].
+fn fee_amount(amount: u128) -> Value {
+    json!({
+        "token_address": format!("{FEE_TOKEN:#x}"),
+        "amount": { "low": format!("{amount:#x}"), "high": "0x0" }
+    })
+}
+
 /// Every type string this module hashes, with its constant, for tests and `docs/protocol.md`.
-pub fn type_hashes() -> [(&'static str, Felt); 3] {
+pub fn type_hashes() -> [(&'static str, Felt); 5] {
     [
         (crate::typed_data::DOMAIN_TYPE_STRING, crate::typed_data::DOMAIN_TYPE_HASH),
         (SESSION_TYPE_STRING, SESSION_TYPE_HASH),
+        (TOKEN_AMOUNT_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH),
+        (U256_TYPE_STRING, U256_TYPE_HASH),
         (POLICY_TYPE_STRING, POLICY_TYPE_HASH),
     ]
 }
@@ -203,8 +268,15 @@ mod tests {
 
     #[test]
     fn hash_binds_account_and_chain() {
-        let session =
-            Session { session_key: Felt::from(5u8), valid_after: 0, valid_until: 100, policies_root: Felt::from(7u8) };
+        let session = Session {
+            session_key: Felt::from(5u8),
+            valid_after: 0,
+            valid_until: 100,
+            max_fee: 10,
+            fee_budget: 100,
+            max_transactions: 3,
+            policies_root: Felt::from(7u8),
+        };
         let sepolia = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();
         let main = cairo_short_string_to_felt("SN_MAIN").unwrap();
         let h = session.hash(Felt::ONE, sepolia);
@@ -219,6 +291,9 @@ mod tests {
             session_key: Felt::from(5u8),
             valid_after: 3,
             valid_until: 100,
+            max_fee: 1 << 100,
+            fee_budget: u128::MAX,
+            max_transactions: u32::MAX,
             policies_root: policies[0].struct_hash(),
         };
         let chain = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();

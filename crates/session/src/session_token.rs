@@ -2,9 +2,10 @@
 //! key signs (docs/protocol.md §3). Mirrors `contracts/src/session/session_token.cairo`.
 //!
 //! ```text
-//! offset  0      1        2            3            4            5              6 …
-//!         magic  version  session_key  valid_after  valid_until  policies_root  owner_signature (len, felts…),
-//!         session_signature (len, felts…), proofs (count, then each proof as len, felts…)
+//! offset  0      1        2            3            4            5        6           7                 8
+//!         magic  version  session_key  valid_after  valid_until  max_fee  fee_budget  max_transactions  policies_root
+//! then    owner_signature (len, felts…), session_signature (len, felts…),
+//!         proofs (count, then each proof as len, felts…)
 //! ```
 
 use starknet::core::types::Felt;
@@ -19,20 +20,20 @@ pub const SESSION_MAGIC: Felt = Felt::from_hex_unchecked("0x736b2d73657373696f6e
 /// The format version of the token, at [`VERSION_OFFSET`]. It is not the typed data domain's
 /// version ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)): a new layout of the signature and a new
 /// session type are different changes.
-pub const SESSION_TOKEN_VERSION: u64 = 1;
+pub const SESSION_TOKEN_VERSION: u64 = 2;
 
 /// Offset of [`SESSION_MAGIC`].
 pub const MAGIC_OFFSET: usize = 0;
 /// Offset of the format version.
 pub const VERSION_OFFSET: usize = 1;
-/// Offset of the [`Session`] (its four fields in order).
+/// Offset of the [`Session`] (its seven fields in order).
 pub const SESSION_OFFSET: usize = 2;
 /// Offset of the session's `valid_after`.
 pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
 /// Offset of the session's `valid_until`.
 pub const VALID_UNTIL_OFFSET: usize = SESSION_OFFSET + 2;
 /// Offset of the owner signature's length, the first field after the session.
-pub const OWNER_SIGNATURE_OFFSET: usize = SESSION_OFFSET + 4;
+pub const OWNER_SIGNATURE_OFFSET: usize = SESSION_OFFSET + 7;
 
 /// What the session key signs for a transaction: `poseidon(tx_hash, session_hash)`.
 pub fn session_message_hash(transaction_hash: Felt, session_hash: Felt) -> Felt {
@@ -111,6 +112,9 @@ fn parse_header(felts: &[Felt]) -> Result<(Session, &[Felt]), Error> {
         session_key: reader.felt()?,
         valid_after: reader.u64()?,
         valid_until: reader.u64()?,
+        max_fee: reader.u128()?,
+        fee_budget: reader.u128()?,
+        max_transactions: reader.u32()?,
         policies_root: reader.felt()?,
     };
     Ok((session, reader.0))
@@ -133,6 +137,14 @@ impl<'a> Reader<'a> {
 
     fn u64(&mut self) -> Result<u64, Error> {
         u64::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("a time is not a u64"))
+    }
+
+    fn u128(&mut self) -> Result<u128, Error> {
+        u128::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("a fee limit is not a u128"))
+    }
+
+    fn u32(&mut self) -> Result<u32, Error> {
+        u32::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("the transaction limit is not a u32"))
     }
 
     fn len(&mut self) -> Result<usize, Error> {
@@ -161,6 +173,9 @@ mod tests {
                 session_key: Felt::from(9u8),
                 valid_after: 1,
                 valid_until: 2,
+                max_fee: 10,
+                fee_budget: 11,
+                max_transactions: 12,
                 policies_root: Felt::from(3u8),
             },
             owner_signature: vec![Felt::from(4u8), Felt::from(5u8)],
@@ -172,7 +187,7 @@ mod tests {
     #[test]
     fn round_trips() {
         let felts = sample().to_felts();
-        assert_eq!(felts.len(), 6 + 3 + 3 + 1 + 1 + 3);
+        assert_eq!(felts.len(), 9 + 3 + 3 + 1 + 1 + 3);
         assert_eq!(SessionToken::from_felts(&felts).unwrap(), sample());
         assert!(is_session_token(&felts));
         assert!(!is_session_token(&felts[1..]));
@@ -203,8 +218,18 @@ mod tests {
         assert!(matches!(SessionToken::from_felts(&absurd), Err(Error::MalformedSignature(_))));
         absurd[OWNER_SIGNATURE_OFFSET] = Felt::MAX;
         assert!(matches!(SessionToken::from_felts(&absurd), Err(Error::MalformedSignature(_))));
+        for (offset, too_big) in [
+            (VALID_AFTER_OFFSET, Felt::from(u64::MAX) + Felt::ONE),
+            (SESSION_OFFSET + 3, Felt::from(u128::MAX) + Felt::ONE),
+            (SESSION_OFFSET + 4, Felt::from(u128::MAX) + Felt::ONE),
+            (SESSION_OFFSET + 5, Felt::from(u32::MAX) + Felt::ONE),
+        ] {
+            let mut wide = felts.clone();
+            wide[offset] = too_big;
+            assert!(matches!(SessionToken::from_felts(&wide), Err(Error::MalformedSignature(_))), "offset {offset}");
+        }
         let mut version = felts;
-        version[VERSION_OFFSET] = Felt::TWO;
+        version[VERSION_OFFSET] = Felt::ONE;
         assert!(matches!(SessionToken::from_felts(&version), Err(Error::UnsupportedVersion(_))));
     }
 }

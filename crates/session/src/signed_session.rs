@@ -7,14 +7,14 @@ use starknet::core::types::{Call, Felt};
 use starknet::signers::SigningKey;
 
 use crate::error::Error;
-use crate::request::{PolicyEntry, RequestFile, SessionRequest};
+use crate::request::{amount, PolicyEntry, RequestFile, SessionRequest};
 use crate::session_hash::Session;
 use crate::session_token::{session_message_hash, SessionToken};
 
 /// The version of the session file ([`SignedSession::to_json`]): the layout of the JSON, not the
 /// session's types ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)) nor the transaction signature's
 /// ([`SESSION_TOKEN_VERSION`](crate::SESSION_TOKEN_VERSION)).
-pub const SESSION_FILE_VERSION: u64 = 1;
+pub const SESSION_FILE_VERSION: u64 = 2;
 
 impl SessionRequest {
     /// Signs the request with the owner's private key, for `account` on `chain_id`.
@@ -166,6 +166,9 @@ impl SignedSession {
             session_key: file.session_key,
             valid_after: file.valid_after,
             valid_until: file.valid_until,
+            max_fee: file.max_fee,
+            fee_budget: file.fee_budget,
+            max_transactions: file.max_transactions,
             policies: file.policies,
         })?;
         let session = Self::new(request, file.account, file.chain_id, file.owner_signature);
@@ -186,6 +189,11 @@ struct SignedSessionFile {
     session_key: Felt,
     valid_after: u64,
     valid_until: u64,
+    #[serde(with = "amount")]
+    max_fee: u128,
+    #[serde(with = "amount")]
+    fee_budget: u128,
+    max_transactions: u32,
     policies: Vec<PolicyEntry>,
     owner_signature: Vec<Felt>,
 }
@@ -201,6 +209,9 @@ impl Serialize for SignedSession {
             session_key: request.session_key,
             valid_after: request.valid_after,
             valid_until: request.valid_until,
+            max_fee: request.max_fee,
+            fee_budget: request.fee_budget,
+            max_transactions: request.max_transactions,
             policies: request.policies,
             owner_signature: self.owner_signature.clone(),
         }
@@ -226,6 +237,8 @@ mod tests {
         let owner = SigningKey::from_secret_scalar(Felt::ONE);
         let request = SessionRequest::builder(session_key().verifying_key().scalar())
             .valid_until(1_000)
+            .max_fee(10)
+            .fee_budget(100)
             .allow(Felt::from(0x7a46e7u32), "transfer")
             .build()
             .unwrap();
@@ -251,8 +264,10 @@ mod tests {
         let json = session.to_json();
         let later = json.replace("\"valid_until\": 1000", "\"valid_until\": 9999");
         assert!(matches!(SignedSession::from_json(&later), Err(Error::HashMismatch { .. })));
-        let v2 = json.replace("\"version\": 1", "\"version\": 2");
-        assert!(matches!(SignedSession::from_json(&v2), Err(Error::UnsupportedFileVersion { found: 2, supported: 1 })));
+        let v1 = json.replace("\"version\": 2", "\"version\": 1");
+        assert!(matches!(SignedSession::from_json(&v1), Err(Error::UnsupportedFileVersion { found: 1, supported: 2 })));
+        let cheaper = json.replace("\"fee_budget\": \"100\"", "\"fee_budget\": \"1000\"");
+        assert!(matches!(SignedSession::from_json(&cheaper), Err(Error::HashMismatch { .. })));
         assert!(matches!(SignedSession::from_json("{"), Err(Error::Json(_))));
         let extra = json.replacen('{', "{\"surprise\": 1,", 1);
         assert!(matches!(SignedSession::from_json(&extra), Err(Error::Json(_))));

@@ -35,6 +35,14 @@ pub trait SessionSigner {
     fn is_interactive(&self, _calls: &[Call]) -> bool {
         false
     }
+
+    /// The session of our format this signer signs for, whose limits the
+    /// [`SessionAccount`](crate::SessionAccount) checks before it signs a transaction (the fee
+    /// cap locally, the count and the budget with one read of the account's usage view). `None`
+    /// (the default) for signers of other formats.
+    fn signed_session(&self) -> Option<&SignedSession> {
+        None
+    }
 }
 
 /// Our session format's signer: the signed session and its key, any starknet-rs [`Signer`] (a
@@ -98,6 +106,10 @@ where
     fn is_interactive(&self, calls: &[Call]) -> bool {
         self.key.is_interactive(SignerInteractivityContext::Execution { calls })
     }
+
+    fn signed_session(&self) -> Option<&SignedSession> {
+        Some(&self.session)
+    }
 }
 
 #[cfg(test)]
@@ -108,6 +120,8 @@ mod tests {
     fn session(key: &SigningKey) -> SignedSession {
         SessionRequest::builder(key.verifying_key().scalar())
             .valid_until(1_000)
+            .max_fee(10)
+            .fee_budget(100)
             .allow(Felt::from(0x7a46e7u32), "transfer")
             .build()
             .unwrap()

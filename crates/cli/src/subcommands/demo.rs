@@ -19,6 +19,10 @@ use crate::error::{self, SessionWindow};
 use crate::network::{chain_time, NetworkArgs};
 use crate::{parse, progress, time};
 
+/// The demo's sessions may cost at most 0.05 STRK per transaction…
+const SESSION_MAX_FEE: u128 = 5 * 10u128.pow(16);
+/// …and 1 STRK in all.
+const SESSION_FEE_BUDGET: u128 = 10u128.pow(18);
 /// What the demo transfers: 0.1 STRK.
 const TRANSFER: u128 = 10u128.pow(17);
 /// How long the demo's session lasts, in chain time.
@@ -407,6 +411,8 @@ impl Demo {
 fn session_request(key: &SigningKey, now: u64) -> Result<SessionRequest, SessionError> {
     SessionRequest::builder(key.verifying_key().scalar())
         .valid_until(now + SESSION_LENGTH)
+        .max_fee(SESSION_MAX_FEE)
+        .fee_budget(SESSION_FEE_BUDGET)
         .allow(STRK, "transfer")
         .allow(STRK, "approve")
         .build()
@@ -418,6 +424,8 @@ fn sized_session_request(key: &SigningKey, now: u64, count: u64) -> Result<Sessi
         .fold(
             SessionRequest::builder(key.verifying_key().scalar())
                 .valid_until(now + SESSION_LENGTH)
+                .max_fee(SESSION_MAX_FEE)
+                .fee_budget(SESSION_FEE_BUDGET)
                 .allow(STRK, "transfer"),
             |builder, i| builder.allow(Felt::from(0x6a3e_0000 + i), "play"),
         )

@@ -32,6 +32,7 @@ struct Report {
     session_key: String,
     policies_root: String,
     window: Window,
+    limits: Limits,
     policies: Vec<PolicyOut>,
     owner_signature: Vec<String>,
     /// What the node said; `null` without --rpc.
@@ -53,6 +54,27 @@ struct Window {
     clock: &'static str,
 }
 
+/// The session's limits, FRI amounts as decimal strings.
+#[derive(Serialize)]
+struct Limits {
+    max_fee: String,
+    fee_budget: String,
+    max_transactions: u32,
+}
+
+/// What the account has counted for the session, and what is left.
+#[derive(Serialize)]
+struct UsageReport {
+    transactions: u32,
+    transactions_left: u32,
+    /// FRI, as a decimal string.
+    fee_spent: String,
+    /// FRI, as a decimal string.
+    fee_left: String,
+    #[serde(skip)]
+    fee_left_fri: u128,
+}
+
 #[derive(Serialize)]
 struct NodeReport {
     url: String,
@@ -62,6 +84,7 @@ struct NodeReport {
     /// Whether the owner signature is the on-chain owner's.
     owner_signature_valid: Option<bool>,
     revoked: Option<bool>,
+    usage: Option<UsageReport>,
     /// Why a question could not be answered.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     problems: Vec<String>,
@@ -86,6 +109,7 @@ async fn ask_node(node: &Node, session: &SignedSession) -> anyhow::Result<(NodeR
         owner: None,
         owner_signature_valid: None,
         revoked: None,
+        usage: None,
         problems: Vec::new(),
     };
     if !report.chain_matches {
@@ -105,6 +129,19 @@ async fn ask_node(node: &Node, session: &SignedSession) -> anyhow::Result<(NodeR
     }
     match node.is_revoked(session.account(), session.hash()).await {
         Ok(revoked) => report.revoked = Some(revoked),
+        Err(err) => report.problems.push(format!("{err:#}")),
+    }
+    match node.usage(session.account(), session.hash()).await {
+        Ok(usage) => {
+            let (transactions_left, fee_left) = usage.left(&session.session());
+            report.usage = Some(UsageReport {
+                transactions: usage.transactions,
+                transactions_left,
+                fee_spent: usage.fee_spent.to_string(),
+                fee_left: fee_left.to_string(),
+                fee_left_fri: fee_left,
+            });
+        }
         Err(err) => report.problems.push(format!("{err:#}")),
     }
     Ok((report, now))
@@ -137,10 +174,15 @@ impl Inspect {
                 judged_at: now,
                 clock,
             },
+            limits: Limits {
+                max_fee: request.max_fee().to_string(),
+                fee_budget: request.fee_budget().to_string(),
+                max_transactions: request.max_transactions(),
+            },
             policies: PolicyOut::list(request),
             owner_signature: session.owner_signature().iter().map(|f| format!("{f:#x}")).collect(),
             skipped: if node_report.is_none() {
-                vec!["owner signature check", "revocation", "status by the node's clock"]
+                vec!["owner signature check", "revocation", "usage", "status by the node's clock"]
             } else {
                 Vec::new()
             },
@@ -173,6 +215,11 @@ fn print_text(report: &Report, session: &SignedSession) {
         _ => format!(", starts in {}", time::duration(window.valid_after - window.judged_at)),
     };
     println!("status         {} by the {} ({}{remaining})", window.status, window.clock, time::utc(window.judged_at));
+    for line in super::limits_text(session.request()).lines() {
+        // `limits_text` aligns to 14 columns; this report aligns to 15.
+        let (label, value) = line.split_at(14);
+        println!("{label} {value}");
+    }
     println!("policies       {}", report.policies.len());
     for p in session.request().policies().policies() {
         let name = selector_name(session.request(), p.selector).unwrap_or_else(|| "(unnamed)".into());
@@ -202,9 +249,34 @@ fn print_text(report: &Report, session: &SignedSession) {
                 )
             );
             println!("revoked        {}", answer(node.revoked, "yes: the account will reject this session", "no"));
+            if let Some(usage) = &node.usage {
+                println!("used           {}", usage_text(session, usage, window));
+            }
             for problem in &node.problems {
                 println!("problem        {problem}");
             }
         }
     }
+}
+
+/// What is left, in the words of a person: "0.31 of 2 STRK of fees left, 17 transactions left,
+/// expires in 3h".
+fn usage_text(session: &SignedSession, usage: &UsageReport, window: &Window) -> String {
+    let request = session.request();
+    let fees = format!(
+        "fees {} of {} left",
+        sk_session::format_strk(usage.fee_left_fri).trim_end_matches(" STRK"),
+        sk_session::format_strk(request.fee_budget())
+    );
+    let transactions = if request.max_transactions() == sk_session::UNLIMITED_TRANSACTIONS {
+        format!("{} transactions sent", usage.transactions)
+    } else {
+        format!("{} of {} transactions left", usage.transactions_left, request.max_transactions())
+    };
+    let time = match window.status {
+        "active" => format!("expires in {}", time::duration(window.valid_until - window.judged_at)),
+        "expired" => "expired".to_string(),
+        _ => format!("starts in {}", time::duration(window.valid_after - window.judged_at)),
+    };
+    format!("{fees}, {transactions}, {time}")
 }

@@ -44,7 +44,7 @@ impl SessionCommand {
 }
 
 /// The version of the request file below.
-const REQUEST_FILE_VERSION: u64 = 1;
+const REQUEST_FILE_VERSION: u64 = 2;
 
 /// A request file (`sk session new --out`): what the owner is asked to sign, for which account
 /// on which chain. `request` is the SDK's `SessionRequest` JSON.
@@ -88,6 +88,19 @@ pub fn read_session(path: &Path) -> anyhow::Result<SignedSession> {
     }
     SignedSession::from_json(&text)
         .map_err(|err| anyhow::Error::new(err).context(format!("reading the session file {}", path.display())))
+}
+
+/// The limits of a request in plain words, on the lines `new`, `sign` and `inspect` print.
+pub fn limits_text(request: &SessionRequest) -> String {
+    let transactions = match request.max_transactions() {
+        sk_session::UNLIMITED_TRANSACTIONS => "no limit".to_string(),
+        count => count.to_string(),
+    };
+    format!(
+        "max fee       {} per transaction\nfee budget    {} in all\ntransactions  {transactions}",
+        sk_session::format_strk(request.max_fee()),
+        sk_session::format_strk(request.fee_budget())
+    )
 }
 
 /// `STRK 0x0471…938d` or just the address.

@@ -39,6 +39,16 @@ pub struct New {
     /// Start of the session, as a Unix time (default: no start limit).
     #[arg(long, value_name = "UNIX", default_value_t = 0)]
     valid_after: u64,
+    /// The most one session transaction may cost, in STRK (counted at its maximum fee: resource
+    /// bounds times their max prices, plus the tip).
+    #[arg(long, value_name = "STRK", default_value = "0.1", value_parser = parse::strk)]
+    max_fee: u128,
+    /// The most all the session's transactions together may cost, in STRK.
+    #[arg(long, value_name = "STRK", default_value = "2", value_parser = parse::strk)]
+    fee_budget: u128,
+    /// How many transactions the session may send (default: no practical limit, 2^32 - 1).
+    #[arg(long, value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..))]
+    max_transactions: Option<u32>,
     /// The chain (SN_SEPOLIA, SN_MAIN, or hex); without it, the node's is used.
     #[arg(long, value_parser = parse::chain_id)]
     chain_id: Option<Felt>,
@@ -67,6 +77,11 @@ struct Created {
     session_hash: String,
     valid_after: u64,
     valid_until: u64,
+    /// FRI, as a decimal string.
+    max_fee: String,
+    /// FRI, as a decimal string.
+    fee_budget: String,
+    max_transactions: u32,
     policies: Vec<PolicyOut>,
     key_file: PathBuf,
     request_file: PathBuf,
@@ -121,7 +136,10 @@ impl New {
         let key = SigningKey::from_random();
         let mut builder = SessionRequest::builder(key.verifying_key().scalar())
             .valid_after(self.valid_after)
-            .valid_until(valid_until);
+            .valid_until(valid_until)
+            .max_fee(self.max_fee)
+            .fee_budget(self.fee_budget)
+            .max_transactions(self.max_transactions.unwrap_or(sk_session::UNLIMITED_TRANSACTIONS));
         for policy in &self.policies {
             builder = builder.allow(policy.contract, &policy.selector);
         }
@@ -145,6 +163,9 @@ impl New {
             session_hash: hex(session_hash),
             valid_after: request.valid_after(),
             valid_until: request.valid_until(),
+            max_fee: request.max_fee().to_string(),
+            fee_budget: request.fee_budget().to_string(),
+            max_transactions: request.max_transactions(),
             policies: PolicyOut::list(request),
             key_file: self.key_out.clone(),
             request_file: self.out.clone(),
@@ -160,6 +181,7 @@ impl New {
         if created.valid_after > 0 {
             println!("valid after   {} (Unix {})", time::utc(created.valid_after), created.valid_after);
         }
+        println!("{}", super::limits_text(request));
         for policy in &created.policies {
             let name = policy.selector_name.as_deref().unwrap_or("?");
             println!("may call      {} {name}", contract_label(Felt::from_hex(&policy.contract)?));

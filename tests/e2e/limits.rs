@@ -1,0 +1,224 @@
+//! The limits of session format 2 on devnet (docs/protocol.md §4, "Fees" and "Where each count
+//! happens"): each limit lets through exactly its amount and refuses one unit more, in the SDK (a
+//! typed error before anything is signed) and in the account (the node refuses what a client that
+//! skips the SDK's checks sends, before anything is charged).
+
+use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt};
+use sk_session::{session_usage, Error as SessionError, SessionRequestBuilder, SessionUsage, SignError};
+use sk_tests::{with_bounds, BOUNDS_PRICE, WITH_BOUNDS_MAX_FEE};
+use starknet::accounts::{Account, AccountError, ConnectedAccount, ExecutionV3};
+use starknet::core::types::{BlockId, BlockTag, Call, ExecutionResult};
+
+use crate::session::{
+    assert_rejected_with, rejection, session_key, wait_for_receipt_raw, Forge, Forged, Setup, ONE_STRK, RECIPIENT,
+};
+
+/// The maximum fee of a transaction sent [`priced`] with no extra: [`with_bounds`] plus one unit of
+/// L1 gas (which no test transaction uses) at [`BOUNDS_PRICE`].
+const BASE: u128 = WITH_BOUNDS_MAX_FEE + BOUNDS_PRICE;
+
+/// `execution` with bounds whose maximum fee is exactly `BASE + extra` FRI: the extra goes on the
+/// price of the one unit of L1 gas, so it can be any number of FRI.
+fn priced<A: Account>(execution: ExecutionV3<'_, A>, extra: u128) -> ExecutionV3<'_, A> {
+    with_bounds(execution).l1_gas(1).l1_gas_price(BOUNDS_PRICE + extra)
+}
+
+fn transfer() -> Vec<Call> {
+    vec![strk_transfer(RECIPIENT, 1)]
+}
+
+/// A deployed account with a session whose request `limits` adjusts.
+async fn setup_with(limits: impl FnOnce(SessionRequestBuilder) -> SessionRequestBuilder) -> Setup {
+    Setup::with(|request, _| limits(request)).await
+}
+
+impl Setup {
+    /// A client that signs correct session transactions and skips the SDK's limit checks, so the
+    /// account's own are what stops it.
+    fn unchecked(&self) -> Forged<impl Forge> {
+        let session = self.session.clone();
+        self.forger(move |hash, calls| session.sign_transaction(&session_key(), hash, calls).unwrap())
+    }
+
+    async fn usage(&self) -> SessionUsage {
+        let block = BlockId::Tag(BlockTag::PreConfirmed);
+        session_usage(&self.devnet.provider(), self.account, self.session.hash(), block).await.unwrap()
+    }
+
+    async fn balance(&self) -> u128 {
+        strk_balance(&self.devnet.provider(), self.account).await.unwrap()
+    }
+}
+
+/// Sends `execution` (of `account`) and waits for it to succeed.
+async fn sent<A: ConnectedAccount + Sync>(execution: ExecutionV3<'_, A>, account: &A) {
+    let tx = execution.send().await.unwrap();
+    assert_eq!(wait_for_receipt_raw(account.provider(), tx.transaction_hash).await, ExecutionResult::Succeeded);
+}
+
+/// The node's refusal of `execution`, as text; it must be refused in validation.
+async fn refused<A: ConnectedAccount + Sync>(execution: ExecutionV3<'_, A>) -> String {
+    let err = format!("{:?}", execution.send().await.expect_err("the node must refuse it"));
+    assert!(err.contains("ValidationFailure"), "refused in validation: {err}");
+    err
+}
+
+/// The SDK's own refusal of `execution`: the session error it signs nothing for.
+async fn sdk_refusal<A>(execution: ExecutionV3<'_, A>) -> SessionError
+where
+    A: ConnectedAccount<SignError = SignError<starknet::signers::local_wallet::SignError>> + Sync,
+{
+    match execution.send().await {
+        Err(AccountError::Signing(SignError::Session(err))) => err,
+        other => panic!("expected the SDK to refuse, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fee_cap_allows_its_amount_and_refuses_one_fri_more() {
+    let setup = setup_with(|request| request.max_fee(BASE)).await;
+    let account = setup.session_account();
+
+    let err = sdk_refusal(priced(account.execute_v3(transfer()), 1)).await;
+    assert!(
+        matches!(err, SessionError::FeeCapExceeded { max_fee: Some(fee), cap: BASE } if fee == BASE + 1),
+        "{err:?}"
+    );
+    let err = refused(priced(setup.unchecked().execute_v3(transfer()), 1)).await;
+    assert!(err.contains("session/fee-cap"), "{err}");
+    assert_eq!(setup.usage().await, SessionUsage::default(), "a refused transaction counts nothing");
+
+    sent(priced(account.execute_v3(transfer()), 0), &account).await;
+    assert_eq!(setup.usage().await, SessionUsage { transactions: 1, fee_spent: BASE });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn huge_tip_is_refused_before_anything_is_charged() {
+    let setup = Setup::new().await;
+    let before = setup.balance().await;
+    // 10^13 FRI of tip per unit over 10^7 units of L2 gas: up to 100 STRK for one transaction,
+    // which the account's 1,000 STRK could pay.
+    let huge_tip = 10u64.pow(13);
+    let err = refused(with_bounds(setup.unchecked().execute_v3(transfer())).tip(huge_tip)).await;
+    assert!(err.contains("session/fee-cap"), "{err}");
+    assert_eq!(setup.balance().await, before, "nothing was charged");
+    assert_eq!(setup.usage().await, SessionUsage::default());
+
+    let err = sdk_refusal(with_bounds(setup.session_account().execute_v3(transfer())).tip(huge_tip)).await;
+    let expected = u128::from(huge_tip) * 10_000_000 + WITH_BOUNDS_MAX_FEE;
+    assert!(matches!(err, SessionError::FeeCapExceeded { max_fee: Some(fee), .. } if fee == expected), "{err:?}");
+    assert!(err.to_string().contains("may cost up to 100.02002 STRK, above the session's cap of 0.05 STRK"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fee_budget_allows_its_amount_and_refuses_one_fri_more() {
+    // Two transactions at `BASE` spend the budget exactly; the cap leaves room for one FRI more.
+    let setup = setup_with(|request| request.max_fee(BASE + 1).fee_budget(2 * BASE)).await;
+    let account = setup.session_account();
+    sent(priced(account.execute_v3(transfer()), 0), &account).await;
+    assert_eq!(setup.usage().await, SessionUsage { transactions: 1, fee_spent: BASE });
+
+    let err = sdk_refusal(priced(account.execute_v3(transfer()), 1)).await;
+    assert!(
+        matches!(err, SessionError::FeeBudgetExceeded { max_fee, left: BASE, budget } if max_fee == BASE + 1 && budget == 2 * BASE),
+        "{err:?}"
+    );
+    let err = refused(priced(setup.unchecked().execute_v3(transfer()), 1)).await;
+    assert!(err.contains("session/fee-budget"), "{err}");
+
+    sent(priced(account.execute_v3(transfer()), 0), &account).await;
+    assert_eq!(setup.usage().await, SessionUsage { transactions: 2, fee_spent: 2 * BASE });
+    // Nothing is left, so no transaction can pass, however cheap.
+    let err = refused(with_bounds(setup.unchecked().execute_v3(transfer())).l2_gas(2_000_000)).await;
+    assert!(err.contains("session/fee-budget"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn transaction_count_allows_its_number_and_refuses_one_more() {
+    let setup = setup_with(|request| request.max_transactions(2)).await;
+    let account = setup.session_account();
+    for _ in 0..2 {
+        sent(account.execute_v3(transfer()), &account).await;
+    }
+    assert_eq!(setup.usage().await.transactions, 2);
+    // With explicit bounds the SDK's own check speaks (with an estimate first, the account's
+    // refusal of the estimate does: `session/tx-limit`, below).
+    let err = sdk_refusal(with_bounds(account.execute_v3(transfer()))).await;
+    assert!(matches!(err, SessionError::TransactionLimitReached { limit: 2 }), "{err:?}");
+    let estimated = format!("{:?}", account.execute_v3(transfer()).send().await.unwrap_err());
+    assert!(estimated.contains("session/tx-limit"), "{estimated}");
+    assert_rejected_with(&rejection(&setup.unchecked(), transfer()).await, "session/tx-limit");
+    assert_eq!(setup.usage().await.transactions, 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_counters_persist_across_transactions_and_match_their_bounds() {
+    // Smart Sessions' audit: usage was checked but never written. Here every validated
+    // transaction adds its maximum fee, and the counters are read back from the chain.
+    let setup = Setup::new().await;
+    let account = setup.session_account();
+    for n in 1..=3u32 {
+        sent(priced(account.execute_v3(transfer()), u128::from(n)), &account).await;
+    }
+    assert_eq!(setup.usage().await, SessionUsage { transactions: 3, fee_spent: 3 * BASE + 1 + 2 + 3 });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reverted_execution_uses_fee_budget_and_a_transaction() {
+    let setup = Setup::new().await;
+    let before = setup.balance().await;
+    // More STRK than the account holds: validation accepts it, the transfer reverts.
+    let too_much = vec![strk_transfer(RECIPIENT, before + ONE_STRK)];
+    let tx = priced(setup.session_account().execute_v3(too_much), 0).send().await.unwrap();
+    let result = wait_for_receipt_raw(&setup.devnet.provider(), tx.transaction_hash).await;
+    assert!(matches!(result, ExecutionResult::Reverted { .. }), "{result:?}");
+    assert_eq!(setup.usage().await, SessionUsage { transactions: 1, fee_spent: BASE });
+    let paid = before - setup.balance().await;
+    assert!(paid > 0 && paid <= BASE, "charged {paid} FRI, at most the maximum fee counted");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_call_list_is_refused() {
+    let setup = Setup::new().await;
+    assert_rejected_with(&rejection(&setup.unchecked(), vec![]).await, "session/no-calls");
+    assert_eq!(setup.usage().await, SessionUsage::default());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn huge_signature_does_not_use_the_fee_budget() {
+    // Braavos' audit: a padded signature made validation cost more than its limits said. Here any
+    // felt past the token is refused in validation: nothing is charged or counted.
+    let setup = Setup::new().await;
+    let before = setup.balance().await;
+    let session = setup.session.clone();
+    let padded = setup.forger(move |hash, calls| {
+        let mut felts = session.sign_transaction(&session_key(), hash, calls).unwrap();
+        felts.extend(std::iter::repeat_n(starknet::core::types::Felt::ONE, 5_000));
+        felts
+    });
+    let err = refused(with_bounds(padded.execute_v3(transfer()))).await;
+    assert!(err.contains("session/bad-format"), "{err}");
+    assert_eq!(setup.balance().await, before);
+    assert_eq!(setup.usage().await, SessionUsage::default());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sdk_bounds_are_tight_and_within_the_cap() {
+    // The SDK's own estimate → bounds: a plain `execute_v3` passes its checks, and the fee counted
+    // is the estimate plus the SDK's margins, far from starknet-rs's default 2.25 times.
+    let setup = Setup::new().await;
+    let account = setup.session_account();
+    let estimate = account.execute_v3(transfer()).estimate_fee().await.unwrap();
+    let before = setup.balance().await;
+    let tx = account.execute_v3(transfer()).send().await.unwrap();
+    wait_for_receipt(&setup.devnet.provider(), tx.transaction_hash).await.unwrap();
+    let paid = before - setup.balance().await;
+    let counted = setup.usage().await.fee_spent;
+    let estimated = estimate.overall_fee;
+    assert!(counted >= paid, "counted {counted} FRI, paid {paid}");
+    let margin = sk_session::GAS_MARGIN * sk_session::PRICE_MARGIN;
+    assert!(
+        (counted as f64) <= estimated as f64 * margin * 1.01,
+        "counted {counted} FRI for an estimate of {estimated}"
+    );
+}

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use sk_session::typed_data::message_hash;
 use sk_session::SessionRequest;
 use starknet::core::crypto::pedersen_hash;
-use starknet::core::types::Felt;
+use starknet::core::types::{Felt, U256};
 use starknet::core::utils::cairo_short_string_to_felt;
 
 /// The account every corpus file is hashed for.
@@ -98,6 +98,12 @@ fn sessions() -> Vec<Case> {
                 .max_fee(10u128.pow(15) * u128::from(policies))
                 .fee_budget(u128::MAX >> policies)
                 .max_transactions(u32::MAX / (policies as u32 + 1));
+            // Spending limits: none, one, and several with high words and periods.
+            for i in 0..(policies % 4) {
+                let token = pedersen_hash(&seed, &Felt::from(0x70_0000 + i));
+                let total = U256::from_words(u128::from(i) * 10u128.pow(20), u128::from(i));
+                builder = builder.periodic_spending_limit(token, total, 10u128.pow(18) + u128::from(i), 3600 * i);
+            }
             for i in 0..policies {
                 // Unordered, well spread contracts: the SDK sorts them into the tree.
                 let contract = pedersen_hash(&seed, &Felt::from(i));

@@ -1,7 +1,7 @@
 //! The account contract: an owner Stark key, SNIP-6, SRC5, self-deployment and owner rotation, and
 //! session keys through two components (docs/protocol.md): `SessionComponent` checks session
-//! transactions and counts their usage (the `ISessionUsage` view), `RevocationComponent` holds the
-//! revoked sessions and the `ISession` entry points.
+//! transactions and counts their usage and spending (the `ISessionUsage` views),
+//! `RevocationComponent` holds the revoked sessions and the `ISession` entry points.
 
 #[starknet::contract(account)]
 pub mod SessionKeyAccount {
@@ -65,8 +65,9 @@ pub mod SessionKeyAccount {
             let tx_info = protocol_tx_info();
             if is_session_token(tx_info.signature) {
                 // Validation saw a rounded-down timestamp; the exact window is enforced here
-                // (docs/protocol.md §4, "Time").
-                self.session.assert_session_window(tx_info.signature);
+                // (docs/protocol.md §4, "Time"), and spending is counted here, so that it
+                // reverts with the calls ("Spending").
+                self.session.execute_session(calls.span(), tx_info.signature);
             }
             execute_calls(calls.span())
         }

@@ -33,6 +33,11 @@ pub const SESSION_INVALID_PROOF: felt252 = 'session/invalid-proof';
 // The session's usage (`session::limits`).
 pub const SESSION_TX_LIMIT: felt252 = 'session/tx-limit';
 pub const SESSION_FEE_BUDGET: felt252 = 'session/fee-budget';
+// Execution's checks: the exact window above (`session::component`), then spending
+// (`session::limits`).
+pub const SESSION_BAD_AMOUNT: felt252 = 'session/bad-amount';
+pub const SESSION_SPENDING_LIMIT: felt252 = 'session/spending-limit';
+pub const SESSION_PERIOD_LIMIT: felt252 = 'session/period-limit';
 // The entry points that refuse sessions (`account`).
 pub const SESSION_NO_DECLARE: felt252 = 'session/no-declare';
 pub const SESSION_NO_DEPLOY: felt252 = 'session/no-deploy';

@@ -1,6 +1,7 @@
 //! The account's interfaces and their SRC5 ids.
+use starknet::ContractAddress;
 use starknet::account::Call;
-use crate::session::limits::SessionUsage;
+use crate::session::limits::{SessionUsage, SpendingUsage};
 
 /// SRC5 id of `ISRC6` (SNIP-6 standard account).
 pub const ISRC6_ID: felt252 = 0x2ceccef7f994940b3962a6c67e0ba4fcd37df7d131417c604f91e03caecc1cd;
@@ -62,10 +63,16 @@ pub trait ISession<TState> {
 }
 
 /// What sessions used (docs/protocol.md §4, "Where each count happens"): the counters validation
-/// keeps per session, against its `max_transactions` and `fee_budget`.
+/// keeps per session, against its `max_transactions` and `fee_budget`, and those execution keeps
+/// per session and token, against its spending limits.
 #[starknet::interface]
 pub trait ISessionUsage<TState> {
     /// The transactions validated under the session of `session_hash` and the sum of their maximum
     /// fees in FRI; all zero for a session never used.
     fn get_session_usage(self: @TState, session_hash: felt252) -> SessionUsage;
+    /// What the session of `session_hash` moved of `token`: over its life, and in the period
+    /// stored (compare it with the current one); all zero for a token it never moved.
+    fn get_session_spending(
+        self: @TState, session_hash: felt252, token: ContractAddress,
+    ) -> SpendingUsage;
 }

@@ -1,13 +1,15 @@
-//! Session keys: the owner signs a session (a key, a time window, fee and transaction limits and a
-//! tree of allowed calls), and the session key then signs transactions on its own. The wire
-//! format is docs/protocol.md. Each module has a twin of the same name in the Rust SDK
-//! (`crates/session/src/`), except the two components, which are the account's.
+//! Session keys: the owner signs a session (a key, a time window, fee and transaction limits, a
+//! tree of allowed calls and spending limits per token), and the session key then signs
+//! transactions on its own. The wire format is docs/protocol.md. Each module has a twin of the
+//! same name in the Rust SDK (`crates/session/src/`), except the two components, which are the
+//! account's.
 
 /// The session checks of validation and execution, run in docs/protocol.md §4's order, and the
-/// usage counted per session, with the `ISessionUsage` view.
+/// usage and spending counted per session, with the `ISessionUsage` views.
 pub mod component;
 /// What a session may cost: `max_fee` of a transaction, the fee cap, the fields a session may not
-/// use, and the usage counted per session, `SessionUsage` and `charge` (§4).
+/// use, the usage counted per session, `SessionUsage` and `charge`, and spending per token,
+/// `counted_amount`, `spends`, `SpendingUsage` and `spend` (§4).
 pub mod limits;
 /// Merkle primitives beneath the policy tree: `hash_pair`, `verify_proof` (§2).
 pub mod merkle;

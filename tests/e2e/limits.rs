@@ -3,14 +3,19 @@
 //! typed error before anything is signed) and in the account (the node refuses what a client that
 //! skips the SDK's checks sends, before anything is charged).
 
-use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt};
-use sk_session::{session_usage, Error as SessionError, SessionRequestBuilder, SessionUsage, SignError};
+use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, STRK};
+use sk_session::{
+    session_spending, session_usage, Error as SessionError, SessionRequestBuilder, SessionUsage, SignError,
+    SpendingScope, SpendingUsage,
+};
 use sk_tests::{with_bounds, BOUNDS_PRICE, WITH_BOUNDS_MAX_FEE};
 use starknet::accounts::{Account, AccountError, ConnectedAccount, ExecutionV3};
-use starknet::core::types::{BlockId, BlockTag, Call, ExecutionResult};
+use starknet::core::types::{BlockId, BlockTag, Call, ExecutionResult, Felt};
+use starknet::macros::selector;
 
 use crate::session::{
-    assert_rejected_with, rejection, session_key, wait_for_receipt_raw, Forge, Forged, Setup, ONE_STRK, RECIPIENT,
+    approve, assert_rejected_with, rejection, session_key, session_signature, wait_for_receipt_raw, Forge, Forged,
+    Setup, ONE_STRK, RECIPIENT,
 };
 
 /// The maximum fee of a transaction sent [`priced`] with no extra: [`with_bounds`] plus one unit of
@@ -37,7 +42,12 @@ impl Setup {
     /// account's own are what stops it.
     fn unchecked(&self) -> Forged<impl Forge> {
         let session = self.session.clone();
-        self.forger(move |hash, calls| session.sign_transaction(&session_key(), hash, calls).unwrap())
+        self.forger(move |hash, calls| {
+            // The policy proofs only: `SignedSession::sign_transaction` would refuse a spend
+            // above a limit itself.
+            let proofs = session.request().policies().call_proofs(session.account(), calls).unwrap();
+            session_signature(&session, &session_key(), hash, proofs)
+        })
     }
 
     async fn usage(&self) -> SessionUsage {
@@ -141,12 +151,11 @@ async fn transaction_count_allows_its_number_and_refuses_one_more() {
         sent(account.execute_v3(transfer()), &account).await;
     }
     assert_eq!(setup.usage().await.transactions, 2);
-    // With explicit bounds the SDK's own check speaks (with an estimate first, the account's
-    // refusal of the estimate does: `session/tx-limit`, below).
+    // With explicit bounds and with an estimate first: the SDK refuses before the node is asked.
     let err = sdk_refusal(with_bounds(account.execute_v3(transfer()))).await;
     assert!(matches!(err, SessionError::TransactionLimitReached { limit: 2 }), "{err:?}");
-    let estimated = format!("{:?}", account.execute_v3(transfer()).send().await.unwrap_err());
-    assert!(estimated.contains("session/tx-limit"), "{estimated}");
+    let err = sdk_refusal(account.execute_v3(transfer())).await;
+    assert!(matches!(err, SessionError::TransactionLimitReached { limit: 2 }), "{err:?}");
     assert_rejected_with(&rejection(&setup.unchecked(), transfer()).await, "session/tx-limit");
     assert_eq!(setup.usage().await.transactions, 2);
 }
@@ -193,7 +202,7 @@ async fn huge_signature_does_not_use_the_fee_budget() {
     let session = setup.session.clone();
     let padded = setup.forger(move |hash, calls| {
         let mut felts = session.sign_transaction(&session_key(), hash, calls).unwrap();
-        felts.extend(std::iter::repeat_n(starknet::core::types::Felt::ONE, 5_000));
+        felts.extend(std::iter::repeat_n(Felt::ONE, 5_000));
         felts
     });
     let err = refused(with_bounds(padded.execute_v3(transfer()))).await;
@@ -221,4 +230,108 @@ async fn sdk_bounds_are_tight_and_within_the_cap() {
         (counted as f64) <= estimated as f64 * margin * 1.01,
         "counted {counted} FRI for an estimate of {estimated}"
     );
+}
+
+/// `transfer_from(sender, recipient, amount)` on STRK.
+fn transfer_from(sender: Felt, recipient: Felt, amount: u128) -> Call {
+    Call {
+        to: STRK,
+        selector: selector!("transfer_from"),
+        calldata: vec![sender, recipient, amount.into(), Felt::ZERO],
+    }
+}
+
+async fn spent(setup: &Setup) -> SpendingUsage {
+    let block = BlockId::Tag(BlockTag::PreConfirmed);
+    session_spending(&setup.devnet.provider(), setup.account, setup.session.hash(), STRK, block).await.unwrap()
+}
+
+fn spent_total(amount: u128) -> SpendingUsage {
+    SpendingUsage { total: amount.into(), period: 0, period_spent: amount.into() }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn spending_limit_allows_its_total_and_refuses_one_more() {
+    let setup = setup_with(|request| request.spending_limit(STRK, 1000u32)).await;
+    let account = setup.session_account();
+    let err = sdk_refusal(account.execute_v3(vec![strk_transfer(RECIPIENT, 1001)])).await;
+    assert!(matches!(err, SessionError::SpendingLimitExceeded { scope: SpendingScope::Life, .. }), "{err:?}");
+
+    sent(account.execute_v3(vec![strk_transfer(RECIPIENT, 600)]), &account).await;
+    assert_eq!(spent(&setup).await, spent_total(600));
+    let err = sdk_refusal(account.execute_v3(vec![strk_transfer(RECIPIENT, 401)])).await;
+    assert!(err.to_string().contains("the session has only 400 left over its life"), "{err}");
+    // A client that skips the SDK's checks: the account reverts the transfer in execution.
+    assert_rejected_with(
+        &rejection(&setup.unchecked(), vec![strk_transfer(RECIPIENT, 401)]).await,
+        "session/spending-limit",
+    );
+    sent(account.execute_v3(vec![strk_transfer(RECIPIENT, 400)]), &account).await;
+    assert_eq!(spent(&setup).await, spent_total(1000));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn multicall_splitting_a_spend_counts_the_sum_and_approvals_count() {
+    let setup = setup_with(|request| request.spending_limit(STRK, 1000u32)).await;
+    let account = setup.session_account();
+    let split = || vec![strk_transfer(RECIPIENT, 500), approve(RECIPIENT, 500)];
+    sent(account.execute_v3(split()), &account).await;
+    assert_eq!(spent(&setup).await, spent_total(1000), "the approval counts as spent when granted");
+    let err = sdk_refusal(account.execute_v3(vec![strk_transfer(RECIPIENT, 1)])).await;
+    assert!(matches!(err, SessionError::SpendingLimitExceeded { .. }), "{err:?}");
+    let over = vec![strk_transfer(RECIPIENT, 1), strk_transfer(RECIPIENT, 1)];
+    assert_rejected_with(&rejection(&setup.unchecked(), over).await, "session/spending-limit");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn transfer_from_the_account_counts_against_the_limit() {
+    // Braavos' audit: a spend limit bypassed through transferFrom. The account approving itself
+    // and then moving its tokens with transfer_from counts both: 600 + 600 > 1000.
+    let setup = setup_with(|request| request.spending_limit(STRK, 1000u32).allow(STRK, "transfer_from")).await;
+    let through_allowance = || vec![approve(setup.account, 600), transfer_from(setup.account, RECIPIENT, 600)];
+    let err = sdk_refusal(setup.session_account().execute_v3(through_allowance())).await;
+    assert!(matches!(err, SessionError::SpendingLimitExceeded { .. }), "{err:?}");
+    assert_rejected_with(&rejection(&setup.unchecked(), through_allowance()).await, "session/spending-limit");
+    assert_eq!(spent(&setup).await, SpendingUsage::default());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reverted_transfer_creates_no_spending_room() {
+    let setup = setup_with(|request| request.spending_limit(STRK, 1000u32)).await;
+    let account = setup.session_account();
+    let balance = setup.balance().await;
+    // The second transfer fails (more than the balance): the whole transaction reverts, and the
+    // spend counted before the calls reverts with it.
+    let failing = vec![strk_transfer(RECIPIENT, 500), strk_transfer(RECIPIENT, balance + 1)];
+    let tx = priced(setup.unchecked().execute_v3(failing), 0).send().await.unwrap();
+    let result = wait_for_receipt_raw(&setup.devnet.provider(), tx.transaction_hash).await;
+    assert!(matches!(result, ExecutionResult::Reverted { .. }), "{result:?}");
+    assert_eq!(spent(&setup).await, SpendingUsage::default());
+    sent(account.execute_v3(vec![strk_transfer(RECIPIENT, 1000)]), &account).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn periodic_allowance_renews_after_its_period_and_not_before() {
+    const DAY: u64 = 86_400;
+    let setup = Setup::with(|request, now| {
+        request.valid_until(now + 10 * DAY).periodic_spending_limit(STRK, 1000u32, 300u32, DAY)
+    })
+    .await;
+    let account = setup.session_account();
+    let client = setup.devnet.client();
+    // Periods count from `valid_after`, 0 here: they are days of Unix time.
+    let day = setup.now_at_start / DAY + 1;
+    client.set_time(day * DAY + 10).await.unwrap();
+    sent(account.execute_v3(vec![strk_transfer(RECIPIENT, 300)]), &account).await;
+    let err = sdk_refusal(account.execute_v3(vec![strk_transfer(RECIPIENT, 1)])).await;
+    assert!(err.to_string().contains("only 0 left this period"), "{err}");
+    client.set_time((day + 1) * DAY - 1).await.unwrap();
+    assert_rejected_with(
+        &rejection(&setup.unchecked(), vec![strk_transfer(RECIPIENT, 1)]).await,
+        "session/period-limit",
+    );
+    client.set_time((day + 1) * DAY).await.unwrap();
+    sent(account.execute_v3(vec![strk_transfer(RECIPIENT, 300)]), &account).await;
+    let usage = spent(&setup).await;
+    assert_eq!((usage.total, usage.period, usage.period_spent), (600u32.into(), day + 1, 300u32.into()));
 }

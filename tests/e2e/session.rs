@@ -527,7 +527,12 @@ async fn malformed_signature_arrays_are_rejected() {
 }
 
 /// A session signature with chosen proofs.
-fn session_signature(session: &SignedSession, key: &SigningKey, hash: Felt, proofs: Vec<Vec<Felt>>) -> Vec<Felt> {
+pub(crate) fn session_signature(
+    session: &SignedSession,
+    key: &SigningKey,
+    hash: Felt,
+    proofs: Vec<Vec<Felt>>,
+) -> Vec<Felt> {
     let signature = key.sign(&session_message_hash(hash, session.hash())).unwrap();
     SessionToken {
         session: session.session(),

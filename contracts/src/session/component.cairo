@@ -1,28 +1,30 @@
 //! The account's session support: the checks of a session transaction (docs/protocol.md §4), in
-//! validation and in execution, and the usage counted per session with its `ISessionUsage` view.
-//! Each check lives with its concept and is run from here: the token format in `session_token`,
-//! the session hash in `session_hash`, the fee and transaction limits in `limits`, revocation in
+//! validation and in execution, and the usage and spending counted per session with their
+//! `ISessionUsage` views. Each check lives with its concept and is run from here: the token format
+//! in `session_token`, the session hash in `session_hash`, the fee, transaction and spending limits
+//! in `limits`, revocation in
 //! the `RevocationComponent` this component depends on, the call rules in `policy_tree`. The
 //! account passes in what is its own (the owner key); the component never reads the account's
-//! storage. A use of a session emits no event: the transaction records it, the view reads it.
+//! storage. A use of a session, or a spend, emits no event: the transaction records it, the views
+//! read it.
 
 #[starknet::component]
 pub mod SessionComponent {
     use starknet::account::Call;
     use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess};
-    use starknet::{get_block_timestamp, get_execution_info};
+    use starknet::{ContractAddress, get_execution_info};
     use crate::errors;
     use crate::interfaces::ISessionUsage;
     use crate::session::limits::{
-        SessionUsage, VALIDATION_TIME_ROUNDING, assert_fee_cap, assert_transaction_fields, charge,
-        max_fee,
+        SessionUsage, SpendingUsage, VALIDATION_TIME_ROUNDING, assert_fee_cap,
+        assert_transaction_fields, charge, max_fee, spend, spends,
     };
     use crate::session::policy_tree::assert_allowed_calls;
     use crate::session::revocation::RevocationComponent;
     use crate::session::revocation::RevocationComponent::InternalTrait as RevocationInternalTrait;
     use crate::session::session_hash::session_hash;
     use crate::session::session_token::{
-        SessionToken, parse_session_token, session_message_hash, session_window,
+        SessionToken, execution_session, parse_session_token, session_message_hash,
     };
     use crate::utils::is_valid_stark_signature;
 
@@ -30,6 +32,8 @@ pub mod SessionComponent {
     pub struct Storage {
         /// What validation counted per session hash, one packed slot each (`limits`).
         pub Session_usage: Map<felt252, SessionUsage>,
+        /// What execution counted per session hash and token (`limits::spend`).
+        pub Session_spending: Map<(felt252, ContractAddress), SpendingUsage>,
     }
 
     #[event]
@@ -44,6 +48,12 @@ pub mod SessionComponent {
             self: @ComponentState<TContractState>, session_hash: felt252,
         ) -> SessionUsage {
             self.Session_usage.read(session_hash)
+        }
+
+        fn get_session_spending(
+            self: @ComponentState<TContractState>, session_hash: felt252, token: ContractAddress,
+        ) -> SpendingUsage {
+            self.Session_spending.read((session_hash, token))
         }
     }
 
@@ -74,7 +84,7 @@ pub mod SessionComponent {
             // 2. At least one call.
             assert(!calls.is_empty(), errors::SESSION_NO_CALLS);
             // 3. The window, as far as validation's rounded-down clock tells;
-            // `assert_session_window` checks it exactly in `__execute__`.
+            // `execute_session` checks it exactly in `__execute__`.
             assert_validation_window(
                 session.valid_after,
                 session.valid_until,
@@ -109,14 +119,40 @@ pub mod SessionComponent {
             self.Session_usage.write(session_hash, usage);
         }
 
-        /// Checks the exact session window, `valid_after <= now < valid_until`, in `__execute__`
-        /// of a session transaction (whose `signature` validation already accepted). Reads the
-        /// token's header only.
-        fn assert_session_window(self: @ComponentState<TContractState>, signature: Span<felt252>) {
-            let (valid_after, valid_until) = session_window(signature);
-            let now = get_block_timestamp();
-            assert(valid_after <= now, errors::SESSION_NOT_YET_VALID);
-            assert_not_expired(valid_until, now);
+        /// Execution's part of a session transaction (docs/protocol.md §4, "Time" and
+        /// "Spending"), in `__execute__` before any call runs; `signature` is the one validation
+        /// accepted, of which the header alone is read. Checks the exact window,
+        /// `valid_after <= now < valid_until`, then counts what `calls` move of each token the
+        /// session limits (`limits::spends`, `limits::spend`) and writes the new counters. A
+        /// transaction that moves no limited token computes no session hash and touches no
+        /// storage. It reverts with the calls, so a reverted transfer uses no spending room.
+        fn execute_session(
+            ref self: ComponentState<TContractState>,
+            calls: Span<Call>,
+            signature: Span<felt252>,
+        ) {
+            let session = execution_session(signature);
+            let execution_info = get_execution_info().unbox();
+            let now = execution_info.block_info.unbox().block_timestamp;
+            assert(session.valid_after <= now, errors::SESSION_NOT_YET_VALID);
+            assert_not_expired(session.valid_until, now);
+            if session.spending_limits.is_empty() {
+                return;
+            }
+            let account = execution_info.contract_address;
+            let spends = spends(session.spending_limits, calls, account);
+            if spends.is_empty() {
+                return;
+            }
+            let session_hash = session_hash(
+                @session, account, execution_info.tx_info.unbox().chain_id,
+            );
+            for (limit, amount) in spends {
+                let key = (session_hash, limit.token);
+                let usage = self.Session_spending.read(key);
+                let usage = spend(usage, limit, amount, now, session.valid_after);
+                self.Session_spending.write(key, usage);
+            }
         }
     }
 

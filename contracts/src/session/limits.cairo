@@ -1,12 +1,15 @@
-//! The limits of a session (docs/protocol.md §4, "Fees", "Where each count happens" and "Time"):
-//! what a transaction may cost at most, the transaction fields a session may not use, and the
-//! usage the account counts per session with its one-slot packing. Pure functions: the
-//! `SessionComponent` reads the transaction and its storage and runs them (checks 3, 4 and 11).
-//! Mirrors the Rust SDK's `limits` module.
+//! The limits of a session (docs/protocol.md §4, "Fees", "Spending", "Where each count happens"
+//! and "Time"): what a transaction may cost at most, the transaction fields a session may not
+//! use, the usage the account counts per session with its one-slot packing, and the spending
+//! counted per session and token in execution. Pure functions: the `SessionComponent` reads the
+//! transaction and its storage and runs them (checks 3, 4 and 11 of validation, spending in
+//! execution). Mirrors the Rust SDK's `limits` module.
 use core::num::traits::{CheckedAdd, WideMul};
-use starknet::ResourcesBounds;
+use starknet::account::Call;
 use starknet::storage_access::StorePacking;
+use starknet::{ContractAddress, ResourcesBounds};
 use crate::errors;
+use super::session_hash::SpendingLimit;
 
 /// What validation's clock may lag behind the real one: Starknet hands `__validate__` the block
 /// timestamp rounded down to the hour, so validation refuses only a session that starts at least
@@ -96,4 +99,160 @@ pub fn charge(
         core::panic_with_felt252(errors::SESSION_FEE_BUDGET)
     };
     SessionUsage { transactions: usage.transactions + 1, fee_spent }
+}
+
+//
+// Spending (docs/protocol.md §4, "Spending"): counted in `__execute__`, before any call runs.
+//
+
+/// What a call of `call.selector` moves of the token it is sent to, if a spending limit counts it
+/// (docs/protocol.md §4, "Spending"): the u256 amount at calldata words 1 and 2 of `transfer`,
+/// `approve`, `increase_allowance` and `increaseAllowance`, and at words 2 and 3 of `transfer_from`
+/// and `transferFrom` when their sender (word 0) is `account`; `None` for any other call (another
+/// sender's tokens, or a selector not counted, `decrease_allowance` among them). An amount whose
+/// words (or `transfer_from`'s sender) are missing, or with a word of 2^128 or more, is
+/// `session/bad-amount`. An approval counts when it is granted: the account cannot see what the
+/// spender takes later. The caller asks only about calls to a limited token.
+pub fn counted_amount(call: @Call, account: ContractAddress) -> Option<u256> {
+    let selector = *call.selector;
+    let calldata = *call.calldata;
+    let at: usize = if selector == selector!("transfer")
+        || selector == selector!("approve")
+        || selector == selector!("increase_allowance")
+        || selector == selector!("increaseAllowance") {
+        1
+    } else if selector == selector!("transfer_from") || selector == selector!("transferFrom") {
+        let Some(sender) = calldata.get(0) else {
+            core::panic_with_felt252(errors::SESSION_BAD_AMOUNT)
+        };
+        let account: felt252 = account.into();
+        if *sender.unbox() != account {
+            return None;
+        }
+        2
+    } else {
+        return None;
+    };
+    Some(u256 { low: amount_word(calldata, at), high: amount_word(calldata, at + 1) })
+}
+
+/// The calldata word at `index` as a u128, or a panic with `session/bad-amount`.
+fn amount_word(calldata: Span<felt252>, index: usize) -> u128 {
+    let Some(word) = calldata.get(index) else {
+        core::panic_with_felt252(errors::SESSION_BAD_AMOUNT)
+    };
+    let Some(word) = (*word.unbox()).try_into() else {
+        core::panic_with_felt252(errors::SESSION_BAD_AMOUNT)
+    };
+    word
+}
+
+/// The spending limit that applies to `token`: the first of `limits` on it, if any.
+pub fn spending_limit_of(
+    limits: Span<SpendingLimit>, token: ContractAddress,
+) -> Option<SpendingLimit> {
+    for limit in limits {
+        if *limit.token == token {
+            return Some(*limit);
+        }
+    }
+    None
+}
+
+/// What `calls`, a transaction's calls from `account`, move together of each token `limits`
+/// limits: one `(limit, amount)` per limited token a counted call is sent to, in the order of
+/// `limits` (a token's first entry applies, a later one is skipped), each amount the sum of that
+/// token's counted amounts (`counted_amount`; a multicall splitting a spend counts whole). Calls
+/// to other contracts are not looked at. A sum beyond u256 is beyond any total:
+/// `session/spending-limit`. Empty when nothing is counted.
+pub fn spends(
+    limits: Span<SpendingLimit>, calls: Span<Call>, account: ContractAddress,
+) -> Array<(SpendingLimit, u256)> {
+    let mut spends = array![];
+    for (index, limit) in limits.into_iter().enumerate() {
+        let token = *limit.token;
+        if spending_limit_of(limits.slice(0, index), token).is_some() {
+            continue;
+        }
+        let mut sum: Option<u256> = None;
+        for call in calls {
+            if *call.to != token {
+                continue;
+            }
+            if let Some(amount) = counted_amount(call, account) {
+                let Some(new_sum) = amount.checked_add(sum.unwrap_or(0)) else {
+                    core::panic_with_felt252(errors::SESSION_SPENDING_LIMIT)
+                };
+                sum = Some(new_sum);
+            }
+        }
+        if let Some(amount) = sum {
+            spends.append((*limit, amount));
+        }
+    }
+    spends
+}
+
+/// What the account counted of one token for a session (the view
+/// `ISessionUsage::get_session_spending`): `total` moved over the session's life, and
+/// `period_spent` moved in the period `period`, as stored (a reader compares it with the current
+/// one, `current_period`). All zero for a token the session never moved.
+#[derive(Copy, Drop, Serde, Debug, PartialEq, Default, starknet::Store)]
+pub struct SpendingUsage {
+    /// Moved over the session's life.
+    pub total: u256,
+    /// The period `period_spent` is of, counted from the session's `valid_after`.
+    pub period: u64,
+    /// Moved in `period`.
+    pub period_spent: u256,
+}
+
+/// The period of a limit of `period` seconds at `now`, for a session starting at `valid_after`:
+/// `(now - valid_after) / period`, and 0 when `period` is 0 (one period that never renews). `now`
+/// is at least `valid_after` (execution checked the window first).
+pub fn current_period(period: u64, valid_after: u64, now: u64) -> u64 {
+    if period == 0 {
+        0
+    } else {
+        (now - valid_after) / period
+    }
+}
+
+/// Counts `amount` more of `limit`'s token at `now` for a session starting at `valid_after`, on
+/// the `usage` stored: the period rolls (`current_period`; a stored period other than the current
+/// one, which can only be older, starts again from 0), then, in this order, the new total is at
+/// most `limit.total` (`session/spending-limit`) and the new amount in the period at most
+/// `limit.per_period` (`session/period-limit`). Returns the usage to write back.
+pub fn spend(
+    usage: SpendingUsage, limit: SpendingLimit, amount: u256, now: u64, valid_after: u64,
+) -> SpendingUsage {
+    let period = current_period(limit.period, valid_after, now);
+    let period_spent = if usage.period == period {
+        usage.period_spent
+    } else {
+        0
+    };
+    let total = match usage.total.checked_add(amount) {
+        Some(total) => if total <= limit.total {
+            Some(total)
+        } else {
+            None
+        },
+        None => None,
+    };
+    let Some(total) = total else {
+        core::panic_with_felt252(errors::SESSION_SPENDING_LIMIT)
+    };
+    let period_spent = match period_spent.checked_add(amount) {
+        Some(spent) => if spent <= limit.per_period {
+            Some(spent)
+        } else {
+            None
+        },
+        None => None,
+    };
+    let Some(period_spent) = period_spent else {
+        core::panic_with_felt252(errors::SESSION_PERIOD_LIMIT)
+    };
+    SpendingUsage { total, period, period_spent }
 }

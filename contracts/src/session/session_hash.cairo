@@ -1,11 +1,12 @@
 //! What the owner signs: a session as SNIP-12 revision 1 typed data (docs/protocol.md §1).
 //!
 //! Each struct has its type hash, `starknet_keccak` of its exact encoded type string, right above
-//! its `StructHash` impl. The session's fee limits are revision 1's preset `TokenAmount` of
-//! `FEE_TOKEN`, hashed by `token_amount_hash` below the `Session` (no struct: the token is a
-//! constant and the amount's high word 0). The domain's constants come last. The Rust SDK's
-//! `session_hash` module computes the same hashes; the test vectors pin both.
-use core::poseidon::poseidon_hash_span;
+//! its `StructHash` impl. The session's fee limits and its spending limits' amounts are revision
+//! 1's preset `TokenAmount`, hashed by `token_amount_hash` below the `SpendingLimit` (no struct:
+//! the fee limits' token is the constant `FEE_TOKEN`, a spending limit's is its own). The domain's
+//! constants come last. The Rust SDK's `session_hash` module computes the same hashes; the test
+//! vectors pin both.
+use core::poseidon::{hades_permutation, poseidon_hash_span};
 use starknet::ContractAddress;
 
 /// A struct's SNIP-12 revision 1 hash: `poseidon_hash_many([type_hash, field_1, …])`.
@@ -41,7 +42,8 @@ pub impl StarknetDomainStructHash of StructHash<StarknetDomain> {
 /// to `valid_until` (exclusive), calling only the `(contract, selector)` pairs of the policy tree
 /// whose root is `policies_root`, at most `max_transactions` transactions, none with a maximum fee
 /// above `max_fee`, and all together with maximum fees of at most `fee_budget` (both in FRI, the
-/// STRK amounts of `FEE_TOKEN`; docs/protocol.md §1, "The limits").
+/// STRK amounts of `FEE_TOKEN`), moving at most what `spending_limits` allow of each token they
+/// list (docs/protocol.md §1, "The limits").
 #[derive(Copy, Drop, Serde, Debug, PartialEq)]
 pub struct Session {
     pub session_key: felt252,
@@ -51,22 +53,30 @@ pub struct Session {
     pub fee_budget: u128,
     pub max_transactions: u32,
     pub policies_root: felt252,
+    /// Per token, the first entry applies (`limits::spending_limit_of`).
+    pub spending_limits: Span<SpendingLimit>,
 }
 
 /// Type hash of `Session`. A `merkletree` member does not bring its leaf type into the type string;
-/// the preset types it uses, `TokenAmount` and `u256`, follow its own, sorted by name.
+/// the types it uses, `SpendingLimit` and the presets `TokenAmount` and `u256`, follow its own,
+/// sorted by name.
 pub const SESSION_TYPE_HASH: felt252 = selector!(
-    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Policies\":\"merkletree\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
+    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Policies\":\"merkletree\",\"Spending Limits\":\"SpendingLimit*\")\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
 );
 
 pub impl SessionStructHash of StructHash<Session> {
     fn struct_hash(self: @Session) -> felt252 {
+        let mut limit_hashes = array![];
+        for limit in *self.spending_limits {
+            limit_hashes.append(limit.struct_hash());
+        }
         poseidon_hash_span(
             array![
                 SESSION_TYPE_HASH, *self.session_key, (*self.valid_after).into(),
-                (*self.valid_until).into(), token_amount_hash(FEE_TOKEN, *self.max_fee),
-                token_amount_hash(FEE_TOKEN, *self.fee_budget), (*self.max_transactions).into(),
-                *self.policies_root,
+                (*self.valid_until).into(), token_amount_hash(FEE_TOKEN, (*self.max_fee).into()),
+                token_amount_hash(FEE_TOKEN, (*self.fee_budget).into()),
+                (*self.max_transactions).into(), *self.policies_root,
+                poseidon_hash_span(limit_hashes.span()),
             ]
                 .span(),
         )
@@ -77,6 +87,36 @@ pub impl SessionStructHash of StructHash<Session> {
 /// address on Mainnet, Sepolia and devnet). It is hashed into the session, not sent in the token.
 pub const FEE_TOKEN: felt252 = 0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d;
 
+/// What a session may move of one `token` (docs/protocol.md §4, "Spending"): at most `total` over
+/// the session's life and at most `per_period` in each period of `period` seconds counted from
+/// `valid_after`; a `period` of 0 is one period that never renews. Both amounts are `TokenAmount`s
+/// of `token` in the typed data.
+#[derive(Copy, Drop, Serde, Debug, PartialEq)]
+pub struct SpendingLimit {
+    pub token: ContractAddress,
+    pub total: u256,
+    pub per_period: u256,
+    pub period: u64,
+}
+
+/// Type hash of `SpendingLimit`, which uses `TokenAmount` and so `u256`.
+pub const SPENDING_LIMIT_TYPE_HASH: felt252 = selector!(
+    "\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
+);
+
+pub impl SpendingLimitStructHash of StructHash<SpendingLimit> {
+    fn struct_hash(self: @SpendingLimit) -> felt252 {
+        let token: felt252 = (*self.token).into();
+        poseidon_hash_span(
+            array![
+                SPENDING_LIMIT_TYPE_HASH, token_amount_hash(token, *self.total),
+                token_amount_hash(token, *self.per_period), (*self.period).into(),
+            ]
+                .span(),
+        )
+    }
+}
+
 /// Type hash of the preset `u256`.
 pub const U256_TYPE_HASH: felt252 = selector!("\"u256\"(\"low\":\"u128\",\"high\":\"u128\")");
 
@@ -85,12 +125,27 @@ pub const TOKEN_AMOUNT_TYPE_HASH: felt252 = selector!(
     "\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
 );
 
-/// The struct hash of the `TokenAmount` of `amount` (a u256 whose high word is 0) of `token`:
-/// `poseidon_hash_many([TOKEN_AMOUNT_TYPE_HASH, token, poseidon_hash_many([U256_TYPE_HASH, amount,
-/// 0])])`.
-pub fn token_amount_hash(token: felt252, amount: u128) -> felt252 {
-    let amount_hash = poseidon_hash_span(array![U256_TYPE_HASH, amount.into(), 0].span());
-    poseidon_hash_span(array![TOKEN_AMOUNT_TYPE_HASH, token, amount_hash].span())
+/// The struct hash of the `TokenAmount` of `amount` of `token`: `poseidon_hash_many(
+/// [TOKEN_AMOUNT_TYPE_HASH, token, poseidon_hash_many([U256_TYPE_HASH, amount.low,
+/// amount.high])])`.
+///
+/// Both hashes are of three felts and computed with `hades_permutation` directly (`poseidon_3`)
+/// rather than `poseidon_hash_span`: the same hashes without building arrays or running the
+/// sponge's loop, about 12k gas cheaper per `TokenAmount`. A session hash has two for the fees
+/// and two per spending limit: some 48k per session hash with one limit, paid in every session
+/// validation and in an execution that counts a spend. `test_poseidon_3` pins the equality with
+/// `poseidon_hash_span`, and the vectors pin the hashes.
+pub fn token_amount_hash(token: felt252, amount: u256) -> felt252 {
+    let amount_hash = poseidon_3(U256_TYPE_HASH, amount.low.into(), amount.high.into());
+    poseidon_3(TOKEN_AMOUNT_TYPE_HASH, token, amount_hash)
+}
+
+/// `poseidon_hash_span(array![a, b, c].span())` by its two permutations: the sponge absorbs
+/// `(a, b)` into the zero state, then `c` with the padding 1 of an odd count.
+pub fn poseidon_3(a: felt252, b: felt252, c: felt252) -> felt252 {
+    let (s0, s1, s2) = hades_permutation(a, b, 0);
+    let (hash, _, _) = hades_permutation(s0 + c, s1 + 1, s2);
+    hash
 }
 
 /// One allowed call: any call of `selector` on `contract`. Its struct hash is a leaf of the policy

@@ -3,27 +3,29 @@
 //! transaction and one policy proof per call; and what the session key signs. Mirrors the Rust
 //! SDK's `session_token` module.
 //!
-//! Layout, felt by felt (the token's `Serde` layout after the magic):
+//! Layout, felt by felt (the token's `Serde` layout after the magic), with `k` spending limits:
 //!
 //! ```text
 //! offset  field                                        constant
 //!  0      magic               SESSION_MAGIC            MAGIC_OFFSET
 //!  1      version             SESSION_TOKEN_VERSION    VERSION_OFFSET
-//!  2      ┐ session_key       the `Session`, 7 felts   SESSION_OFFSET
+//!  2      ┐ session_key       the `Session`, 8 + 6k    SESSION_OFFSET
 //!  3      │ valid_after       u64                      VALID_AFTER_OFFSET
 //!  4      │ valid_until       u64                      VALID_UNTIL_OFFSET
 //!  5      │ max_fee           u128
 //!  6      │ fee_budget        u128
 //!  7      │ max_transactions  u32
-//!  8      ┘ policies_root
-//!  9      owner_signature     len, r, s                OWNER_SIGNATURE_OFFSET
+//!  8      │ policies_root
+//!  9      │ spending_limits   k, then for each:        SPENDING_LIMITS_OFFSET
+//!         ┘   token, total (low, high), per_period (low, high), period (u64)
+//!  10+6k  owner_signature     len, r, s                OWNER_SIGNATURE_OFFSET when k = 0
 //!  …      session_signature   len, r, s
 //!  …      proofs              count, then len, siblings… for each call
 //! ```
 //!
-//! The magic, the version and the `Session` are the header, at fixed offsets;
-//! `parse_session_header` reads it alone (all `__execute__` needs), and `parse_session_token`
-//! reads the header and then the spans after it.
+//! The magic, the version and the `Session` are the header; the offsets up to the spending limits
+//! are fixed. `parse_session_header` reads the header alone (all `__execute__` needs), and
+//! `parse_session_token` reads the header and then the spans after it.
 use core::poseidon::poseidon_hash_span;
 use crate::errors;
 use super::session_hash::Session;
@@ -38,15 +40,20 @@ pub const SESSION_TOKEN_VERSION: felt252 = 2;
 pub const MAGIC_OFFSET: usize = 0;
 /// Offset of the token version, `SESSION_TOKEN_VERSION`.
 pub const VERSION_OFFSET: usize = 1;
-/// Offset of the `Session`, seven felts in `Serde` layout (offsets 2 to 8).
+/// Offset of the `Session` in `Serde` layout: seven felts (offsets 2 to 8), then its spending
+/// limits (`SPENDING_LIMITS_OFFSET`).
 pub const SESSION_OFFSET: usize = 2;
 /// Offset of the session's `valid_after`.
 pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
 /// Offset of the session's `valid_until`.
 pub const VALID_UNTIL_OFFSET: usize = SESSION_OFFSET + 2;
-/// Offset of the owner signature span (its length first), right after the `Session`; the felts
-/// from here on have no fixed offsets.
-pub const OWNER_SIGNATURE_OFFSET: usize = SESSION_OFFSET + 7;
+/// Offset of the session's spending limits: their count `k`, then six felts per limit (`token`,
+/// `total` low and high, `per_period` low and high, `period`).
+pub const SPENDING_LIMITS_OFFSET: usize = SESSION_OFFSET + 7;
+/// Offset of the owner signature span (its length first) when the session has no spending limits;
+/// with `k` of them it is `OWNER_SIGNATURE_OFFSET + 6k`. The felts from there on have no fixed
+/// offsets.
+pub const OWNER_SIGNATURE_OFFSET: usize = SPENDING_LIMITS_OFFSET + 1;
 
 /// A session transaction signature after its magic, in `Serde` layout.
 #[derive(Copy, Drop, Serde, Debug, PartialEq)]
@@ -76,9 +83,10 @@ pub fn is_session_token(signature: Span<felt252>) -> bool {
 /// (`session/bad-format` if absent or wrong), the version at `VERSION_OFFSET`
 /// (`session/bad-version` if it is not `SESSION_TOKEN_VERSION`, before anything after it is read,
 /// so that a later format is not refused as a bad one), then the `Session` by `Serde` from
-/// `SESSION_OFFSET` (`session/bad-format` if it does not parse: too few felts, a time beyond u64,
-/// an amount beyond u128 or a count beyond u32). Returns it with the felts after it, from
-/// `OWNER_SIGNATURE_OFFSET` on, left unread. The felts are popped in turn rather than
+/// `SESSION_OFFSET`, its spending limits included (`session/bad-format` if it does not parse: too
+/// few felts, a time beyond u64, an amount beyond u128 or a count beyond u32, a limit's word beyond
+/// u128 or its period beyond u64). Returns it with the felts after it, from the owner signature on,
+/// left unread. The felts are popped in turn rather than
 /// indexed by offset: fewer steps in `__execute__`, which runs this on every session transaction.
 /// The error is the one to panic with.
 pub fn parse_session_header(signature: Span<felt252>) -> Result<(Session, Span<felt252>), felt252> {
@@ -125,12 +133,12 @@ pub fn parse_session_token(signature: Span<felt252>) -> Result<SessionToken, fel
     )
 }
 
-/// The validity window `(valid_after, valid_until)` of a session token, from its header alone
-/// (`parse_session_header`; the spans after it are not read): what `__execute__` needs of a
-/// signature validation already accepted. Panics with the header's error.
-pub fn session_window(signature: Span<felt252>) -> (u64, u64) {
+/// The `Session` of a session token, from its header alone (`parse_session_header`; the spans
+/// after it are not read): what `__execute__` needs of a signature validation already accepted,
+/// its window and its spending limits. Panics with the header's error.
+pub fn execution_session(signature: Span<felt252>) -> Session {
     match parse_session_header(signature) {
-        Ok((session, _)) => (session.valid_after, session.valid_until),
+        Ok((session, _)) => session,
         Err(error) => core::panic_with_felt252(error),
     }
 }

@@ -9,9 +9,11 @@ use starknet::testing::{
 use starknet::{ContractAddress, SyscallResultTrait};
 use crate::account::SessionKeyAccount;
 use crate::interfaces::{IOwner, IOwnerDispatcher, ISRC6Dispatcher, ISession};
-use crate::session::session_token::{SESSION_MAGIC, SESSION_TOKEN_VERSION, SessionToken};
-use crate::session::session_hash::Session;
-use super::mocks::{IMockTargetDispatcher, MockTarget};
+use crate::session::session_token::{
+    OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_TOKEN_VERSION, SessionToken,
+};
+use crate::session::session_hash::{Session, SpendingLimit};
+use super::mocks::{IMockTargetDispatcher, IMockTokenDispatcher, MockTarget, MockToken};
 use super::vectors;
 
 /// Public key of private key 1.
@@ -71,12 +73,37 @@ pub fn set_tx(version: felt252, signature: Array<felt252>) {
     starknet::testing::set_signature(signature.span());
 }
 
+/// A mock token that accepts every transfer and approval (`MockToken`).
+pub fn deploy_token() -> IMockTokenDispatcher {
+    let (address, _) = deploy_syscall(MockToken::TEST_CLASS_HASH, 2, array![].span(), false)
+        .unwrap_syscall();
+    IMockTokenDispatcher { contract_address: address }
+}
+
 /// A day in seconds.
 pub const DAY: u64 = 86400;
 
 /// `value` as a contract address.
 pub fn contract(value: felt252) -> ContractAddress {
     value.try_into().unwrap()
+}
+
+/// The felts of one spending limit in the session token: token, total, per_period (two words
+/// each) and period.
+pub const SPENDING_LIMIT_FELTS: u32 = 6;
+
+/// Where the owner signature starts in `vectors::signature()`, whose session has one spending
+/// limit.
+pub const VECTOR_OWNER_SIGNATURE_OFFSET: u32 = OWNER_SIGNATURE_OFFSET + SPENDING_LIMIT_FELTS;
+
+/// The spending limit of the vectors' session.
+pub fn spending_limit() -> SpendingLimit {
+    SpendingLimit {
+        token: contract(vectors::SPENDING_TOKEN),
+        total: vectors::SPENDING_TOTAL,
+        per_period: vectors::SPENDING_PER_PERIOD,
+        period: vectors::SPENDING_PERIOD,
+    }
 }
 
 /// The session of the vectors.
@@ -89,6 +116,7 @@ pub fn session() -> Session {
         fee_budget: vectors::FEE_BUDGET,
         max_transactions: vectors::MAX_TRANSACTIONS,
         policies_root: vectors::ROOT,
+        spending_limits: array![spending_limit()].span(),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::interfaces::{
     ISRC5_ID, ISRC6DispatcherTrait, ISRC6_ID, ISessionUsageDispatcher,
     ISessionUsageDispatcherTrait,
 };
-use crate::session::limits::SessionUsage;
+use crate::session::limits::{SessionUsage, SpendingUsage};
 use super::mocks::IMockTargetDispatcherTrait;
 use super::support::{
     OTHER, OTHER_HASH, OWNER, TX_HASH, account, contract, deploy_account, deploy_target,
@@ -292,4 +292,13 @@ fn test_supports_interface() {
 fn test_get_session_usage_of_an_unused_session() {
     let usage = ISessionUsageDispatcher { contract_address: deploy_account(OWNER) };
     assert_eq!(usage.get_session_usage(0x5e55), SessionUsage { transactions: 0, fee_spent: 0 });
+}
+
+#[test]
+fn test_get_session_spending_of_an_unused_session() {
+    let usage = ISessionUsageDispatcher { contract_address: deploy_account(OWNER) };
+    assert_eq!(
+        usage.get_session_spending(0x5e55, contract(0x7a46e7)),
+        SpendingUsage { total: 0, period: 0, period_spent: 0 },
+    );
 }

@@ -1,14 +1,19 @@
-//! The limits of a session (docs/protocol.md §4, "Fees" and "Where each count happens"), on their
-//! own: the maximum fee of a transaction, the transaction fields, the fee cap, the usage's packing
-//! and `charge`. The same checks through `__validate__` are in `test_session`, except those on
+//! The limits of a session (docs/protocol.md §4, "Fees", "Spending" and "Where each count
+//! happens"), on their own: the maximum fee of a transaction, the transaction fields, the fee cap,
+//! the usage's packing, `charge`, and spending: `counted_amount`, `spends` and `spend`. The same
+//! checks through `__validate__` and `__execute__` are in `test_session`, except those on
 //! resource bounds and paymaster data, which the test runner cannot set (the e2e tests on devnet
 //! cover them).
 use core::num::traits::Bounded;
-use starknet::ResourcesBounds;
+use starknet::account::Call;
 use starknet::storage_access::StorePacking;
+use starknet::{ContractAddress, ResourcesBounds};
 use crate::session::limits::{
-    SessionUsage, assert_fee_cap, assert_transaction_fields, charge, max_fee,
+    SessionUsage, SpendingUsage, assert_fee_cap, assert_transaction_fields, charge,
+    counted_amount, current_period, max_fee, spend, spending_limit_of, spends,
 };
+use crate::session::session_hash::SpendingLimit;
+use super::support::contract;
 
 fn bound(resource: felt252, max_amount: u64, max_price_per_unit: u128) -> ResourcesBounds {
     ResourcesBounds { resource, max_amount, max_price_per_unit }
@@ -211,4 +216,348 @@ fn test_charge_no_transaction_allowed() {
 #[should_panic(expected: 'session/tx-limit')]
 fn test_charge_tx_limit_before_fee_budget() {
     charge(usage(3, 1000), 3, 1000, 1);
+}
+
+//
+// counted_amount
+//
+
+const ACCOUNT: felt252 = 0xacc;
+const TOKEN: felt252 = 0x70c;
+const TWO_POW_128: felt252 = 0x100000000000000000000000000000000;
+
+fn account() -> ContractAddress {
+    contract(ACCOUNT)
+}
+
+fn token_call(selector: felt252, calldata: Array<felt252>) -> Call {
+    Call { to: contract(TOKEN), selector, calldata: calldata.span() }
+}
+
+#[test]
+fn test_counted_amount_transfer() {
+    let call = token_call(selector!("transfer"), array![0xb0b, 7, 1]);
+    assert_eq!(counted_amount(@call, account()), Some(u256 { low: 7, high: 1 }));
+}
+
+#[test]
+fn test_counted_amount_approve() {
+    let call = token_call(selector!("approve"), array![0xb0b, 7, 0]);
+    assert_eq!(counted_amount(@call, account()), Some(7));
+}
+
+#[test]
+fn test_counted_amount_increase_allowance() {
+    let call = token_call(selector!("increase_allowance"), array![0xb0b, 8, 0]);
+    assert_eq!(counted_amount(@call, account()), Some(8));
+}
+
+#[test]
+fn test_counted_amount_increase_allowance_camel_case() {
+    let call = token_call(selector!("increaseAllowance"), array![0xb0b, 9, 0]);
+    assert_eq!(counted_amount(@call, account()), Some(9));
+}
+
+#[test]
+fn test_counted_amount_transfer_from_the_account() {
+    let call = token_call(selector!("transfer_from"), array![ACCOUNT, 0xb0b, 10, 0]);
+    assert_eq!(counted_amount(@call, account()), Some(10));
+}
+
+#[test]
+fn test_counted_amount_transfer_from_camel_case() {
+    let call = token_call(selector!("transferFrom"), array![ACCOUNT, 0xb0b, 11, 2]);
+    assert_eq!(counted_amount(@call, account()), Some(u256 { low: 11, high: 2 }));
+}
+
+#[test]
+fn test_counted_amount_transfer_from_another_sender() {
+    // Someone else's tokens, moved under their allowance: not the account's spending.
+    let call = token_call(selector!("transfer_from"), array![0xa11ce, 0xb0b, 10, 0]);
+    assert_eq!(counted_amount(@call, account()), None);
+    let call = token_call(selector!("transferFrom"), array![0xa11ce, 0xb0b, 10, 0]);
+    assert_eq!(counted_amount(@call, account()), None);
+    // Its amount is not read.
+    let call = token_call(selector!("transfer_from"), array![0xa11ce]);
+    assert_eq!(counted_amount(@call, account()), None);
+}
+
+#[test]
+fn test_counted_amount_other_selectors() {
+    let selectors = array![
+        selector!("decrease_allowance"), selector!("decreaseAllowance"), selector!("mint"),
+        selector!("balance_of"), selector!("play"),
+    ];
+    for selector in selectors {
+        let call = token_call(selector, array![0xb0b, 7, 0]);
+        assert_eq!(counted_amount(@call, account()), None);
+        // Not even looked at.
+        assert_eq!(counted_amount(@token_call(selector, array![]), account()), None);
+    }
+}
+
+#[test]
+fn test_counted_amount_ignores_extra_words() {
+    let call = token_call(selector!("transfer"), array![0xb0b, 7, 0, 0xdead]);
+    assert_eq!(counted_amount(@call, account()), Some(7));
+}
+
+#[test]
+fn test_counted_amount_largest() {
+    let max: felt252 = TWO_POW_128 - 1;
+    let call = token_call(selector!("transfer"), array![0xb0b, max, max]);
+    assert_eq!(counted_amount(@call, account()), Some(Bounded::MAX));
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-amount')]
+fn test_counted_amount_missing_high_word() {
+    let _ = counted_amount(@token_call(selector!("transfer"), array![0xb0b, 7]), account());
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-amount')]
+fn test_counted_amount_no_calldata() {
+    let _ = counted_amount(@token_call(selector!("approve"), array![]), account());
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-amount')]
+fn test_counted_amount_transfer_from_missing_words() {
+    let call = token_call(selector!("transfer_from"), array![ACCOUNT, 0xb0b, 7]);
+    let _ = counted_amount(@call, account());
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-amount')]
+fn test_counted_amount_transfer_from_no_sender() {
+    let _ = counted_amount(@token_call(selector!("transferFrom"), array![]), account());
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-amount')]
+fn test_counted_amount_low_word_above_u128() {
+    let call = token_call(selector!("transfer"), array![0xb0b, TWO_POW_128, 0]);
+    let _ = counted_amount(@call, account());
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-amount')]
+fn test_counted_amount_high_word_above_u128() {
+    let call = token_call(selector!("transfer"), array![0xb0b, 0, TWO_POW_128]);
+    let _ = counted_amount(@call, account());
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-amount')]
+fn test_counted_amount_transfer_from_high_word_above_u128() {
+    let calldata = array![ACCOUNT, 0xb0b, 1, TWO_POW_128];
+    let _ = counted_amount(@token_call(selector!("transfer_from"), calldata), account());
+}
+
+//
+// spending_limit_of / spends
+//
+
+fn limit(total: u256, per_period: u256, period: u64) -> SpendingLimit {
+    SpendingLimit { token: contract(TOKEN), total, per_period, period }
+}
+
+fn limit_of(token: felt252, total: u256) -> SpendingLimit {
+    SpendingLimit { token: contract(token), total, per_period: total, period: 0 }
+}
+
+fn transfer_of(token: felt252, amount: u128) -> Call {
+    Call {
+        to: contract(token), selector: selector!("transfer"),
+        calldata: array![0xb0b, amount.into(), 0].span(),
+    }
+}
+
+#[test]
+fn test_spending_limit_of_first_entry() {
+    let limits = array![limit_of(0x1, 10), limit_of(TOKEN, 20), limit_of(TOKEN, 30)];
+    assert_eq!(spending_limit_of(limits.span(), contract(TOKEN)), Some(limit_of(TOKEN, 20)));
+    assert_eq!(spending_limit_of(limits.span(), contract(0x2)), None);
+    assert_eq!(spending_limit_of(array![].span(), contract(TOKEN)), None);
+}
+
+#[test]
+fn test_spends_sums_per_token() {
+    let limits = array![limit_of(0x1, 10), limit_of(TOKEN, 20), limit_of(0x3, 30)];
+    let calls = array![
+        transfer_of(TOKEN, 5), transfer_of(0x1, 1), transfer_of(0x9, 100), transfer_of(TOKEN, 6),
+        token_call(selector!("decrease_allowance"), array![0xb0b, 50, 0]),
+    ];
+    // In the order of the limits; 0x3 is not touched, 0x9 not limited.
+    assert_eq!(
+        spends(limits.span(), calls.span(), account()),
+        array![(limit_of(0x1, 10), 1), (limit_of(TOKEN, 20), 11)],
+    );
+}
+
+#[test]
+fn test_spends_first_entry_of_a_token() {
+    let limits = array![limit_of(TOKEN, 20), limit_of(TOKEN, 30)];
+    let calls = array![transfer_of(TOKEN, 5)];
+    assert_eq!(spends(limits.span(), calls.span(), account()), array![(limit_of(TOKEN, 20), 5)]);
+}
+
+#[test]
+fn test_spends_nothing_counted() {
+    let limits = array![limit_of(TOKEN, 20)];
+    assert_eq!(spends(limits.span(), array![transfer_of(0x9, 5)].span(), account()), array![]);
+    assert_eq!(spends(array![].span(), array![transfer_of(TOKEN, 5)].span(), account()), array![]);
+    assert_eq!(spends(limits.span(), array![].span(), account()), array![]);
+}
+
+#[test]
+fn test_spends_bad_amount_of_an_unlimited_token_is_not_read() {
+    let call = Call {
+        to: contract(0x9), selector: selector!("transfer"), calldata: array![0xb0b].span(),
+    };
+    let limits = array![limit_of(TOKEN, 20)];
+    assert_eq!(spends(limits.span(), array![call].span(), account()), array![]);
+}
+
+#[test]
+#[should_panic(expected: 'session/spending-limit')]
+fn test_spends_sum_beyond_u256() {
+    let max: felt252 = TWO_POW_128 - 1;
+    let largest = token_call(selector!("transfer"), array![0xb0b, max, max]);
+    let limits = array![limit_of(TOKEN, 20)];
+    let _ = spends(limits.span(), array![largest, transfer_of(TOKEN, 1)].span(), account());
+}
+
+//
+// spend
+//
+
+const START: u64 = 1000;
+const DAY: u64 = 86400;
+
+fn spent(total: u256, period: u64, period_spent: u256) -> SpendingUsage {
+    SpendingUsage { total, period, period_spent }
+}
+
+#[test]
+fn test_spending_usage_default_is_zero() {
+    assert_eq!(Default::<SpendingUsage>::default(), spent(0, 0, 0));
+}
+
+#[test]
+fn test_current_period() {
+    assert_eq!(current_period(DAY, START, START), 0);
+    assert_eq!(current_period(DAY, START, START + DAY - 1), 0);
+    assert_eq!(current_period(DAY, START, START + DAY), 1);
+    assert_eq!(current_period(DAY, START, START + 10 * DAY + 5), 10);
+    assert_eq!(current_period(0, START, START + 10 * DAY), 0);
+}
+
+#[test]
+fn test_spend_counts_the_amount() {
+    let limit = limit(1000, 300, DAY);
+    let usage = spend(Default::default(), limit, 100, START, START);
+    assert_eq!(usage, spent(100, 0, 100));
+    assert_eq!(spend(usage, limit, 50, START + 5, START), spent(150, 0, 150));
+}
+
+#[test]
+fn test_spend_at_the_total() {
+    // A period limit as large as the total: only the total binds.
+    let limit = limit(1000, 1000, DAY);
+    assert_eq!(spend(spent(600, 0, 600), limit, 400, START, START), spent(1000, 0, 1000));
+}
+
+#[test]
+#[should_panic(expected: 'session/spending-limit')]
+fn test_spend_one_over_the_total() {
+    spend(spent(600, 0, 600), limit(1000, 1000, DAY), 401, START, START);
+}
+
+#[test]
+#[should_panic(expected: 'session/spending-limit')]
+fn test_spend_total_before_period() {
+    // Over both: the total is checked first.
+    spend(spent(1000, 0, 300), limit(1000, 300, DAY), 1, START, START);
+}
+
+#[test]
+fn test_spend_total_with_a_high_word() {
+    // A total of 2^128 (high word 1), reached by amounts crossing 2^128.
+    let two_pow_128: u256 = u256 { low: 0, high: 1 };
+    let limit = limit(two_pow_128, two_pow_128, 0);
+    let below: u256 = two_pow_128 - 5;
+    let at_the_limit = spent(two_pow_128, 0, two_pow_128);
+    assert_eq!(spend(spent(below, 0, below), limit, 5, START, START), at_the_limit);
+    assert_eq!(spend(Default::default(), limit, two_pow_128, START, START), at_the_limit);
+}
+
+#[test]
+#[should_panic(expected: 'session/spending-limit')]
+fn test_spend_total_with_a_high_word_one_over() {
+    let two_pow_128: u256 = u256 { low: 0, high: 1 };
+    let below: u256 = two_pow_128 - 5;
+    spend(spent(below, 0, 0), limit(two_pow_128, Bounded::MAX, 0), 6, START, START);
+}
+
+#[test]
+#[should_panic(expected: 'session/spending-limit')]
+fn test_spend_total_beyond_u256() {
+    spend(spent(1, 0, 0), limit(Bounded::MAX, Bounded::MAX, 0), Bounded::MAX, START, START);
+}
+
+#[test]
+fn test_spend_at_the_period_limit() {
+    let limit = limit(1000, 300, DAY);
+    assert_eq!(spend(spent(500, 2, 200), limit, 100, START + 2 * DAY, START), spent(600, 2, 300));
+}
+
+#[test]
+#[should_panic(expected: 'session/period-limit')]
+fn test_spend_one_over_the_period_limit() {
+    spend(spent(500, 2, 200), limit(1000, 300, DAY), 101, START + 2 * DAY, START);
+}
+
+#[test]
+#[should_panic(expected: 'session/period-limit')]
+fn test_spend_period_limit_with_a_high_word() {
+    let two_pow_128: u256 = u256 { low: 0, high: 1 };
+    let below: u256 = two_pow_128 - 5;
+    spend(spent(below, 0, below), limit(Bounded::MAX, two_pow_128, DAY), 6, START, START);
+}
+
+#[test]
+fn test_spend_period_renews_after_period() {
+    let limit = limit(1000, 300, DAY);
+    // The first second of period 1 starts again from 0.
+    assert_eq!(spend(spent(300, 0, 300), limit, 300, START + DAY, START), spent(600, 1, 300));
+    // As does a period long after the stored one.
+    assert_eq!(spend(spent(300, 0, 300), limit, 10, START + 7 * DAY, START), spent(310, 7, 10));
+}
+
+#[test]
+#[should_panic(expected: 'session/period-limit')]
+fn test_spend_period_not_renewed_a_second_before() {
+    spend(spent(300, 0, 300), limit(1000, 300, DAY), 1, START + DAY - 1, START);
+}
+
+#[test]
+#[should_panic(expected: 'session/period-limit')]
+fn test_spend_period_0_never_renews() {
+    spend(spent(300, 0, 300), limit(1000, 300, 0), 1, START + 1000 * DAY, START);
+}
+
+#[test]
+fn test_spend_period_0_is_one_period() {
+    let limit = limit(1000, 300, 0);
+    let much_later = START + 1000 * DAY;
+    assert_eq!(spend(spent(100, 0, 100), limit, 200, much_later, START), spent(300, 0, 300));
+}
+
+#[test]
+fn test_spend_first_period_of_a_fresh_usage() {
+    // A usage never written has period 0: in a later period it starts from 0 as well.
+    let limit = limit(1000, 300, DAY);
+    assert_eq!(spend(Default::default(), limit, 300, START + 3 * DAY, START), spent(300, 3, 300));
 }

@@ -1,5 +1,6 @@
 //! Session transactions (docs/protocol.md §3-4): every check of `__validate__` with its error, the
-//! usage it counts, the window in `__execute__`, and the entry points that refuse sessions. The
+//! usage it counts, the window and the spending in `__execute__`, and the entry points that refuse
+//! sessions. The
 //! revocation entry points are in `test_revocation`, the token's parsers in `test_session_token`,
 //! the call rules in `test_policy_tree`, the limits' arithmetic in `test_limits` (the test runner
 //! cannot set resource bounds, a tip or paymaster data: every transaction here has a maximum fee
@@ -17,10 +18,14 @@ use crate::account::SessionKeyAccount;
 use crate::interfaces::{
     IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC6, ISessionUsage,
 };
-use crate::session::limits::{SessionUsage, VALIDATION_TIME_ROUNDING};
-use crate::session::session_hash::Session;
-use crate::session::session_token::{OWNER_SIGNATURE_OFFSET, SessionToken, VALID_UNTIL_OFFSET};
-use super::support::{DAY, OTHER, contract, encode, revoke, session, session_account, session_token};
+use crate::session::limits::{SessionUsage, SpendingUsage, VALIDATION_TIME_ROUNDING};
+use crate::session::session_hash::{Session, SpendingLimit, session_hash};
+use crate::session::session_token::{SPENDING_LIMITS_OFFSET, SessionToken, VALID_UNTIL_OFFSET};
+use super::mocks::{IMockTargetDispatcherTrait, IMockTokenDispatcherTrait};
+use super::support::{
+    DAY, OTHER, VECTOR_OWNER_SIGNATURE_OFFSET, contract, deploy_target, deploy_token, encode,
+    revoke, session, session_account, session_token, spending_limit,
+};
 use super::vectors;
 
 const QUERY_V3: felt252 = 0x100000000000000000000000000000003;
@@ -30,7 +35,11 @@ fn account_address() -> ContractAddress {
 }
 
 fn call(to: felt252, selector: felt252, calldata: Array<felt252>) -> Call {
-    Call { to: contract(to), selector, calldata: calldata.span() }
+    call_to(contract(to), selector, calldata)
+}
+
+fn call_to(to: ContractAddress, selector: felt252, calldata: Array<felt252>) -> Call {
+    Call { to, selector, calldata: calldata.span() }
 }
 
 /// The vectors' signature with its `index`-th felt replaced by `value`.
@@ -54,7 +63,7 @@ fn usage(transactions: u32) -> SessionUsage {
 
 /// Offset of the proof count in the vectors' signature: after the owner's and the session key's
 /// signatures, three felts each.
-const PROOF_COUNT_OFFSET: u32 = OWNER_SIGNATURE_OFFSET + 6;
+const PROOF_COUNT_OFFSET: u32 = VECTOR_OWNER_SIGNATURE_OFFSET + 6;
 
 /// The vectors' signature carrying `proofs` instead of `vectors::proofs()`.
 fn signature_with_proofs(proofs: Array<Span<felt252>>) -> Array<felt252> {
@@ -145,14 +154,14 @@ fn test___validate___session_trailing_felt() {
 #[should_panic(expected: ('session/bad-format',))]
 fn test___validate___session_absurd_length() {
     // The owner signature's length.
-    let mut state = session_account(signature_with(OWNER_SIGNATURE_OFFSET, 0xffffffff));
+    let mut state = session_account(signature_with(VECTOR_OWNER_SIGNATURE_OFFSET, 0xffffffff));
     state.__validate__(vectors::calls());
 }
 
 #[test]
 #[should_panic(expected: ('session/bad-format',))]
 fn test___validate___session_length_above_u32() {
-    let mut state = session_account(signature_with(OWNER_SIGNATURE_OFFSET, 0x100000002));
+    let mut state = session_account(signature_with(VECTOR_OWNER_SIGNATURE_OFFSET, 0x100000002));
     state.__validate__(vectors::calls());
 }
 
@@ -184,6 +193,22 @@ fn test___validate___session_amount_above_u128() {
 fn test___validate___session_count_above_u32() {
     // `max_transactions`.
     let mut state = session_account(signature_with(VALID_UNTIL_OFFSET + 3, 0x100000000));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_absurd_spending_limit_count() {
+    let mut state = session_account(signature_with(SPENDING_LIMITS_OFFSET, 0xffffffff));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_spending_amount_above_u128() {
+    // The limit's `total` high word.
+    let two_pow_128 = 0x100000000000000000000000000000000;
+    let mut state = session_account(signature_with(SPENDING_LIMITS_OFFSET + 3, two_pow_128));
     state.__validate__(vectors::calls());
 }
 
@@ -414,6 +439,27 @@ fn test___validate___session_altered_max_transactions() {
     state.__validate__(vectors::calls());
 }
 
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_altered_spending_limit() {
+    let limit = SpendingLimit { total: vectors::SPENDING_TOTAL + 1, ..spending_limit() };
+    let token = SessionToken {
+        session: Session { spending_limits: array![limit].span(), ..session() }, ..session_token()
+    };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_without_its_spending_limit() {
+    let token = SessionToken {
+        session: Session { spending_limits: array![].span(), ..session() }, ..session_token()
+    };
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
 //
 // __validate__ 7: the session key's signature
 //
@@ -603,6 +649,235 @@ fn test___execute___session_expired() {
     let mut state = session_account(vectors::signature());
     set_block_timestamp(vectors::VALID_UNTIL);
     state.__execute__(array![]);
+}
+
+//
+// __execute__: spending (docs/protocol.md §4, "Spending"). Execution checks no signature, so a
+// session whose limit is on a deployed `MockToken` is sent as is; the vectors' session (its limit
+// on `vectors::TARGET`, where nothing is deployed) serves where the spend fails before any call.
+//
+
+/// The vectors' session with its spending limit on `token`, as a transaction signature, and its
+/// session hash.
+fn token_session(token: ContractAddress) -> (Array<felt252>, felt252) {
+    let limit = SpendingLimit { token, ..spending_limit() };
+    let session = Session { spending_limits: array![limit].span(), ..session() };
+    let hash = session_hash(@session, account_address(), vectors::CHAIN_ID);
+    (encode(SessionToken { session, ..session_token() }), hash)
+}
+
+fn amount_call(
+    token: ContractAddress, selector: felt252, mut words: Array<felt252>, amount: u256,
+) -> Call {
+    words.append(amount.low.into());
+    words.append(amount.high.into());
+    Call { to: token, selector, calldata: words.span() }
+}
+
+fn transfer(token: ContractAddress, amount: u256) -> Call {
+    amount_call(token, selector!("transfer"), array![0xb0b], amount)
+}
+
+fn spent(total: u256, period: u64, period_spent: u256) -> SpendingUsage {
+    SpendingUsage { total, period, period_spent }
+}
+
+/// The period of `session_account`'s time, a day after `valid_after`.
+const PERIOD: u64 = 1;
+
+#[test]
+fn test___execute___session_counts_a_transfer() {
+    let token = deploy_token();
+    let (signature, hash) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    assert_eq!(state.get_session_spending(hash, token.contract_address), Default::default());
+    state.__execute__(array![transfer(token.contract_address, 100)]);
+    assert_eq!(token.get_calls(), 1);
+    assert_eq!(state.get_session_spending(hash, token.contract_address), spent(100, PERIOD, 100));
+    // Other sessions and tokens have their own counters.
+    assert_eq!(
+        state.get_session_spending(vectors::SESSION_HASH, token.contract_address),
+        Default::default(),
+    );
+    assert_eq!(state.get_session_spending(hash, contract(vectors::TARGET)), Default::default());
+}
+
+#[test]
+fn test___execute___session_multicall_at_the_limit() {
+    // 100 + 200 = the limit per period: the calls' amounts are added.
+    let token = deploy_token();
+    let (signature, hash) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    let calls = array![
+        transfer(token.contract_address, 100),
+        amount_call(token.contract_address, selector!("approve"), array![0xb0b], 200),
+    ];
+    state.__execute__(calls);
+    assert_eq!(token.get_calls(), 2);
+    assert_eq!(state.get_session_spending(hash, token.contract_address), spent(300, PERIOD, 300));
+}
+
+#[test]
+#[should_panic(expected: ('session/period-limit',))]
+fn test___execute___session_multicall_one_over() {
+    let token = deploy_token();
+    let (signature, _) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    let to = token.contract_address;
+    let calls = array![transfer(to, 100), transfer(to, 201)];
+    state.__execute__(calls);
+}
+
+#[test]
+fn test___execute___session_counts_by_selector() {
+    // transfer, approve, increase_allowance and transfer_from from the account count; transfer_from
+    // from another sender and decrease_allowance do not.
+    let token = deploy_token();
+    let (signature, hash) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    let to = token.contract_address;
+    let calls = array![
+        transfer(to, 1), amount_call(to, selector!("approve"), array![0xb0b], 2),
+        amount_call(to, selector!("increase_allowance"), array![0xb0b], 4),
+        amount_call(to, selector!("transfer_from"), array![vectors::ACCOUNT, 0xb0b], 8),
+        amount_call(to, selector!("transfer_from"), array![0xa11ce, 0xb0b], 16),
+        amount_call(to, selector!("decrease_allowance"), array![0xb0b], 32),
+    ];
+    state.__execute__(calls);
+    assert_eq!(token.get_calls(), 6);
+    assert_eq!(state.get_session_spending(hash, to), spent(15, PERIOD, 15));
+}
+
+#[test]
+fn test___execute___session_touching_no_limited_token_writes_nothing() {
+    let token = deploy_token();
+    let target = deploy_target();
+    let (signature, hash) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    let calls = array![
+        call_to(target.contract_address, selector!("set_value"), array![7]),
+        amount_call(token.contract_address, selector!("decrease_allowance"), array![0xb0b], 500),
+    ];
+    state.__execute__(calls);
+    assert_eq!(target.get_value(), 7);
+    assert_eq!(token.get_calls(), 1);
+    assert_eq!(state.get_session_spending(hash, token.contract_address), Default::default());
+}
+
+#[test]
+fn test___execute___session_vector_session_other_contract() {
+    // The vectors' session limits `vectors::TARGET`: a transfer elsewhere is not counted.
+    let target = deploy_target();
+    let mut state = session_account(vectors::signature());
+    state.__execute__(array![call_to(target.contract_address, selector!("set_value"), array![7])]);
+    assert_eq!(target.get_value(), 7);
+    assert_eq!(
+        state.get_session_spending(vectors::SESSION_HASH, contract(vectors::TARGET)),
+        Default::default(),
+    );
+}
+
+#[test]
+fn test___execute___owner_transaction_is_not_counted() {
+    let token = deploy_token();
+    let (_, hash) = token_session(token.contract_address);
+    let mut state = session_account(super::support::owner_signature());
+    state.__execute__(array![transfer(token.contract_address, 5000)]);
+    assert_eq!(token.get_calls(), 1);
+    assert_eq!(state.get_session_spending(hash, token.contract_address), Default::default());
+}
+
+#[test]
+#[should_panic(expected: ('session/period-limit',))]
+fn test___execute___session_vector_one_over_per_period() {
+    // Refused before any call runs: `vectors::TARGET` is never called.
+    let mut state = session_account(vectors::signature());
+    let amount = vectors::SPENDING_PER_PERIOD + 1;
+    state.__execute__(array![transfer(contract(vectors::TARGET), amount)]);
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-amount',))]
+fn test___execute___session_bad_amount() {
+    let mut state = session_account(vectors::signature());
+    let two_pow_128 = 0x100000000000000000000000000000000;
+    let call = call(vectors::TARGET, selector!("transfer"), array![0xb0b, two_pow_128, 0]);
+    state.__execute__(array![call]);
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-amount',))]
+fn test___execute___session_missing_amount() {
+    let mut state = session_account(vectors::signature());
+    state.__execute__(array![call(vectors::TARGET, selector!("transfer"), array![0xb0b, 1])]);
+}
+
+#[test]
+#[should_panic(expected: ('session/expired',))]
+fn test___execute___session_window_before_spending() {
+    let mut state = session_account(vectors::signature());
+    set_block_timestamp(vectors::VALID_UNTIL);
+    state.__execute__(array![transfer(contract(vectors::TARGET), vectors::SPENDING_TOTAL + 1)]);
+}
+
+#[test]
+fn test___execute___session_period_renews() {
+    let token = deploy_token();
+    let (signature, hash) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    let to = token.contract_address;
+    state.__execute__(array![transfer(to, 300)]);
+    // A period later, at the first second of the next one.
+    set_block_timestamp(vectors::VALID_AFTER + 2 * DAY);
+    state.__execute__(array![transfer(to, 300)]);
+    assert_eq!(state.get_session_spending(hash, to), spent(600, PERIOD + 1, 300));
+}
+
+#[test]
+#[should_panic(expected: ('session/period-limit',))]
+fn test___execute___session_period_not_renewed_a_second_early() {
+    let token = deploy_token();
+    let (signature, _) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    let to = token.contract_address;
+    state.__execute__(array![transfer(to, 300)]);
+    set_block_timestamp(vectors::VALID_AFTER + 2 * DAY - 1);
+    state.__execute__(array![transfer(to, 1)]);
+}
+
+/// Spends 300 a day on `to` for three days, then 100 more: the session's total, 1000.
+fn spend_the_total(ref state: SessionKeyAccount::ContractState, to: ContractAddress) {
+    for day in 1..4_u64 {
+        set_block_timestamp(vectors::VALID_AFTER + day * DAY);
+        state.__execute__(array![transfer(to, 300)]);
+    }
+    set_block_timestamp(vectors::VALID_AFTER + 4 * DAY);
+    state.__execute__(array![transfer(to, 100)]);
+}
+
+#[test]
+fn test___execute___session_at_the_total() {
+    let token = deploy_token();
+    let (signature, hash) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    spend_the_total(ref state, token.contract_address);
+    assert_eq!(token.get_calls(), 4);
+    assert_eq!(state.get_session_spending(hash, token.contract_address), spent(1000, 4, 100));
+    // Nothing is left, whatever the period; a transfer of 0 still passes.
+    set_block_timestamp(vectors::VALID_AFTER + 10 * DAY);
+    state.__execute__(array![transfer(token.contract_address, 0)]);
+    assert_eq!(state.get_session_spending(hash, token.contract_address), spent(1000, 10, 0));
+}
+
+#[test]
+#[should_panic(expected: ('session/spending-limit',))]
+fn test___execute___session_one_over_the_total() {
+    let token = deploy_token();
+    let (signature, _) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    spend_the_total(ref state, token.contract_address);
+    set_block_timestamp(vectors::VALID_AFTER + 10 * DAY);
+    state.__execute__(array![transfer(token.contract_address, 1)]);
 }
 
 //

@@ -4,12 +4,16 @@ use starknet::VALIDATED;
 use crate::interfaces::ISRC6;
 use crate::session::merkle::{hash_pair, verify_proof};
 use crate::session::policy_tree::policy_leaf;
+use core::poseidon::poseidon_hash_span;
 use crate::session::session_hash::{
-    DOMAIN_TYPE_HASH, FEE_TOKEN, POLICY_TYPE_HASH, SESSION_TYPE_HASH, Session, StructHash,
-    TOKEN_AMOUNT_TYPE_HASH, U256_TYPE_HASH, session_domain, session_hash,
+    DOMAIN_TYPE_HASH, FEE_TOKEN, POLICY_TYPE_HASH, SESSION_TYPE_HASH, SPENDING_LIMIT_TYPE_HASH,
+    Session, StructHash, TOKEN_AMOUNT_TYPE_HASH, U256_TYPE_HASH, poseidon_3, session_domain,
+    session_hash, token_amount_hash,
 };
 use crate::session::session_token::{parse_session_token, session_message_hash};
-use super::support::{contract, encode, session, session_account, session_token};
+use super::support::{
+    contract, encode, session, session_account, session_token, spending_limit,
+};
 use super::vectors;
 
 #[test]
@@ -19,6 +23,55 @@ fn test_type_hashes() {
     assert_eq!(POLICY_TYPE_HASH, vectors::POLICY_TYPE_HASH);
     assert_eq!(TOKEN_AMOUNT_TYPE_HASH, vectors::TOKEN_AMOUNT_TYPE_HASH);
     assert_eq!(U256_TYPE_HASH, vectors::U256_TYPE_HASH);
+    assert_eq!(SPENDING_LIMIT_TYPE_HASH, vectors::SPENDING_LIMIT_TYPE_HASH);
+}
+
+#[test]
+fn test_type_hashes_of_the_spec() {
+    // docs/protocol.md §1's values, independent of the vectors.
+    assert_eq!(
+        SPENDING_LIMIT_TYPE_HASH, 0xbcac1fd26d2c9944d0d56d2c8a032ca94ee8a8fa74ad15ba2fbfa73348422f,
+    );
+    assert_eq!(
+        SESSION_TYPE_HASH, 0x11063f8fc2d5c10db175104aa7137764f108273366a48dbc9695b3f06fc537b,
+    );
+}
+
+#[test]
+fn test_poseidon_3() {
+    // `token_amount_hash` permutes directly: the same hash as `poseidon_hash_span`.
+    let inputs = array![
+        (0, 0, 0), (1, 2, 3), (U256_TYPE_HASH, 100, 0), (TOKEN_AMOUNT_TYPE_HASH, FEE_TOKEN, -1),
+    ];
+    for (a, b, c) in inputs {
+        assert_eq!(poseidon_3(a, b, c), poseidon_hash_span(array![a, b, c].span()));
+    }
+}
+
+#[test]
+fn test_token_amount_hash_is_poseidon_many() {
+    let amount: u256 = u256 { low: 7, high: 1 };
+    let amount_hash = poseidon_hash_span(array![U256_TYPE_HASH, 7, 1].span());
+    assert_eq!(
+        token_amount_hash(FEE_TOKEN, amount),
+        poseidon_hash_span(array![TOKEN_AMOUNT_TYPE_HASH, FEE_TOKEN, amount_hash].span()),
+    );
+}
+
+#[test]
+fn test_spending_limit_struct_hash() {
+    let limit = spending_limit();
+    let token: felt252 = limit.token.into();
+    assert_eq!(token, vectors::SPENDING_TOKEN);
+    assert_eq!(vectors::SPENDING_TOKEN, vectors::TARGET);
+    let expected = poseidon_hash_span(
+        array![
+            SPENDING_LIMIT_TYPE_HASH, token_amount_hash(token, vectors::SPENDING_TOTAL),
+            token_amount_hash(token, vectors::SPENDING_PER_PERIOD), vectors::SPENDING_PERIOD.into(),
+        ]
+            .span(),
+    );
+    assert_eq!(limit.struct_hash(), expected);
 }
 
 #[test]
@@ -61,6 +114,23 @@ fn test_one_policy_root() {
 #[test]
 fn test_session_struct_hash() {
     assert_eq!(session().struct_hash(), vectors::SESSION_STRUCT_HASH);
+}
+
+#[test]
+fn test_session_struct_hash_without_spending_limits() {
+    // No limits: the last field is the Poseidon hash of no felts.
+    let session = Session { spending_limits: array![].span(), ..session() };
+    let expected = poseidon_hash_span(
+        array![
+            SESSION_TYPE_HASH, vectors::SESSION_KEY, vectors::VALID_AFTER.into(),
+            vectors::VALID_UNTIL.into(), token_amount_hash(FEE_TOKEN, vectors::MAX_FEE.into()),
+            token_amount_hash(FEE_TOKEN, vectors::FEE_BUDGET.into()),
+            vectors::MAX_TRANSACTIONS.into(), vectors::ROOT, poseidon_hash_span(array![].span()),
+        ]
+            .span(),
+    );
+    assert_eq!(session.struct_hash(), expected);
+    assert_ne!(expected, vectors::SESSION_STRUCT_HASH);
 }
 
 #[test]

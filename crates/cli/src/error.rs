@@ -34,6 +34,9 @@ const CONTRACT_ERRORS: &[(&str, &str)] = &[
     (errors::SESSION_INVALID_PROOF, "a call is not among the calls the session allows (its policy proof does not lead to the policy root the owner signed)"),
     (errors::SESSION_TX_LIMIT, "the session has sent all the transactions it may; ask the owner for a new one"),
     (errors::SESSION_FEE_BUDGET, "the session's fee budget has less left than this transaction may cost; ask the owner for a new session"),
+    (errors::SESSION_BAD_AMOUNT, "a call on a token the session limits has no valid u256 amount where its selector puts one"),
+    (errors::SESSION_SPENDING_LIMIT, "the calls would move more of a token than the session's spending limit has left over its life"),
+    (errors::SESSION_PERIOD_LIMIT, "the calls would move more of a token than the session may in the current period; wait for the next one"),
     (errors::SESSION_NO_DECLARE, "a session cannot declare classes"),
     (errors::SESSION_NO_DEPLOY, "a session cannot deploy the account"),
 ];
@@ -140,6 +143,18 @@ pub fn session_error(err: &SessionError) -> String {
             "the policy proof of call #{index} does not lead to the session's policy root: the call is not allowed"
         ),
         SessionError::Json(why) => format!("not a valid session file: {why}"),
+        SessionError::SpendingLimitExceeded { token, amount, left, scope } => {
+            let show = |value: starknet::core::types::U256| match crate::parse::contract_name(*token) {
+                Some(name) if value.high() == 0 => sk_session::format_strk(value.low()).replace("STRK", name),
+                _ => format!("{value} base units"),
+            };
+            let token = crate::parse::contract_name(*token).map_or_else(|| format!("{token:#x}"), str::to_string);
+            format!(
+                "the calls would move {} of {token}, but the session has only {} left {scope}: its spending limit stops it",
+                show(*amount),
+                show(*left)
+            )
+        }
         other => other.to_string(),
     }
 }

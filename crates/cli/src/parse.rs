@@ -1,7 +1,7 @@
 //! Command-line values: felts, addresses, `CONTRACT:SELECTOR` policies, calls, chain ids.
 //! Each parser returns a message clap prints after the offending argument.
 use sk_session::parse_selector;
-use starknet::core::types::{Call, Felt};
+use starknet::core::types::{Call, Felt, U256};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
 
 /// The ETH token's address (the same on mainnet, Sepolia and devnet).
@@ -67,6 +67,48 @@ pub fn contract_name(address: Felt) -> Option<&'static str> {
 /// The name of a selector among the usual entry points, if it is one.
 pub fn known_selector_name(selector: Felt) -> Option<&'static str> {
     KNOWN_SELECTORS.iter().copied().find(|name| get_selector_from_name(name).ok() == Some(selector))
+}
+
+/// `--spending-limit TOKEN:TOTAL[:PER_PERIOD/DURATION]`.
+#[derive(Debug, Clone, Copy)]
+pub struct SpendingSpec {
+    pub token: Felt,
+    pub total: U256,
+    pub per_period: U256,
+    /// Seconds; 0: the period never renews.
+    pub period: u64,
+}
+
+/// A spending limit: `STRK:10` (10 STRK over the session's life), `STRK:10:1/1d` (and at most 1
+/// a day). STRK and ETH amounts are in tokens (18 decimals); other tokens' in their base units.
+pub fn spending_limit(text: &str) -> Result<SpendingSpec, String> {
+    let usage = "write TOKEN:TOTAL or TOKEN:TOTAL:PER_PERIOD/DURATION, e.g. STRK:10 or STRK:10:1/1d";
+    let mut parts = text.splitn(3, ':');
+    let (Some(token), Some(total)) = (parts.next(), parts.next()) else {
+        return Err(format!("`{text}` is not a spending limit: {usage}"));
+    };
+    let token = address(token)?;
+    let amount = |amount: &str| -> Result<U256, String> {
+        let parsed = match contract_name(token) {
+            Some(_) => sk_session::parse_strk(amount).map(U256::from),
+            None => sk_session::parse_u256(amount.trim()),
+        };
+        parsed.ok_or_else(|| match contract_name(token) {
+            Some(name) => format!("`{amount}` is not an amount of {name}: write it in decimal, e.g. 2.5"),
+            None => format!("`{amount}` is not an amount in the token's base units (a decimal integer)"),
+        })
+    };
+    let total = amount(total)?;
+    let (per_period, period) = match parts.next() {
+        None => (total, 0),
+        Some(periodic) => {
+            let Some((per_period, duration)) = periodic.split_once('/') else {
+                return Err(format!("`{text}` is not a spending limit: {usage}"));
+            };
+            (amount(per_period)?, crate::time::parse_duration(duration)?)
+        }
+    };
+    Ok(SpendingSpec { token, total, per_period, period })
 }
 
 /// `--policy CONTRACT:SELECTOR`.

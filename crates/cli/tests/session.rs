@@ -357,8 +357,15 @@ async fn session_limits_are_flags_in_strk_and_bad_ones_are_named() {
     // A zero fee limit parses but allows nothing: the SDK says so, and nothing is written.
     sk.run(&new(&["--max-fee", "0"])).await.fails(1, "the max fee is 0, so the session could send nothing");
     assert!(!sk.path("limits.key").exists());
-    let created =
-        sk.run(&new(&["--max-fee", "0.0031", "--fee-budget", "1.5", "--max-transactions", "17"])).await.json();
+    #[rustfmt::skip]
+    let created = sk.run(&new(&[
+        "--max-fee", "0.0031", "--fee-budget", "1.5", "--max-transactions", "17",
+        "--spending-limit", "STRK:10:0.5/1d", "--spending-limit", "0x7070:123",
+    ])).await.json();
+    let strk = "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d";
+    let expected = serde_json::json!([strk, "10000000000000000000", "500000000000000000", "86400"]);
+    assert_eq!(created["spending_limits"][0], expected);
+    assert_eq!(created["spending_limits"][1][1], "123", "other tokens in base units");
     assert_eq!(created["max_fee"], "3100000000000000");
     assert_eq!(created["fee_budget"], "1500000000000000000");
     assert_eq!(created["max_transactions"], 17);
@@ -367,6 +374,9 @@ async fn session_limits_are_flags_in_strk_and_bad_ones_are_named() {
         ("--fee-budget", "1,5", "`1,5` is not an amount of STRK"),
         ("--max-fee", "0.0000000000000000001", "at most 18 decimals"),
         ("--max-transactions", "0", "0 is not in 1.."),
+        ("--spending-limit", "STRK:ten", "`ten` is not an amount of STRK"),
+        ("--spending-limit", "STRK:10:1", "is not a spending limit: write TOKEN:TOTAL"),
+        ("--spending-limit", "0x7070:1.5", "not an amount in the token's base units"),
     ] {
         let out = sk.run(&new(&[flag, value, "--force"])).await;
         out.fails(2, expected);
@@ -587,7 +597,7 @@ async fn typed_data_hash_of_a_file() {
     let sk = Sk::new();
     let vector = vector_typed_data();
     sk.write("vector.json", &vector);
-    let expected = "0x062fed7e0d27ca02efa0aefff7a332d8104eeebabf5019eaef769b15692bb59f";
+    let expected = "0x06b15c4bf52b73ea0f9c0adda398ce488545b5871474702a09211ea1603d7b3a";
     let out = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x7e57acc0a4e7"]).await;
     assert_eq!(out.ok().trim(), expected);
     let json = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x7e57acc0a4e7", "--json"]).await.json();

@@ -10,7 +10,7 @@ use starknet::providers::Provider;
 use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, SigningKey};
 
 use crate::error::Error;
-use crate::limits::{check_fee_cap, check_limits, session_usage, FeeBounds};
+use crate::limits::{check_fee_cap, check_limits, check_spending, session_spending, session_usage, spends, FeeBounds};
 use crate::node::read_felt;
 use crate::revocation::is_session_revoked;
 use crate::signed_session::SignedSession;
@@ -127,6 +127,15 @@ where
     }
 }
 
+/// The timestamp of `block_id`: the time the account's spending periods are judged by.
+async fn block_timestamp<P: Provider + Sync>(provider: &P, block_id: BlockId) -> Result<u64, Error> {
+    use starknet::core::types::MaybePreConfirmedBlockWithTxHashes as Block;
+    Ok(match provider.get_block_with_tx_hashes(block_id).await? {
+        Block::Block(block) => block.timestamp,
+        Block::PreConfirmedBlock(block) => block.timestamp,
+    })
+}
+
 /// `__execute__`'s calldata for `calls`: the Cairo serialization of `Array<Call>`.
 pub fn encode_execute_calldata(calls: &[Call]) -> Vec<Felt> {
     let mut out = vec![Felt::from(calls.len())];
@@ -167,15 +176,29 @@ where
     }
 
     async fn sign_execution_v3(&self, execution: &RawExecutionV3, query_only: bool) -> Result<Vec<Felt>, S::Error> {
-        if let (Some(session), false) = (self.signer.signed_session(), query_only) {
-            // The account's limit checks, before anything is signed or sent; an estimate (query)
-            // has zero bounds and is checked by the account itself.
+        if let Some(session) = self.signer.signed_session() {
+            // The account's limit checks, before anything is signed or sent. They run for the
+            // estimate (a query, with zero bounds: count, budget left, spending) as well, so that
+            // a transaction over a limit fails here with a typed error rather than in the node's
+            // estimate; the real transaction is checked again with its bounds.
             let max_fee = FeeBounds::from(execution).max_fee();
             let limits = session.session();
-            check_fee_cap(&limits, max_fee)?;
+            if !query_only {
+                check_fee_cap(&limits, max_fee)?;
+            }
             if self.check_usage {
                 let usage = session_usage(&self.provider, self.address, session.hash(), self.block_id).await?;
                 check_limits(&limits, &usage, max_fee)?;
+                let spent = spends(&limits, self.address, execution.calls())?;
+                if !spent.is_empty() {
+                    let now = block_timestamp(&self.provider, self.block_id).await?;
+                    for (limit, amount) in spent {
+                        let usage =
+                            session_spending(&self.provider, self.address, session.hash(), limit.token, self.block_id)
+                                .await?;
+                        check_spending(&limit, &usage, amount, limits.valid_after, now)?;
+                    }
+                }
             }
         }
         let hash = execution.transaction_hash(self.chain_id, self.address, query_only, self);

@@ -22,6 +22,17 @@ pub enum Error {
         /// The policy's selector.
         selector: Felt,
     },
+    /// A token has two spending limits (or the token address is 0).
+    #[error("the token {0:#x} has more than one spending limit (or is 0)")]
+    DuplicateSpendingLimit(Felt),
+    /// A request limits a token and allows a selector on it that the limit does not count.
+    #[error("the session limits spending of {token:#x} but also allows selector {selector:#x} on it, which the limit does not count (it counts transfer, approve, increase_allowance and transfer_from from the account); allow it with allow_uncounted if that is intended")]
+    UncountedSelector {
+        /// The limited token.
+        token: Felt,
+        /// The selector its limit does not count.
+        selector: Felt,
+    },
     /// A session must allow at least one call.
     #[error("a session needs at least one policy")]
     NoPolicies,
@@ -147,6 +158,24 @@ pub enum Error {
         /// The session's fee budget, in FRI.
         budget: u128,
     },
+    /// A call's amount on a limited token is missing or is not a u256.
+    #[error("call #{index} on a limited token has no valid u256 amount where its selector puts one")]
+    BadAmount {
+        /// Position of the call in the multicall.
+        index: usize,
+    },
+    /// The calls would move more of a token than the session has left.
+    #[error("the calls move {amount} of token {token:#x}, but the session has only {left} left {scope}")]
+    SpendingLimitExceeded {
+        /// The token.
+        token: Felt,
+        /// What the transaction's calls move of it, together.
+        amount: starknet::core::types::U256,
+        /// What is left.
+        left: starknet::core::types::U256,
+        /// Which of the limit's two caps.
+        scope: SpendingScope,
+    },
     /// The session has sent as many transactions as it may.
     #[error("the session has sent all the {limit} transactions it may")]
     TransactionLimitReached {
@@ -199,5 +228,23 @@ fn fee_text(max_fee: Option<u128>) -> String {
 impl From<starknet::providers::ProviderError> for Error {
     fn from(err: starknet::providers::ProviderError) -> Self {
         Self::Provider(Box::new(err))
+    }
+}
+
+/// Which cap of a spending limit a transaction would exceed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpendingScope {
+    /// The total over the session's life.
+    Life,
+    /// The amount per period.
+    Period,
+}
+
+impl std::fmt::Display for SpendingScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Life => "over its life",
+            Self::Period => "this period",
+        })
     }
 }

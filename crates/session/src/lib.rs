@@ -39,10 +39,11 @@ pub mod argent;
 pub mod typed_data;
 
 pub use account::{encode_execute_calldata, SessionAccount, GAS_MARGIN, PRICE_MARGIN};
-pub use error::{Error, SignError};
+pub use error::{Error, SignError, SpendingScope};
 pub use limits::{
-    check_fee_cap, check_limits, session_usage, FeeBounds, SessionUsage, GET_SESSION_USAGE_SELECTOR,
-    VALIDATION_TIME_ROUNDING,
+    check_fee_cap, check_limits, check_spending, counted_amount, current_period, is_counted_selector, parse_u256,
+    session_spending, session_usage, spends, FeeBounds, SessionUsage, SpendingUsage, GET_SESSION_SPENDING_SELECTOR,
+    GET_SESSION_USAGE_SELECTOR, VALIDATION_TIME_ROUNDING,
 };
 pub use merkle::{hash_pair, merkle_root, next_level, verify_proof, MerkleTree};
 pub use policy_tree::{call_proofs, check_call_proofs, policy_leaf, PolicyTree};
@@ -50,12 +51,14 @@ pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, UNLIMITED_TRA
 pub use revocation::{is_session_revoked, revoke_session_call, IS_SESSION_REVOKED_SELECTOR, REVOKE_SESSION_SELECTOR};
 pub use session_hash::{
     domain_hash, parse_selector, token_amount_hash, type_hashes, typed_data as session_typed_data, Policy, Session,
-    DOMAIN_NAME, DOMAIN_VERSION, FEE_TOKEN, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH,
-    SESSION_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH, TOKEN_AMOUNT_TYPE_STRING, U256_TYPE_HASH, U256_TYPE_STRING,
+    SpendingLimit, DOMAIN_NAME, DOMAIN_VERSION, FEE_TOKEN, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH,
+    SESSION_TYPE_STRING, SPENDING_LIMIT_TYPE_HASH, SPENDING_LIMIT_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH,
+    TOKEN_AMOUNT_TYPE_STRING, U256_TYPE_HASH, U256_TYPE_STRING,
 };
 pub use session_token::{
     is_session_token, session_message_hash, SessionToken, MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC,
-    SESSION_OFFSET, SESSION_TOKEN_VERSION, VALID_AFTER_OFFSET, VALID_UNTIL_OFFSET, VERSION_OFFSET,
+    SESSION_OFFSET, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, VALID_AFTER_OFFSET, VALID_UNTIL_OFFSET,
+    VERSION_OFFSET,
 };
 pub use signed_session::{SignedSession, SESSION_FILE_VERSION};
 pub use signer::{SessionKeySigner, SessionSigner};

@@ -4,12 +4,172 @@
 //! instead of being refused by the node. Mirrors `contracts/src/session/limits.cairo`.
 
 use starknet::accounts::RawExecutionV3;
-use starknet::core::types::{BlockId, Felt, FunctionCall};
+use starknet::core::types::{BlockId, Call, Felt, FunctionCall, U256};
 use starknet::macros::selector;
 use starknet::providers::Provider;
 
-use crate::error::Error;
-use crate::session_hash::Session;
+use crate::error::{Error, SpendingScope};
+use crate::session_hash::{Session, SpendingLimit};
+
+/// The selector of the account's view `get_session_spending(session_hash, token) -> SpendingUsage`.
+pub const GET_SESSION_SPENDING_SELECTOR: Felt = selector!("get_session_spending");
+
+/// The selectors a spending limit counts, each with the calldata word where its u256 amount
+/// starts (docs/protocol.md §4, "Spending"); `transfer_from`'s count only when its sender (word 0)
+/// is the account.
+const COUNTED: [(Felt, usize); 6] = [
+    (selector!("transfer"), 1),
+    (selector!("approve"), 1),
+    (selector!("increase_allowance"), 1),
+    (selector!("increaseAllowance"), 1),
+    (selector!("transfer_from"), 2),
+    (selector!("transferFrom"), 2),
+];
+
+/// Whether a spending limit counts calls of `selector`.
+pub fn is_counted_selector(selector: Felt) -> bool {
+    COUNTED.iter().any(|(counted, _)| *counted == selector)
+}
+
+/// What `call` (the `index`th) moves of the account's tokens by the rules of
+/// docs/protocol.md §4, "Spending": `None` for a call no limit counts (whatever its target).
+pub fn counted_amount(account: Felt, index: usize, call: &Call) -> Result<Option<U256>, Error> {
+    let Some(&(_, at)) = COUNTED.iter().find(|(selector, _)| *selector == call.selector) else {
+        return Ok(None);
+    };
+    let bad = || Error::BadAmount { index };
+    if at == 2 && call.calldata.first() != Some(&account) {
+        if call.calldata.is_empty() {
+            return Err(bad());
+        }
+        return Ok(None);
+    }
+    let word = |i: usize| call.calldata.get(i).and_then(|w| u128::try_from(*w).ok()).ok_or_else(bad);
+    Ok(Some(U256::from_words(word(at)?, word(at + 1)?)))
+}
+
+/// What `calls` move together of each token `session` limits, in the order of its limits (tokens
+/// the calls do not touch are left out).
+pub fn spends(session: &Session, account: Felt, calls: &[Call]) -> Result<Vec<(SpendingLimit, U256)>, Error> {
+    let mut out: Vec<(SpendingLimit, U256)> = Vec::new();
+    for (index, call) in calls.iter().enumerate() {
+        let Some(limit) = session.spending_limit(call.to) else { continue };
+        let Some(amount) = counted_amount(account, index, call)? else { continue };
+        match out.iter_mut().find(|(l, _)| l.token == limit.token) {
+            Some((_, sum)) => *sum = checked_add(*sum, amount).unwrap_or(U256_MAX),
+            None => out.push((*limit, amount)),
+        }
+    }
+    Ok(out)
+}
+
+const U256_MAX: U256 = U256::from_words(u128::MAX, u128::MAX);
+
+fn checked_add(a: U256, b: U256) -> Option<U256> {
+    let (low, carry) = a.low().overflowing_add(b.low());
+    let high = a.high().checked_add(b.high())?.checked_add(u128::from(carry))?;
+    Some(U256::from_words(low, high))
+}
+
+fn saturating_sub(a: U256, b: U256) -> U256 {
+    if a <= b {
+        return U256::from(0u8);
+    }
+    a - b
+}
+
+/// Parses a decimal integer below 2^256.
+pub fn parse_u256(text: &str) -> Option<U256> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut value = U256::from(0u8);
+    for digit in text.bytes() {
+        let times_ten = (0..9).try_fold(value, |acc, _| checked_add(acc, value))?;
+        value = checked_add(times_ten, U256::from(digit - b'0'))?;
+    }
+    Some(value)
+}
+
+/// What the account has counted of one token for a session (`get_session_spending`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpendingUsage {
+    /// Moved over the session's life.
+    pub total: U256,
+    /// The period `period_spent` is of, as stored.
+    pub period: u64,
+    /// Moved in that period.
+    pub period_spent: U256,
+}
+
+impl Default for SpendingUsage {
+    fn default() -> Self {
+        Self { total: U256::from(0u8), period: 0, period_spent: U256::from(0u8) }
+    }
+}
+
+/// The period of `limit` at `now` for a session starting at `valid_after` (0 if it never renews).
+pub fn current_period(limit: &SpendingLimit, valid_after: u64, now: u64) -> u64 {
+    match limit.period {
+        0 => 0,
+        period => now.saturating_sub(valid_after) / period,
+    }
+}
+
+impl SpendingUsage {
+    /// What is left of `limit` at `now`: `(over the session's life, in the current period)`.
+    pub fn left(&self, limit: &SpendingLimit, valid_after: u64, now: u64) -> (U256, U256) {
+        let in_period =
+            if self.period == current_period(limit, valid_after, now) { self.period_spent } else { U256::from(0u8) };
+        (saturating_sub(limit.total, self.total), saturating_sub(limit.per_period, in_period))
+    }
+}
+
+/// What `account` has counted of `token` for the session `session_hash`, as of `block_id`.
+pub async fn session_spending<P: Provider + Sync>(
+    provider: &P,
+    account: Felt,
+    session_hash: Felt,
+    token: Felt,
+    block_id: BlockId,
+) -> Result<SpendingUsage, Error> {
+    let call = FunctionCall {
+        contract_address: account,
+        entry_point_selector: GET_SESSION_SPENDING_SELECTOR,
+        calldata: vec![session_hash, token],
+    };
+    let answer = provider.call(call, block_id).await?;
+    let unexpected = || Error::Node(format!("get_session_spending answered {answer:?}, not (u256, u64, u256)"));
+    let word = |i: usize| answer.get(i).and_then(|w| u128::try_from(*w).ok()).ok_or_else(unexpected);
+    if answer.len() != 5 {
+        return Err(unexpected());
+    }
+    Ok(SpendingUsage {
+        total: U256::from_words(word(0)?, word(1)?),
+        period: answer.get(2).and_then(|w| u64::try_from(*w).ok()).ok_or_else(unexpected)?,
+        period_spent: U256::from_words(word(3)?, word(4)?),
+    })
+}
+
+/// The account's spending check of one token: `amount` more must fit in what `usage` leaves of
+/// `limit` at `now`, over the session's life and in the current period.
+pub fn check_spending(
+    limit: &SpendingLimit,
+    usage: &SpendingUsage,
+    amount: U256,
+    valid_after: u64,
+    now: u64,
+) -> Result<(), Error> {
+    let (total_left, period_left) = usage.left(limit, valid_after, now);
+    let exceeded = |left, scope| Error::SpendingLimitExceeded { token: limit.token, amount, left, scope };
+    if amount > total_left {
+        return Err(exceeded(total_left, SpendingScope::Life));
+    }
+    if amount > period_left {
+        return Err(exceeded(period_left, SpendingScope::Period));
+    }
+    Ok(())
+}
 
 /// The selector of the account's view `get_session_usage(session_hash) -> SessionUsage`.
 pub const GET_SESSION_USAGE_SELECTOR: Felt = selector!("get_session_usage");
@@ -129,6 +289,7 @@ mod tests {
             fee_budget: 250,
             max_transactions: 3,
             policies_root: Felt::TWO,
+            spending_limits: vec![],
         }
     }
 
@@ -160,5 +321,69 @@ mod tests {
         let spent = SessionUsage { transactions: 3, fee_spent: 0 };
         assert!(matches!(check_limits(&session(), &spent, Some(1)), Err(Error::TransactionLimitReached { limit: 3 })));
         assert_eq!(used.left(&session()), (1, 50));
+    }
+
+    fn transfer(to: Felt, amount: U256) -> Call {
+        Call {
+            to,
+            selector: selector!("transfer"),
+            calldata: vec![Felt::from(9u8), amount.low().into(), amount.high().into()],
+        }
+    }
+
+    #[test]
+    fn counted_amounts_follow_the_selector_table() {
+        let account = Felt::from(0xacc0u32);
+        let token = Felt::from(0x7070u32);
+        let amount = U256::from_words(5, 1);
+        assert_eq!(counted_amount(account, 0, &transfer(token, amount)).unwrap(), Some(amount));
+        let from = |sender| Call {
+            to: token,
+            selector: selector!("transferFrom"),
+            calldata: vec![sender, Felt::ONE, Felt::from(7u8), Felt::ZERO],
+        };
+        assert_eq!(counted_amount(account, 0, &from(account)).unwrap(), Some(U256::from(7u8)));
+        assert_eq!(counted_amount(account, 0, &from(Felt::TWO)).unwrap(), None, "someone else's tokens");
+        let other = Call { to: token, selector: selector!("decrease_allowance"), calldata: vec![] };
+        assert_eq!(counted_amount(account, 0, &other).unwrap(), None);
+        let short = Call { to: token, selector: selector!("approve"), calldata: vec![Felt::ONE, Felt::ONE] };
+        assert!(matches!(counted_amount(account, 3, &short), Err(Error::BadAmount { index: 3 })));
+        let wide = Call { to: token, selector: selector!("approve"), calldata: vec![Felt::ONE, Felt::MAX, Felt::ZERO] };
+        assert!(matches!(counted_amount(account, 0, &wide), Err(Error::BadAmount { index: 0 })));
+    }
+
+    #[test]
+    fn spends_add_up_per_token_and_periods_renew() {
+        let token = Felt::from(0x7070u32);
+        let limit = SpendingLimit { token, total: 1000u32.into(), per_period: 300u32.into(), period: 100 };
+        let mut session = session();
+        session.spending_limits = vec![limit];
+        let calls = [transfer(token, 200u8.into()), transfer(Felt::ONE, 5000u32.into()), transfer(token, 100u8.into())];
+        let spent = spends(&session, Felt::ONE, &calls).unwrap();
+        assert_eq!(spent, vec![(limit, U256::from(300u32))], "the unlimited token is left out");
+        let fresh = SpendingUsage::default();
+        check_spending(&limit, &fresh, 300u32.into(), 0, 50).unwrap();
+        let err = check_spending(&limit, &fresh, 301u32.into(), 0, 50).unwrap_err();
+        assert!(matches!(err, Error::SpendingLimitExceeded { scope: SpendingScope::Period, .. }), "{err:?}");
+        let this_period = SpendingUsage { total: 300u32.into(), period: 0, period_spent: 300u32.into() };
+        assert!(check_spending(&limit, &this_period, 1u8.into(), 0, 99).is_err(), "not one second early");
+        check_spending(&limit, &this_period, 300u32.into(), 0, 100).unwrap();
+        let nearly_all = SpendingUsage { total: 900u32.into(), period: 3, period_spent: 0u8.into() };
+        check_spending(&limit, &nearly_all, 100u32.into(), 0, 500).unwrap();
+        let err = check_spending(&limit, &nearly_all, 101u32.into(), 0, 500).unwrap_err();
+        assert!(matches!(err, Error::SpendingLimitExceeded { scope: SpendingScope::Life, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn u256_decimals_parse() {
+        assert_eq!(parse_u256("0"), Some(U256::from(0u8)));
+        assert_eq!(parse_u256(&U256_MAX.to_string()), Some(U256_MAX));
+        let two_128 = U256::from_words(0, 1);
+        assert_eq!(parse_u256(&two_128.to_string()), Some(two_128));
+        for bad in
+            ["", "-1", "1.5", "0x10", "115792089237316195423570985008687907853269984665640564039457584007913129639936"]
+        {
+            assert_eq!(parse_u256(bad), None, "{bad}");
+        }
     }
 }

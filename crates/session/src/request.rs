@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use starknet::core::types::Felt;
+use starknet::core::types::{Felt, U256};
 use starknet::core::utils::get_selector_from_name;
 
 use crate::error::Error;
+use crate::limits::is_counted_selector;
 use crate::policy_tree::PolicyTree;
-use crate::session_hash::{self, parse_selector, Policy, Session};
+use crate::session_hash::{self, parse_selector, Policy, Session, SpendingLimit};
 
 /// The latest time a session may name: the typed data carries times as JSON numbers, which
 /// JavaScript (and so a wallet) reads exactly only up to 2^53 - 1.
@@ -34,8 +35,10 @@ pub struct SessionRequest {
     max_fee: u128,
     fee_budget: u128,
     max_transactions: u32,
+    spending_limits: Vec<SpendingLimit>,
     tree: PolicyTree,
     names: BTreeMap<Felt, String>,
+    uncounted: Vec<Policy>,
 }
 
 impl SessionRequest {
@@ -48,6 +51,7 @@ impl SessionRequest {
             max_fee: None,
             fee_budget: None,
             max_transactions: UNLIMITED_TRANSACTIONS,
+            spending_limits: Vec::new(),
             policies: Vec::new(),
         }
     }
@@ -82,6 +86,18 @@ impl SessionRequest {
         self.max_transactions
     }
 
+    /// Per token, how much the session may move.
+    pub fn spending_limits(&self) -> &[SpendingLimit] {
+        &self.spending_limits
+    }
+
+    /// Whether the policy `(contract, selector)` was allowed with
+    /// [`SessionRequestBuilder::allow_uncounted`]: a call on a limited token that its limit does
+    /// not count.
+    pub fn is_uncounted(&self, contract: Felt, selector: Felt) -> bool {
+        self.uncounted.iter().any(|p| p.contract == contract && p.selector == selector)
+    }
+
     /// The policies and their tree.
     pub fn policies(&self) -> &PolicyTree {
         &self.tree
@@ -102,6 +118,7 @@ impl SessionRequest {
             fee_budget: self.fee_budget,
             max_transactions: self.max_transactions,
             policies_root: self.tree.root(),
+            spending_limits: self.spending_limits.clone(),
         }
     }
 
@@ -125,6 +142,16 @@ impl SessionRequest {
             max_fee: self.max_fee,
             fee_budget: self.fee_budget,
             max_transactions: self.max_transactions,
+            spending_limits: self
+                .spending_limits
+                .iter()
+                .map(|l| SpendingLimitEntry {
+                    token: l.token,
+                    total: l.total,
+                    per_period: l.per_period,
+                    period: l.period,
+                })
+                .collect(),
             policies: self
                 .tree
                 .policies()
@@ -133,6 +160,7 @@ impl SessionRequest {
                     contract: p.contract,
                     selector: p.selector,
                     name: self.names.get(&p.selector).cloned(),
+                    uncounted: self.is_uncounted(p.contract, p.selector),
                 })
                 .collect(),
         }
@@ -145,6 +173,9 @@ impl SessionRequest {
             .max_fee(file.max_fee)
             .fee_budget(file.fee_budget)
             .max_transactions(file.max_transactions);
+        for l in file.spending_limits {
+            builder = builder.periodic_spending_limit(l.token, l.total, l.per_period, l.period);
+        }
         for entry in file.policies {
             if let Some(name) = &entry.name {
                 if get_selector_from_name(name).ok() != Some(entry.selector) {
@@ -157,6 +188,7 @@ impl SessionRequest {
                     Some(name) => SelectorInput::Name(name),
                     None => SelectorInput::Felt(entry.selector),
                 },
+                uncounted: entry.uncounted,
             });
         }
         builder.build()
@@ -187,7 +219,20 @@ pub(crate) struct RequestFile {
     #[serde(with = "amount")]
     pub fee_budget: u128,
     pub max_transactions: u32,
+    pub spending_limits: Vec<SpendingLimitEntry>,
     pub policies: Vec<PolicyEntry>,
+}
+
+/// A spending limit in files: amounts as decimal strings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SpendingLimitEntry {
+    pub token: Felt,
+    #[serde(with = "amount::u256")]
+    pub total: U256,
+    #[serde(with = "amount::u256")]
+    pub per_period: U256,
+    pub period: u64,
 }
 
 /// FRI amounts in files as decimal strings: a u128 does not survive a JavaScript reader as a
@@ -205,6 +250,23 @@ pub(crate) mod amount {
             serde::de::Error::custom(format!("`{text}` is not an amount in FRI (a decimal integer below 2^128)"))
         })
     }
+
+    /// Token amounts (u256) as decimal strings.
+    pub mod u256 {
+        use serde::{Deserialize, Deserializer, Serializer};
+        use starknet::core::types::U256;
+
+        pub fn serialize<S: Serializer>(amount: &U256, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(&amount.to_string())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<U256, D::Error> {
+            let text = String::deserialize(deserializer)?;
+            crate::limits::parse_u256(&text).ok_or_else(|| {
+                serde::de::Error::custom(format!("`{text}` is not a token amount (a decimal integer below 2^256)"))
+            })
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -214,6 +276,9 @@ pub(crate) struct PolicyEntry {
     pub selector: Felt,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Allowed on a limited token although its limit does not count this selector.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncounted: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -226,6 +291,7 @@ enum SelectorInput {
 struct PolicyInput {
     contract: Felt,
     selector: SelectorInput,
+    uncounted: bool,
 }
 
 /// Builds a [`SessionRequest`]; errors are reported by [`SessionRequestBuilder::build`].
@@ -238,6 +304,7 @@ pub struct SessionRequestBuilder {
     max_fee: Option<u128>,
     fee_budget: Option<u128>,
     max_transactions: u32,
+    spending_limits: Vec<SpendingLimit>,
     policies: Vec<PolicyInput>,
 }
 
@@ -274,6 +341,38 @@ impl SessionRequestBuilder {
         self
     }
 
+    /// The session may move at most `total` of `token` over its life (counted as
+    /// docs/protocol.md §4, "Spending", says: transfers, approvals granted, and `transfer_from`
+    /// from the account).
+    pub fn spending_limit(self, token: Felt, total: impl Into<U256>) -> Self {
+        let total = total.into();
+        self.periodic_spending_limit(token, total, total, 0)
+    }
+
+    /// The session may move at most `total` of `token` over its life and `per_period` in each
+    /// period of `period` seconds from the start of its window (0: the period never renews).
+    pub fn periodic_spending_limit(
+        mut self,
+        token: Felt,
+        total: impl Into<U256>,
+        per_period: impl Into<U256>,
+        period: u64,
+    ) -> Self {
+        self.spending_limits.push(SpendingLimit { token, total: total.into(), per_period: per_period.into(), period });
+        self
+    }
+
+    /// Allows `selector` on `contract` like [`Self::allow`], and says on purpose that a spending
+    /// limit of `contract` does not count it (without this, [`Self::build`] refuses a selector
+    /// on a limited token that its limit does not count: `decrease_allowance`, say).
+    pub fn allow_uncounted(mut self, contract: Felt, selector: &str) -> Self {
+        self = self.allow(contract, selector);
+        if let Some(last) = self.policies.last_mut() {
+            last.uncounted = true;
+        }
+        self
+    }
+
     /// Allows calling `selector` on `contract`; `selector` is an entry point name (`transfer`)
     /// or a hex felt (`0x83af…`).
     pub fn allow(mut self, contract: Felt, selector: &str) -> Self {
@@ -285,13 +384,13 @@ impl SessionRequestBuilder {
         } else {
             SelectorInput::Name(selector.trim().to_string())
         };
-        self.policies.push(PolicyInput { contract, selector });
+        self.policies.push(PolicyInput { contract, selector, uncounted: false });
         self
     }
 
     /// Allows calling the entry point with selector `selector` on `contract`.
     pub fn allow_selector(mut self, contract: Felt, selector: Felt) -> Self {
-        self.policies.push(PolicyInput { contract, selector: SelectorInput::Felt(selector) });
+        self.policies.push(PolicyInput { contract, selector: SelectorInput::Felt(selector), uncounted: false });
         self
     }
 
@@ -317,8 +416,14 @@ impl SessionRequestBuilder {
                 return Err(Error::ZeroLimit(limit));
             }
         }
+        for (i, limit) in self.spending_limits.iter().enumerate() {
+            if limit.token == Felt::ZERO || self.spending_limits[..i].iter().any(|l| l.token == limit.token) {
+                return Err(Error::DuplicateSpendingLimit(limit.token));
+            }
+        }
         let mut names = BTreeMap::new();
         let mut policies = Vec::with_capacity(self.policies.len());
+        let mut uncounted = Vec::new();
         for input in self.policies {
             let selector = match &input.selector {
                 SelectorInput::Felt(felt) => *felt,
@@ -328,7 +433,14 @@ impl SessionRequestBuilder {
                     felt
                 }
             };
-            policies.push(Policy::new(input.contract, selector)?);
+            let policy = Policy::new(input.contract, selector)?;
+            let limited = self.spending_limits.iter().any(|l| l.token == policy.contract);
+            if input.uncounted {
+                uncounted.push(policy);
+            } else if limited && !is_counted_selector(policy.selector) {
+                return Err(Error::UncountedSelector { token: policy.contract, selector: policy.selector });
+            }
+            policies.push(policy);
         }
         Ok(SessionRequest {
             session_key: self.session_key,
@@ -337,8 +449,10 @@ impl SessionRequestBuilder {
             max_fee,
             fee_budget,
             max_transactions: self.max_transactions,
+            spending_limits: self.spending_limits,
             tree: PolicyTree::new(policies)?,
             names,
+            uncounted,
         })
     }
 }
@@ -384,6 +498,31 @@ mod tests {
         assert!(matches!(request().allow(Felt::ZERO, "a").build(), Err(Error::InvalidAddress(_))));
         let twice = request().allow(Felt::ONE, "a").allow(Felt::ONE, "a");
         assert!(matches!(twice.build(), Err(Error::DuplicatePolicy { .. })));
+    }
+
+    #[test]
+    fn spending_limits_refuse_uncounted_selectors_unless_marked() {
+        let token = Felt::from(0x7070u32);
+        let limited = || request().spending_limit(token, 10u8).allow(token, "transfer");
+        limited().allow(token, "transfer_from").allow(Felt::ONE, "decrease_allowance").build().unwrap();
+        let err = limited().allow(token, "decrease_allowance").build().unwrap_err();
+        assert!(matches!(err, Error::UncountedSelector { token: t, .. } if t == token), "{err:?}");
+        let marked = limited().allow_uncounted(token, "decrease_allowance").build().unwrap();
+        let decrease = get_selector_from_name("decrease_allowance").unwrap();
+        assert!(marked.is_uncounted(token, decrease));
+        let json = serde_json::to_string(&marked).unwrap();
+        assert!(json.contains("\"uncounted\":true"), "{json}");
+        assert_eq!(serde_json::from_str::<SessionRequest>(&json).unwrap(), marked);
+        let twice = limited().periodic_spending_limit(token, 5u8, 1u8, 60);
+        assert!(matches!(twice.build(), Err(Error::DuplicateSpendingLimit(t)) if t == token));
+        let periodic = request()
+            .periodic_spending_limit(token, U256::from_words(1, 2), 7u8, 3600)
+            .allow(token, "approve")
+            .build()
+            .unwrap();
+        let json = serde_json::to_string(&periodic).unwrap();
+        assert_eq!(serde_json::from_str::<SessionRequest>(&json).unwrap(), periodic);
+        assert_eq!(periodic.session().spending_limits[0].period, 3600);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use starknet::core::types::Felt;
+use starknet::core::types::{Felt, U256};
 use starknet::core::utils::get_selector_from_name;
 use starknet_crypto::poseidon_hash_many;
 
@@ -30,13 +30,24 @@ const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b65797
 pub const SESSION_TYPE_STRING: &str = concat!(
     r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","#,
     r#""Max Fee Per Transaction":"TokenAmount","Fee Budget":"TokenAmount","Max Transactions":"u128","#,
-    r#""Policies":"merkletree")"#,
+    r#""Policies":"merkletree","Spending Limits":"SpendingLimit*")"#,
+    r#""SpendingLimit"("Total":"TokenAmount","Per Period":"TokenAmount","Period":"u128")"#,
     r#""TokenAmount"("token_address":"ContractAddress","amount":"u256")"#,
     r#""u256"("low":"u128","high":"u128")"#
 );
 /// `starknet_keccak(SESSION_TYPE_STRING)`.
 pub const SESSION_TYPE_HASH: Felt =
-    Felt::from_hex_unchecked("0x6f6af32ba4638e3858fd05b8d3f19e6264598f25bd2201640c6b6b3262c9db");
+    Felt::from_hex_unchecked("0x11063f8fc2d5c10db175104aa7137764f108273366a48dbc9695b3f06fc537b");
+
+/// The type string of a spending limit, with the presets it uses.
+pub const SPENDING_LIMIT_TYPE_STRING: &str = concat!(
+    r#""SpendingLimit"("Total":"TokenAmount","Per Period":"TokenAmount","Period":"u128")"#,
+    r#""TokenAmount"("token_address":"ContractAddress","amount":"u256")"#,
+    r#""u256"("low":"u128","high":"u128")"#
+);
+/// `starknet_keccak(SPENDING_LIMIT_TYPE_STRING)`.
+pub const SPENDING_LIMIT_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0xbcac1fd26d2c9944d0d56d2c8a032ca94ee8a8fa74ad15ba2fbfa73348422f");
 
 /// The type string of revision 1's preset `TokenAmount`, with the `u256` it uses.
 pub const TOKEN_AMOUNT_TYPE_STRING: &str =
@@ -56,10 +67,49 @@ pub const U256_TYPE_HASH: Felt =
 pub const FEE_TOKEN: Felt =
     Felt::from_hex_unchecked("0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d");
 
-/// The struct hash of a `TokenAmount` of `amount` (below 2^128) of `token`.
-pub fn token_amount_hash(token: Felt, amount: u128) -> Felt {
-    let amount = poseidon_hash_many(&[U256_TYPE_HASH, Felt::from(amount), Felt::ZERO]);
+/// The struct hash of a `TokenAmount` of `amount` of `token`.
+pub fn token_amount_hash(token: Felt, amount: U256) -> Felt {
+    let amount = poseidon_hash_many(&[U256_TYPE_HASH, amount.low().into(), amount.high().into()]);
     poseidon_hash_many(&[TOKEN_AMOUNT_TYPE_HASH, token, amount])
+}
+
+/// How much of `token` a session may move (docs/protocol.md §1, "The limits"; counted as §4,
+/// "Spending", says): `total` over its life, and `per_period` in each period of `period` seconds
+/// from `valid_after` (`period` 0: one period that never renews).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SpendingLimit {
+    /// The token contract.
+    pub token: Felt,
+    /// The most the session may move over its life.
+    pub total: U256,
+    /// The most it may move in one period.
+    pub per_period: U256,
+    /// The period in seconds; 0: the period never renews.
+    pub period: u64,
+}
+
+impl SpendingLimit {
+    /// The SNIP-12 struct hash of the `SpendingLimit` type.
+    pub fn struct_hash(&self) -> Felt {
+        poseidon_hash_many(&[
+            SPENDING_LIMIT_TYPE_HASH,
+            token_amount_hash(self.token, self.total),
+            token_amount_hash(self.token, self.per_period),
+            self.period.into(),
+        ])
+    }
+
+    /// The fields in the order of the transaction signature.
+    fn push_felts(&self, out: &mut Vec<Felt>) {
+        out.extend([
+            self.token,
+            self.total.low().into(),
+            self.total.high().into(),
+            self.per_period.low().into(),
+            self.per_period.high().into(),
+            self.period.into(),
+        ]);
+    }
 }
 
 /// The policy's type string: the leaf type of the session's `Policies` tree.
@@ -74,7 +124,7 @@ const ADDRESS_BOUND: Felt =
 
 /// The fields of a session that the owner signs and the contract checks: exactly what travels in
 /// the transaction signature (docs/protocol.md §1, "The limits").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Session {
     /// The session's Stark public key.
     pub session_key: Felt,
@@ -91,6 +141,8 @@ pub struct Session {
     pub max_transactions: u32,
     /// Root of the policy tree.
     pub policies_root: Felt,
+    /// Per token, how much the session may move.
+    pub spending_limits: Vec<SpendingLimit>,
 }
 
 impl Session {
@@ -101,10 +153,11 @@ impl Session {
             self.session_key,
             self.valid_after.into(),
             self.valid_until.into(),
-            token_amount_hash(FEE_TOKEN, self.max_fee),
-            token_amount_hash(FEE_TOKEN, self.fee_budget),
+            token_amount_hash(FEE_TOKEN, self.max_fee.into()),
+            token_amount_hash(FEE_TOKEN, self.fee_budget.into()),
             self.max_transactions.into(),
             self.policies_root,
+            poseidon_hash_many(&self.spending_limits.iter().map(SpendingLimit::struct_hash).collect::<Vec<_>>()),
         ])
     }
 
@@ -114,8 +167,8 @@ impl Session {
     }
 
     /// The fields in the order of the transaction signature (docs/protocol.md §3).
-    pub fn to_felts(&self) -> [Felt; 7] {
-        [
+    pub fn to_felts(&self) -> Vec<Felt> {
+        let mut out = vec![
             self.session_key,
             self.valid_after.into(),
             self.valid_until.into(),
@@ -123,7 +176,17 @@ impl Session {
             self.fee_budget.into(),
             self.max_transactions.into(),
             self.policies_root,
-        ]
+            self.spending_limits.len().into(),
+        ];
+        for limit in &self.spending_limits {
+            limit.push_felts(&mut out);
+        }
+        out
+    }
+
+    /// The spending limit of `token`, if the session has one (the first listed).
+    pub fn spending_limit(&self, token: Felt) -> Option<&SpendingLimit> {
+        self.spending_limits.iter().find(|limit| limit.token == token)
     }
 }
 
@@ -207,7 +270,13 @@ pub fn typed_data(
                 { "name": "Max Fee Per Transaction", "type": "TokenAmount" },
                 { "name": "Fee Budget", "type": "TokenAmount" },
                 { "name": "Max Transactions", "type": "u128" },
-                { "name": "Policies", "type": "merkletree", "contains": "Policy" }
+                { "name": "Policies", "type": "merkletree", "contains": "Policy" },
+                { "name": "Spending Limits", "type": "SpendingLimit*" }
+            ],
+            "SpendingLimit": [
+                { "name": "Total", "type": "TokenAmount" },
+                { "name": "Per Period", "type": "TokenAmount" },
+                { "name": "Period", "type": "u128" }
             ],
             "Policy": [
                 { "name": "Contract", "type": "ContractAddress" },
@@ -225,25 +294,31 @@ pub fn typed_data(
             "Session Key": format!("{:#x}", session.session_key),
             "Valid After": session.valid_after,
             "Valid Until": session.valid_until,
-            "Max Fee Per Transaction": fee_amount(session.max_fee),
-            "Fee Budget": fee_amount(session.fee_budget),
+            "Max Fee Per Transaction": token_amount(FEE_TOKEN, session.max_fee.into()),
+            "Fee Budget": token_amount(FEE_TOKEN, session.fee_budget.into()),
             "Max Transactions": session.max_transactions,
-            "Policies": policies
+            "Policies": policies,
+            "Spending Limits": session.spending_limits.iter().map(|limit| json!({
+                "Total": token_amount(limit.token, limit.total),
+                "Per Period": token_amount(limit.token, limit.per_period),
+                "Period": limit.period,
+            })).collect::<Vec<_>>()
         }
     })
 }
 
-/// A fee limit as the `TokenAmount` value of the typed data: `amount` FRI of [`FEE_TOKEN`].
-fn fee_amount(amount: u128) -> Value {
+/// `amount` of `token` as the `TokenAmount` value of the typed data.
+fn token_amount(token: Felt, amount: U256) -> Value {
     json!({
-        "token_address": format!("{FEE_TOKEN:#x}"),
-        "amount": { "low": format!("{amount:#x}"), "high": "0x0" }
+        "token_address": format!("{token:#x}"),
+        "amount": { "low": format!("{:#x}", amount.low()), "high": format!("{:#x}", amount.high()) }
     })
 }
 
 /// Every type string this module hashes, with its constant, for tests and `docs/protocol.md`.
-pub fn type_hashes() -> [(&'static str, Felt); 5] {
+pub fn type_hashes() -> [(&'static str, Felt); 6] {
     [
+        (SPENDING_LIMIT_TYPE_STRING, SPENDING_LIMIT_TYPE_HASH),
         (crate::typed_data::DOMAIN_TYPE_STRING, crate::typed_data::DOMAIN_TYPE_HASH),
         (SESSION_TYPE_STRING, SESSION_TYPE_HASH),
         (TOKEN_AMOUNT_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH),
@@ -276,6 +351,7 @@ mod tests {
             fee_budget: 100,
             max_transactions: 3,
             policies_root: Felt::from(7u8),
+            spending_limits: vec![],
         };
         let sepolia = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();
         let main = cairo_short_string_to_felt("SN_MAIN").unwrap();
@@ -295,6 +371,10 @@ mod tests {
             fee_budget: u128::MAX,
             max_transactions: u32::MAX,
             policies_root: policies[0].struct_hash(),
+            spending_limits: vec![
+                SpendingLimit { token: Felt::ONE, total: U256::from_words(5, 1), per_period: 7u8.into(), period: 60 },
+                SpendingLimit { token: Felt::TWO, total: 0u8.into(), per_period: 0u8.into(), period: 0 },
+            ],
         };
         let chain = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();
         let typed = typed_data(&session, &policies, chain, |_| Some("transfer".into()));

@@ -4,15 +4,17 @@
 //! ```text
 //! offset  0      1        2            3            4            5        6           7                 8
 //!         magic  version  session_key  valid_after  valid_until  max_fee  fee_budget  max_transactions  policies_root
+//!         9
+//!         spending_limits (count, then each as token, total low, high, per_period low, high, period)
 //! then    owner_signature (len, felts…), session_signature (len, felts…),
 //!         proofs (count, then each proof as len, felts…)
 //! ```
 
-use starknet::core::types::Felt;
+use starknet::core::types::{Felt, U256};
 use starknet_crypto::poseidon_hash_many;
 
 use crate::error::Error;
-use crate::session_hash::Session;
+use crate::session_hash::{Session, SpendingLimit};
 
 /// `'sk-session'`: the first felt of every session transaction signature.
 pub const SESSION_MAGIC: Felt = Felt::from_hex_unchecked("0x736b2d73657373696f6e");
@@ -32,8 +34,11 @@ pub const SESSION_OFFSET: usize = 2;
 pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
 /// Offset of the session's `valid_until`.
 pub const VALID_UNTIL_OFFSET: usize = SESSION_OFFSET + 2;
-/// Offset of the owner signature's length, the first field after the session.
-pub const OWNER_SIGNATURE_OFFSET: usize = SESSION_OFFSET + 7;
+/// Offset of the number of spending limits, the session's last field.
+pub const SPENDING_LIMITS_OFFSET: usize = SESSION_OFFSET + 7;
+/// Offset of the owner signature's length, the first field after the session, when the session
+/// has no spending limits (each limit adds 6 felts before it).
+pub const OWNER_SIGNATURE_OFFSET: usize = SPENDING_LIMITS_OFFSET + 1;
 
 /// What the session key signs for a transaction: `poseidon(tx_hash, session_hash)`.
 pub fn session_message_hash(transaction_hash: Felt, session_hash: Felt) -> Felt {
@@ -116,7 +121,17 @@ fn parse_header(felts: &[Felt]) -> Result<(Session, &[Felt]), Error> {
         fee_budget: reader.u128()?,
         max_transactions: reader.u32()?,
         policies_root: reader.felt()?,
+        spending_limits: Vec::new(),
     };
+    let mut session = session;
+    for _ in 0..reader.len()? {
+        session.spending_limits.push(SpendingLimit {
+            token: reader.felt()?,
+            total: reader.u256()?,
+            per_period: reader.u256()?,
+            period: reader.u64()?,
+        });
+    }
     Ok((session, reader.0))
 }
 
@@ -141,6 +156,13 @@ impl<'a> Reader<'a> {
 
     fn u128(&mut self) -> Result<u128, Error> {
         u128::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("a fee limit is not a u128"))
+    }
+
+    fn u256(&mut self) -> Result<U256, Error> {
+        let word = |felt: Felt| u128::try_from(felt).map_err(|_| Error::MalformedSignature("an amount is not a u256"));
+        let low = word(self.felt()?)?;
+        let high = word(self.felt()?)?;
+        Ok(U256::from_words(low, high))
     }
 
     fn u32(&mut self) -> Result<u32, Error> {
@@ -177,6 +199,7 @@ mod tests {
                 fee_budget: 11,
                 max_transactions: 12,
                 policies_root: Felt::from(3u8),
+                spending_limits: vec![],
             },
             owner_signature: vec![Felt::from(4u8), Felt::from(5u8)],
             session_signature: vec![Felt::from(6u8), Felt::from(7u8)],
@@ -187,10 +210,29 @@ mod tests {
     #[test]
     fn round_trips() {
         let felts = sample().to_felts();
-        assert_eq!(felts.len(), 9 + 3 + 3 + 1 + 1 + 3);
+        assert_eq!(felts.len(), 10 + 3 + 3 + 1 + 1 + 3);
         assert_eq!(SessionToken::from_felts(&felts).unwrap(), sample());
         assert!(is_session_token(&felts));
         assert!(!is_session_token(&felts[1..]));
+    }
+
+    #[test]
+    fn spending_limits_round_trip_and_must_be_u256() {
+        let mut token = sample();
+        token.session.spending_limits = vec![
+            SpendingLimit { token: Felt::from(20u8), total: U256::from_words(1, 2), per_period: 3u8.into(), period: 4 },
+            SpendingLimit { token: Felt::from(21u8), total: 5u8.into(), per_period: 5u8.into(), period: 0 },
+        ];
+        let felts = token.to_felts();
+        assert_eq!(felts[SPENDING_LIMITS_OFFSET], Felt::TWO);
+        assert_eq!(felts.len(), sample().to_felts().len() + 12);
+        assert_eq!(SessionToken::from_felts(&felts).unwrap(), token);
+        let mut wide = felts.clone();
+        wide[SPENDING_LIMITS_OFFSET + 3] = Felt::from(u128::MAX) + Felt::ONE; // the first total's high word
+        assert!(matches!(SessionToken::from_felts(&wide), Err(Error::MalformedSignature(_))));
+        for end in 0..felts.len() {
+            assert!(SessionToken::from_felts(&felts[..end]).is_err(), "truncated at {end}");
+        }
     }
 
     #[test]

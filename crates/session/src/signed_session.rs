@@ -7,7 +7,8 @@ use starknet::core::types::{Call, Felt};
 use starknet::signers::SigningKey;
 
 use crate::error::Error;
-use crate::request::{amount, PolicyEntry, RequestFile, SessionRequest};
+use crate::limits::{check_spending, spends, SpendingUsage};
+use crate::request::{amount, PolicyEntry, RequestFile, SessionRequest, SpendingLimitEntry};
 use crate::session_hash::Session;
 use crate::session_token::{session_message_hash, SessionToken};
 
@@ -108,14 +109,22 @@ impl SignedSession {
     }
 
     /// Checks `calls` against the policies: no call to the account itself, and each
-    /// `(contract, selector)` in the policy tree. The error names the first offending call.
+    /// `(contract, selector)` in the policy tree; and against the spending limits as if nothing
+    /// had been spent yet (what is left needs the node: `SessionAccount` reads it). The error
+    /// names the first offending call or limit.
     pub fn check_calls(&self, calls: &[Call]) -> Result<(), Error> {
         self.call_proofs(calls).map(drop)
     }
 
     /// One policy proof per call, or the error of [`Self::check_calls`].
     pub fn call_proofs(&self, calls: &[Call]) -> Result<Vec<Vec<Felt>>, Error> {
-        self.request.policies().call_proofs(self.account, calls)
+        let proofs = self.request.policies().call_proofs(self.account, calls)?;
+        let session = self.session();
+        let fresh = SpendingUsage::default();
+        for (limit, amount) in spends(&session, self.account, calls)? {
+            check_spending(&limit, &fresh, amount, session.valid_after, session.valid_after)?;
+        }
+        Ok(proofs)
     }
 
     /// The message the session key signs for the transaction `transaction_hash`.
@@ -169,6 +178,7 @@ impl SignedSession {
             max_fee: file.max_fee,
             fee_budget: file.fee_budget,
             max_transactions: file.max_transactions,
+            spending_limits: file.spending_limits,
             policies: file.policies,
         })?;
         let session = Self::new(request, file.account, file.chain_id, file.owner_signature);
@@ -194,6 +204,7 @@ struct SignedSessionFile {
     #[serde(with = "amount")]
     fee_budget: u128,
     max_transactions: u32,
+    spending_limits: Vec<SpendingLimitEntry>,
     policies: Vec<PolicyEntry>,
     owner_signature: Vec<Felt>,
 }
@@ -212,6 +223,7 @@ impl Serialize for SignedSession {
             max_fee: request.max_fee,
             fee_budget: request.fee_budget,
             max_transactions: request.max_transactions,
+            spending_limits: request.spending_limits,
             policies: request.policies,
             owner_signature: self.owner_signature.clone(),
         }

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use sk_session::typed_data::DOMAIN_TYPE_HASH;
 use sk_session::{
     domain_hash, session_message_hash, SessionRequest, SignedSession, FEE_TOKEN, POLICY_TYPE_HASH, SESSION_TYPE_HASH,
-    TOKEN_AMOUNT_TYPE_HASH, U256_TYPE_HASH,
+    SPENDING_LIMIT_TYPE_HASH, TOKEN_AMOUNT_TYPE_HASH, U256_TYPE_HASH,
 };
 use starknet::core::types::{Call, Felt};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
@@ -31,6 +31,10 @@ const MAX_FEE: u128 = 100_000_000_000_000_000;
 /// 1 STRK.
 const FEE_BUDGET: u128 = 1_000_000_000_000_000_000;
 const MAX_TRANSACTIONS: u32 = 3;
+/// The vector session's spending limit on TARGET: 1000 over its life, 300 a day.
+const SPENDING_TOTAL: u128 = 1000;
+const SPENDING_PER_PERIOD: u128 = 300;
+const SPENDING_PERIOD: u64 = 86_400;
 
 struct Vectors {
     chain_id: Felt,
@@ -57,6 +61,7 @@ fn vectors() -> Vectors {
         .max_fee(MAX_FEE)
         .fee_budget(FEE_BUDGET)
         .max_transactions(MAX_TRANSACTIONS)
+        .periodic_spending_limit(TARGET, SPENDING_TOTAL, SPENDING_PER_PERIOD, SPENDING_PERIOD)
         .allow(TARGET, "transfer");
     let one_policy = builder.clone().build().expect("valid").sign(ACCOUNT, chain_id, &owner);
     let request = builder.allow(TARGET, "approve").allow(TARGET_B, "play").build().expect("valid");
@@ -125,6 +130,10 @@ impl Vectors {
                 "max_fee": MAX_FEE.to_string(),
                 "fee_budget": FEE_BUDGET.to_string(),
                 "max_transactions": MAX_TRANSACTIONS,
+                "spending_limits": [{
+                    "token": hex(TARGET), "total": SPENDING_TOTAL.to_string(),
+                    "per_period": SPENDING_PER_PERIOD.to_string(), "period": SPENDING_PERIOD
+                }],
                 "policies (as written)": [
                     [hex(TARGET), "transfer"], [hex(TARGET), "approve"], [hex(TARGET_B), "play"]
                 ],
@@ -138,6 +147,7 @@ impl Vectors {
                 "Session": hex(SESSION_TYPE_HASH),
                 "TokenAmount": hex(TOKEN_AMOUNT_TYPE_HASH),
                 "u256": hex(U256_TYPE_HASH),
+                "SpendingLimit": hex(SPENDING_LIMIT_TYPE_HASH),
                 "Policy": hex(POLICY_TYPE_HASH),
             },
             "fee_token": hex(FEE_TOKEN),
@@ -163,7 +173,7 @@ impl Vectors {
         let _ = writeln!(w, "//! Regenerate: `SK_UPDATE_VECTORS=1 cargo test --release -p sk-session --test vectors`.");
         let _ = writeln!(w, "//! The same values are in tests/vectors/session-v2.json and docs/protocol.md.");
         let _ = writeln!(w, "use starknet::account::Call;\n");
-        let consts: [(&str, &str, String); 23] = [
+        let consts: [(&str, &str, String); 28] = [
             ("CHAIN_ID", "felt252", "'SN_SEPOLIA'".into()),
             ("ACCOUNT", "felt252", hex(ACCOUNT)),
             ("TARGET", "felt252", hex(TARGET)),
@@ -177,6 +187,11 @@ impl Vectors {
             ("FEE_BUDGET", "u128", FEE_BUDGET.to_string()),
             ("MAX_TRANSACTIONS", "u32", MAX_TRANSACTIONS.to_string()),
             ("FEE_TOKEN", "felt252", hex(FEE_TOKEN)),
+            ("SPENDING_TOKEN", "felt252", hex(TARGET)),
+            ("SPENDING_TOTAL", "u256", SPENDING_TOTAL.to_string()),
+            ("SPENDING_PER_PERIOD", "u256", SPENDING_PER_PERIOD.to_string()),
+            ("SPENDING_PERIOD", "u64", SPENDING_PERIOD.to_string()),
+            ("SPENDING_LIMIT_TYPE_HASH", "felt252", hex(SPENDING_LIMIT_TYPE_HASH)),
             ("DOMAIN_TYPE_HASH", "felt252", hex(DOMAIN_TYPE_HASH)),
             ("SESSION_TYPE_HASH", "felt252", hex(SESSION_TYPE_HASH)),
             ("TOKEN_AMOUNT_TYPE_HASH", "felt252", hex(TOKEN_AMOUNT_TYPE_HASH)),

@@ -23,6 +23,9 @@ use crate::{parse, progress, time};
 const SESSION_MAX_FEE: u128 = 5 * 10u128.pow(16);
 /// …and 1 STRK in all.
 const SESSION_FEE_BUDGET: u128 = 10u128.pow(18);
+/// …and may move 0.7 STRK in all: the demo's session transactions move 0.5 STRK, then one of
+/// 0.3 STRK is stopped by the limit.
+const SESSION_SPENDING: u128 = 7 * 10u128.pow(17);
 /// What the demo transfers: 0.1 STRK.
 const TRANSFER: u128 = 10u128.pow(17);
 /// How long the demo's session lasts, in chain time.
@@ -242,7 +245,7 @@ impl Demo {
         out.push(Step::new(
             "session signed",
             format!(
-                "session key {:#x} may call STRK transfer and approve until {}; session hash {:#066x}",
+                "session key {:#x} may call STRK transfer and approve until {}, moving at most 0.7 STRK, at most 0.05 STRK of fee per transaction and 1 STRK in all; session hash {:#066x}",
                 session_key.verifying_key().scalar(),
                 time::utc(window.valid_until),
                 session.hash()
@@ -325,6 +328,57 @@ impl Demo {
                 let outcome = wait_for_receipt(&provider, sent.transaction_hash).await;
                 bail!("the account let a forced ETH transfer through: {:#x} ({outcome:?})", sent.transaction_hash)
             }
+        }
+
+        // A transfer over the spending limit: 0.5 STRK moved so far, 0.3 more would pass 0.7.
+        let over = vec![strk_transfer(recipient, 3 * TRANSFER)];
+        match session_account.execute_v3(over.clone()).send().await {
+            Err(AccountError::Signing(SignError::Session(err @ SessionError::SpendingLimitExceeded { .. }))) => out
+                .push(Step {
+                    outcome: "rejected",
+                    ..Step::new("spending limit (SDK)", format!("0.3 STRK transfer: {}", error::session_error(&err)))
+                }),
+            Err(err) => bail!("the SDK refused the transfer over the spending limit for another reason: {err}"),
+            Ok(sent) => bail!("the SDK sent a transfer over the spending limit ({:#x})", sent.transaction_hash),
+        }
+        let forced = Forced { session: session.clone(), key: session_key.clone(), decoys: over.clone() };
+        let forced = SessionAccount::with_signer(network.provider(), address, network.chain_id, forced);
+        let sent = with_bounds(forced.execute_v3(over), &prices).send().await?;
+        let receipt = wait_for_receipt(&provider, sent.transaction_hash).await;
+        let text = format!("{receipt:?}");
+        let prefix = "0.3 STRK transfer signed without the SDK's check, reverted by the account in execution: ";
+        out.push(Step::rejected("spending limit (forced)", &text, None, prefix)?);
+
+        // A huge tip: the session key would let the account pay up to 100 STRK of fee. The SDK
+        // refuses; forced past it, the node rejects it in validation and charges nothing.
+        let huge_tip = 10u64.pow(13);
+        let transfer = || vec![strk_transfer(recipient, 1)];
+        match with_bounds(session_account.execute_v3(transfer()), &prices).tip(huge_tip).send().await {
+            Err(AccountError::Signing(SignError::Session(err @ SessionError::FeeCapExceeded { .. }))) => {
+                out.push(Step {
+                    outcome: "rejected",
+                    ..Step::new(
+                        "fee cap (SDK)",
+                        format!("a tip of 10^13 FRI per L2 gas: {}", error::session_error(&err)),
+                    )
+                })
+            }
+            Err(err) => bail!("the SDK refused the huge tip for another reason: {err}"),
+            Ok(sent) => bail!("the SDK sent a transaction with a huge tip ({:#x})", sent.transaction_hash),
+        }
+        let forced = Forced { session: session.clone(), key: session_key.clone(), decoys: transfer() };
+        let forced = SessionAccount::with_signer(network.provider(), address, network.chain_id, forced);
+        let balance = strk_balance(&provider, address).await?;
+        match with_bounds(forced.execute_v3(transfer()), &prices).tip(huge_tip).send().await {
+            Err(err) => {
+                if strk_balance(&provider, address).await? != balance {
+                    bail!("the account paid for a transaction the node rejected");
+                }
+                let prefix =
+                    "the same, signed without the SDK's check: rejected by the node in validation, balance unchanged: ";
+                out.push(Step::rejected("fee cap (forced)", &err.to_string(), None, prefix)?)
+            }
+            Ok(sent) => bail!("the account accepted a huge tip ({:#x})", sent.transaction_hash),
         }
 
         // 13-14. A second session, revoked by the owner: its next transaction is rejected.
@@ -413,12 +467,14 @@ fn session_request(key: &SigningKey, now: u64) -> Result<SessionRequest, Session
         .valid_until(now + SESSION_LENGTH)
         .max_fee(SESSION_MAX_FEE)
         .fee_budget(SESSION_FEE_BUDGET)
+        .spending_limit(STRK, SESSION_SPENDING)
         .allow(STRK, "transfer")
         .allow(STRK, "approve")
         .build()
 }
 
-/// A session allowing STRK `transfer` and `count - 1` other calls (a game contract's entry points).
+/// A session allowing STRK `transfer` and `count - 1` other calls (a game contract's entry points),
+/// with the same limits as [`session_request`], so that only the proof's length differs.
 fn sized_session_request(key: &SigningKey, now: u64, count: u64) -> Result<SessionRequest, SessionError> {
     (1..count)
         .fold(
@@ -426,6 +482,7 @@ fn sized_session_request(key: &SigningKey, now: u64, count: u64) -> Result<Sessi
                 .valid_until(now + SESSION_LENGTH)
                 .max_fee(SESSION_MAX_FEE)
                 .fee_budget(SESSION_FEE_BUDGET)
+                .spending_limit(STRK, SESSION_SPENDING)
                 .allow(STRK, "transfer"),
             |builder, i| builder.allow(Felt::from(0x6a3e_0000 + i), "play"),
         )

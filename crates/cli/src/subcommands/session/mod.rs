@@ -96,11 +96,24 @@ pub fn limits_text(request: &SessionRequest) -> String {
         sk_session::UNLIMITED_TRANSACTIONS => "no limit".to_string(),
         count => count.to_string(),
     };
-    format!(
+    let mut text = format!(
         "max fee       {} per transaction\nfee budget    {} in all\ntransactions  {transactions}",
         sk_session::format_strk(request.max_fee()),
         sk_session::format_strk(request.fee_budget())
-    )
+    );
+    for limit in request.spending_limits() {
+        let amount = |value: starknet::core::types::U256| match parse::contract_name(limit.token) {
+            Some(name) if value.high() == 0 => sk_session::format_strk(value.low()).replace("STRK", name),
+            Some(name) => format!("{value} base units of {name}"),
+            None => format!("{value} base units of {}", contract_label(limit.token)),
+        };
+        let periodic = match limit.period {
+            0 => String::new(),
+            period => format!(", at most {} per {}", amount(limit.per_period), crate::time::duration(period)),
+        };
+        text.push_str(&format!("\nspending      {} in all{periodic}", amount(limit.total)));
+    }
+    text
 }
 
 /// `STRK 0x0471…938d` or just the address.

@@ -46,6 +46,12 @@ pub struct New {
     /// The most all the session's transactions together may cost, in STRK.
     #[arg(long, value_name = "STRK", default_value = "2", value_parser = parse::strk)]
     fee_budget: u128,
+    /// How much of a token the session may move: TOKEN:TOTAL over its life, or
+    /// TOKEN:TOTAL:PER_PERIOD/DURATION with a renewing allowance (STRK:10:1/1d). STRK and ETH in
+    /// tokens, others in base units. Transfers, approvals granted and transfer_from from the
+    /// account count. Repeat for more tokens.
+    #[arg(long = "spending-limit", value_name = "TOKEN:TOTAL[:PER/DURATION]", value_parser = parse::spending_limit)]
+    spending_limits: Vec<parse::SpendingSpec>,
     /// How many transactions the session may send (default: no practical limit, 2^32 - 1).
     #[arg(long, value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..))]
     max_transactions: Option<u32>,
@@ -82,6 +88,8 @@ struct Created {
     /// FRI, as a decimal string.
     fee_budget: String,
     max_transactions: u32,
+    /// `[token, total, per_period, period]`, amounts in base units as decimal strings.
+    spending_limits: Vec<[String; 4]>,
     policies: Vec<PolicyOut>,
     key_file: PathBuf,
     request_file: PathBuf,
@@ -140,6 +148,9 @@ impl New {
             .max_fee(self.max_fee)
             .fee_budget(self.fee_budget)
             .max_transactions(self.max_transactions.unwrap_or(sk_session::UNLIMITED_TRANSACTIONS));
+        for limit in &self.spending_limits {
+            builder = builder.periodic_spending_limit(limit.token, limit.total, limit.per_period, limit.period);
+        }
         for policy in &self.policies {
             builder = builder.allow(policy.contract, &policy.selector);
         }
@@ -166,6 +177,11 @@ impl New {
             max_fee: request.max_fee().to_string(),
             fee_budget: request.fee_budget().to_string(),
             max_transactions: request.max_transactions(),
+            spending_limits: request
+                .spending_limits()
+                .iter()
+                .map(|l| [hex(l.token), l.total.to_string(), l.per_period.to_string(), l.period.to_string()])
+                .collect(),
             policies: PolicyOut::list(request),
             key_file: self.key_out.clone(),
             request_file: self.out.clone(),

@@ -30,6 +30,9 @@ pub const SESSION_INVALID_SIGNATURE: felt252 = 'session/invalid-signature';
 pub const SESSION_PROOF_COUNT: felt252 = 'session/proof-count';
 pub const SESSION_SELF_CALL: felt252 = 'session/self-call';
 pub const SESSION_INVALID_PROOF: felt252 = 'session/invalid-proof';
+// The argument rules of each call's policy (`session::argument_rules`).
+pub const SESSION_BAD_RULE: felt252 = 'session/bad-rule';
+pub const SESSION_ARGUMENT_RULE: felt252 = 'session/argument-rule';
 // The session's usage (`session::limits`).
 pub const SESSION_TX_LIMIT: felt252 = 'session/tx-limit';
 pub const SESSION_FEE_BUDGET: felt252 = 'session/fee-budget';

@@ -1,9 +1,11 @@
 //! Session keys: the owner signs a session (a key, a time window, fee and transaction limits, a
-//! tree of allowed calls and spending limits per token), and the session key then signs
-//! transactions on its own. The wire format is docs/protocol.md. Each module has a twin of the
-//! same name in the Rust SDK (`crates/session/src/`), except the two components, which are the
-//! account's.
+//! tree of allowed calls with rules on their arguments, and spending limits per token), and the
+//! session key then signs transactions on its own. The wire format is docs/protocol.md. Each
+//! module has a twin of the same name in the Rust SDK (`crates/session/src/`), except the two
+//! components, which are the account's.
 
+/// Argument rules of policies: the operators, `rule_holds`, `assert_rules_hold` (§2, §4).
+pub mod argument_rules;
 /// The session checks of validation and execution, run in docs/protocol.md §4's order, and the
 /// usage and spending counted per session, with the `ISessionUsage` views.
 pub mod component;

@@ -1,6 +1,7 @@
 mod mocks;
 mod support;
 mod test_account;
+mod test_argument_rules;
 mod test_limits;
 mod test_merkle;
 mod test_policy_tree;

@@ -40,41 +40,42 @@ async fn setup_with(limits: impl FnOnce(SessionRequestBuilder) -> SessionRequest
 impl Setup {
     /// A client that signs correct session transactions and skips the SDK's limit checks, so the
     /// account's own are what stops it.
-    fn unchecked(&self) -> Forged<impl Forge> {
+    pub(crate) fn unchecked(&self) -> Forged<impl Forge> {
         let session = self.session.clone();
         self.forger(move |hash, calls| {
             // The policy proofs only: `SignedSession::sign_transaction` would refuse a spend
-            // above a limit itself.
-            let proofs = session.request().policies().call_proofs(session.account(), calls).unwrap();
+            // above a limit itself, and `PolicyTree::call_proofs` a call breaking a rule.
+            let tree = session.request().policies();
+            let proofs = sk_session::call_proofs(session.account(), calls, |c, s| tree.proof(c, s)).unwrap();
             session_signature(&session, &session_key(), hash, proofs)
         })
     }
 
-    async fn usage(&self) -> SessionUsage {
+    pub(crate) async fn usage(&self) -> SessionUsage {
         let block = BlockId::Tag(BlockTag::PreConfirmed);
         session_usage(&self.devnet.provider(), self.account, self.session.hash(), block).await.unwrap()
     }
 
-    async fn balance(&self) -> u128 {
+    pub(crate) async fn balance(&self) -> u128 {
         strk_balance(&self.devnet.provider(), self.account).await.unwrap()
     }
 }
 
 /// Sends `execution` (of `account`) and waits for it to succeed.
-async fn sent<A: ConnectedAccount + Sync>(execution: ExecutionV3<'_, A>, account: &A) {
+pub(crate) async fn sent<A: ConnectedAccount + Sync>(execution: ExecutionV3<'_, A>, account: &A) {
     let tx = execution.send().await.unwrap();
     assert_eq!(wait_for_receipt_raw(account.provider(), tx.transaction_hash).await, ExecutionResult::Succeeded);
 }
 
 /// The node's refusal of `execution`, as text; it must be refused in validation.
-async fn refused<A: ConnectedAccount + Sync>(execution: ExecutionV3<'_, A>) -> String {
+pub(crate) async fn refused<A: ConnectedAccount + Sync>(execution: ExecutionV3<'_, A>) -> String {
     let err = format!("{:?}", execution.send().await.expect_err("the node must refuse it"));
     assert!(err.contains("ValidationFailure"), "refused in validation: {err}");
     err
 }
 
 /// The SDK's own refusal of `execution`: the session error it signs nothing for.
-async fn sdk_refusal<A>(execution: ExecutionV3<'_, A>) -> SessionError
+pub(crate) async fn sdk_refusal<A>(execution: ExecutionV3<'_, A>) -> SessionError
 where
     A: ConnectedAccount<SignError = SignError<starknet::signers::local_wallet::SignError>> + Sync,
 {

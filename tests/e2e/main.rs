@@ -4,4 +4,5 @@ mod account;
 mod argent;
 mod limits;
 mod profile;
+mod rules;
 mod session;

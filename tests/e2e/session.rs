@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use sk_contracts::bindings::{SessionKeyAccount, SessionKeyAccountReader};
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, Cost, Devnet, Provider, STRK};
 use sk_session::{
-    is_session_revoked, revoke_session_call, session_message_hash, session_usage, Error as SessionError,
+    is_session_revoked, revoke_session_call, session_message_hash, session_usage, CallProof, Error as SessionError,
     SessionAccount, SessionRequest, SessionRequestBuilder, SessionSigner, SessionToken, SessionUsage, SignError,
     SignedSession, OWNER_SIGNATURE_OFFSET,
 };
@@ -46,13 +46,21 @@ pub(crate) async fn now(provider: &Provider) -> u64 {
 
 /// A session for STRK `transfer` and `approve`, valid for a day of devnet time.
 pub(crate) async fn request(devnet: &Devnet) -> sk_session::SessionRequestBuilder {
-    let now = now(&devnet.provider()).await;
+    request_at(now(&devnet.provider()).await)
+}
+
+/// [`request`] at the devnet time `now`.
+fn request_at(now: u64) -> SessionRequestBuilder {
+    fee_limited(now).allow(STRK, "transfer").allow(STRK, "approve")
+}
+
+/// A session request with the session key, a day's window from `now` and the fee limits, and no
+/// policies yet.
+pub(crate) fn fee_limited(now: u64) -> SessionRequestBuilder {
     SessionRequest::builder(session_key().verifying_key().scalar())
         .valid_until(now + 86_400)
         .max_fee(MAX_FEE)
         .fee_budget(FEE_BUDGET)
-        .allow(STRK, "transfer")
-        .allow(STRK, "approve")
 }
 
 /// A deployed account and a session on it signed by its owner.
@@ -72,10 +80,16 @@ impl Setup {
     /// A deployed account with a session of [`request`] that `adjust` changes, given the devnet's
     /// time.
     pub(crate) async fn with(adjust: impl FnOnce(SessionRequestBuilder, u64) -> SessionRequestBuilder) -> Self {
+        Self::with_request(|now| adjust(request_at(now), now)).await
+    }
+
+    /// A deployed account with the session `build` makes, given the devnet's time (start from
+    /// [`fee_limited`] for a session without [`request`]'s policies).
+    pub(crate) async fn with_request(build: impl FnOnce(u64) -> SessionRequestBuilder) -> Self {
         let devnet = devnet().await;
         let account = deploy_account(&devnet, owner_key()).await.address();
         let now_at_start = now(&devnet.provider()).await;
-        let request = adjust(request(&devnet).await, now_at_start).build().unwrap();
+        let request = build(now_at_start).build().unwrap();
         let session = request.sign(account, devnet.chain_id(), &owner_key()).unwrap();
         Self { devnet, account, session, now_at_start }
     }
@@ -285,7 +299,7 @@ async fn allowed_and_disallowed_calls_in_one_multicall_are_rejected() {
 #[tokio::test(flavor = "multi_thread")]
 async fn tampered_proof_is_rejected() {
     let setup = Setup::new().await;
-    let forger = setup.tampered(|sig| sig.proofs[0][0] += Felt::ONE);
+    let forger = setup.tampered(|sig| sig.proofs[0].proof[0] += Felt::ONE);
     assert_rejected_with(&rejection(&forger, vec![strk_transfer(RECIPIENT, 1)]).await, "session/invalid-proof");
 }
 
@@ -531,7 +545,7 @@ pub(crate) fn session_signature(
     session: &SignedSession,
     key: &SigningKey,
     hash: Felt,
-    proofs: Vec<Vec<Felt>>,
+    proofs: Vec<CallProof>,
 ) -> Vec<Felt> {
     let signature = key.sign(&session_message_hash(hash, session.hash())).unwrap();
     SessionToken {

@@ -3,7 +3,8 @@
 //! `ISessionUsage` views. Each check lives with its concept and is run from here: the token format
 //! in `session_token`, the session hash in `session_hash`, the fee, transaction and spending limits
 //! in `limits`, revocation in
-//! the `RevocationComponent` this component depends on, the call rules in `policy_tree`. The
+//! the `RevocationComponent` this component depends on, the call rules in `policy_tree` (with the
+//! argument rules of `argument_rules`). The
 //! account passes in what is its own (the owner key); the component never reads the account's
 //! storage. A use of a session, or a spend, emits no event: the transaction records it, the views
 //! read it.
@@ -111,7 +112,8 @@ pub mod SessionComponent {
                 ),
                 errors::SESSION_INVALID_SIGNATURE,
             );
-            // 8-10. The calls.
+            // 8-10. The calls: one proof each, none to the account, then each call's leaf (with
+            // the rules sent beside its proof) proven and its argument rules holding.
             assert_allowed_calls(session.policies_root, calls, token.proofs, account);
             // 11. The usage: the transaction count and the fee budget, then the one write.
             let usage = self.Session_usage.read(session_hash);

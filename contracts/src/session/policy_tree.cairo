@@ -1,36 +1,43 @@
-//! The policy tree (docs/protocol.md §2): the `(contract, selector)` pairs a session may call, as
-//! a `merkle` tree of `Policy` struct hashes whose root the owner signs; and the rules a session
-//! transaction's calls must follow (docs/protocol.md §4, checks 8 to 10). Mirrors the Rust SDK's
-//! `policy_tree` module.
+//! The policy tree (docs/protocol.md §2): the `(contract, selector)` pairs a session may call,
+//! each with the argument rules its calls must obey, as a `merkle` tree of `Policy` struct hashes
+//! whose root the owner signs; and the rules a session transaction's calls must follow
+//! (docs/protocol.md §4, checks 8 to 10). Mirrors the Rust SDK's `policy_tree` module.
 use starknet::ContractAddress;
 use starknet::account::Call;
 use crate::errors;
+use super::argument_rules::assert_rules_hold;
 use super::merkle::verify_proof;
-use super::session_hash::{Policy, StructHash};
+use super::session_hash::{ArgumentRule, Policy, StructHash};
+use super::session_token::CallProof;
 
-/// The leaf of the policy allowing calls of `selector` on `contract`: the `Policy` struct hash.
-pub fn policy_leaf(contract: ContractAddress, selector: felt252) -> felt252 {
-    Policy { contract, selector }.struct_hash()
+/// The leaf of the policy allowing calls of `selector` on `contract` whose calldata obeys every
+/// one of `rules` (none: any calldata): the `Policy` struct hash.
+pub fn policy_leaf(
+    contract: ContractAddress, selector: felt252, rules: Span<ArgumentRule>,
+) -> felt252 {
+    Policy { contract, selector, rules }.struct_hash()
 }
 
 /// Checks 8 to 10 of docs/protocol.md §4 on the `calls` of a session transaction of `account`, in
 /// this order: exactly one proof per call (`session/proof-count`); no call to `account` itself,
-/// checked for every call before any proof (`session/self-call`); every call's `(to, selector)`
-/// proven by its proof in the tree of `policies_root` (`session/invalid-proof`).
+/// checked for every call before any proof (`session/self-call`); then for each call in order, its
+/// leaf, `(to, selector)` with the rules of its `CallProof`, proven by that proof in the tree of
+/// `policies_root` (`session/invalid-proof`: rules other than the signed ones make another leaf),
+/// then those rules evaluable and holding on its calldata (`session/bad-rule`,
+/// `session/argument-rule`; `argument_rules::assert_rules_hold`).
 pub fn assert_allowed_calls(
-    policies_root: felt252,
-    calls: Span<Call>,
-    proofs: Span<Span<felt252>>,
-    account: ContractAddress,
+    policies_root: felt252, calls: Span<Call>, proofs: Span<CallProof>, account: ContractAddress,
 ) {
     assert(proofs.len() == calls.len(), errors::SESSION_PROOF_COUNT);
     for call in calls {
         assert(*call.to != account, errors::SESSION_SELF_CALL);
     }
-    for (call, proof) in calls.into_iter().zip(proofs) {
+    for (call, call_proof) in calls.into_iter().zip(proofs) {
+        let CallProof { rules, proof } = *call_proof;
         assert(
-            verify_proof(policies_root, policy_leaf(*call.to, *call.selector), *proof),
+            verify_proof(policies_root, policy_leaf(*call.to, *call.selector, rules), proof),
             errors::SESSION_INVALID_PROOF,
         );
+        assert_rules_hold(rules, *call.calldata);
     }
 }

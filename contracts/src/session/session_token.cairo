@@ -1,7 +1,7 @@
 //! The session token: the transaction signature of a session transaction (docs/protocol.md §3),
 //! carrying the session, the owner's signature of it, the session key's signature of the
-//! transaction and one policy proof per call; and what the session key signs. Mirrors the Rust
-//! SDK's `session_token` module.
+//! transaction and one `CallProof` per call (its policy's argument rules and the Merkle proof of
+//! its leaf); and what the session key signs. Mirrors the Rust SDK's `session_token` module.
 //!
 //! Layout, felt by felt (the token's `Serde` layout after the magic), with `k` spending limits:
 //!
@@ -20,7 +20,10 @@
 //!         ┘   token, total (low, high), per_period (low, high), period (u64)
 //!  10+6k  owner_signature     len, r, s                OWNER_SIGNATURE_OFFSET when k = 0
 //!  …      session_signature   len, r, s
-//!  …      proofs              count, then len, siblings… for each call
+//!  …      proofs              count, then for each call (a `CallProof`):
+//!           rules             count, then for each: word (u32), operator,
+//!                               values (len, felts…), u256_values (len, low, high…)
+//!           proof             len, siblings…
 //! ```
 //!
 //! The magic, the version and the `Session` are the header; the offsets up to the spending limits
@@ -28,7 +31,7 @@
 //! `parse_session_token` reads the header and then the spans after it.
 use core::poseidon::poseidon_hash_span;
 use crate::errors;
-use super::session_hash::Session;
+use super::session_hash::{ArgumentRule, Session};
 
 /// The first felt of every session transaction signature.
 pub const SESSION_MAGIC: felt252 = 'sk-session';
@@ -66,8 +69,20 @@ pub struct SessionToken {
     pub owner_signature: Span<felt252>,
     /// The session key's `(r, s)` over `session_message_hash`.
     pub session_signature: Span<felt252>,
-    /// One policy tree proof per call, in call order.
-    pub proofs: Span<Span<felt252>>,
+    /// One per call, in call order: the call's policy rules and the proof of its leaf.
+    pub proofs: Span<CallProof>,
+}
+
+/// What a session token carries for one call: the argument rules the owner signed in the call's
+/// policy leaf (empty for a policy without rules), sent beside the leaf's Merkle proof. The leaf
+/// is rebuilt from the call's `(to, selector)` and these rules, so rules other than the signed
+/// ones fail the proof (docs/protocol.md §4, check 10).
+#[derive(Copy, Drop, Serde, Debug, PartialEq)]
+pub struct CallProof {
+    /// The rules of the call's policy, in the order the owner signed them.
+    pub rules: Span<ArgumentRule>,
+    /// The siblings from the leaf level up (`merkle::verify_proof`).
+    pub proof: Span<felt252>,
 }
 
 /// Whether a transaction signature is a session token: its first felt is `SESSION_MAGIC`. The
@@ -110,8 +125,9 @@ pub fn parse_session_header(signature: Span<felt252>) -> Result<(Session, Span<f
 }
 
 /// Parses a whole session token, magic included: its header (`parse_session_header`), then the
-/// owner signature, the session signature and the proofs. A length running past the end or a
-/// felt left over is `session/bad-format`. The error is the one to panic with.
+/// owner signature, the session signature and the call proofs. A length running past the end, a
+/// rule's word beyond u32, a u256 value's word beyond u128 or a felt left over is
+/// `session/bad-format`. The error is the one to panic with.
 pub fn parse_session_token(signature: Span<felt252>) -> Result<SessionToken, felt252> {
     let (session, mut rest) = parse_session_header(signature)?;
     let Some(owner_signature) = Serde::<Span<felt252>>::deserialize(ref rest) else {
@@ -120,7 +136,7 @@ pub fn parse_session_token(signature: Span<felt252>) -> Result<SessionToken, fel
     let Some(session_signature) = Serde::<Span<felt252>>::deserialize(ref rest) else {
         return Err(errors::SESSION_BAD_FORMAT);
     };
-    let Some(proofs) = Serde::<Span<Span<felt252>>>::deserialize(ref rest) else {
+    let Some(proofs) = Serde::<Span<CallProof>>::deserialize(ref rest) else {
         return Err(errors::SESSION_BAD_FORMAT);
     };
     if !rest.is_empty() {

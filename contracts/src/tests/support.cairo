@@ -1,7 +1,11 @@
 //! Keys, signatures and deployment helpers for the account tests.
 //!
 //! The signatures are RFC 6979 Stark ECDSA signatures computed off-chain (starknet.js
-//! `ec.starkCurve.sign`), so the tests check the contract against what real clients produce.
+//! `ec.starkCurve.sign`), so the tests check the contract against what real clients produce. A
+//! test that needs a session the vectors do not have signs it with `sign`, Stark ECDSA in Cairo.
+use core::ec::{EcPointTrait, NonZeroEcPoint, stark_curve};
+use core::math::{u256_inv_mod, u256_mul_mod_n};
+use core::poseidon::poseidon_hash_span;
 use starknet::syscalls::deploy_syscall;
 use starknet::testing::{
     set_block_timestamp, set_caller_address, set_chain_id, set_contract_address,
@@ -9,10 +13,11 @@ use starknet::testing::{
 use starknet::{ContractAddress, SyscallResultTrait};
 use crate::account::SessionKeyAccount;
 use crate::interfaces::{IOwner, IOwnerDispatcher, ISRC6Dispatcher, ISession};
+use crate::session::argument_rules::{EQ, LE};
+use crate::session::session_hash::{ArgumentRule, Session, SpendingLimit};
 use crate::session::session_token::{
-    OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_TOKEN_VERSION, SessionToken,
+    CallProof, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_TOKEN_VERSION, SessionToken,
 };
-use crate::session::session_hash::{Session, SpendingLimit};
 use super::mocks::{IMockTargetDispatcher, IMockTokenDispatcher, MockTarget, MockToken};
 use super::vectors;
 
@@ -23,6 +28,29 @@ pub const OTHER: felt252 = 0x759ca09377679ecd535a81e83039658bf40959283187c654c54
 
 pub const TX_HASH: felt252 = 0x1234;
 pub const OTHER_HASH: felt252 = 0x5678;
+
+/// The private key of `OWNER` and of `vectors::OWNER_KEY`.
+pub const OWNER_PRIVATE_KEY: felt252 = 1;
+/// The private key of `vectors::SESSION_KEY`.
+pub const SESSION_PRIVATE_KEY: felt252 = 0x5e55;
+
+/// A Stark ECDSA signature `(r, s)` of `hash` by `private_key`: `r` the x of `kG`, `s = (hash +
+/// r * private_key) / k` modulo the curve's order, which `check_ecdsa_signature` accepts (it
+/// checks `hash * G + r * Q = s * R`). The nonce `k` is the Poseidon hash of the key and `hash`,
+/// not RFC 6979's: any nonce gives a valid signature, and this one is deterministic.
+pub fn sign(private_key: felt252, hash: felt252) -> Array<felt252> {
+    let order: u256 = stark_curve::ORDER.into();
+    let order_nz: NonZero<u256> = order.try_into().unwrap();
+    let nonce: u256 = poseidon_hash_span(array![private_key, hash].span()).into() % order;
+    let generator = EcPointTrait::new(stark_curve::GEN_X, stark_curve::GEN_Y).unwrap();
+    let point: NonZeroEcPoint = generator.mul(nonce.try_into().unwrap()).try_into().unwrap();
+    let r = point.x();
+    let nonce_inverse: u256 = u256_inv_mod(nonce.try_into().unwrap(), order_nz).unwrap().into();
+    let hash_int: u256 = hash.into();
+    let r_key = u256_mul_mod_n(r.into(), private_key.into(), order_nz);
+    let s = u256_mul_mod_n((hash_int % order + r_key) % order, nonce_inverse, order_nz);
+    array![r, s.try_into().unwrap()]
+}
 
 /// Private key 1 over `TX_HASH`.
 pub fn owner_signature() -> Array<felt252> {
@@ -120,6 +148,43 @@ pub fn session() -> Session {
     }
 }
 
+/// The argument rules of the vectors' policy `(contract, selector)` (`vectors::policy_rules()`),
+/// none for a pair that is no policy.
+pub fn policy_rules(contract: felt252, selector: felt252) -> Span<ArgumentRule> {
+    for ((policy_contract, policy_selector), rules) in vectors::policies()
+        .into_iter()
+        .zip(vectors::policy_rules()) {
+        if policy_contract == contract && policy_selector == selector {
+            return rules;
+        }
+    }
+    array![].span()
+}
+
+/// The call proofs of `vectors::signature()`: for each call of `vectors::calls()`, its policy's
+/// rules beside its proof of `vectors::proofs()`.
+pub fn call_proofs() -> Array<CallProof> {
+    let mut call_proofs = array![];
+    for (call, proof) in vectors::calls().into_iter().zip(vectors::proofs()) {
+        let rules = policy_rules(call.to.into(), call.selector);
+        call_proofs.append(CallProof { rules, proof });
+    }
+    call_proofs
+}
+
+/// The rules of the vectors' `transfer` policy on `vectors::TARGET` (docs/protocol.md §2,
+/// "Argument rules", with a bound of 1000): the recipient, word 0, is `0xb0b`, and the amount,
+/// the u256 at words 1 and 2, is at most 1000.
+pub fn transfer_rules() -> Span<ArgumentRule> {
+    let recipient = ArgumentRule {
+        word: 0, operator: EQ, values: array![0xb0b].span(), u256_values: array![].span(),
+    };
+    let amount = ArgumentRule {
+        word: 1, operator: LE, values: array![].span(), u256_values: array![1000].span(),
+    };
+    array![recipient, amount].span()
+}
+
 /// The session token of `vectors::signature()`, to alter field by field.
 pub fn session_token() -> SessionToken {
     SessionToken {
@@ -127,7 +192,7 @@ pub fn session_token() -> SessionToken {
         session: session(),
         owner_signature: vectors::owner_authorization().span(),
         session_signature: vectors::session_signature().span(),
-        proofs: vectors::proofs().span(),
+        proofs: call_proofs().span(),
     }
 }
 

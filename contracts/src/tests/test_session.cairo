@@ -2,9 +2,10 @@
 //! usage it counts, the window and the spending in `__execute__`, and the entry points that refuse
 //! sessions. The
 //! revocation entry points are in `test_revocation`, the token's parsers in `test_session_token`,
-//! the call rules in `test_policy_tree`, the limits' arithmetic in `test_limits` (the test runner
-//! cannot set resource bounds, a tip or paymaster data: every transaction here has a maximum fee
-//! of 0, and the fee checks through `__validate__` are e2e tests on devnet).
+//! the call rules in `test_policy_tree` and `test_argument_rules`, the limits' arithmetic in
+//! `test_limits` (the test runner cannot set resource bounds, a tip or paymaster data: every
+//! transaction here has a maximum fee of 0, and the fee checks through `__validate__` are e2e
+//! tests on devnet).
 //!
 //! The tests run the account as contract state at `vectors::ACCOUNT` (the address the vectors'
 //! session is bound to) and play the protocol themselves.
@@ -19,12 +20,18 @@ use crate::interfaces::{
     IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC6, ISessionUsage,
 };
 use crate::session::limits::{SessionUsage, SpendingUsage, VALIDATION_TIME_ROUNDING};
-use crate::session::session_hash::{Session, SpendingLimit, session_hash};
-use crate::session::session_token::{SPENDING_LIMITS_OFFSET, SessionToken, VALID_UNTIL_OFFSET};
+use crate::session::argument_rules::LT;
+use crate::session::policy_tree::policy_leaf;
+use crate::session::session_hash::{ArgumentRule, Session, SpendingLimit, session_hash};
+use crate::session::session_token::{
+    CallProof, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, SessionToken, VALID_UNTIL_OFFSET,
+    session_message_hash,
+};
 use super::mocks::{IMockTargetDispatcherTrait, IMockTokenDispatcherTrait};
 use super::support::{
-    DAY, OTHER, VECTOR_OWNER_SIGNATURE_OFFSET, contract, deploy_target, deploy_token, encode,
-    revoke, session, session_account, session_token, spending_limit,
+    DAY, OTHER, OWNER_PRIVATE_KEY, SESSION_PRIVATE_KEY, VECTOR_OWNER_SIGNATURE_OFFSET, call_proofs,
+    contract, deploy_target, deploy_token, encode, revoke, session, session_account, session_token,
+    sign, spending_limit, transfer_rules,
 };
 use super::vectors;
 
@@ -65,9 +72,16 @@ fn usage(transactions: u32) -> SessionUsage {
 /// signatures, three felts each.
 const PROOF_COUNT_OFFSET: u32 = VECTOR_OWNER_SIGNATURE_OFFSET + 6;
 
-/// The vectors' signature carrying `proofs` instead of `vectors::proofs()`.
-fn signature_with_proofs(proofs: Array<Span<felt252>>) -> Array<felt252> {
+/// The vectors' signature carrying `proofs` instead of its own (`support::call_proofs()`).
+fn signature_with_proofs(proofs: Array<CallProof>) -> Array<felt252> {
     encode(SessionToken { proofs: proofs.span(), ..session_token() })
+}
+
+/// A transfer of `amount` to `recipient` on the vectors' TARGET, whose policy has
+/// `transfer_rules()`: recipient 0xb0b, amount at most 1000.
+fn target_transfer(recipient: felt252, amount: u256) -> Call {
+    let calldata = array![recipient, amount.low.into(), amount.high.into()];
+    call(vectors::TARGET, selector!("transfer"), calldata)
 }
 
 //
@@ -89,11 +103,11 @@ fn test___validate___session_query_v3() {
 
 #[test]
 fn test___validate___session_any_calldata() {
-    // Policies allow a (contract, selector), whatever the calldata.
+    // A policy without rules allows its (contract, selector) whatever the calldata; one with
+    // rules, any calldata that obeys them.
     let mut state = session_account(vectors::signature());
     let calls = array![
-        call(vectors::TARGET, selector!("transfer"), array![]),
-        call(vectors::TARGET_B, selector!("play"), array![1, 2]),
+        target_transfer(0xb0b, 1000), call(vectors::TARGET_B, selector!("play"), array![1, 2]),
     ];
     assert_eq!(state.__validate__(calls), VALIDATED);
 }
@@ -497,7 +511,7 @@ fn test___validate___session_signature_length() {
 #[test]
 #[should_panic(expected: ('session/proof-count',))]
 fn test___validate___session_missing_proof() {
-    let proofs = vectors::proofs();
+    let proofs = call_proofs();
     let mut state = session_account(signature_with_proofs(array![*proofs[0]]));
     state.__validate__(vectors::calls());
 }
@@ -505,8 +519,8 @@ fn test___validate___session_missing_proof() {
 #[test]
 #[should_panic(expected: ('session/proof-count',))]
 fn test___validate___session_extra_proof() {
-    let mut proofs = vectors::proofs();
-    proofs.append(array![].span());
+    let mut proofs = call_proofs();
+    proofs.append(CallProof { rules: array![].span(), proof: array![].span() });
     let mut state = session_account(signature_with_proofs(proofs));
     state.__validate__(vectors::calls());
 }
@@ -526,9 +540,10 @@ fn test___validate___session_self_call() {
 #[test]
 #[should_panic(expected: ('session/invalid-proof',))]
 fn test___validate___session_tampered_proof() {
-    let proofs = vectors::proofs();
+    let proofs = call_proofs();
     let first = *proofs[0];
-    let tampered = array![*first[0] + 1, *first[1]].span();
+    let proof = array![*first.proof[0] + 1, *first.proof[1]].span();
+    let tampered = CallProof { proof, ..first };
     let mut state = session_account(signature_with_proofs(array![tampered, *proofs[1]]));
     state.__validate__(vectors::calls());
 }
@@ -536,7 +551,7 @@ fn test___validate___session_tampered_proof() {
 #[test]
 #[should_panic(expected: ('session/invalid-proof',))]
 fn test___validate___session_swapped_proofs() {
-    let proofs = vectors::proofs();
+    let proofs = call_proofs();
     let mut state = session_account(signature_with_proofs(array![*proofs[1], *proofs[0]]));
     state.__validate__(vectors::calls());
 }
@@ -547,10 +562,181 @@ fn test___validate___session_call_not_allowed() {
     // `(TARGET_B, transfer)` is no policy; the proof is that of `(TARGET_B, play)`.
     let mut state = session_account(vectors::signature());
     let calls = array![
-        call(vectors::TARGET, selector!("transfer"), array![]),
-        call(vectors::TARGET_B, selector!("transfer"), array![]),
+        target_transfer(0xb0b, 100), call(vectors::TARGET_B, selector!("transfer"), array![]),
     ];
     state.__validate__(calls);
+}
+
+//
+// __validate__ 10: argument rules. The vectors' `transfer` policy on TARGET has
+// `transfer_rules()` (recipient 0xb0b, amount at most 1000); the session signed here has a
+// policy with other rules, to see a rule refuse a call whose proof and signatures are good.
+//
+
+#[test]
+fn test___validate___session_rules_at_their_bounds() {
+    let mut state = session_account(vectors::signature());
+    let calls = array![
+        target_transfer(0xb0b, 1000), call(vectors::TARGET_B, selector!("play"), array![]),
+    ];
+    assert_eq!(state.__validate__(calls), VALIDATED);
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(1));
+}
+
+#[test]
+#[should_panic(expected: ('session/argument-rule',))]
+fn test___validate___session_amount_over_its_rule() {
+    // 1001 is within the spending limit's total, but over the policy's rule.
+    let mut state = session_account(vectors::signature());
+    let calls = array![
+        target_transfer(0xb0b, 1001), call(vectors::TARGET_B, selector!("play"), array![]),
+    ];
+    state.__validate__(calls);
+}
+
+#[test]
+#[should_panic(expected: ('session/argument-rule',))]
+fn test___validate___session_other_recipient() {
+    let mut state = session_account(vectors::signature());
+    let calls = array![
+        target_transfer(0xbad, 100), call(vectors::TARGET_B, selector!("play"), array![]),
+    ];
+    state.__validate__(calls);
+}
+
+#[test]
+#[should_panic(expected: ('session/argument-rule',))]
+fn test___validate___session_amount_in_the_high_word() {
+    // 2^128 + 5: its low word alone is within the bound.
+    let mut state = session_account(vectors::signature());
+    let calls = array![
+        target_transfer(0xb0b, u256 { low: 5, high: 1 }),
+        call(vectors::TARGET_B, selector!("play"), array![]),
+    ];
+    state.__validate__(calls);
+}
+
+#[test]
+#[should_panic(expected: ('session/argument-rule',))]
+fn test___validate___session_missing_argument() {
+    let mut state = session_account(vectors::signature());
+    let calls = array![
+        call(vectors::TARGET, selector!("transfer"), array![0xb0b]),
+        call(vectors::TARGET_B, selector!("play"), array![]),
+    ];
+    state.__validate__(calls);
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test___validate___session_rules_dropped() {
+    // The transfer's proof presented without its rules: another leaf, which the tree lacks.
+    let proofs = call_proofs();
+    let dropped = CallProof { rules: array![].span(), ..*proofs[0] };
+    let mut state = session_account(signature_with_proofs(array![dropped, *proofs[1]]));
+    let calls = array![
+        target_transfer(0xbad, 5000), call(vectors::TARGET_B, selector!("play"), array![]),
+    ];
+    state.__validate__(calls);
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test___validate___session_rule_loosened() {
+    let proofs = call_proofs();
+    let rules = transfer_rules();
+    let loose = ArgumentRule { u256_values: array![5000].span(), ..*rules[1] };
+    let loosened = CallProof { rules: array![*rules[0], loose].span(), ..*proofs[0] };
+    let mut state = session_account(signature_with_proofs(array![loosened, *proofs[1]]));
+    let calls = array![
+        target_transfer(0xb0b, 5000), call(vectors::TARGET_B, selector!("play"), array![]),
+    ];
+    state.__validate__(calls);
+}
+
+/// A session of the vectors' account, key and limits whose policy tree has one leaf, `(TARGET_B,
+/// play)` with `rules`, signed here by the owner: its transaction signature for `TX_HASH` and its
+/// session hash.
+fn play_session(rules: Span<ArgumentRule>) -> (Array<felt252>, felt252) {
+    let root = policy_leaf(contract(vectors::TARGET_B), selector!("play"), rules);
+    let session = Session { policies_root: root, ..session() };
+    let hash = session_hash(@session, account_address(), vectors::CHAIN_ID);
+    let message_hash = session_message_hash(vectors::TX_HASH, hash);
+    let token = SessionToken {
+        version: SESSION_TOKEN_VERSION,
+        session,
+        owner_signature: sign(OWNER_PRIVATE_KEY, hash).span(),
+        session_signature: sign(SESSION_PRIVATE_KEY, message_hash).span(),
+        proofs: array![CallProof { rules, proof: array![].span() }].span(),
+    };
+    (encode(token), hash)
+}
+
+/// `play`'s first argument is below 10.
+fn play_rules() -> Span<ArgumentRule> {
+    let below_10 = ArgumentRule {
+        word: 0, operator: LT, values: array![10].span(), u256_values: array![].span(),
+    };
+    array![below_10].span()
+}
+
+fn play(calldata: Array<felt252>) -> Array<Call> {
+    array![call(vectors::TARGET_B, selector!("play"), calldata)]
+}
+
+#[test]
+fn test___validate___signed_session_with_rules() {
+    let (signature, hash) = play_session(play_rules());
+    let mut state = session_account(signature);
+    assert_eq!(state.__validate__(play(array![9, 'any'])), VALIDATED);
+    assert_eq!(state.__validate__(play(array![0])), VALIDATED);
+    assert_eq!(state.get_session_usage(hash), usage(2));
+}
+
+#[test]
+#[should_panic(expected: ('session/argument-rule',))]
+fn test___validate___signed_session_rule_broken() {
+    let (signature, _) = play_session(play_rules());
+    let mut state = session_account(signature);
+    state.__validate__(play(array![10]));
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test___validate___signed_session_rules_dropped() {
+    // The owner signed the session with the rule; the token presents the leaf without it.
+    let (signature, _) = play_session(play_rules());
+    let token = parse_token(signature);
+    let proofs = array![CallProof { rules: array![].span(), proof: array![].span() }].span();
+    let mut state = session_account(encode(SessionToken { proofs, ..token }));
+    state.__validate__(play(array![10]));
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-rule',))]
+fn test___validate___signed_session_bad_rule() {
+    // A signed rule the account cannot evaluate (LT with no value; the SDK never builds one)
+    // refuses every call of its policy.
+    let bad = ArgumentRule {
+        word: 0, operator: LT, values: array![].span(), u256_values: array![].span(),
+    };
+    let (signature, _) = play_session(array![bad].span());
+    let mut state = session_account(signature);
+    state.__validate__(play(array![1]));
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-signature',))]
+fn test___validate___signed_session_signatures_before_rules() {
+    let (signature, _) = play_session(play_rules());
+    let mut state = session_account(signature);
+    set_transaction_hash(vectors::TX_HASH + 1);
+    state.__validate__(play(array![10]));
+}
+
+/// The session token of `signature`.
+fn parse_token(signature: Array<felt252>) -> SessionToken {
+    crate::session::session_token::parse_session_token(signature.span()).unwrap()
 }
 
 //
@@ -608,8 +794,20 @@ fn test___validate___session_calls_before_tx_limit() {
         state.__validate__(vectors::calls());
     }
     let calls = array![
-        call(vectors::TARGET, selector!("transfer"), array![]),
-        call(vectors::TARGET_B, selector!("transfer"), array![]),
+        target_transfer(0xb0b, 100), call(vectors::TARGET_B, selector!("transfer"), array![]),
+    ];
+    state.__validate__(calls);
+}
+
+#[test]
+#[should_panic(expected: ('session/argument-rule',))]
+fn test___validate___session_rules_before_tx_limit() {
+    let mut state = session_account(vectors::signature());
+    for _ in 0..vectors::MAX_TRANSACTIONS {
+        state.__validate__(vectors::calls());
+    }
+    let calls = array![
+        target_transfer(0xb0b, 1001), call(vectors::TARGET_B, selector!("play"), array![]),
     ];
     state.__validate__(calls);
 }

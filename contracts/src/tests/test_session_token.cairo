@@ -1,14 +1,18 @@
 //! The session token (docs/protocol.md §3): its layout's offsets, the header reader and the
-//! session `__execute__` reads with it. The whole-token parser is checked against the vectors in
-//! `test_vectors` and through `__validate__` in `test_session`.
-use crate::session::session_hash::Session;
+//! session `__execute__` reads with it, and the call proofs with their argument rules. The
+//! whole-token parser is checked against the vectors in `test_vectors` and through `__validate__`
+//! in `test_session`.
+use crate::session::argument_rules::{IN_RANGE, ONE_OF};
+use crate::session::session_hash::{ArgumentRule, Session};
 use crate::session::session_token::{
-    MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_OFFSET, SESSION_TOKEN_VERSION,
-    SPENDING_LIMITS_OFFSET, VALID_AFTER_OFFSET, VALID_UNTIL_OFFSET, VERSION_OFFSET,
-    execution_session, is_session_token, parse_session_header,
+    CallProof, MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_OFFSET,
+    SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, SessionToken, VALID_AFTER_OFFSET,
+    VALID_UNTIL_OFFSET, VERSION_OFFSET, execution_session, is_session_token, parse_session_header,
+    parse_session_token,
 };
 use super::support::{
-    SPENDING_LIMIT_FELTS, VECTOR_OWNER_SIGNATURE_OFFSET, owner_signature, session,
+    SPENDING_LIMIT_FELTS, VECTOR_OWNER_SIGNATURE_OFFSET, call_proofs, encode, owner_signature,
+    session, session_token,
 };
 use super::vectors;
 
@@ -215,4 +219,111 @@ fn test_execution_session_of_a_short_session() {
 #[should_panic(expected: 'session/bad-version')]
 fn test_execution_session_of_another_version() {
     execution_session(array!['sk-session', 1, 2, 3, 4, 5].span());
+}
+
+//
+// The call proofs and their argument rules
+//
+
+/// The felts of the vectors' signature from the proof count on: after the owner's and the session
+/// key's signatures, three felts each.
+fn vector_proofs_felts() -> Span<felt252> {
+    let signature = vectors::signature().span();
+    let start = VECTOR_OWNER_SIGNATURE_OFFSET + 6;
+    signature.slice(start, signature.len() - start)
+}
+
+#[test]
+fn test_call_proofs_of_the_vector_signature() {
+    // Two calls: the transfer with its policy's two rules, then `play` with none.
+    let rules = super::support::transfer_rules();
+    let (transfer_proof, play_proof) = (*vectors::proofs()[0], *vectors::proofs()[1]);
+    let mut expected = array![2, 2];
+    // word 0 == 0xb0b: word, operator, values (len, felts), u256 values (len).
+    expected.append_span(array![0, 'EQ', 1, 0xb0b, 0].span());
+    // word 1 (u256) <= 1000: word, operator, values (len), u256 values (len, low, high).
+    expected.append_span(array![1, 'LE', 0, 1, 1000, 0].span());
+    expected.append(transfer_proof.len().into());
+    expected.append_span(transfer_proof);
+    expected.append(0);
+    expected.append(play_proof.len().into());
+    expected.append_span(play_proof);
+    assert_eq!(vector_proofs_felts(), expected.span());
+    assert_eq!(call_proofs(), array![CallProof { rules, proof: transfer_proof }, CallProof {
+        rules: array![].span(), proof: play_proof,
+    }]);
+}
+
+/// The vectors' token with `proofs` as its call proofs, encoded and parsed again.
+fn round_trip(proofs: Array<CallProof>) -> Result<SessionToken, felt252> {
+    let token = SessionToken { proofs: proofs.span(), ..session_token() };
+    parse_session_token(encode(token).span())
+}
+
+#[test]
+fn test_call_proofs_round_trip() {
+    let rules = array![
+        ArgumentRule {
+            word: 0,
+            operator: ONE_OF,
+            values: array![1, 2, -1].span(),
+            u256_values: array![].span(),
+        },
+        ArgumentRule {
+            word: 0xffffffff,
+            operator: IN_RANGE,
+            values: array![].span(),
+            u256_values: array![u256 { low: 1, high: 2 }, u256 { low: 3, high: 4 }].span(),
+        },
+        // One the account cannot evaluate still parses: it is refused when evaluated.
+        ArgumentRule {
+            word: 1, operator: 'LIKE', values: array![5].span(), u256_values: array![6].span(),
+        },
+    ]
+        .span();
+    let proofs = array![
+        CallProof { rules, proof: array![7, 8].span() },
+        CallProof { rules: array![].span(), proof: array![].span() },
+    ];
+    let token = SessionToken { proofs: proofs.span(), ..session_token() };
+    assert_eq!(round_trip(proofs), Ok(token));
+}
+
+/// The vectors' signature up to its proof count, then `proofs_felts`.
+fn with_proofs_felts(proofs_felts: Array<felt252>) -> Span<felt252> {
+    let signature = vectors::signature().span();
+    let mut felts = array![];
+    felts.append_span(signature.slice(0, VECTOR_OWNER_SIGNATURE_OFFSET + 6));
+    felts.append_span(proofs_felts.span());
+    felts.span()
+}
+
+#[test]
+fn test_call_proofs_that_do_not_parse() {
+    let bad_format = Err('session/bad-format');
+    // The smallest call proof: no rules, an empty proof.
+    assert!(parse_session_token(with_proofs_felts(array![1, 0, 0])).is_ok());
+    // A rule's word beyond u32.
+    let rule = array![1, 1, 0x100000000, 'EQ', 1, 5, 0, 0];
+    assert_eq!(parse_session_token(with_proofs_felts(rule)), bad_format);
+    assert!(parse_session_token(with_proofs_felts(array![1, 1, 0xffffffff, 'EQ', 1, 5, 0, 0]))
+        .is_ok());
+    // A u256 value's word beyond u128.
+    let two_pow_128 = 0x100000000000000000000000000000000;
+    let rule = array![1, 1, 0, 'LE', 0, 1, two_pow_128, 0, 0];
+    assert_eq!(parse_session_token(with_proofs_felts(rule)), bad_format);
+    let rule = array![1, 1, 0, 'LE', 0, 1, 5, two_pow_128, 0];
+    assert_eq!(parse_session_token(with_proofs_felts(rule)), bad_format);
+    // Counts running past the end: rules, values, u256 values, and a u256 value cut in half.
+    let cut = array![
+        array![1, 2, 0, 'EQ', 1, 5, 0, 0], array![1, 1, 0, 'EQ', 3, 5, 0, 0],
+        array![1, 1, 0, 'EQ', 0, 2, 5, 0, 0], array![1, 1, 0, 'EQ', 0, 1, 5],
+        // The proof missing after the rules, and a felt left over.
+        array![1, 1, 0, 'EQ', 1, 5, 0], array![1, 0, 0, 0],
+        // Format 2 before argument rules: a proof without its rules' count.
+        array![1, 1, 0x42],
+    ];
+    for proofs_felts in cut {
+        assert_eq!(parse_session_token(with_proofs_felts(proofs_felts)), bad_format);
+    }
 }

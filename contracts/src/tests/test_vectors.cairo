@@ -5,14 +5,16 @@ use crate::interfaces::ISRC6;
 use crate::session::merkle::{hash_pair, verify_proof};
 use crate::session::policy_tree::policy_leaf;
 use core::poseidon::poseidon_hash_span;
+use crate::session::argument_rules::{EQ, IN_RANGE, assert_rules_hold};
 use crate::session::session_hash::{
-    DOMAIN_TYPE_HASH, FEE_TOKEN, POLICY_TYPE_HASH, SESSION_TYPE_HASH, SPENDING_LIMIT_TYPE_HASH,
-    Session, StructHash, TOKEN_AMOUNT_TYPE_HASH, U256_TYPE_HASH, poseidon_3, session_domain,
-    session_hash, token_amount_hash,
+    ARGUMENT_RULE_TYPE_HASH, ArgumentRule, DOMAIN_TYPE_HASH, FEE_TOKEN, POLICY_TYPE_HASH, Policy,
+    SESSION_TYPE_HASH, SPENDING_LIMIT_TYPE_HASH, Session, StructHash, TOKEN_AMOUNT_TYPE_HASH,
+    U256_TYPE_HASH, poseidon_3, session_domain, session_hash, token_amount_hash,
 };
 use crate::session::session_token::{parse_session_token, session_message_hash};
 use super::support::{
-    contract, encode, session, session_account, session_token, spending_limit,
+    call_proofs, contract, encode, policy_rules, session, session_account, session_token,
+    spending_limit, transfer_rules,
 };
 use super::vectors;
 
@@ -21,6 +23,7 @@ fn test_type_hashes() {
     assert_eq!(DOMAIN_TYPE_HASH, vectors::DOMAIN_TYPE_HASH);
     assert_eq!(SESSION_TYPE_HASH, vectors::SESSION_TYPE_HASH);
     assert_eq!(POLICY_TYPE_HASH, vectors::POLICY_TYPE_HASH);
+    assert_eq!(ARGUMENT_RULE_TYPE_HASH, vectors::ARGUMENT_RULE_TYPE_HASH);
     assert_eq!(TOKEN_AMOUNT_TYPE_HASH, vectors::TOKEN_AMOUNT_TYPE_HASH);
     assert_eq!(U256_TYPE_HASH, vectors::U256_TYPE_HASH);
     assert_eq!(SPENDING_LIMIT_TYPE_HASH, vectors::SPENDING_LIMIT_TYPE_HASH);
@@ -59,6 +62,82 @@ fn test_token_amount_hash_is_poseidon_many() {
 }
 
 #[test]
+fn test_u256_struct_hash_is_poseidon_many() {
+    let value: u256 = u256 { low: 7, high: 1 };
+    assert_eq!(value.struct_hash(), poseidon_hash_span(array![U256_TYPE_HASH, 7, 1].span()));
+}
+
+/// The struct hash of `rule` written out: `poseidon_hash_many([ARGUMENT_RULE_TYPE_HASH, word,
+/// operator, poseidon_hash_many(values), poseidon_hash_many(u256 struct hashes)])`.
+fn rule_hash_written_out(rule: ArgumentRule) -> felt252 {
+    let mut u256_hashes = array![];
+    for value in rule.u256_values {
+        u256_hashes.append(poseidon_hash_span(
+            array![U256_TYPE_HASH, (*value.low).into(), (*value.high).into()].span(),
+        ));
+    }
+    poseidon_hash_span(
+        array![
+            ARGUMENT_RULE_TYPE_HASH, rule.word.into(), rule.operator,
+            poseidon_hash_span(rule.values), poseidon_hash_span(u256_hashes.span()),
+        ]
+            .span(),
+    )
+}
+
+#[test]
+fn test_argument_rule_struct_hash_is_poseidon_many() {
+    let felt_rule = ArgumentRule {
+        word: 3, operator: EQ, values: array![0xb0b].span(), u256_values: array![].span(),
+    };
+    let u256_rule = ArgumentRule {
+        word: 1,
+        operator: IN_RANGE,
+        values: array![].span(),
+        u256_values: array![u256 { low: 5, high: 0 }, u256 { low: 7, high: 1 }].span(),
+    };
+    for rule in array![felt_rule, u256_rule] {
+        assert_eq!(rule.struct_hash(), rule_hash_written_out(rule));
+    }
+    // The fields as written: the operator is its shortstring, an empty list the hash of no felts.
+    let empty = poseidon_hash_span(array![].span());
+    let expected = poseidon_hash_span(
+        array![ARGUMENT_RULE_TYPE_HASH, 3, 0x4551, poseidon_hash_span(array![0xb0b].span()), empty]
+            .span(),
+    );
+    assert_eq!(felt_rule.struct_hash(), expected);
+    // Every field counts.
+    assert_ne!(ArgumentRule { word: 4, ..felt_rule }.struct_hash(), felt_rule.struct_hash());
+    let neq = ArgumentRule { operator: 'NEQ', ..felt_rule };
+    assert_ne!(neq.struct_hash(), felt_rule.struct_hash());
+    let wider = ArgumentRule { u256_values: array![u256 { low: 5, high: 0 }].span(), ..u256_rule };
+    assert_ne!(wider.struct_hash(), u256_rule.struct_hash());
+}
+
+#[test]
+fn test_policy_struct_hash_is_poseidon_many() {
+    let (to, selector) = (contract(vectors::TARGET), selector!("transfer"));
+    let rules = transfer_rules();
+    let rule_hashes = array![rule_hash_written_out(*rules[0]), rule_hash_written_out(*rules[1])];
+    let expected = poseidon_hash_span(
+        array![
+            POLICY_TYPE_HASH, vectors::TARGET, selector, poseidon_hash_span(rule_hashes.span()),
+        ]
+            .span(),
+    );
+    assert_eq!(Policy { contract: to, selector, rules }.struct_hash(), expected);
+    assert_eq!(policy_leaf(to, selector, rules), expected);
+    // Without rules: the hash of no felts. The rules' order counts (the SDK sorts them).
+    let no_rules = poseidon_hash_span(
+        array![POLICY_TYPE_HASH, vectors::TARGET, selector, poseidon_hash_span(array![].span())]
+            .span(),
+    );
+    assert_eq!(policy_leaf(to, selector, array![].span()), no_rules);
+    let reversed = array![*rules[1], *rules[0]].span();
+    assert_ne!(policy_leaf(to, selector, reversed), expected);
+}
+
+#[test]
 fn test_spending_limit_struct_hash() {
     let limit = spending_limit();
     let token: felt252 = limit.token.into();
@@ -89,9 +168,22 @@ fn test_leaves() {
     let leaves = vectors::leaves();
     let policies = vectors::policies();
     assert_eq!(policies.len(), leaves.len());
-    for ((contract_address, selector), leaf) in policies.into_iter().zip(leaves) {
-        assert_eq!(policy_leaf(contract(contract_address), selector), leaf);
+    let rules = vectors::policy_rules();
+    assert_eq!(policies.len(), rules.len());
+    for (((contract_address, selector), rules), leaf) in policies
+        .into_iter()
+        .zip(rules)
+        .zip(leaves) {
+        assert_eq!(policy_leaf(contract(contract_address), selector, rules), leaf);
     }
+}
+
+#[test]
+fn test_policy_rules() {
+    // The inputs: `transfer` on TARGET has the rules of the protocol's example, the others none.
+    assert_eq!(policy_rules(vectors::TARGET, selector!("transfer")), transfer_rules());
+    assert_eq!(policy_rules(vectors::TARGET, selector!("approve")), array![].span());
+    assert_eq!(policy_rules(vectors::TARGET_B, selector!("play")), array![].span());
 }
 
 #[test]
@@ -104,7 +196,7 @@ fn test_root() {
 
 #[test]
 fn test_one_policy_root() {
-    let leaf = policy_leaf(contract(vectors::TARGET), selector!("transfer"));
+    let leaf = policy_leaf(contract(vectors::TARGET), selector!("transfer"), transfer_rules());
     assert_eq!(leaf, vectors::ONE_POLICY_ROOT);
     let session = Session { policies_root: vectors::ONE_POLICY_ROOT, ..session() };
     let hash = session_hash(@session, contract(vectors::ACCOUNT), vectors::CHAIN_ID);
@@ -148,10 +240,13 @@ fn test_session_message_hash() {
 #[test]
 fn test_proofs() {
     let calls = vectors::calls();
-    let proofs = vectors::proofs();
+    let proofs = call_proofs();
     assert_eq!(calls.len(), proofs.len());
-    for (call, proof) in calls.into_iter().zip(proofs) {
-        assert!(verify_proof(vectors::ROOT, policy_leaf(call.to, call.selector), proof));
+    for (call, call_proof) in calls.into_iter().zip(proofs) {
+        let leaf = policy_leaf(call.to, call.selector, call_proof.rules);
+        assert!(verify_proof(vectors::ROOT, leaf, call_proof.proof));
+        // And the calls obey their policies' rules.
+        assert_rules_hold(call_proof.rules, call.calldata);
     }
 }
 

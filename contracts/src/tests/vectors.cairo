@@ -2,6 +2,7 @@
 //! Regenerate: `SK_UPDATE_VECTORS=1 cargo test --release -p sk-session --test vectors`.
 //! The same values are in tests/vectors/session-v2.json and docs/protocol.md.
 use starknet::account::Call;
+use crate::session::session_hash::ArgumentRule;
 
 pub const CHAIN_ID: felt252 = 'SN_SEPOLIA';
 pub const ACCOUNT: felt252 = 0x7e57acc0a4e7;
@@ -25,24 +26,34 @@ pub const DOMAIN_TYPE_HASH: felt252 = 0x1ff2f602e42168014d405a94f75e8a93d640751d
 pub const SESSION_TYPE_HASH: felt252 = 0x11063f8fc2d5c10db175104aa7137764f108273366a48dbc9695b3f06fc537b;
 pub const TOKEN_AMOUNT_TYPE_HASH: felt252 = 0x14648649d4413eb385eea9ac7e6f2b9769671f5d9d7ad40f7b4aadd67839d4;
 pub const U256_TYPE_HASH: felt252 = 0x3b143be38b811560b45593fb2a071ec4ddd0a020e10782be62ffe6f39e0e82c;
-pub const POLICY_TYPE_HASH: felt252 = 0x1cd195f66dbf25977348ea62e34302da444f51828edf964699f74f50ed378ff;
+pub const POLICY_TYPE_HASH: felt252 = 0xf80371d9ab57d9da7056473bc04fb788d63400acc98e692ae3b771a22b26fb;
+pub const ARGUMENT_RULE_TYPE_HASH: felt252 = 0x224750c60a6b979bf57dd66677289c093b60aa825c2839962200e53de12ea2c;
 pub const DOMAIN_HASH: felt252 = 0x106b9efca6309b994badfd517056d17e8930a835e0eb2487109a90686a4867b;
-pub const ROOT: felt252 = 0x2290dcadbf0ec6a44efa84b799547ec2125e1d3d9c8799757991ce28c6455ce;
-pub const SESSION_STRUCT_HASH: felt252 = 0x425b9a478dd95d423c07743170050f48fe3d1abc0cbb9776f0361008c3be184;
-pub const SESSION_HASH: felt252 = 0x6b15c4bf52b73ea0f9c0adda398ce488545b5871474702a09211ea1603d7b3a;
-pub const ONE_POLICY_ROOT: felt252 = 0x6abd8f92352fd92002d4d80997af8d88e9772bbf6917c539a6d0ee4dd0a6fc3;
-pub const ONE_POLICY_SESSION_HASH: felt252 = 0x25cfd3eee98cb275a1a08b6acfe8718a4c3d06a9cefc71838aed535641db15;
+pub const ROOT: felt252 = 0x59e10fbf9ce34a7e3177a96ad465e21978051ebec063be3b4234b331e31f737;
+pub const SESSION_STRUCT_HASH: felt252 = 0x3cb4da78162a3fe66d54a927ab505d30f4c4fbb02c345a5ae625de653644a43;
+pub const SESSION_HASH: felt252 = 0xa54a984008b5d0827cbe4f128511e21be5c0168900466c74b204a93b74bcd5;
+pub const ONE_POLICY_ROOT: felt252 = 0x1d551c68207960221e37a9e647cad6a0c26c2f3206d84c9899db94413c09b05;
+pub const ONE_POLICY_SESSION_HASH: felt252 = 0x240bae9f0e80e0cc7cfe09a864c3cfa53ae70e30ea7e44b8633d3e90fc879bd;
 pub const TX_HASH: felt252 = 0x1234;
-pub const SESSION_MESSAGE_HASH: felt252 = 0x3dc328f088e1e28ce1a313c26bab27e1e69b4409eeb8009d2f95e192eec259a;
+pub const SESSION_MESSAGE_HASH: felt252 = 0x6bd66a211f5d22468e0f8c17a18f620385d975dddaba4cd5ab0bcd3a445995a;
 
 /// The policies in canonical order: (contract, selector).
 pub fn policies() -> Array<(felt252, felt252)> {
     array![(0xb0b, 0x21c4a0db2b08b026c4e31bf76d5dd9b92aa54c0978df57474355786073775e8), (0x7a46e7, 0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e), (0x7a46e7, 0x219209e083275171774dab1df80982e9df2096516f06319c5c6d71ae0a8480c)]
 }
 
+/// The argument rules of each policy of `policies()`, in the same order.
+pub fn policy_rules() -> Array<Span<ArgumentRule>> {
+    array![
+        array![].span(),
+        array![ArgumentRule { word: 0, operator: 0x4551, values: array![0xb0b].span(), u256_values: array![].span() }, ArgumentRule { word: 1, operator: 0x4c45, values: array![].span(), u256_values: array![u256 { low: 0x3e8, high: 0x0 }].span() }].span(),
+        array![].span(),
+    ]
+}
+
 /// The leaves of `policies()`, in the same order.
 pub fn leaves() -> Array<felt252> {
-    array![0x72ec2846444e4dcbbb79b9c0e01b92eb82371b0df9dab7dd91c71870b817185, 0x6abd8f92352fd92002d4d80997af8d88e9772bbf6917c539a6d0ee4dd0a6fc3, 0x4a3e9415fd84f975ae8b2b3f2885bb18aaae33822e2f1323e75431507bfb633]
+    array![0x5a17d34ebc5527f8e39263bb36b0221ae5fbe36c6dee0cc04366df4d408e368, 0x1d551c68207960221e37a9e647cad6a0c26c2f3206d84c9899db94413c09b05, 0x420a52fb7c2cae336c7e93ebbb3d454a78e81dc3e593bb287ac2359a4a43a64]
 }
 
 /// The calls of the transaction `signature()` signs.
@@ -53,32 +64,32 @@ pub fn calls() -> Array<Call> {
     ]
 }
 
-/// One proof per call of `calls()`.
+/// One proof per call of `calls()` (the siblings; the rules are `policy_rules()`'s).
 pub fn proofs() -> Array<Span<felt252>> {
-    array![array![0x72ec2846444e4dcbbb79b9c0e01b92eb82371b0df9dab7dd91c71870b817185, 0x3d2e32cbe5ead766943c4dffce76899d7e8bb5d02fd851e1cdbce9de4806eee].span(), array![0x6abd8f92352fd92002d4d80997af8d88e9772bbf6917c539a6d0ee4dd0a6fc3, 0x3d2e32cbe5ead766943c4dffce76899d7e8bb5d02fd851e1cdbce9de4806eee].span()]
+    array![array![0x5a17d34ebc5527f8e39263bb36b0221ae5fbe36c6dee0cc04366df4d408e368, 0x33a52f57143f56fb63bb29226dacbe485e416caa5fd3a1dacaa4ada95506936].span(), array![0x1d551c68207960221e37a9e647cad6a0c26c2f3206d84c9899db94413c09b05, 0x33a52f57143f56fb63bb29226dacbe485e416caa5fd3a1dacaa4ada95506936].span()]
 }
 
 /// The owner (private key 1) over SESSION_HASH.
 pub fn owner_authorization() -> Array<felt252> {
-    array![0x4ef582c9f36a4b9268def37c940cf9dc2c31084ae66b60e8e8201d23e3803a2, 0x553316832cc4c6b28ea1923ae5da827759e1051e7f8dc059c67f60bfe63d160]
+    array![0x2435f07d77ac2182ff3f202cebf55fec2e3399b3ef036ece999080f472a0c32, 0x5dd0b3d7f26f8d6514a45038ca032025232b8355e9495adfe443d13d507029a]
 }
 
 /// The session key (private key 0x5e55) over SESSION_MESSAGE_HASH.
 pub fn session_signature() -> Array<felt252> {
-    array![0x4bdf773bbb97e3834b6ffe62f45c0431e49fcbd4b5b24f596e8c4caf2a3d76a, 0x6d637385934e9732bce8fcdf84ac1570cf106f5bae44d46ed9a7196e6456256]
+    array![0x36b2bb6ff215ca1d6bb007220cd59d03cf331345c6b5ff081c95479592e14b6, 0x3f16d67652be8256b4a5005caae82d9bea8278f61095bc9cd638e95b4261e2d]
 }
 
 /// Private key 3 over SESSION_HASH.
 pub fn stranger_authorization() -> Array<felt252> {
-    array![0x227318e18512a1f025508df56aab71e35176bac38d73a71ec57b4e39a5e7b6b, 0x6f3bf9ab4f5854da8bdaa6f741ef0f90769f5f6faa5cb5d89fa20f6ec12d62d]
+    array![0x4675ef9318e02844a67523a3f9aeec8a1222fcf5ab222a9574dd9dfccc391fa, 0x353c3d397b98430e28a32c7ade74b182c2a8f22489a558808330eddf8b75bef]
 }
 
 /// Private key 3 over SESSION_MESSAGE_HASH.
 pub fn stranger_session_signature() -> Array<felt252> {
-    array![0x2080b86f38de5d8575b45a288e5bb75d887afd7fc5bfd9a996f0fc626968aaf, 0x47342f4eab56f6c8ac7899ba3b6092a71415a8a606651e57ae4727028f07b7f]
+    array![0x792a6c1318571ee5bd767e59cf11833c2a99e570bdca8c04747c422b568e04f, 0x29d05616eda73d534ab71ca87971f3e016940ba60a7939b3bddac307768a614]
 }
 
 /// The full session signature of `calls()` in the transaction TX_HASH.
 pub fn signature() -> Array<felt252> {
-    array![0x736b2d73657373696f6e, 0x2, 0x120e787ca1f17710f1119792d718b93f5fb4fe403cd33e0d058c0490d6cbb26, 0x67748580, 0x6955b900, 0x16345785d8a0000, 0xde0b6b3a7640000, 0x3, 0x2290dcadbf0ec6a44efa84b799547ec2125e1d3d9c8799757991ce28c6455ce, 0x1, 0x7a46e7, 0x3e8, 0x0, 0x12c, 0x0, 0x15180, 0x2, 0x4ef582c9f36a4b9268def37c940cf9dc2c31084ae66b60e8e8201d23e3803a2, 0x553316832cc4c6b28ea1923ae5da827759e1051e7f8dc059c67f60bfe63d160, 0x2, 0x4bdf773bbb97e3834b6ffe62f45c0431e49fcbd4b5b24f596e8c4caf2a3d76a, 0x6d637385934e9732bce8fcdf84ac1570cf106f5bae44d46ed9a7196e6456256, 0x2, 0x2, 0x72ec2846444e4dcbbb79b9c0e01b92eb82371b0df9dab7dd91c71870b817185, 0x3d2e32cbe5ead766943c4dffce76899d7e8bb5d02fd851e1cdbce9de4806eee, 0x2, 0x6abd8f92352fd92002d4d80997af8d88e9772bbf6917c539a6d0ee4dd0a6fc3, 0x3d2e32cbe5ead766943c4dffce76899d7e8bb5d02fd851e1cdbce9de4806eee]
+    array![0x736b2d73657373696f6e, 0x2, 0x120e787ca1f17710f1119792d718b93f5fb4fe403cd33e0d058c0490d6cbb26, 0x67748580, 0x6955b900, 0x16345785d8a0000, 0xde0b6b3a7640000, 0x3, 0x59e10fbf9ce34a7e3177a96ad465e21978051ebec063be3b4234b331e31f737, 0x1, 0x7a46e7, 0x3e8, 0x0, 0x12c, 0x0, 0x15180, 0x2, 0x2435f07d77ac2182ff3f202cebf55fec2e3399b3ef036ece999080f472a0c32, 0x5dd0b3d7f26f8d6514a45038ca032025232b8355e9495adfe443d13d507029a, 0x2, 0x36b2bb6ff215ca1d6bb007220cd59d03cf331345c6b5ff081c95479592e14b6, 0x3f16d67652be8256b4a5005caae82d9bea8278f61095bc9cd638e95b4261e2d, 0x2, 0x2, 0x0, 0x4551, 0x1, 0xb0b, 0x0, 0x1, 0x4c45, 0x0, 0x1, 0x3e8, 0x0, 0x2, 0x5a17d34ebc5527f8e39263bb36b0221ae5fbe36c6dee0cc04366df4d408e368, 0x33a52f57143f56fb63bb29226dacbe485e416caa5fd3a1dacaa4ada95506936, 0x0, 0x2, 0x1d551c68207960221e37a9e647cad6a0c26c2f3206d84c9899db94413c09b05, 0x33a52f57143f56fb63bb29226dacbe485e416caa5fd3a1dacaa4ada95506936]
 }

@@ -32,6 +32,8 @@ const CONTRACT_ERRORS: &[(&str, &str)] = &[
     (errors::SESSION_PROOF_COUNT, "the session signature must carry exactly one policy proof per call"),
     (errors::SESSION_SELF_CALL, "a session may never call the account itself (no key rotation, revocation or upgrade through a session)"),
     (errors::SESSION_INVALID_PROOF, "a call is not among the calls the session allows (its policy proof does not lead to the policy root the owner signed)"),
+    (errors::SESSION_BAD_RULE, "an argument rule of the session cannot be evaluated (an unknown operator or the wrong number of values): the client that built the session is broken"),
+    (errors::SESSION_ARGUMENT_RULE, "a call breaks an argument rule of its policy (a recipient, amount or other argument the owner did not allow)"),
     (errors::SESSION_TX_LIMIT, "the session has sent all the transactions it may; ask the owner for a new one"),
     (errors::SESSION_FEE_BUDGET, "the session's fee budget has less left than this transaction may cost; ask the owner for a new session"),
     (errors::SESSION_BAD_AMOUNT, "a call on a token the session limits has no valid u256 amount where its selector puts one"),
@@ -139,6 +141,10 @@ pub fn session_error(err: &SessionError) -> String {
         SessionError::ProofCount { calls, proofs } => {
             format!("the session signature carries {proofs} policy proofs for {calls} calls: the client that built it is broken")
         }
+        SessionError::ArgumentRule { index, rule } => format!(
+            "call #{index} breaks the session's argument rule `{rule}` (the owner allowed this call only with \
+             such arguments); nothing was sent"
+        ),
         SessionError::InvalidProof { index } => format!(
             "the policy proof of call #{index} does not lead to the session's policy root: the call is not allowed"
         ),

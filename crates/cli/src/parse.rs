@@ -1,6 +1,7 @@
-//! Command-line values: felts, addresses, `CONTRACT:SELECTOR` policies, calls, chain ids.
+//! Command-line values: felts, addresses, `CONTRACT:SELECTOR` policies, argument rules, calls,
+//! chain ids.
 //! Each parser returns a message clap prints after the offending argument.
-use sk_session::parse_selector;
+use sk_session::{parse_selector, ArgumentRule, Operator};
 use starknet::core::types::{Call, Felt, U256};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
 
@@ -134,6 +135,73 @@ pub fn policy(text: &str) -> Result<PolicySpec, String> {
     Ok(PolicySpec { contract, selector: selector.trim().to_string() })
 }
 
+/// `--rule CONTRACT:SELECTOR:WORD[:u256]:OPERATOR:VALUE[,VALUE…]`: an argument rule of the
+/// policy `CONTRACT:SELECTOR`.
+#[derive(Debug, Clone)]
+pub struct RuleSpec {
+    pub contract: Felt,
+    /// The selector as written (a name or a hex felt).
+    pub selector: String,
+    pub rule: ArgumentRule,
+}
+
+/// A rule: `STRK:transfer:0:EQ:0xb0b` (the recipient is 0xb0b), `STRK:transfer:1:u256:LE:10`
+/// (at most 10 STRK), `GAME:play:0:ONE_OF:1,2,3`. The operator by name (EQ, NEQ, LT, LE, GT, GE,
+/// IN_RANGE, ONE_OF) or symbol (`==`, `<=`, …). u256 values on STRK and ETH are token amounts in
+/// tokens (18 decimals), as in `--spending-limit`; elsewhere integers (decimal or hex).
+pub fn rule(text: &str) -> Result<RuleSpec, String> {
+    let usage = "write CONTRACT:SELECTOR:WORD[:u256]:OPERATOR:VALUE[,VALUE…], e.g. STRK:transfer:0:EQ:0xb0b or \
+                 STRK:transfer:1:u256:LE:10";
+    let parts: Vec<&str> = text.split(':').collect();
+    let (contract, selector, word, u256, operator, values) = match parts[..] {
+        [contract, selector, word, operator, values] => (contract, selector, word, false, operator, values),
+        [contract, selector, word, kind, operator, values] if kind.trim().eq_ignore_ascii_case("u256") => {
+            (contract, selector, word, true, operator, values)
+        }
+        _ => return Err(format!("`{text}` is not an argument rule: {usage}")),
+    };
+    let PolicySpec { contract, selector } = policy(&format!("{contract}:{selector}"))?;
+    let word: u32 = word
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{word}` is not a calldata word: write the argument's position, from 0 (in `{text}`)"))?;
+    let operator: Operator = operator.parse().map_err(|_| {
+        format!("`{operator}` is not an operator: use EQ, NEQ, LT, LE, GT, GE, IN_RANGE or ONE_OF (in `{text}`)")
+    })?;
+    let values = values.split(',').map(str::trim);
+    let rule = if u256 {
+        let amount = |value: &str| -> Result<U256, String> {
+            let parsed = match contract_name(contract) {
+                Some(_) => sk_session::parse_strk(value).map(U256::from),
+                None => integer(value),
+            };
+            parsed.ok_or_else(|| match contract_name(contract) {
+                Some(name) => format!("`{value}` is not an amount of {name}: write it in decimal, e.g. 2.5"),
+                None => format!("`{value}` is not a u256: write a decimal or hex integer below 2^256"),
+            })
+        };
+        ArgumentRule::u256(word, operator, values.map(amount).collect::<Result<Vec<_>, _>>()?)
+    } else {
+        ArgumentRule::felt(word, operator, values.map(address).collect::<Result<Vec<_>, _>>()?)
+    };
+    rule.check().map_err(|err| format!("`{text}` is not an argument rule the account can check: {err}"))?;
+    Ok(RuleSpec { contract, selector, rule })
+}
+
+/// A u256 written in decimal or hex.
+fn integer(text: &str) -> Option<U256> {
+    match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) if !hex.is_empty() && hex.len() <= 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) => {
+            let padded = format!("{hex:0>64}");
+            let high = u128::from_str_radix(&padded[..32], 16).ok()?;
+            let low = u128::from_str_radix(&padded[32..], 16).ok()?;
+            Some(U256::from_words(low, high))
+        }
+        Some(_) => None,
+        None => sk_session::parse_u256(text),
+    }
+}
+
 /// `--call CONTRACT:SELECTOR[:ARG,ARG,…]`.
 #[derive(Debug, Clone)]
 pub struct CallSpec {
@@ -197,6 +265,35 @@ mod tests {
         assert_eq!(policy("0x1:0x83af").unwrap().contract, Felt::ONE);
         for bad in ["STRK", "STRK:", "STRK:trans fer", "nope:transfer", "STRK:a:b", ":transfer"] {
             assert!(policy(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rules() {
+        let recipient = rule("STRK:transfer:0:EQ:0xb0b").unwrap();
+        assert_eq!((recipient.contract, recipient.selector.as_str()), (sk_devnet::STRK, "transfer"));
+        assert_eq!(recipient.rule, ArgumentRule::felt(0, Operator::Eq, [Felt::from(0xb0bu32)]));
+        let amount = rule("STRK:transfer:1:u256:<=:10").unwrap();
+        assert_eq!(amount.rule, ArgumentRule::u256(1, Operator::Le, [10 * sk_session::FRI_PER_STRK]));
+        let raw = rule("0x123:play:2:U256:in_range:5,0x100000000000000000000000000000000").unwrap();
+        assert_eq!(raw.rule, ArgumentRule::u256(2, Operator::InRange, [U256::from(5u8), U256::from_words(0, 1)]));
+        let one_of = rule("0x123:play:0:ONE_OF:1, 2,3").unwrap();
+        assert_eq!(one_of.rule.values.len(), 3);
+        for (bad, says) in [
+            ("STRK:transfer:0:EQ", "is not an argument rule"),
+            ("STRK:transfer:x:EQ:1", "is not a calldata word"),
+            ("STRK:transfer:0:LIKE:1", "is not an operator"),
+            ("STRK:transfer:0:felt:EQ:1", "is not an argument rule"),
+            ("STRK:transfer:0:EQ:1,2", "takes exactly one value"),
+            ("STRK:transfer:0:IN_RANGE:1", "IN_RANGE takes two values"),
+            ("STRK:transfer:1:u256:LE:ten", "is not an amount of STRK"),
+            ("0x123:play:1:u256:LE:0x", "is not a u256"),
+            ("0x123:play:1:u256:LE:-1", "is not a u256"),
+            ("STRK:transfer:0:EQ:nope", "is not an address"),
+            ("STRK:trans fer:0:EQ:1", "is not a selector"),
+        ] {
+            let err = rule(bad).unwrap_err();
+            assert!(err.contains(says), "{bad}: {err}");
         }
     }
 

@@ -22,6 +22,20 @@ pub enum Error {
         /// The policy's selector.
         selector: Felt,
     },
+    /// A policy lists the same argument rule twice.
+    #[error("the argument rule `{0}` is listed twice in one policy")]
+    DuplicateRule(String),
+    /// An argument rule the account cannot evaluate (the contract's `session/bad-rule`).
+    #[error("the argument rule `{rule}` cannot be evaluated: {reason}")]
+    BadRule {
+        /// The rule, in words.
+        rule: String,
+        /// Why it cannot be evaluated.
+        reason: &'static str,
+    },
+    /// An operator name that is not one of the rules' operators.
+    #[error("`{0}` is not an operator: use EQ, NEQ, LT, LE, GT, GE, IN_RANGE or ONE_OF (or ==, !=, <, <=, >, >=)")]
+    UnknownOperator(String),
     /// A token has two spending limits (or the token address is 0).
     #[error("the token {0:#x} has more than one spending limit (or is 0)")]
     DuplicateSpendingLimit(Felt),
@@ -138,6 +152,14 @@ pub enum Error {
     InvalidProof {
         /// Position of the call in the multicall.
         index: usize,
+    },
+    /// A call breaks an argument rule of its policy (the contract's `session/argument-rule`).
+    #[error("call #{index} breaks the session's argument rule `{rule}`")]
+    ArgumentRule {
+        /// Position of the call in the multicall.
+        index: usize,
+        /// The rule it breaks, in words.
+        rule: String,
     },
     /// The transaction's resource bounds and tip allow a fee above the session's cap per
     /// transaction.

@@ -8,7 +8,8 @@
 //! The wire format is specified in `docs/protocol.md`. Each concept has one module here and a
 //! Cairo twin of the same name in `contracts/src/session/` (`docs/architecture.md` keeps the
 //! table): `session_hash` (the session's types, type strings and domain: [`Session`],
-//! [`Policy`]), `policy_tree` ([`PolicyTree`] and the rules of a transaction's calls), `merkle`
+//! [`Policy`], [`ArgumentRule`]), `policy_tree` ([`PolicyTree`] and the rules of a transaction's
+//! calls), `argument_rules` ([`Operator`], what a policy lets a call pass as arguments), `merkle`
 //! (the generic tree beneath it), `session_token` ([`SessionToken`], the transaction signature),
 //! `revocation` ([`revoke_session_call`], [`is_session_revoked`]) and `limits` ([`FeeBounds`],
 //! [`SessionUsage`], [`check_limits`]: what a session may cost, checked before signing). Those modules are private;
@@ -22,6 +23,7 @@
 #![deny(missing_docs)]
 
 mod account;
+mod argument_rules;
 mod error;
 mod limits;
 mod merkle;
@@ -39,6 +41,7 @@ pub mod argent;
 pub mod typed_data;
 
 pub use account::{encode_execute_calldata, SessionAccount, GAS_MARGIN, PRICE_MARGIN};
+pub use argument_rules::{check_rules, Operator};
 pub use error::{Error, SignError, SpendingScope};
 pub use limits::{
     check_fee_cap, check_limits, check_spending, counted_amount, current_period, is_counted_selector, parse_u256,
@@ -50,15 +53,16 @@ pub use policy_tree::{call_proofs, check_call_proofs, policy_leaf, PolicyTree};
 pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, UNLIMITED_TRANSACTIONS};
 pub use revocation::{is_session_revoked, revoke_session_call, IS_SESSION_REVOKED_SELECTOR, REVOKE_SESSION_SELECTOR};
 pub use session_hash::{
-    domain_hash, parse_selector, token_amount_hash, type_hashes, typed_data as session_typed_data, Policy, Session,
-    SpendingLimit, DOMAIN_NAME, DOMAIN_VERSION, FEE_TOKEN, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH,
-    SESSION_TYPE_STRING, SPENDING_LIMIT_TYPE_HASH, SPENDING_LIMIT_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH,
-    TOKEN_AMOUNT_TYPE_STRING, U256_TYPE_HASH, U256_TYPE_STRING,
+    domain_hash, parse_selector, token_amount_hash, type_hashes, typed_data as session_typed_data, u256_hash,
+    ArgumentRule, Policy, Session, SpendingLimit, ARGUMENT_RULE_TYPE_HASH, ARGUMENT_RULE_TYPE_STRING, DOMAIN_NAME,
+    DOMAIN_VERSION, FEE_TOKEN, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH, SESSION_TYPE_STRING,
+    SPENDING_LIMIT_TYPE_HASH, SPENDING_LIMIT_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH, TOKEN_AMOUNT_TYPE_STRING,
+    U256_TYPE_HASH, U256_TYPE_STRING,
 };
 pub use session_token::{
-    is_session_token, session_message_hash, SessionToken, MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC,
-    SESSION_OFFSET, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, VALID_AFTER_OFFSET, VALID_UNTIL_OFFSET,
-    VERSION_OFFSET,
+    is_session_token, session_message_hash, CallProof, SessionToken, MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET,
+    SESSION_MAGIC, SESSION_OFFSET, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, VALID_AFTER_OFFSET,
+    VALID_UNTIL_OFFSET, VERSION_OFFSET,
 };
 pub use signed_session::{SignedSession, SESSION_FILE_VERSION};
 pub use signer::{SessionKeySigner, SessionSigner};

@@ -1,19 +1,23 @@
-//! The policy tree: which `(contract, selector)` pairs a session may call, as a Merkle tree whose
-//! root the owner signs (docs/protocol.md §2), and the rules a session transaction's calls obey
-//! (§4, checks 6 to 8): one proof per call, no call to the account itself, every call proven.
+//! The policy tree: which `(contract, selector)` pairs a session may call, with which argument
+//! rules, as a Merkle tree whose root the owner signs (docs/protocol.md §2), and the rules a
+//! session transaction's calls obey (§4, checks 8 to 10): one proof per call, no call to the
+//! account itself, every call proven with its rules, and the rules holding.
 //! Mirrors `contracts/src/session/policy_tree.cairo`.
 
-use std::collections::BTreeSet;
-
 use starknet::core::types::{Call, Felt};
+use starknet_crypto::poseidon_hash_many;
 
+use crate::argument_rules::check_rules;
 use crate::error::Error;
 use crate::merkle::{verify_proof, MerkleTree};
-use crate::session_hash::Policy;
+use crate::session_hash::{ArgumentRule, Policy, POLICY_TYPE_HASH};
+use crate::session_token::CallProof;
 
-/// The leaf of the policy allowing calls of `selector` on `contract`: the `Policy` struct hash.
-pub fn policy_leaf(contract: Felt, selector: Felt) -> Felt {
-    Policy { contract, selector }.struct_hash()
+/// The leaf of the policy allowing calls of `selector` on `contract` whose arguments obey `rules`:
+/// the `Policy` struct hash.
+pub fn policy_leaf(contract: Felt, selector: Felt, rules: &[ArgumentRule]) -> Felt {
+    let rules: Vec<Felt> = rules.iter().map(ArgumentRule::struct_hash).collect();
+    poseidon_hash_many(&[POLICY_TYPE_HASH, contract, selector, poseidon_hash_many(&rules)])
 }
 
 impl Policy {
@@ -23,14 +27,10 @@ impl Policy {
     }
 }
 
-/// One Merkle proof per call, found by `proof(contract, selector)`, for a session transaction of
+/// One proof per call, found by `proof(contract, selector)`, for a session transaction of
 /// `account`: the first call to the account itself or without a proof is the error. Our format
-/// and Argent's both build their proofs here.
-pub fn call_proofs(
-    account: Felt,
-    calls: &[Call],
-    proof: impl Fn(Felt, Felt) -> Option<Vec<Felt>>,
-) -> Result<Vec<Vec<Felt>>, Error> {
+/// (a [`CallProof`]) and Argent's (the siblings alone) both build their proofs here.
+pub fn call_proofs<T>(account: Felt, calls: &[Call], proof: impl Fn(Felt, Felt) -> Option<T>) -> Result<Vec<T>, Error> {
     calls
         .iter()
         .enumerate()
@@ -48,9 +48,10 @@ pub fn call_proofs(
 }
 
 /// The account's checks of a session transaction's calls against the policy root, in its order:
-/// exactly one proof per call, no call to `account` itself, and each call's leaf proven under
-/// `root` (the contract's `assert_allowed_calls`).
-pub fn check_call_proofs(account: Felt, root: Felt, calls: &[Call], proofs: &[Vec<Felt>]) -> Result<(), Error> {
+/// exactly one proof per call, no call to `account` itself, and for each call its leaf (with the
+/// rules beside its proof) proven under `root`, then its rules holding (the contract's
+/// `assert_allowed_calls`).
+pub fn check_call_proofs(account: Felt, root: Felt, calls: &[Call], proofs: &[CallProof]) -> Result<(), Error> {
     if proofs.len() != calls.len() {
         return Err(Error::ProofCount { calls: calls.len(), proofs: proofs.len() });
     }
@@ -58,9 +59,10 @@ pub fn check_call_proofs(account: Felt, root: Felt, calls: &[Call], proofs: &[Ve
         return Err(Error::SelfCall { index });
     }
     for (index, (call, proof)) in calls.iter().zip(proofs).enumerate() {
-        if !verify_proof(root, policy_leaf(call.to, call.selector), proof) {
+        if !verify_proof(root, policy_leaf(call.to, call.selector, &proof.rules), &proof.proof) {
             return Err(Error::InvalidProof { index });
         }
+        check_rules(&proof.rules, &call.calldata, index)?;
     }
     Ok(())
 }
@@ -75,18 +77,16 @@ pub struct PolicyTree {
 
 impl PolicyTree {
     /// Builds the tree of `policies`, sorted by `(contract, selector)`. The input order does not
-    /// matter; an empty set and a duplicate policy are errors.
+    /// matter; an empty set and two policies of one `(contract, selector)` are errors.
     pub fn new(policies: impl IntoIterator<Item = Policy>) -> Result<Self, Error> {
-        let mut seen = BTreeSet::new();
-        for policy in policies {
-            if !seen.insert(policy) {
-                return Err(Error::DuplicatePolicy { contract: policy.contract, selector: policy.selector });
-            }
+        let mut policies: Vec<Policy> = policies.into_iter().collect();
+        policies.sort_by_key(|policy| (policy.contract, policy.selector));
+        if let Some(pair) = policies.windows(2).find(|pair| key(&pair[0]) == key(&pair[1])) {
+            return Err(Error::DuplicatePolicy { contract: pair[0].contract, selector: pair[0].selector });
         }
-        if seen.is_empty() {
+        if policies.is_empty() {
             return Err(Error::NoPolicies);
         }
-        let policies: Vec<Policy> = seen.into_iter().collect();
         let tree = MerkleTree::new(policies.iter().map(Policy::struct_hash).collect());
         Ok(Self { policies, tree })
     }
@@ -101,24 +101,42 @@ impl PolicyTree {
         &self.policies
     }
 
-    /// Whether the session may call `selector` on `contract`.
+    /// Whether the session may call `selector` on `contract` (with some calldata).
     pub fn allows(&self, contract: Felt, selector: Felt) -> bool {
         self.index_of(contract, selector).is_some()
     }
 
-    /// The proof that `(contract, selector)` is in the tree, or `None` if it is not.
-    pub fn proof(&self, contract: Felt, selector: Felt) -> Option<Vec<Felt>> {
-        self.tree.proof(self.index_of(contract, selector)?)
+    /// The policy of `(contract, selector)`, if the tree has one.
+    pub fn policy(&self, contract: Felt, selector: Felt) -> Option<&Policy> {
+        Some(&self.policies[self.index_of(contract, selector)?])
     }
 
-    /// One proof per call of a session transaction of `account` (see [`call_proofs`]).
-    pub fn call_proofs(&self, account: Felt, calls: &[Call]) -> Result<Vec<Vec<Felt>>, Error> {
-        call_proofs(account, calls, |contract, selector| self.proof(contract, selector))
+    /// The proof that the policy of `(contract, selector)` is in the tree, with its rules, or
+    /// `None` if the tree has no such policy.
+    pub fn proof(&self, contract: Felt, selector: Felt) -> Option<CallProof> {
+        let index = self.index_of(contract, selector)?;
+        Some(CallProof { rules: self.policies[index].rules.clone(), proof: self.tree.proof(index)? })
+    }
+
+    /// One proof per call of a session transaction of `account` (see [`call_proofs`]), each call
+    /// checked against its policy's argument rules ([`check_rules`]): the first call to the
+    /// account itself, outside the policies, or breaking a rule is the error.
+    pub fn call_proofs(&self, account: Felt, calls: &[Call]) -> Result<Vec<CallProof>, Error> {
+        let proofs = call_proofs(account, calls, |contract, selector| self.proof(contract, selector))?;
+        for (index, (call, proof)) in calls.iter().zip(&proofs).enumerate() {
+            check_rules(&proof.rules, &call.calldata, index)?;
+        }
+        Ok(proofs)
     }
 
     fn index_of(&self, contract: Felt, selector: Felt) -> Option<usize> {
-        self.policies.binary_search(&Policy { contract, selector }).ok()
+        self.policies.binary_search_by_key(&(contract, selector), key).ok()
     }
+}
+
+/// What orders and identifies a policy in the tree.
+fn key(policy: &Policy) -> (Felt, Felt) {
+    (policy.contract, policy.selector)
 }
 
 #[cfg(test)]
@@ -126,8 +144,9 @@ mod tests {
     use starknet::core::utils::starknet_keccak;
 
     use super::*;
+    use crate::argument_rules::Operator;
     use crate::merkle::{hash_pair, merkle_root};
-    use crate::session_hash::{parse_selector, POLICY_TYPE_HASH, POLICY_TYPE_STRING};
+    use crate::session_hash::{parse_selector, ARGUMENT_RULE_TYPE_HASH, POLICY_TYPE_STRING, U256_TYPE_HASH};
 
     fn policy(contract: u64, selector: &str) -> Policy {
         Policy::new(Felt::from(contract), parse_selector(selector).unwrap()).unwrap()
@@ -145,15 +164,15 @@ mod tests {
     #[test]
     fn one_leaf_is_its_own_root_with_an_empty_proof() {
         let p = policy(0x123, "transfer");
-        let tree = PolicyTree::new([p]).unwrap();
-        assert_eq!(tree.root(), policy_leaf(p.contract, p.selector));
-        assert_eq!(tree.proof(p.contract, p.selector), Some(vec![]));
+        let tree = PolicyTree::new([p.clone()]).unwrap();
+        assert_eq!(tree.root(), policy_leaf(p.contract, p.selector, &[]));
+        assert_eq!(tree.proof(p.contract, p.selector), Some(CallProof::default()));
     }
 
     #[test]
     fn root_does_not_depend_on_order() {
         let ps = [policy(3, "a"), policy(1, "b"), policy(2, "c"), policy(1, "a")];
-        let mut reversed = ps;
+        let mut reversed = ps.clone();
         reversed.reverse();
         assert_eq!(PolicyTree::new(ps).unwrap().root(), PolicyTree::new(reversed).unwrap().root());
     }
@@ -164,7 +183,7 @@ mod tests {
             let ps: Vec<_> = (1..=n).map(|i| policy(i, "transfer")).collect();
             let tree = PolicyTree::new(ps.clone()).unwrap();
             for p in &ps {
-                let proof = tree.proof(p.contract, p.selector).unwrap();
+                let proof = tree.proof(p.contract, p.selector).unwrap().proof;
                 assert!(verify_proof(tree.root(), p.struct_hash(), &proof), "n={n} {p}");
                 let other = policy(n + 1, "transfer");
                 assert!(!verify_proof(tree.root(), other.struct_hash(), &proof));
@@ -180,13 +199,16 @@ mod tests {
         let expected = hash_pair(hash_pair(leaves[0], leaves[1]), hash_pair(leaves[2], Felt::ZERO));
         assert_eq!(tree.root(), expected);
         assert_eq!(merkle_root(leaves), expected);
-        assert_eq!(tree.proof(Felt::from(3u8), parse_selector("a").unwrap()).unwrap()[0], Felt::ZERO);
+        assert_eq!(tree.proof(Felt::from(3u8), parse_selector("a").unwrap()).unwrap().proof[0], Felt::ZERO);
     }
 
     #[test]
     fn duplicates_and_empty_sets_are_rejected() {
         let err = PolicyTree::new([policy(1, "a"), policy(1, "b"), policy(1, "a")]);
         assert!(matches!(err, Err(Error::DuplicatePolicy { .. })));
+        // One policy per (contract, selector), whatever its rules.
+        let ruled = Policy::with_rules(Felt::ONE, parse_selector("a").unwrap(), vec![eq_rule(0, 5)]).unwrap();
+        assert!(matches!(PolicyTree::new([policy(1, "a"), ruled]), Err(Error::DuplicatePolicy { .. })));
         assert!(matches!(PolicyTree::new([]), Err(Error::NoPolicies)));
     }
 
@@ -211,5 +233,68 @@ mod tests {
         let swapped = [proofs[1].clone(), proofs[0].clone()];
         let wrong = check_call_proofs(Felt::from(account), root, &calls, &swapped);
         assert!(matches!(wrong, Err(Error::InvalidProof { index: 0 })));
+    }
+
+    fn eq_rule(word: u32, value: u64) -> ArgumentRule {
+        ArgumentRule::felt(word, Operator::Eq, [Felt::from(value)])
+    }
+
+    #[test]
+    fn rules_are_in_the_leaf_in_canonical_order() {
+        let rule = ArgumentRule::u256(1, Operator::Le, [1000u32]);
+        let u256 = poseidon_hash_many(&[U256_TYPE_HASH, Felt::from(1000u32), Felt::ZERO]);
+        let rule_hash = poseidon_hash_many(&[
+            ARGUMENT_RULE_TYPE_HASH,
+            Felt::ONE,
+            Operator::Le.felt(),
+            poseidon_hash_many(&[]),
+            poseidon_hash_many(&[u256]),
+        ]);
+        assert_eq!(rule.struct_hash(), rule_hash);
+        let selector = parse_selector("transfer").unwrap();
+        let leaf = policy_leaf(Felt::ONE, selector, std::slice::from_ref(&rule));
+        let expected = poseidon_hash_many(&[POLICY_TYPE_HASH, Felt::ONE, selector, poseidon_hash_many(&[rule_hash])]);
+        assert_eq!(leaf, expected);
+        assert_ne!(leaf, policy_leaf(Felt::ONE, selector, &[]));
+        let forward = Policy::with_rules(Felt::ONE, selector, vec![eq_rule(0, 5), rule.clone()]).unwrap();
+        let backward = Policy::with_rules(Felt::ONE, selector, vec![rule.clone(), eq_rule(0, 5)]).unwrap();
+        assert_eq!(forward, backward);
+        assert_eq!(forward.rules[0], eq_rule(0, 5));
+        let twice = Policy::with_rules(Felt::ONE, selector, vec![rule.clone(), rule]);
+        assert!(matches!(twice, Err(Error::DuplicateRule(_))));
+        let bad = Policy::with_rules(Felt::ONE, selector, vec![ArgumentRule::felt(0, Operator::InRange, [Felt::ONE])]);
+        assert!(matches!(bad, Err(Error::BadRule { .. })));
+    }
+
+    #[test]
+    fn calls_must_obey_their_policys_rules_and_present_them() {
+        let account = Felt::from(0xaccu32);
+        let ruled = Policy::with_rules(Felt::ONE, parse_selector("a").unwrap(), vec![eq_rule(0, 5)]).unwrap();
+        let tree = PolicyTree::new([ruled, policy(2, "b")]).unwrap();
+        let mut good = call(1, "a");
+        good.calldata = vec![Felt::from(5u8)];
+        let calls = [call(2, "b"), good.clone()];
+        let proofs = tree.call_proofs(account, &calls).unwrap();
+        assert_eq!(proofs[1].rules, vec![eq_rule(0, 5)]);
+        check_call_proofs(account, tree.root(), &calls, &proofs).unwrap();
+
+        let mut bad = good.clone();
+        bad.calldata = vec![Felt::from(6u8)];
+        let err = tree.call_proofs(account, &[call(2, "b"), bad.clone()]).unwrap_err();
+        assert!(matches!(&err, Error::ArgumentRule { index: 1, rule } if rule == "word 0 == 0x5"), "{err:?}");
+        let err = check_call_proofs(account, tree.root(), &[call(2, "b"), bad], &proofs).unwrap_err();
+        assert!(matches!(err, Error::ArgumentRule { index: 1, .. }), "{err:?}");
+        let err = tree.call_proofs(account, &[call(1, "a")]).unwrap_err();
+        assert!(matches!(err, Error::ArgumentRule { index: 0, .. }), "no calldata: {err:?}");
+
+        // Rules dropped or changed beside a real proof: the leaf is another one.
+        let mut dropped = proofs.clone();
+        dropped[1].rules.clear();
+        let err = check_call_proofs(account, tree.root(), &calls, &dropped).unwrap_err();
+        assert!(matches!(err, Error::InvalidProof { index: 1 }), "{err:?}");
+        let mut loosened = proofs;
+        loosened[1].rules = vec![ArgumentRule::felt(0, Operator::Ge, [Felt::ZERO])];
+        let err = check_call_proofs(account, tree.root(), &calls, &loosened).unwrap_err();
+        assert!(matches!(err, Error::InvalidProof { index: 1 }), "{err:?}");
     }
 }

@@ -10,10 +10,11 @@ use serde_json::Value;
 use starknet::core::types::{Felt, U256};
 use starknet::core::utils::get_selector_from_name;
 
+use crate::argument_rules::Operator;
 use crate::error::Error;
 use crate::limits::is_counted_selector;
 use crate::policy_tree::PolicyTree;
-use crate::session_hash::{self, parse_selector, Policy, Session, SpendingLimit};
+use crate::session_hash::{self, parse_selector, ArgumentRule, Policy, Session, SpendingLimit};
 
 /// The latest time a session may name: the typed data carries times as JSON numbers, which
 /// JavaScript (and so a wallet) reads exactly only up to 2^53 - 1.
@@ -38,7 +39,8 @@ pub struct SessionRequest {
     spending_limits: Vec<SpendingLimit>,
     tree: PolicyTree,
     names: BTreeMap<Felt, String>,
-    uncounted: Vec<Policy>,
+    /// The `(contract, selector)` of the policies allowed with `allow_uncounted`.
+    uncounted: Vec<(Felt, Felt)>,
 }
 
 impl SessionRequest {
@@ -95,7 +97,7 @@ impl SessionRequest {
     /// [`SessionRequestBuilder::allow_uncounted`]: a call on a limited token that its limit does
     /// not count.
     pub fn is_uncounted(&self, contract: Felt, selector: Felt) -> bool {
-        self.uncounted.iter().any(|p| p.contract == contract && p.selector == selector)
+        self.uncounted.contains(&(contract, selector))
     }
 
     /// The policies and their tree.
@@ -161,6 +163,7 @@ impl SessionRequest {
                     selector: p.selector,
                     name: self.names.get(&p.selector).cloned(),
                     uncounted: self.is_uncounted(p.contract, p.selector),
+                    rules: p.rules.iter().map(RuleEntry::from).collect(),
                 })
                 .collect(),
         }
@@ -189,6 +192,7 @@ impl SessionRequest {
                     None => SelectorInput::Felt(entry.selector),
                 },
                 uncounted: entry.uncounted,
+                rules: entry.rules.into_iter().map(RuleEntry::into_rule).collect::<Result<_, _>>()?,
             });
         }
         builder.build()
@@ -261,10 +265,26 @@ pub(crate) mod amount {
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<U256, D::Error> {
-            let text = String::deserialize(deserializer)?;
-            crate::limits::parse_u256(&text).ok_or_else(|| {
-                serde::de::Error::custom(format!("`{text}` is not a token amount (a decimal integer below 2^256)"))
-            })
+            parse(&String::deserialize(deserializer)?)
+        }
+
+        pub(super) fn parse<E: serde::de::Error>(text: &str) -> Result<U256, E> {
+            crate::limits::parse_u256(text)
+                .ok_or_else(|| E::custom(format!("`{text}` is not a token amount (a decimal integer below 2^256)")))
+        }
+    }
+
+    /// Lists of u256 values (argument rules' values) as decimal strings.
+    pub mod u256_list {
+        use serde::{Deserialize, Deserializer, Serializer};
+        use starknet::core::types::U256;
+
+        pub fn serialize<S: Serializer>(values: &[U256], serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_seq(values.iter().map(U256::to_string))
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<U256>, D::Error> {
+            Vec::<String>::deserialize(deserializer)?.iter().map(|text| super::u256::parse(text)).collect()
         }
     }
 }
@@ -279,6 +299,44 @@ pub(crate) struct PolicyEntry {
     /// Allowed on a limited token although its limit does not count this selector.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub uncounted: bool,
+    /// The policy's argument rules, in canonical order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleEntry>,
+}
+
+/// An argument rule in files: the operator by name, felt values as hex, u256 values as decimal
+/// strings (like token amounts); the list a rule does not use is left out.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleEntry {
+    pub word: u32,
+    pub operator: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<Felt>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "amount::u256_list")]
+    pub u256_values: Vec<U256>,
+}
+
+impl From<&ArgumentRule> for RuleEntry {
+    fn from(rule: &ArgumentRule) -> Self {
+        let operator = match rule.operator() {
+            Some(operator) => operator.name().to_string(),
+            None => format!("{:#x}", rule.operator),
+        };
+        Self { word: rule.word, operator, values: rule.values.clone(), u256_values: rule.u256_values.clone() }
+    }
+}
+
+impl RuleEntry {
+    fn into_rule(self) -> Result<ArgumentRule, Error> {
+        let operator: Operator = self.operator.parse()?;
+        Ok(ArgumentRule {
+            word: self.word,
+            operator: operator.felt(),
+            values: self.values,
+            u256_values: self.u256_values,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -292,6 +350,7 @@ struct PolicyInput {
     contract: Felt,
     selector: SelectorInput,
     uncounted: bool,
+    rules: Vec<ArgumentRule>,
 }
 
 /// Builds a [`SessionRequest`]; errors are reported by [`SessionRequestBuilder::build`].
@@ -375,7 +434,35 @@ impl SessionRequestBuilder {
 
     /// Allows calling `selector` on `contract`; `selector` is an entry point name (`transfer`)
     /// or a hex felt (`0x83af…`).
-    pub fn allow(mut self, contract: Felt, selector: &str) -> Self {
+    pub fn allow(self, contract: Felt, selector: &str) -> Self {
+        self.allow_with_rules(contract, selector, [])
+    }
+
+    /// Allows calling `selector` on `contract` (as [`Self::allow`]) only with arguments that obey
+    /// every one of `rules` (docs/protocol.md §2, "Argument rules"). For example, `transfer` to
+    /// one recipient of at most 10 STRK:
+    ///
+    /// ```
+    /// # use sk_session::{ArgumentRule, Operator, SessionRequest, FEE_TOKEN};
+    /// # use starknet::core::types::Felt;
+    /// let request = SessionRequest::builder(Felt::from(0x5e55u32))
+    ///     .valid_until(2_000_000_000)
+    ///     .max_fee(10u128.pow(17))
+    ///     .fee_budget(10u128.pow(18))
+    ///     .allow_with_rules(FEE_TOKEN, "transfer", [
+    ///         ArgumentRule::felt(0, Operator::Eq, [Felt::from(0xb0bu32)]),
+    ///         ArgumentRule::u256(1, Operator::Le, [10u128 * 10u128.pow(18)]),
+    ///     ])
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(request.policies().policies()[0].rules.len(), 2);
+    /// ```
+    pub fn allow_with_rules(
+        mut self,
+        contract: Felt,
+        selector: &str,
+        rules: impl IntoIterator<Item = ArgumentRule>,
+    ) -> Self {
         let selector = if selector.trim().starts_with("0x") || selector.trim().starts_with("0X") {
             match parse_selector(selector) {
                 Ok(felt) => SelectorInput::Felt(felt),
@@ -384,13 +471,18 @@ impl SessionRequestBuilder {
         } else {
             SelectorInput::Name(selector.trim().to_string())
         };
-        self.policies.push(PolicyInput { contract, selector, uncounted: false });
+        self.policies.push(PolicyInput { contract, selector, uncounted: false, rules: rules.into_iter().collect() });
         self
     }
 
     /// Allows calling the entry point with selector `selector` on `contract`.
     pub fn allow_selector(mut self, contract: Felt, selector: Felt) -> Self {
-        self.policies.push(PolicyInput { contract, selector: SelectorInput::Felt(selector), uncounted: false });
+        self.policies.push(PolicyInput {
+            contract,
+            selector: SelectorInput::Felt(selector),
+            uncounted: false,
+            rules: Vec::new(),
+        });
         self
     }
 
@@ -433,10 +525,10 @@ impl SessionRequestBuilder {
                     felt
                 }
             };
-            let policy = Policy::new(input.contract, selector)?;
+            let policy = Policy::with_rules(input.contract, selector, input.rules)?;
             let limited = self.spending_limits.iter().any(|l| l.token == policy.contract);
             if input.uncounted {
-                uncounted.push(policy);
+                uncounted.push((policy.contract, policy.selector));
             } else if limited && !is_counted_selector(policy.selector) {
                 return Err(Error::UncountedSelector { token: policy.contract, selector: policy.selector });
             }
@@ -523,6 +615,36 @@ mod tests {
         let json = serde_json::to_string(&periodic).unwrap();
         assert_eq!(serde_json::from_str::<SessionRequest>(&json).unwrap(), periodic);
         assert_eq!(periodic.session().spending_limits[0].period, 3600);
+    }
+
+    #[test]
+    fn argument_rules_round_trip_through_the_file() {
+        let rules = [
+            ArgumentRule::u256(1, Operator::Le, [U256::from_words(5, 1)]),
+            ArgumentRule::felt(0, Operator::OneOf, [Felt::from(0xb0bu32), Felt::TWO]),
+        ];
+        let req = request().allow_with_rules(Felt::ONE, "transfer", rules.clone()).build().unwrap();
+        let json = serde_json::to_string(&req).unwrap();
+        assert!(json.contains(r#""rules":[{"word":0,"operator":"ONE_OF","values":["0xb0b","0x2"]}"#), "{json}");
+        assert!(json.contains(&format!(r#"{{"word":1,"operator":"LE","u256_values":["{}"]}}"#, U256::from_words(5, 1))));
+        let read: SessionRequest = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, req);
+        assert_ne!(
+            read.hash(Felt::TWO, Felt::THREE),
+            request().allow(Felt::ONE, "transfer").build().unwrap().hash(Felt::TWO, Felt::THREE)
+        );
+
+        let unknown = json.replace(r#""operator":"LE""#, r#""operator":"LIKE""#);
+        let err = serde_json::from_str::<SessionRequest>(&unknown).unwrap_err();
+        assert!(err.to_string().contains("`LIKE` is not an operator"), "{err}");
+        let fraction = json.replace(&format!(r#"["{}"]"#, U256::from_words(5, 1)), r#"["1.5"]"#);
+        let err = serde_json::from_str::<SessionRequest>(&fraction).unwrap_err();
+        assert!(err.to_string().contains("`1.5` is not a token amount"), "{err}");
+        let bad = json.replace(r#""values":["0xb0b","0x2"]"#, r#""values":[]"#);
+        let err = serde_json::from_str::<SessionRequest>(&bad).unwrap_err();
+        assert!(err.to_string().contains("has no values"), "{err}");
+        let by_symbol = json.replace(r#""operator":"LE""#, r#""operator":"<=""#);
+        assert_eq!(serde_json::from_str::<SessionRequest>(&by_symbol).unwrap(), req);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use starknet::core::types::{Felt, U256};
 use starknet::core::utils::get_selector_from_name;
@@ -69,8 +68,7 @@ pub const FEE_TOKEN: Felt =
 
 /// The struct hash of a `TokenAmount` of `amount` of `token`.
 pub fn token_amount_hash(token: Felt, amount: U256) -> Felt {
-    let amount = poseidon_hash_many(&[U256_TYPE_HASH, amount.low().into(), amount.high().into()]);
-    poseidon_hash_many(&[TOKEN_AMOUNT_TYPE_HASH, token, amount])
+    poseidon_hash_many(&[TOKEN_AMOUNT_TYPE_HASH, token, u256_hash(amount)])
 }
 
 /// How much of `token` a session may move (docs/protocol.md §1, "The limits"; counted as §4,
@@ -112,11 +110,25 @@ impl SpendingLimit {
     }
 }
 
-/// The policy's type string: the leaf type of the session's `Policies` tree.
-pub const POLICY_TYPE_STRING: &str = r#""Policy"("Contract":"ContractAddress","Selector":"selector")"#;
+/// The policy's type string: the leaf type of the session's `Policies` tree, with the types it
+/// uses (`ArgumentRule`, the preset `u256`).
+pub const POLICY_TYPE_STRING: &str = concat!(
+    r#""Policy"("Contract":"ContractAddress","Selector":"selector","Rules":"ArgumentRule*")"#,
+    r#""ArgumentRule"("Word":"u128","Operator":"shortstring","Values":"felt*","U256 Values":"u256*")"#,
+    r#""u256"("low":"u128","high":"u128")"#
+);
 /// `starknet_keccak(POLICY_TYPE_STRING)`.
 pub const POLICY_TYPE_HASH: Felt =
-    Felt::from_hex_unchecked("0x1cd195f66dbf25977348ea62e34302da444f51828edf964699f74f50ed378ff");
+    Felt::from_hex_unchecked("0xf80371d9ab57d9da7056473bc04fb788d63400acc98e692ae3b771a22b26fb");
+
+/// The type string of an argument rule, with the preset `u256` it uses.
+pub const ARGUMENT_RULE_TYPE_STRING: &str = concat!(
+    r#""ArgumentRule"("Word":"u128","Operator":"shortstring","Values":"felt*","U256 Values":"u256*")"#,
+    r#""u256"("low":"u128","high":"u128")"#
+);
+/// `starknet_keccak(ARGUMENT_RULE_TYPE_STRING)`.
+pub const ARGUMENT_RULE_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0x224750c60a6b979bf57dd66677289c093b60aa825c2839962200e53de12ea2c");
 
 /// Contract addresses live below 2^251.
 const ADDRESS_BOUND: Felt =
@@ -190,31 +202,98 @@ impl Session {
     }
 }
 
-/// One allowed call: a contract and an entry point selector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A constraint on one argument of a call (docs/protocol.md §2, "Argument rules"): the felt at
+/// calldata word `word`, or the u256 at words `word` and `word + 1` for a rule with
+/// `u256_values`, compared by `operator` (a shortstring felt, [`Operator::felt`]) with the
+/// values. Built by [`ArgumentRule::felt`] and [`ArgumentRule::u256`]; the fields are public and
+/// mirror the contract's struct, so a rule the account cannot evaluate can be represented too
+/// ([`ArgumentRule::check`] says why). Ordered by its fields, the canonical order of a policy's
+/// rules.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArgumentRule {
+    /// The calldata word the argument starts at.
+    pub word: u32,
+    /// The operator's shortstring (`'EQ'`, `'LE'`, …).
+    pub operator: Felt,
+    /// The values of a rule on a felt.
+    pub values: Vec<Felt>,
+    /// The values of a rule on a u256.
+    pub u256_values: Vec<U256>,
+}
+
+impl ArgumentRule {
+    /// The SNIP-12 struct hash of the `ArgumentRule` type.
+    pub fn struct_hash(&self) -> Felt {
+        let u256_hashes: Vec<Felt> = self.u256_values.iter().map(|value| u256_hash(*value)).collect();
+        poseidon_hash_many(&[
+            ARGUMENT_RULE_TYPE_HASH,
+            self.word.into(),
+            self.operator,
+            poseidon_hash_many(&self.values),
+            poseidon_hash_many(&u256_hashes),
+        ])
+    }
+
+    /// The fields in the order of the transaction signature (docs/protocol.md §2, "Argument
+    /// rules"): word, operator, the felt values as a span, the u256 values as a span of `low,
+    /// high` pairs.
+    pub(crate) fn push_felts(&self, out: &mut Vec<Felt>) {
+        out.extend([self.word.into(), self.operator, self.values.len().into()]);
+        out.extend_from_slice(&self.values);
+        out.push(self.u256_values.len().into());
+        for value in &self.u256_values {
+            out.extend([Felt::from(value.low()), Felt::from(value.high())]);
+        }
+    }
+}
+
+/// The struct hash of the preset `u256`.
+pub fn u256_hash(value: U256) -> Felt {
+    poseidon_hash_many(&[U256_TYPE_HASH, value.low().into(), value.high().into()])
+}
+
+/// One allowed call: a contract, an entry point selector, and the rules its arguments must
+/// follow (none: any calldata).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Policy {
     /// The contract the session may call.
     pub contract: Felt,
     /// The entry point selector (`starknet_keccak` of its name).
     pub selector: Felt,
+    /// The argument rules, in canonical order (sorted, no duplicates), all of which must hold.
+    pub rules: Vec<ArgumentRule>,
 }
 
 impl Policy {
-    /// A policy for `contract` and `selector`, checking that the address is a valid, non-zero
-    /// contract address.
+    /// A policy for `contract` and `selector` without argument rules, checking that the address
+    /// is a valid, non-zero contract address.
     pub fn new(contract: Felt, selector: Felt) -> Result<Self, Error> {
+        Self::with_rules(contract, selector, Vec::new())
+    }
+
+    /// A policy for `contract` and `selector` whose calls must obey every one of `rules`: the
+    /// checks of [`Self::new`], each rule evaluable ([`ArgumentRule::check`]) and none written
+    /// twice; the rules are put in canonical order.
+    pub fn with_rules(contract: Felt, selector: Felt, mut rules: Vec<ArgumentRule>) -> Result<Self, Error> {
         if contract == Felt::ZERO || contract >= ADDRESS_BOUND {
             return Err(Error::InvalidAddress(contract));
         }
         if selector == Felt::ZERO {
             return Err(Error::InvalidSelector("0x0".into()));
         }
-        Ok(Self { contract, selector })
+        for rule in &rules {
+            rule.check()?;
+        }
+        rules.sort();
+        if let Some(pair) = rules.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(Error::DuplicateRule(pair[0].to_string()));
+        }
+        Ok(Self { contract, selector, rules })
     }
 
     /// The SNIP-12 struct hash of the `Policy` type: the policy's leaf in the policy tree.
     pub fn struct_hash(&self) -> Felt {
-        poseidon_hash_many(&[POLICY_TYPE_HASH, self.contract, self.selector])
+        crate::policy_tree::policy_leaf(self.contract, self.selector, &self.rules)
     }
 }
 
@@ -257,7 +336,8 @@ pub fn typed_data(
         .iter()
         .map(|policy| {
             let selector = names(policy.selector).unwrap_or_else(|| format!("{:#x}", policy.selector));
-            json!({ "Contract": format!("{:#x}", policy.contract), "Selector": selector })
+            let rules: Vec<Value> = policy.rules.iter().map(rule_value).collect();
+            json!({ "Contract": format!("{:#x}", policy.contract), "Selector": selector, "Rules": rules })
         })
         .collect();
     json!({
@@ -280,7 +360,14 @@ pub fn typed_data(
             ],
             "Policy": [
                 { "name": "Contract", "type": "ContractAddress" },
-                { "name": "Selector", "type": "selector" }
+                { "name": "Selector", "type": "selector" },
+                { "name": "Rules", "type": "ArgumentRule*" }
+            ],
+            "ArgumentRule": [
+                { "name": "Word", "type": "u128" },
+                { "name": "Operator", "type": "shortstring" },
+                { "name": "Values", "type": "felt*" },
+                { "name": "U256 Values", "type": "u256*" }
             ]
         },
         "primaryType": "Session",
@@ -307,17 +394,38 @@ pub fn typed_data(
     })
 }
 
+/// `rule` as the `ArgumentRule` value of the typed data: the operator by its name where it has one
+/// (a wallet shows `LE`), else as the felt.
+fn rule_value(rule: &ArgumentRule) -> Value {
+    let operator = match crate::argument_rules::Operator::from_felt(rule.operator) {
+        Some(operator) => operator.name().to_string(),
+        None => format!("{:#x}", rule.operator),
+    };
+    json!({
+        "Word": rule.word,
+        "Operator": operator,
+        "Values": rule.values.iter().map(|value| format!("{value:#x}")).collect::<Vec<_>>(),
+        "U256 Values": rule.u256_values.iter().map(|value| u256_value(*value)).collect::<Vec<_>>(),
+    })
+}
+
+/// A u256 as the preset `u256`'s value in the typed data.
+fn u256_value(value: U256) -> Value {
+    json!({ "low": format!("{:#x}", value.low()), "high": format!("{:#x}", value.high()) })
+}
+
 /// `amount` of `token` as the `TokenAmount` value of the typed data.
 fn token_amount(token: Felt, amount: U256) -> Value {
     json!({
         "token_address": format!("{token:#x}"),
-        "amount": { "low": format!("{:#x}", amount.low()), "high": format!("{:#x}", amount.high()) }
+        "amount": u256_value(amount)
     })
 }
 
 /// Every type string this module hashes, with its constant, for tests and `docs/protocol.md`.
-pub fn type_hashes() -> [(&'static str, Felt); 6] {
+pub fn type_hashes() -> [(&'static str, Felt); 7] {
     [
+        (ARGUMENT_RULE_TYPE_STRING, ARGUMENT_RULE_TYPE_HASH),
         (SPENDING_LIMIT_TYPE_STRING, SPENDING_LIMIT_TYPE_HASH),
         (crate::typed_data::DOMAIN_TYPE_STRING, crate::typed_data::DOMAIN_TYPE_HASH),
         (SESSION_TYPE_STRING, SESSION_TYPE_HASH),

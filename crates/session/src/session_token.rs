@@ -7,14 +7,15 @@
 //!         9
 //!         spending_limits (count, then each as token, total low, high, per_period low, high, period)
 //! then    owner_signature (len, felts…), session_signature (len, felts…),
-//!         proofs (count, then each proof as len, felts…)
+//!         proofs (count, then for each call: its policy's rules (count, then each rule as word,
+//!         operator, values (len, felts…), u256 values (len, low, high…)), its proof (len, felts…))
 //! ```
 
 use starknet::core::types::{Felt, U256};
 use starknet_crypto::poseidon_hash_many;
 
 use crate::error::Error;
-use crate::session_hash::{Session, SpendingLimit};
+use crate::session_hash::{ArgumentRule, Session, SpendingLimit};
 
 /// `'sk-session'`: the first felt of every session transaction signature.
 pub const SESSION_MAGIC: Felt = Felt::from_hex_unchecked("0x736b2d73657373696f6e");
@@ -45,6 +46,26 @@ pub fn session_message_hash(transaction_hash: Felt, session_hash: Felt) -> Felt 
     poseidon_hash_many(&[transaction_hash, session_hash])
 }
 
+/// What a session token carries for one call: the argument rules of the call's policy, which
+/// are part of its leaf, and the leaf's Merkle proof.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CallProof {
+    /// The rules the owner signed in the policy leaf (empty for a policy without rules).
+    pub rules: Vec<ArgumentRule>,
+    /// The siblings from the leaf up to the root.
+    pub proof: Vec<Felt>,
+}
+
+impl CallProof {
+    fn push_felts(&self, out: &mut Vec<Felt>) {
+        out.push(self.rules.len().into());
+        for rule in &self.rules {
+            rule.push_felts(out);
+        }
+        push_span(out, &self.proof);
+    }
+}
+
 /// A decoded session transaction signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionToken {
@@ -54,14 +75,14 @@ pub struct SessionToken {
     pub owner_signature: Vec<Felt>,
     /// The session key's signature over [`session_message_hash`].
     pub session_signature: Vec<Felt>,
-    /// One Merkle proof per call, in call order.
-    pub proofs: Vec<Vec<Felt>>,
+    /// One proof (with its policy's rules) per call, in call order.
+    pub proofs: Vec<CallProof>,
 }
 
 impl SessionToken {
     /// The felts of the transaction signature.
     pub fn to_felts(&self) -> Vec<Felt> {
-        let proof_len: usize = self.proofs.iter().map(|p| p.len() + 1).sum();
+        let proof_len: usize = self.proofs.iter().map(|p| p.proof.len() + 2 + 6 * p.rules.len()).sum();
         let mut out = Vec::with_capacity(
             OWNER_SIGNATURE_OFFSET + 3 + self.owner_signature.len() + self.session_signature.len() + proof_len,
         );
@@ -72,7 +93,7 @@ impl SessionToken {
         push_span(&mut out, &self.session_signature);
         out.push(self.proofs.len().into());
         for proof in &self.proofs {
-            push_span(&mut out, proof);
+            proof.push_felts(&mut out);
         }
         out
     }
@@ -87,7 +108,11 @@ impl SessionToken {
         let count = reader.len()?;
         let mut proofs = Vec::new();
         for _ in 0..count {
-            proofs.push(reader.span()?.to_vec());
+            let mut rules = Vec::new();
+            for _ in 0..reader.len()? {
+                rules.push(reader.rule()?);
+            }
+            proofs.push(CallProof { rules, proof: reader.span()?.to_vec() });
         }
         if !reader.0.is_empty() {
             return Err(Error::MalformedSignature("felts left over after the proofs"));
@@ -174,6 +199,18 @@ impl<'a> Reader<'a> {
         Ok(len as usize)
     }
 
+    fn rule(&mut self) -> Result<ArgumentRule, Error> {
+        let word = u32::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("a rule's word is not a u32"))?;
+        let operator = self.felt()?;
+        let values = self.span()?.to_vec();
+        let count = self.len()?;
+        if count > self.0.len() / 2 {
+            return Err(Error::MalformedSignature("a length runs past the end"));
+        }
+        let u256_values = (0..count).map(|_| self.u256()).collect::<Result<_, _>>()?;
+        Ok(ArgumentRule { word, operator, values, u256_values })
+    }
+
     fn span(&mut self) -> Result<&'a [Felt], Error> {
         let len = self.len()?;
         if len > self.0.len() {
@@ -203,14 +240,14 @@ mod tests {
             },
             owner_signature: vec![Felt::from(4u8), Felt::from(5u8)],
             session_signature: vec![Felt::from(6u8), Felt::from(7u8)],
-            proofs: vec![vec![], vec![Felt::from(8u8), Felt::ZERO]],
+            proofs: vec![CallProof::default(), CallProof { rules: vec![], proof: vec![Felt::from(8u8), Felt::ZERO] }],
         }
     }
 
     #[test]
     fn round_trips() {
         let felts = sample().to_felts();
-        assert_eq!(felts.len(), 10 + 3 + 3 + 1 + 1 + 3);
+        assert_eq!(felts.len(), 10 + 3 + 3 + 1 + 2 + 4);
         assert_eq!(SessionToken::from_felts(&felts).unwrap(), sample());
         assert!(is_session_token(&felts));
         assert!(!is_session_token(&felts[1..]));
@@ -233,6 +270,35 @@ mod tests {
         for end in 0..felts.len() {
             assert!(SessionToken::from_felts(&felts[..end]).is_err(), "truncated at {end}");
         }
+    }
+
+    #[test]
+    fn argument_rules_travel_with_their_proofs() {
+        use crate::argument_rules::Operator;
+        let mut token = sample();
+        token.proofs[1].rules = vec![
+            ArgumentRule::felt(0, Operator::OneOf, [Felt::ONE, Felt::TWO]),
+            ArgumentRule::u256(1, Operator::InRange, [U256::from_words(1, 2), U256::from_words(3, 4)]),
+        ];
+        let felts = token.to_felts();
+        let rules_start = sample().to_felts().len() - 3 - 1;
+        assert_eq!(felts[rules_start], Felt::TWO, "the second call's rule count");
+        assert_eq!(&felts[rules_start + 1..rules_start + 6], &felts_of(&[0, 0x4f4e455f4f46, 2, 1, 2]));
+        assert_eq!(felts.len(), sample().to_felts().len() + 6 + 8);
+        assert_eq!(SessionToken::from_felts(&felts).unwrap(), token);
+        for end in 0..felts.len() {
+            assert!(SessionToken::from_felts(&felts[..end]).is_err(), "truncated at {end}");
+        }
+        let mut word = felts.clone();
+        word[rules_start + 1] = Felt::from(u32::MAX) + Felt::ONE;
+        assert!(matches!(SessionToken::from_felts(&word), Err(Error::MalformedSignature(_))));
+        let mut absurd = felts;
+        absurd[rules_start + 10] = Felt::from(u32::MAX); // the second rule's u256 count
+        assert!(matches!(SessionToken::from_felts(&absurd), Err(Error::MalformedSignature(_))));
+    }
+
+    fn felts_of(values: &[u64]) -> Vec<Felt> {
+        values.iter().map(|v| Felt::from(*v)).collect()
     }
 
     #[test]

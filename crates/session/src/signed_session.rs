@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::limits::{check_spending, spends, SpendingUsage};
 use crate::request::{amount, PolicyEntry, RequestFile, SessionRequest, SpendingLimitEntry};
 use crate::session_hash::Session;
-use crate::session_token::{session_message_hash, SessionToken};
+use crate::session_token::{session_message_hash, CallProof, SessionToken};
 
 /// The version of the session file ([`SignedSession::to_json`]): the layout of the JSON, not the
 /// session's types ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)) nor the transaction signature's
@@ -108,8 +108,8 @@ impl SignedSession {
         self.check_public_key(key.verifying_key().scalar())
     }
 
-    /// Checks `calls` against the policies: no call to the account itself, and each
-    /// `(contract, selector)` in the policy tree; and against the spending limits as if nothing
+    /// Checks `calls` against the policies: no call to the account itself, each
+    /// `(contract, selector)` in the policy tree, its arguments obeying the policy's rules; and against the spending limits as if nothing
     /// had been spent yet (what is left needs the node: `SessionAccount` reads it). The error
     /// names the first offending call or limit.
     pub fn check_calls(&self, calls: &[Call]) -> Result<(), Error> {
@@ -117,7 +117,7 @@ impl SignedSession {
     }
 
     /// One policy proof per call, or the error of [`Self::check_calls`].
-    pub fn call_proofs(&self, calls: &[Call]) -> Result<Vec<Vec<Felt>>, Error> {
+    pub fn call_proofs(&self, calls: &[Call]) -> Result<Vec<CallProof>, Error> {
         let proofs = self.request.policies().call_proofs(self.account, calls)?;
         let session = self.session();
         let fresh = SpendingUsage::default();
@@ -134,7 +134,7 @@ impl SignedSession {
 
     /// The session token (the transaction signature, docs/protocol.md §3) of a transaction whose
     /// calls have `proofs`, with the session key's `session_signature` of [`Self::message_hash`].
-    pub fn token(&self, session_signature: Vec<Felt>, proofs: Vec<Vec<Felt>>) -> SessionToken {
+    pub fn token(&self, session_signature: Vec<Felt>, proofs: Vec<CallProof>) -> SessionToken {
         SessionToken {
             session: self.session(),
             owner_signature: self.owner_signature.clone(),

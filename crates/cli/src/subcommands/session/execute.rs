@@ -108,8 +108,13 @@ fn check_calls(session: &SignedSession, specs: &[CallSpec]) -> anyhow::Result<()
         Err(err) => err,
     };
     let (index, reason) = match &err {
-        SessionError::CallNotAllowed { index, .. } => (*index, "is not allowed by the session"),
-        SessionError::SelfCall { index } => (*index, "targets the account itself, which a session may never do"),
+        SessionError::CallNotAllowed { index, .. } => (*index, "is not allowed by the session".to_string()),
+        SessionError::SelfCall { index } => {
+            (*index, "targets the account itself, which a session may never do".to_string())
+        }
+        SessionError::ArgumentRule { index, rule } => {
+            (*index, format!("breaks the argument rule `{rule}` of its policy"))
+        }
         _ => return Err(err.into()),
     };
     let Some(spec) = specs.get(index) else { return Err(err.into()) };

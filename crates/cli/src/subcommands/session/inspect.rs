@@ -225,6 +225,9 @@ fn print_text(report: &Report, session: &SignedSession) {
         let name = selector_name(session.request(), p.selector).unwrap_or_else(|| "(unnamed)".into());
         println!("  {} {name}", contract_label(p.contract));
         println!("      selector {:#066x}", p.selector);
+        for rule in &p.rules {
+            println!("      rule     {rule}");
+        }
     }
     match &report.node {
         None => {

@@ -141,6 +141,9 @@ pub struct PolicyOut {
     pub selector: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selector_name: Option<String>,
+    /// The argument rules, in words (`word 1 (u256) <= 1000`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
 }
 
 impl PolicyOut {
@@ -155,12 +158,14 @@ impl PolicyOut {
                 contract_name: parse::contract_name(p.contract),
                 selector: format!("{:#066x}", p.selector),
                 selector_name: selector_name(request, p.selector),
+                rules: p.rules.iter().map(ToString::to_string).collect(),
             })
             .collect()
     }
 }
 
-/// The policies of `request`, one per line, for messages.
+/// The policies of `request`, one per line, for messages: the contract, the entry point, and the
+/// argument rules if it has any (`where word 0 == 0xb0b and word 1 (u256) <= 1000`).
 pub fn policy_lines(request: &SessionRequest) -> Vec<String> {
     request
         .policies()
@@ -168,7 +173,12 @@ pub fn policy_lines(request: &SessionRequest) -> Vec<String> {
         .iter()
         .map(|p| {
             let name = selector_name(request, p.selector).unwrap_or_else(|| "?".into());
-            format!("{} {name} ({:#x})", contract_label(p.contract), p.selector)
+            let mut line = format!("{} {name} ({:#x})", contract_label(p.contract), p.selector);
+            if !p.rules.is_empty() {
+                let rules: Vec<String> = p.rules.iter().map(ToString::to_string).collect();
+                line.push_str(&format!(" where {}", rules.join(" and ")));
+            }
+            line
         })
         .collect()
 }

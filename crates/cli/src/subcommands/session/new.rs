@@ -11,7 +11,7 @@ use starknet::signers::SigningKey;
 use super::{contract_label, PolicyOut, RequestFile, REQUEST_FILE_VERSION};
 use crate::network::RpcArgs;
 use crate::output::{hex, print_json};
-use crate::parse::{self, PolicySpec};
+use crate::parse::{self, PolicySpec, RuleSpec};
 use crate::{files, time};
 
 /// Create a session: generate the session key pair (written to a new key file, mode 0600) and
@@ -29,6 +29,13 @@ pub struct New {
     /// name their tokens). Repeat for more.
     #[arg(long = "policy", value_name = "CONTRACT:SELECTOR", required = true, value_parser = parse::policy)]
     policies: Vec<PolicySpec>,
+    /// An argument rule of a --policy: CONTRACT:SELECTOR:WORD[:u256]:OPERATOR:VALUE[,VALUE…]
+    /// (STRK:transfer:0:EQ:0xb0b, the recipient; STRK:transfer:1:u256:LE:10, at most 10 STRK).
+    /// WORD is the argument's calldata position from 0; u256 reads WORD and WORD+1 as one
+    /// number. Operators: EQ, NEQ, LT, LE, GT, GE, IN_RANGE (MIN,MAX), ONE_OF (V1,V2,…). u256
+    /// values on STRK and ETH are in tokens. Every rule of a policy must hold. Repeat for more.
+    #[arg(long = "rule", value_name = "CONTRACT:SELECTOR:WORD[:u256]:OP:VALUES", value_parser = parse::rule)]
+    rules: Vec<RuleSpec>,
     /// How long the session lasts (30m, 1h, 2d, 1h30m…), from the node's latest block time with
     /// --rpc, else from now.
     #[arg(long, value_parser = time::parse_duration)]
@@ -151,8 +158,25 @@ impl New {
         for limit in &self.spending_limits {
             builder = builder.periodic_spending_limit(limit.token, limit.total, limit.per_period, limit.period);
         }
+        let mut rules: Vec<Option<&RuleSpec>> = self.rules.iter().map(Some).collect();
         for policy in &self.policies {
-            builder = builder.allow(policy.contract, &policy.selector);
+            let selector = sk_session::parse_selector(&policy.selector)?;
+            let mine = rules.iter_mut().filter_map(|slot| {
+                let spec = (*slot)?;
+                let same = spec.contract == policy.contract
+                    && sk_session::parse_selector(&spec.selector).ok() == Some(selector);
+                same.then(|| slot.take().map(|spec| spec.rule.clone())).flatten()
+            });
+            builder = builder.allow_with_rules(policy.contract, &policy.selector, mine.collect::<Vec<_>>());
+        }
+        if let Some(spec) = rules.into_iter().flatten().next() {
+            bail!(
+                "a --rule is for {} on {}, which no --policy allows; add --policy {}:{}",
+                spec.selector,
+                contract_label(spec.contract),
+                parse::contract_name(spec.contract).map_or_else(|| hex(spec.contract), str::to_string),
+                spec.selector
+            );
         }
         let request = builder.build().context("building the session request")?;
         let session_hash = request.hash(self.account, chain_id);
@@ -198,9 +222,8 @@ impl New {
             println!("valid after   {} (Unix {})", time::utc(created.valid_after), created.valid_after);
         }
         println!("{}", super::limits_text(request));
-        for policy in &created.policies {
-            let name = policy.selector_name.as_deref().unwrap_or("?");
-            println!("may call      {} {name}", contract_label(Felt::from_hex(&policy.contract)?));
+        for line in super::policy_lines(request) {
+            println!("may call      {line}");
         }
         println!("request       {}", self.out.display());
         if let Some(path) = &self.typed_data_out {

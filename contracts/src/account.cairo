@@ -1,7 +1,9 @@
 //! The account contract: an owner Stark key, SNIP-6, SRC5, self-deployment and owner rotation, and
 //! session keys through two components (docs/protocol.md): `SessionComponent` checks session
-//! transactions and counts their usage and spending (the `ISessionUsage` views),
-//! `RevocationComponent` holds the revoked sessions and the `ISession` entry points.
+//! transactions, counts their usage and spending (the `ISessionUsage` views) and records the
+//! owner's authorization of sessions (`ISessionRegistry`), `RevocationComponent` holds the revoked
+//! sessions, the owner epoch and the `ISession` entry points. A change of the owner key moves the
+//! epoch on, ending every session the old key signed.
 
 #[starknet::contract(account)]
 pub mod SessionKeyAccount {
@@ -23,6 +25,9 @@ pub mod SessionKeyAccount {
     impl SessionInternalImpl = SessionComponent::InternalImpl<ContractState>;
     #[abi(embed_v0)]
     impl SessionUsageImpl = SessionComponent::SessionUsageImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl SessionRegistryImpl = SessionComponent::SessionRegistryImpl<ContractState>;
+    impl RevocationInternalImpl = RevocationComponent::InternalImpl<ContractState>;
     #[abi(embed_v0)]
     impl SessionImpl = RevocationComponent::SessionImpl<ContractState>;
 
@@ -130,9 +135,12 @@ pub mod SessionKeyAccount {
             self.Account_owner.read()
         }
 
+        /// A rotation: it also moves the owner epoch on (`SessionsRevoked`), so that no session
+        /// the old key signed outlives it, even if that key is set again later.
         fn set_owner(ref self: ContractState, new_owner: felt252) {
             assert_only_self();
             self._set_owner(new_owner);
+            self.revocation.bump_epoch();
         }
     }
 

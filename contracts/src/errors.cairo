@@ -20,10 +20,15 @@ pub const SESSION_NOT_YET_VALID: felt252 = 'session/not-yet-valid';
 pub const SESSION_PAYMASTER_DATA: felt252 = 'session/paymaster-data';
 pub const SESSION_DEPLOYMENT_DATA: felt252 = 'session/deployment-data';
 pub const SESSION_FEE_CAP: felt252 = 'session/fee-cap';
-// Revocation (`session::revocation`).
+// Revocation and the owner epoch (`session::revocation`), also checked by `register_session`,
+// which refuses a session recorded already (`session::component`).
 pub const SESSION_REVOKED: felt252 = 'session/revoked';
+pub const SESSION_STALE_EPOCH: felt252 = 'session/stale-epoch';
 pub const SESSION_ALREADY_REVOKED: felt252 = 'session/already-revoked';
-// The signatures (`session::component`).
+pub const SESSION_ALREADY_REGISTERED: felt252 = 'session/already-registered';
+// The signatures (`session::component`): the owner's authorization, recorded or signed, then the
+// session key's.
+pub const SESSION_NOT_AUTHORIZED: felt252 = 'session/not-authorized';
 pub const SESSION_INVALID_AUTHORIZATION: felt252 = 'session/invalid-authorization';
 pub const SESSION_INVALID_SIGNATURE: felt252 = 'session/invalid-signature';
 // The calls (`session::policy_tree`).

@@ -2,6 +2,7 @@
 use starknet::ContractAddress;
 use starknet::account::Call;
 use crate::session::limits::{SessionUsage, SpendingUsage};
+use crate::session::session_hash::Session;
 
 /// SRC5 id of `ISRC6` (SNIP-6 standard account).
 pub const ISRC6_ID: felt252 = 0x2ceccef7f994940b3962a6c67e0ba4fcd37df7d131417c604f91e03caecc1cd;
@@ -9,7 +10,9 @@ pub const ISRC6_ID: felt252 = 0x2ceccef7f994940b3962a6c67e0ba4fcd37df7d131417c60
 pub const ISRC5_ID: felt252 = 0x3f918d17e5ee77373b56385708f855659a07f75997f365cf87748628532a055;
 
 /// SRC5 id of `ISession`: the XOR of the `starknet_keccak` of `revoke_session(felt252)` and of
-/// `is_session_revoked(felt252)->E((),())`, SNIP-5's extended function selectors.
+/// `is_session_revoked(felt252)->E((),())`, SNIP-5's extended function selectors. The id is
+/// unchanged since the epoch's entry points (`revoke_all_sessions`, `get_session_epoch`) joined
+/// the interface: it does not cover them.
 pub const ISESSION_ID: felt252 = 0x3f60fc54f98a9849233a2b258b532be49386da2a5998eb4d1d8479727470191;
 
 /// SNIP-6: the entry points the protocol calls, and signature checks for anyone.
@@ -51,8 +54,9 @@ pub trait IOwner<TState> {
     fn set_owner(ref self: TState, new_owner: felt252);
 }
 
-/// Sessions the owner granted (docs/protocol.md): revocation. Sessions themselves are used through
-/// the transaction signature, not through an entry point.
+/// Sessions the owner granted (docs/protocol.md §4, "Revocation" and "Epoch"): revocation of one
+/// session, and of every session signed so far by moving the owner epoch on. Sessions themselves
+/// are used through the transaction signature, not through an entry point.
 #[starknet::interface]
 pub trait ISession<TState> {
     /// Ends the session of `session_hash` for good; only the account itself may call it, and only
@@ -60,6 +64,25 @@ pub trait ISession<TState> {
     fn revoke_session(ref self: TState, session_hash: felt252);
     /// Whether the session of `session_hash` was revoked.
     fn is_session_revoked(self: @TState, session_hash: felt252) -> bool;
+    /// Ends every session signed so far: adds one to the owner epoch, so that a session naming an
+    /// earlier one is refused (`session/stale-epoch`). Only the account itself may call it. Emits
+    /// `SessionsRevoked` with the new epoch.
+    fn revoke_all_sessions(ref self: TState);
+    /// The account's owner epoch: 0 at deployment, one more at each `revoke_all_sessions` and
+    /// each change of the owner key. A new session must name it.
+    fn get_session_epoch(self: @TState) -> u64;
+}
+
+/// The authorization cache (docs/protocol.md §4, "Authorization cache"): the owner records a
+/// session's authorization up front, so that even its first transaction may send the short form
+/// of the token (no owner signature). A session's first validated transaction records it too.
+#[starknet::interface]
+pub trait ISessionRegistry<TState> {
+    /// Records that the owner authorized `session` (for this account and chain); only the account
+    /// itself may call it, so an owner-signed transaction. Refuses a revoked session
+    /// (`session/revoked`), one of another epoch than the current one (`session/stale-epoch`) and
+    /// one recorded already (`session/already-registered`). Emits `SessionRegistered`.
+    fn register_session(ref self: TState, session: Session);
 }
 
 /// What sessions used (docs/protocol.md §4, "Where each count happens"): the counters validation
@@ -67,8 +90,9 @@ pub trait ISession<TState> {
 /// per session and token, against its spending limits.
 #[starknet::interface]
 pub trait ISessionUsage<TState> {
-    /// The transactions validated under the session of `session_hash` and the sum of their maximum
-    /// fees in FRI; all zero for a session never used.
+    /// The transactions validated under the session of `session_hash`, the sum of their maximum
+    /// fees in FRI, and whether the account recorded the owner's authorization of it; all zero
+    /// (and not authorized) for a session never used nor registered.
     fn get_session_usage(self: @TState, session_hash: felt252) -> SessionUsage;
     /// What the session of `session_hash` moved of `token`: over its life, and in the period
     /// stored (compare it with the current one); all zero for a token it never moved.

@@ -6,8 +6,9 @@
 
 /// Argument rules of policies: the operators, `rule_holds`, `assert_rules_hold` (§2, §4).
 pub mod argument_rules;
-/// The session checks of validation and execution, run in docs/protocol.md §4's order, and the
-/// usage and spending counted per session, with the `ISessionUsage` views.
+/// The session checks of validation and execution, run in docs/protocol.md §4's order, the
+/// usage and spending counted per session, with the `ISessionUsage` views, and the authorization
+/// cache, with `ISessionRegistry`.
 pub mod component;
 /// What a session may cost: `max_fee` of a transaction, the fee cap, the fields a session may not
 /// use, the usage counted per session, `SessionUsage` and `charge`, and spending per token,
@@ -17,7 +18,8 @@ pub mod limits;
 pub mod merkle;
 /// The policy tree's leaves, `policy_leaf`, and the call rules, `assert_allowed_calls` (§2, §4).
 pub mod policy_tree;
-/// Revocation of sessions: `RevocationComponent`, with the `ISession` entry points (§4).
+/// Revocation of sessions, one by one or all at once by the owner epoch: `RevocationComponent`,
+/// with the `ISession` entry points (§4).
 pub mod revocation;
 /// What the owner signs: SNIP-12 types, their struct hashes and `session_hash` (§1).
 pub mod session_hash;

@@ -100,7 +100,7 @@ async fn fee_cap_allows_its_amount_and_refuses_one_fri_more() {
     assert_eq!(setup.usage().await, SessionUsage::default(), "a refused transaction counts nothing");
 
     sent(priced(account.execute_v3(transfer()), 0), &account).await;
-    assert_eq!(setup.usage().await, SessionUsage { transactions: 1, fee_spent: BASE });
+    assert_eq!(setup.usage().await, SessionUsage { transactions: 1, fee_spent: BASE, authorized: true });
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -127,7 +127,7 @@ async fn fee_budget_allows_its_amount_and_refuses_one_fri_more() {
     let setup = setup_with(|request| request.max_fee(BASE + 1).fee_budget(2 * BASE)).await;
     let account = setup.session_account();
     sent(priced(account.execute_v3(transfer()), 0), &account).await;
-    assert_eq!(setup.usage().await, SessionUsage { transactions: 1, fee_spent: BASE });
+    assert_eq!(setup.usage().await, SessionUsage { transactions: 1, fee_spent: BASE, authorized: true });
 
     let err = sdk_refusal(priced(account.execute_v3(transfer()), 1)).await;
     assert!(
@@ -138,7 +138,7 @@ async fn fee_budget_allows_its_amount_and_refuses_one_fri_more() {
     assert!(err.contains("session/fee-budget"), "{err}");
 
     sent(priced(account.execute_v3(transfer()), 0), &account).await;
-    assert_eq!(setup.usage().await, SessionUsage { transactions: 2, fee_spent: 2 * BASE });
+    assert_eq!(setup.usage().await, SessionUsage { transactions: 2, fee_spent: 2 * BASE, authorized: true });
     // Nothing is left, so no transaction can pass, however cheap.
     let err = refused(with_bounds(setup.unchecked().execute_v3(transfer())).l2_gas(2_000_000)).await;
     assert!(err.contains("session/fee-budget"), "{err}");
@@ -170,7 +170,10 @@ async fn usage_counters_persist_across_transactions_and_match_their_bounds() {
     for n in 1..=3u32 {
         sent(priced(account.execute_v3(transfer()), u128::from(n)), &account).await;
     }
-    assert_eq!(setup.usage().await, SessionUsage { transactions: 3, fee_spent: 3 * BASE + 1 + 2 + 3 });
+    assert_eq!(
+        setup.usage().await,
+        SessionUsage { transactions: 3, fee_spent: 3 * BASE + 1 + 2 + 3, authorized: true }
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -182,7 +185,7 @@ async fn reverted_execution_uses_fee_budget_and_a_transaction() {
     let tx = priced(setup.session_account().execute_v3(too_much), 0).send().await.unwrap();
     let result = wait_for_receipt_raw(&setup.devnet.provider(), tx.transaction_hash).await;
     assert!(matches!(result, ExecutionResult::Reverted { .. }), "{result:?}");
-    assert_eq!(setup.usage().await, SessionUsage { transactions: 1, fee_spent: BASE });
+    assert_eq!(setup.usage().await, SessionUsage { transactions: 1, fee_spent: BASE, authorized: true });
     let paid = before - setup.balance().await;
     assert!(paid > 0 && paid <= BASE, "charged {paid} FRI, at most the maximum fee counted");
 }

@@ -2,6 +2,7 @@
 //! bindings. Each test starts its own devnet, so they run in parallel.
 mod account;
 mod argent;
+mod epoch;
 mod limits;
 mod profile;
 mod rules;

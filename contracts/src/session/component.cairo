@@ -1,8 +1,10 @@
 //! The account's session support: the checks of a session transaction (docs/protocol.md §4), in
-//! validation and in execution, and the usage and spending counted per session with their
-//! `ISessionUsage` views. Each check lives with its concept and is run from here: the token format
+//! validation and in execution, the usage and spending counted per session with their
+//! `ISessionUsage` views, and the authorization cache: the owner's authorization of a session,
+//! recorded in its usage slot by its first transaction or up front by `register_session`
+//! (`ISessionRegistry`). Each check lives with its concept and is run from here: the token format
 //! in `session_token`, the session hash in `session_hash`, the fee, transaction and spending limits
-//! in `limits`, revocation in
+//! in `limits`, revocation and the owner epoch in
 //! the `RevocationComponent` this component depends on, the call rules in `policy_tree` (with the
 //! argument rules of `argument_rules`). The
 //! account passes in what is its own (the owner key); the component never reads the account's
@@ -13,9 +15,9 @@
 pub mod SessionComponent {
     use starknet::account::Call;
     use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess};
-    use starknet::{ContractAddress, get_execution_info};
+    use starknet::{ContractAddress, get_contract_address, get_execution_info, get_tx_info};
     use crate::errors;
-    use crate::interfaces::ISessionUsage;
+    use crate::interfaces::{ISessionRegistry, ISessionUsage};
     use crate::session::limits::{
         SessionUsage, SpendingUsage, VALIDATION_TIME_ROUNDING, assert_fee_cap,
         assert_transaction_fields, charge, max_fee, spend, spends,
@@ -23,15 +25,16 @@ pub mod SessionComponent {
     use crate::session::policy_tree::assert_allowed_calls;
     use crate::session::revocation::RevocationComponent;
     use crate::session::revocation::RevocationComponent::InternalTrait as RevocationInternalTrait;
-    use crate::session::session_hash::session_hash;
+    use crate::session::session_hash::{Session, session_hash};
     use crate::session::session_token::{
         SessionToken, execution_session, parse_session_token, session_message_hash,
     };
-    use crate::utils::is_valid_stark_signature;
+    use crate::utils::{assert_only_self, is_valid_stark_signature};
 
     #[storage]
     pub struct Storage {
-        /// What validation counted per session hash, one packed slot each (`limits`).
+        /// What validation counted per session hash, and whether the owner's authorization is
+        /// recorded, one packed slot each (`limits`).
         pub Session_usage: Map<felt252, SessionUsage>,
         /// What execution counted per session hash and token (`limits::spend`).
         pub Session_spending: Map<(felt252, ContractAddress), SpendingUsage>,
@@ -39,7 +42,17 @@ pub mod SessionComponent {
 
     #[event]
     #[derive(Drop, Debug, PartialEq, starknet::Event)]
-    pub enum Event {}
+    pub enum Event {
+        SessionRegistered: SessionRegistered,
+    }
+
+    /// The account recorded the owner's authorization of the session of `session_hash` up front
+    /// (`register_session`): its transactions may send the short form from the first.
+    #[derive(Drop, Debug, PartialEq, starknet::Event)]
+    pub struct SessionRegistered {
+        #[key]
+        pub session_hash: felt252,
+    }
 
     #[embeddable_as(SessionUsageImpl)]
     impl SessionUsageView<
@@ -58,6 +71,29 @@ pub mod SessionComponent {
         }
     }
 
+    #[embeddable_as(SessionRegistryImpl)]
+    impl SessionRegistry<
+        TContractState,
+        +HasComponent<TContractState>,
+        impl Revocation: RevocationComponent::HasComponent<TContractState>,
+    > of ISessionRegistry<ComponentState<TContractState>> {
+        /// Records the owner's authorization of `session` in its usage slot, its counters kept
+        /// (docs/protocol.md §4, "Authorization cache"): only from the account itself, and not
+        /// for a session revoked, of another epoch than the current one, or recorded already.
+        fn register_session(ref self: ComponentState<TContractState>, session: Session) {
+            assert_only_self();
+            let chain_id = get_tx_info().unbox().chain_id;
+            let session_hash = session_hash(@session, get_contract_address(), chain_id);
+            let revocation = get_dep_component!(@self, Revocation);
+            revocation.assert_not_revoked(session_hash);
+            revocation.assert_current_epoch(session.epoch);
+            let usage = self.Session_usage.read(session_hash);
+            assert(!usage.authorized, errors::SESSION_ALREADY_REGISTERED);
+            self.Session_usage.write(session_hash, SessionUsage { authorized: true, ..usage });
+            self.emit(SessionRegistered { session_hash });
+        }
+    }
+
     #[generate_trait]
     pub impl InternalImpl<
         TContractState,
@@ -67,8 +103,9 @@ pub mod SessionComponent {
         /// Validates a session transaction of this account: `signature` is the whole transaction
         /// signature (starting with the magic) and `owner_key` the account's current owner key.
         /// Runs the checks of docs/protocol.md §4 in their order; the first that fails panics.
-        /// The last one charges the transaction to the session's usage: one storage read, and one
-        /// write after every check has passed.
+        /// The session's usage slot is read once, by check 6 (the recorded authorization, for a
+        /// token of the short form), and written once, by the last check, after every check has
+        /// passed: the transaction charged and the authorization recorded.
         fn validate_session(
             ref self: ComponentState<TContractState>,
             calls: Span<Call>,
@@ -95,14 +132,24 @@ pub mod SessionComponent {
             assert_transaction_fields(tx_info.paymaster_data, tx_info.account_deployment_data);
             let max_fee = max_fee(tx_info.resource_bounds, tx_info.tip);
             assert_fee_cap(max_fee, session.max_fee);
-            // 5. Revocation.
+            // 5. Revocation: neither the session nor its epoch. A session of an earlier epoch
+            // is refused here, before its recorded authorization is read.
             let session_hash = session_hash(@session, account, tx_info.chain_id);
-            get_dep_component!(@self, Revocation).assert_not_revoked(session_hash);
-            // 6. The current owner authorized the session.
-            assert(
-                is_valid_stark_signature(session_hash, owner_key, token.owner_signature),
-                errors::SESSION_INVALID_AUTHORIZATION,
-            );
+            let revocation = get_dep_component!(@self, Revocation);
+            revocation.assert_not_revoked(session_hash);
+            revocation.assert_current_epoch(session.epoch);
+            // 6. The owner authorized the session: recorded, for the short form (no owner
+            // signature), else signed by the current owner key, record or not. The usage slot is
+            // read here, once, and charged in check 11.
+            let usage = self.Session_usage.read(session_hash);
+            if token.owner_signature.is_empty() {
+                assert(usage.authorized, errors::SESSION_NOT_AUTHORIZED);
+            } else {
+                assert(
+                    is_valid_stark_signature(session_hash, owner_key, token.owner_signature),
+                    errors::SESSION_INVALID_AUTHORIZATION,
+                );
+            }
             // 7. The session key signed this transaction under this session.
             assert(
                 is_valid_stark_signature(
@@ -115,8 +162,8 @@ pub mod SessionComponent {
             // 8-10. The calls: one proof each, none to the account, then each call's leaf (with
             // the rules sent beside its proof) proven and its argument rules holding.
             assert_allowed_calls(session.policies_root, calls, token.proofs, account);
-            // 11. The usage: the transaction count and the fee budget, then the one write.
-            let usage = self.Session_usage.read(session_hash);
+            // 11. The usage read in check 6: the transaction count and the fee budget, then the
+            // one write, which records the authorization too.
             let usage = charge(usage, session.max_transactions, session.fee_budget, max_fee);
             self.Session_usage.write(session_hash, usage);
         }

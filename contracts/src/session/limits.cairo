@@ -22,6 +22,12 @@ const L2_GAS: felt252 = 'L2_GAS';
 /// 2^128, the weight of `SessionUsage::transactions` in its packed slot.
 const TWO_POW_128: felt252 = 0x100000000000000000000000000000000;
 
+/// 2^160, the weight of `SessionUsage::authorized` in its packed slot.
+const TWO_POW_160: felt252 = 0x10000000000000000000000000000000000000000;
+
+/// 2^32, the weight of `SessionUsage::authorized` in the packed slot's high 128 bits.
+const TWO_POW_32: u128 = 0x100000000;
+
 /// The maximum fee of a v3 transaction, in FRI: the most its resource bounds let the sequencer
 /// charge, `Σ max_amount × max_price_per_unit` over every bound plus `tip × max_amount` of the
 /// `L2_GAS` bound. In u256, which no bound can overflow (each product is below 2^192).
@@ -54,34 +60,56 @@ pub fn assert_fee_cap(max_fee: u256, cap: u128) {
 }
 
 /// What the account counted for a session (the view `ISessionUsage::get_session_usage`): the
-/// transactions validation accepted and the sum of their maximum fees, in FRI. Stored in one slot
-/// (`StorePacking` below); all zero for a session never used.
+/// transactions validation accepted and the sum of their maximum fees, in FRI, and whether it
+/// recorded the owner's authorization of the session (docs/protocol.md §4, "Authorization
+/// cache"). Stored in one slot (`StorePacking` below); all zero (and not authorized) for a
+/// session never used nor registered.
 #[derive(Copy, Drop, Serde, Debug, PartialEq, Default)]
 pub struct SessionUsage {
     /// The transactions validated, reverted in execution or not.
     pub transactions: u32,
     /// The fee counted for them, each at its maximum fee.
     pub fee_spent: u128,
+    /// Whether the account recorded that the owner authorized the session: by its first
+    /// validated transaction, or by `register_session`. A recorded session may send the short
+    /// form of the token (no owner signature).
+    pub authorized: bool,
 }
 
-/// `SessionUsage` in one felt: `fee_spent` in the low 128 bits, `transactions` above them.
+/// `SessionUsage` in one felt: `fee_spent` in bits 0–127, `transactions` in bits 128–159 and
+/// `authorized` in bit 160 (1 when true). At most 2^161 − 1, well below the field's prime.
 pub impl SessionUsageStorePacking of StorePacking<SessionUsage, felt252> {
     fn pack(value: SessionUsage) -> felt252 {
         let transactions: felt252 = value.transactions.into();
-        transactions * TWO_POW_128 + value.fee_spent.into()
+        let authorized: felt252 = if value.authorized {
+            TWO_POW_160
+        } else {
+            0
+        };
+        authorized + transactions * TWO_POW_128 + value.fee_spent.into()
     }
 
     fn unpack(value: felt252) -> SessionUsage {
         let value: u256 = value.into();
-        // Only `pack` writes the slot, so the high word is a u32.
-        SessionUsage { transactions: value.high.try_into().unwrap(), fee_spent: value.low }
+        // Only `pack` writes the slot, so the high word is `transactions` (32 bits) with at most
+        // the `authorized` bit above it.
+        let authorized = value.high >= TWO_POW_32;
+        let transactions = if authorized {
+            value.high - TWO_POW_32
+        } else {
+            value.high
+        };
+        SessionUsage {
+            transactions: transactions.try_into().unwrap(), fee_spent: value.low, authorized,
+        }
     }
 }
 
 /// Check 11: charges a transaction of maximum fee `max_fee` to a session's `usage`, in this order:
 /// fewer than `max_transactions` transactions were counted before (`session/tx-limit`), and the
 /// fee counted plus `max_fee` is at most `fee_budget`, in u256 (`session/fee-budget`). Returns
-/// the usage to write back: one more transaction and `max_fee` added.
+/// the usage to write back: one more transaction and `max_fee` added, and the authorization
+/// recorded (`authorized`: validation checked it before, check 6).
 pub fn charge(
     usage: SessionUsage, max_transactions: u32, fee_budget: u128, max_fee: u256,
 ) -> SessionUsage {
@@ -98,7 +126,7 @@ pub fn charge(
     let Some(fee_spent) = fee_spent else {
         core::panic_with_felt252(errors::SESSION_FEE_BUDGET)
     };
-    SessionUsage { transactions: usage.transactions + 1, fee_spent }
+    SessionUsage { transactions: usage.transactions + 1, fee_spent, authorized: true }
 }
 
 //

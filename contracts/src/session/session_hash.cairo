@@ -46,7 +46,8 @@ pub impl StarknetDomainStructHash of StructHash<StarknetDomain> {
 /// `max_transactions` transactions, none with a maximum fee
 /// above `max_fee`, and all together with maximum fees of at most `fee_budget` (both in FRI, the
 /// STRK amounts of `FEE_TOKEN`), moving at most what `spending_limits` allow of each token they
-/// list (docs/protocol.md §1, "The limits").
+/// list, and only while the account's owner epoch is still `epoch` (docs/protocol.md §1, "The
+/// limits"; §4, "Epoch").
 #[derive(Copy, Drop, Serde, Debug, PartialEq)]
 pub struct Session {
     pub session_key: felt252,
@@ -55,6 +56,10 @@ pub struct Session {
     pub max_fee: u128,
     pub fee_budget: u128,
     pub max_transactions: u32,
+    /// The account's owner epoch when the owner signed (`Owner Epoch`, a `u128` in the typed
+    /// data, a u64 on the wire): the session is refused once the account's epoch has moved on
+    /// (`RevocationComponent`, `session/stale-epoch`).
+    pub epoch: u64,
     pub policies_root: felt252,
     /// Per token, the first entry applies (`limits::spending_limit_of`).
     pub spending_limits: Span<SpendingLimit>,
@@ -64,7 +69,7 @@ pub struct Session {
 /// the types it uses, `SpendingLimit` and the presets `TokenAmount` and `u256`, follow its own,
 /// sorted by name.
 pub const SESSION_TYPE_HASH: felt252 = selector!(
-    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Policies\":\"merkletree\",\"Spending Limits\":\"SpendingLimit*\")\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
+    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Owner Epoch\":\"u128\",\"Policies\":\"merkletree\",\"Spending Limits\":\"SpendingLimit*\")\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
 );
 
 pub impl SessionStructHash of StructHash<Session> {
@@ -74,7 +79,7 @@ pub impl SessionStructHash of StructHash<Session> {
                 SESSION_TYPE_HASH, *self.session_key, (*self.valid_after).into(),
                 (*self.valid_until).into(), token_amount_hash(FEE_TOKEN, (*self.max_fee).into()),
                 token_amount_hash(FEE_TOKEN, (*self.fee_budget).into()),
-                (*self.max_transactions).into(), *self.policies_root,
+                (*self.max_transactions).into(), (*self.epoch).into(), *self.policies_root,
                 struct_hashes_hash(*self.spending_limits),
             ]
                 .span(),

@@ -9,16 +9,18 @@
 //! offset  field                                        constant
 //!  0      magic               SESSION_MAGIC            MAGIC_OFFSET
 //!  1      version             SESSION_TOKEN_VERSION    VERSION_OFFSET
-//!  2      ┐ session_key       the `Session`, 8 + 6k    SESSION_OFFSET
+//!  2      ┐ session_key       the `Session`, 9 + 6k    SESSION_OFFSET
 //!  3      │ valid_after       u64                      VALID_AFTER_OFFSET
 //!  4      │ valid_until       u64                      VALID_UNTIL_OFFSET
 //!  5      │ max_fee           u128
 //!  6      │ fee_budget        u128
 //!  7      │ max_transactions  u32
-//!  8      │ policies_root
-//!  9      │ spending_limits   k, then for each:        SPENDING_LIMITS_OFFSET
+//!  8      │ epoch             u64                      EPOCH_OFFSET
+//!  9      │ policies_root
+//!  10     │ spending_limits   k, then for each:        SPENDING_LIMITS_OFFSET
 //!         ┘   token, total (low, high), per_period (low, high), period (u64)
-//!  10+6k  owner_signature     len, r, s                OWNER_SIGNATURE_OFFSET when k = 0
+//!  11+6k  owner_signature     len, r, s; or len 0      OWNER_SIGNATURE_OFFSET when k = 0
+//!                               (the short form)
 //!  …      session_signature   len, r, s
 //!  …      proofs              count, then for each call (a `CallProof`):
 //!           rules             count, then for each: word (u32), operator,
@@ -43,16 +45,18 @@ pub const SESSION_TOKEN_VERSION: felt252 = 2;
 pub const MAGIC_OFFSET: usize = 0;
 /// Offset of the token version, `SESSION_TOKEN_VERSION`.
 pub const VERSION_OFFSET: usize = 1;
-/// Offset of the `Session` in `Serde` layout: seven felts (offsets 2 to 8), then its spending
+/// Offset of the `Session` in `Serde` layout: eight felts (offsets 2 to 9), then its spending
 /// limits (`SPENDING_LIMITS_OFFSET`).
 pub const SESSION_OFFSET: usize = 2;
 /// Offset of the session's `valid_after`.
 pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
 /// Offset of the session's `valid_until`.
 pub const VALID_UNTIL_OFFSET: usize = SESSION_OFFSET + 2;
+/// Offset of the session's owner `epoch` (docs/protocol.md §4, "Epoch").
+pub const EPOCH_OFFSET: usize = SESSION_OFFSET + 6;
 /// Offset of the session's spending limits: their count `k`, then six felts per limit (`token`,
 /// `total` low and high, `per_period` low and high, `period`).
-pub const SPENDING_LIMITS_OFFSET: usize = SESSION_OFFSET + 7;
+pub const SPENDING_LIMITS_OFFSET: usize = SESSION_OFFSET + 8;
 /// Offset of the owner signature span (its length first) when the session has no spending limits;
 /// with `k` of them it is `OWNER_SIGNATURE_OFFSET + 6k`. The felts from there on have no fixed
 /// offsets.
@@ -65,7 +69,9 @@ pub struct SessionToken {
     pub version: felt252,
     /// The session the owner authorized.
     pub session: Session,
-    /// The owner's `(r, s)` over the session hash.
+    /// The owner's `(r, s)` over the session hash; or empty, the short form, for a session
+    /// whose authorization the account has recorded (docs/protocol.md §4, "Authorization
+    /// cache").
     pub owner_signature: Span<felt252>,
     /// The session key's `(r, s)` over `session_message_hash`.
     pub session_signature: Span<felt252>,
@@ -99,9 +105,9 @@ pub fn is_session_token(signature: Span<felt252>) -> bool {
 /// (`session/bad-version` if it is not `SESSION_TOKEN_VERSION`, before anything after it is read,
 /// so that a later format is not refused as a bad one), then the `Session` by `Serde` from
 /// `SESSION_OFFSET`, its spending limits included (`session/bad-format` if it does not parse: too
-/// few felts, a time beyond u64, an amount beyond u128 or a count beyond u32, a limit's word beyond
-/// u128 or its period beyond u64). Returns it with the felts after it, from the owner signature on,
-/// left unread. The felts are popped in turn rather than
+/// few felts, a time or the epoch beyond u64, an amount beyond u128 or a count beyond u32, a
+/// limit's word beyond u128 or its period beyond u64). Returns it with the felts after it, from
+/// the owner signature on, left unread. The felts are popped in turn rather than
 /// indexed by offset: fewer steps in `__execute__`, which runs this on every session transaction.
 /// The error is the one to panic with.
 pub fn parse_session_header(signature: Span<felt252>) -> Result<(Session, Span<felt252>), felt252> {
@@ -125,7 +131,8 @@ pub fn parse_session_header(signature: Span<felt252>) -> Result<(Session, Span<f
 }
 
 /// Parses a whole session token, magic included: its header (`parse_session_header`), then the
-/// owner signature, the session signature and the call proofs. A length running past the end, a
+/// owner signature (an empty one, the short form, parses: validation decides what it means), the
+/// session signature and the call proofs. A length running past the end, a
 /// rule's word beyond u32, a u256 value's word beyond u128 or a felt left over is
 /// `session/bad-format`. The error is the one to panic with.
 pub fn parse_session_token(signature: Span<felt252>) -> Result<SessionToken, felt252> {

@@ -12,11 +12,12 @@ use starknet::testing::{
 };
 use starknet::{ContractAddress, SyscallResultTrait};
 use crate::account::SessionKeyAccount;
-use crate::interfaces::{IOwner, IOwnerDispatcher, ISRC6Dispatcher, ISession};
+use crate::interfaces::{IOwner, IOwnerDispatcher, ISRC6Dispatcher, ISession, ISessionRegistry};
 use crate::session::argument_rules::{EQ, LE};
-use crate::session::session_hash::{ArgumentRule, Session, SpendingLimit};
+use crate::session::session_hash::{ArgumentRule, Session, SpendingLimit, session_hash};
 use crate::session::session_token::{
     CallProof, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_TOKEN_VERSION, SessionToken,
+    session_message_hash,
 };
 use super::mocks::{IMockTargetDispatcher, IMockTokenDispatcher, MockTarget, MockToken};
 use super::vectors;
@@ -31,6 +32,8 @@ pub const OTHER_HASH: felt252 = 0x5678;
 
 /// The private key of `OWNER` and of `vectors::OWNER_KEY`.
 pub const OWNER_PRIVATE_KEY: felt252 = 1;
+/// The private key of `OTHER`.
+pub const OTHER_PRIVATE_KEY: felt252 = 2;
 /// The private key of `vectors::SESSION_KEY`.
 pub const SESSION_PRIVATE_KEY: felt252 = 0x5e55;
 
@@ -143,6 +146,7 @@ pub fn session() -> Session {
         max_fee: vectors::MAX_FEE,
         fee_budget: vectors::FEE_BUDGET,
         max_transactions: vectors::MAX_TRANSACTIONS,
+        epoch: vectors::EPOCH,
         policies_root: vectors::ROOT,
         spending_limits: array![spending_limit()].span(),
     }
@@ -203,17 +207,22 @@ pub fn encode(token: SessionToken) -> Array<felt252> {
     signature
 }
 
-/// The account of the vectors (at `vectors::ACCOUNT`, owned by `vectors::OWNER_KEY`, on
-/// `vectors::CHAIN_ID`) as contract state, a day into the session window, about to validate or
-/// execute the version 3 transaction `vectors::TX_HASH` signed with `signature`. The caller is the
-/// protocol (0).
-pub fn session_account(signature: Array<felt252>) -> SessionKeyAccount::ContractState {
-    let address = contract(vectors::ACCOUNT);
+/// The account at `address` as contract state, constructed with the owner key `owner` as if
+/// deployed (so at owner epoch 0: `set_owner` would move it on). The contract address is
+/// `address` from then on, and the caller the protocol (0).
+pub fn account_state(address: ContractAddress, owner: felt252) -> SessionKeyAccount::ContractState {
     set_contract_address(address);
-    let mut state = SessionKeyAccount::contract_state_for_testing();
-    set_caller_address(address);
-    state.set_owner(vectors::OWNER_KEY);
     set_caller_address(contract(0));
+    SessionKeyAccount::__constructor::constructor(array![owner].span());
+    SessionKeyAccount::contract_state_for_testing()
+}
+
+/// The account of the vectors (at `vectors::ACCOUNT`, owned by `vectors::OWNER_KEY`, on
+/// `vectors::CHAIN_ID`, at owner epoch 0, `vectors::EPOCH`) as contract state, a day into the
+/// session window, about to validate or execute the version 3 transaction `vectors::TX_HASH`
+/// signed with `signature`. The caller is the protocol (0).
+pub fn session_account(signature: Array<felt252>) -> SessionKeyAccount::ContractState {
+    let state = account_state(contract(vectors::ACCOUNT), vectors::OWNER_KEY);
     set_chain_id(vectors::CHAIN_ID);
     set_block_timestamp(vectors::VALID_AFTER + DAY);
     starknet::testing::set_version(3);
@@ -228,4 +237,59 @@ pub fn revoke(ref state: SessionKeyAccount::ContractState, session_hash: felt252
     set_caller_address(contract(vectors::ACCOUNT));
     state.revoke_session(session_hash);
     set_caller_address(contract(0));
+}
+
+/// Revokes every session signed so far as the account itself (at `vectors::ACCOUNT`): the owner
+/// epoch moves on. Then gives the call back to the protocol.
+pub fn revoke_all(ref state: SessionKeyAccount::ContractState) {
+    set_caller_address(contract(vectors::ACCOUNT));
+    state.revoke_all_sessions();
+    set_caller_address(contract(0));
+}
+
+/// Replaces the owner key by `new_owner` as the account itself (at `vectors::ACCOUNT`), which
+/// moves the owner epoch on too. Then gives the call back to the protocol.
+pub fn rotate_owner(ref state: SessionKeyAccount::ContractState, new_owner: felt252) {
+    set_caller_address(contract(vectors::ACCOUNT));
+    state.set_owner(new_owner);
+    set_caller_address(contract(0));
+}
+
+/// Registers `session` as the account itself (at `vectors::ACCOUNT`), then gives the call back to
+/// the protocol.
+pub fn register(ref state: SessionKeyAccount::ContractState, session: Session) {
+    set_caller_address(contract(vectors::ACCOUNT));
+    state.register_session(session);
+    set_caller_address(contract(0));
+}
+
+/// `session` as the owner of private key `owner_private_key` authorizes it for the vectors'
+/// account and chain, and the session key signs `vectors::TX_HASH` under it, with the proofs of
+/// the vectors' calls (`call_proofs()`; `session` keeps the vectors' policy root for them to
+/// hold): the token, with its owner signature (or none, the short form, when `short`), and the
+/// session hash.
+pub fn signed_token(
+    session: Session, owner_private_key: felt252, short: bool,
+) -> (SessionToken, felt252) {
+    let hash = session_hash(@session, contract(vectors::ACCOUNT), vectors::CHAIN_ID);
+    let owner_signature = if short {
+        array![]
+    } else {
+        sign(owner_private_key, hash)
+    };
+    let message_hash = session_message_hash(vectors::TX_HASH, hash);
+    let token = SessionToken {
+        version: SESSION_TOKEN_VERSION,
+        session,
+        owner_signature: owner_signature.span(),
+        session_signature: sign(SESSION_PRIVATE_KEY, message_hash).span(),
+        proofs: call_proofs().span(),
+    };
+    (token, hash)
+}
+
+/// The vectors' token in the short form: no owner signature, for a session whose authorization
+/// the account recorded.
+pub fn short_token() -> SessionToken {
+    SessionToken { owner_signature: array![].span(), ..session_token() }
 }

@@ -3,11 +3,12 @@ use starknet::testing::{pop_log, set_contract_address};
 use starknet::VALIDATED;
 use crate::account::SessionKeyAccount;
 use crate::account::SessionKeyAccount::OwnerChanged;
+use crate::session::revocation::RevocationComponent::{Event as RevocationEvent, SessionsRevoked};
 use crate::interfaces::{
     IDeclarerDispatcher, IDeclarerDispatcherTrait, IDeployableDispatcher,
     IDeployableDispatcherTrait, IOwnerDispatcherTrait, ISRC5Dispatcher, ISRC5DispatcherTrait,
-    ISRC5_ID, ISRC6DispatcherTrait, ISRC6_ID, ISessionUsageDispatcher,
-    ISessionUsageDispatcherTrait,
+    ISRC5_ID, ISRC6DispatcherTrait, ISRC6_ID, ISessionDispatcher, ISessionDispatcherTrait,
+    ISessionUsageDispatcher, ISessionUsageDispatcherTrait,
 };
 use crate::session::limits::{SessionUsage, SpendingUsage};
 use super::mocks::IMockTargetDispatcherTrait;
@@ -255,6 +256,60 @@ fn test_set_owner_by_self() {
     assert_eq!(account.is_valid_signature(TX_HASH, owner_signature()), 0);
 }
 
+/// The event of the owner epoch moving on to `epoch`.
+fn sessions_revoked(epoch: u64) -> SessionKeyAccount::Event {
+    SessionKeyAccount::Event::RevocationEvent(
+        RevocationEvent::SessionsRevoked(SessionsRevoked { epoch }),
+    )
+}
+
+#[test]
+fn test_set_owner_bumps_the_epoch() {
+    // A rotation ends every session the old key signed: the epoch moves on, after the owner
+    // changed, and the constructor's setting of the first owner does not move it.
+    let address = deploy_account(OWNER);
+    let (_, owner) = account(address);
+    let sessions = ISessionDispatcher { contract_address: address };
+    assert_eq!(sessions.get_session_epoch(), 0);
+    pop_log::<SessionKeyAccount::Event>(address).unwrap(); // OwnerChanged
+    assert!(pop_log::<SessionKeyAccount::Event>(address).is_none());
+    set_contract_address(address);
+    owner.set_owner(OTHER);
+    assert_eq!(sessions.get_session_epoch(), 1);
+    pop_log::<SessionKeyAccount::Event>(address).unwrap(); // OwnerChanged
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(1));
+    // Rotating back to the first key moves it on again: the epoch never goes back.
+    owner.set_owner(OWNER);
+    assert_eq!(sessions.get_session_epoch(), 2);
+    let event = pop_log::<SessionKeyAccount::Event>(address).unwrap();
+    let rotated_back = OwnerChanged { old_owner: OTHER, new_owner: OWNER };
+    assert_eq!(event, SessionKeyAccount::Event::OwnerChanged(rotated_back));
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(2));
+    assert!(pop_log::<SessionKeyAccount::Event>(address).is_none());
+}
+
+#[test]
+fn test_revoke_all_sessions_through_the_account() {
+    let address = deploy_account(OWNER);
+    let sessions = ISessionDispatcher { contract_address: address };
+    pop_log::<SessionKeyAccount::Event>(address).unwrap();
+    set_contract_address(address);
+    sessions.revoke_all_sessions();
+    assert_eq!(sessions.get_session_epoch(), 1);
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(1));
+    // The owner key is unchanged.
+    let (_, owner) = account(address);
+    assert_eq!(owner.get_owner(), OWNER);
+}
+
+#[test]
+#[should_panic(expected: ('account/only-self', 'ENTRYPOINT_FAILED'))]
+fn test_revoke_all_sessions_through_the_account_by_other_caller() {
+    let sessions = ISessionDispatcher { contract_address: deploy_account(OWNER) };
+    set_contract_address(contract(0x123));
+    sessions.revoke_all_sessions();
+}
+
 #[test]
 #[should_panic(expected: ('account/only-self', 'ENTRYPOINT_FAILED'))]
 fn test_set_owner_by_other_caller() {
@@ -291,7 +346,8 @@ fn test_supports_interface() {
 #[test]
 fn test_get_session_usage_of_an_unused_session() {
     let usage = ISessionUsageDispatcher { contract_address: deploy_account(OWNER) };
-    assert_eq!(usage.get_session_usage(0x5e55), SessionUsage { transactions: 0, fee_spent: 0 });
+    let unused = SessionUsage { transactions: 0, fee_spent: 0, authorized: false };
+    assert_eq!(usage.get_session_usage(0x5e55), unused);
 }
 
 #[test]

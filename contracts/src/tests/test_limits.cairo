@@ -19,9 +19,18 @@ fn bound(resource: felt252, max_amount: u64, max_price_per_unit: u128) -> Resour
     ResourcesBounds { resource, max_amount, max_price_per_unit }
 }
 
+/// A usage whose authorization is not recorded.
 fn usage(transactions: u32, fee_spent: u128) -> SessionUsage {
-    SessionUsage { transactions, fee_spent }
+    SessionUsage { transactions, fee_spent, authorized: false }
 }
+
+/// A usage whose authorization is recorded: what `charge` returns.
+fn recorded(transactions: u32, fee_spent: u128) -> SessionUsage {
+    SessionUsage { transactions, fee_spent, authorized: true }
+}
+
+/// 2^160, the `authorized` bit of the packed usage.
+const TWO_POW_160: felt252 = 0x10000000000000000000000000000000000000000;
 
 /// (2^64 − 1) × (2^128 − 1): the largest product of one bound.
 const LARGEST_PRODUCT: u256 = 0xfffffffffffffffeffffffffffffffff0000000000000001;
@@ -129,7 +138,7 @@ fn test_session_usage_packing_layout() {
     assert_eq!(StorePacking::pack(usage(0, 0)), 0);
     assert_eq!(StorePacking::pack(usage(0, 7)), 7);
     assert_eq!(StorePacking::pack(usage(1, 2)), 0x100000000000000000000000000000002);
-    // 2^160 − 1: every bit of both fields.
+    // 2^160 − 1: every bit of both counters, the authorization not recorded.
     assert_eq!(
         StorePacking::pack(usage(Bounded::MAX, Bounded::MAX)),
         0xffffffffffffffffffffffffffffffffffffffff,
@@ -138,14 +147,38 @@ fn test_session_usage_packing_layout() {
 
 #[test]
 fn test_session_usage_packing_round_trip() {
-    let values = array![
-        usage(0, 0), usage(1, 0), usage(0, 1), usage(3, 300000000000000000),
-        usage(Bounded::MAX, 0), usage(0, Bounded::MAX), usage(Bounded::MAX, Bounded::MAX),
+    let counters = array![
+        (0, 0), (1, 0), (0, 1), (3, 300000000000000000), (Bounded::MAX, 0), (0, Bounded::MAX),
+        (Bounded::MAX, Bounded::MAX),
     ];
-    for value in values {
-        let packed: felt252 = StorePacking::pack(value);
-        assert_eq!(StorePacking::<SessionUsage, felt252>::unpack(packed), value);
+    for (transactions, fee_spent) in counters {
+        for value in array![usage(transactions, fee_spent), recorded(transactions, fee_spent)] {
+            let packed: felt252 = StorePacking::pack(value);
+            assert_eq!(StorePacking::<SessionUsage, felt252>::unpack(packed), value);
+        }
     }
+}
+
+#[test]
+fn test_session_usage_packing_authorized_is_bit_160() {
+    // The bit alone, then above the largest counters: it does not touch them.
+    assert_eq!(StorePacking::pack(recorded(0, 0)), TWO_POW_160);
+    let one_two: felt252 = 0x100000000000000000000000000000002;
+    assert_eq!(StorePacking::pack(recorded(1, 2)), TWO_POW_160 + one_two);
+    assert_eq!(
+        StorePacking::pack(recorded(Bounded::MAX, Bounded::MAX)),
+        0x1ffffffffffffffffffffffffffffffffffffffff,
+    );
+    let max = usage(Bounded::MAX, Bounded::MAX);
+    let max_packed: felt252 = StorePacking::pack(max);
+    assert_eq!(StorePacking::pack(recorded(Bounded::MAX, Bounded::MAX)), max_packed + TWO_POW_160);
+    // And read back from there: bit 160 alone is a recorded authorization of an unused session.
+    assert_eq!(StorePacking::<SessionUsage, felt252>::unpack(TWO_POW_160), recorded(0, 0));
+    assert_eq!(StorePacking::<SessionUsage, felt252>::unpack(TWO_POW_160 - 1), max);
+    assert_eq!(
+        StorePacking::<SessionUsage, felt252>::unpack(0x1ffffffffffffffffffffffffffffffffffffffff),
+        recorded(Bounded::MAX, Bounded::MAX),
+    );
 }
 
 #[test]
@@ -154,23 +187,31 @@ fn test_session_usage_default_is_zero() {
     assert_eq!(StorePacking::<SessionUsage, felt252>::unpack(0), usage(0, 0));
 }
 
+#[test]
+fn test_charge_records_the_authorization() {
+    // Whatever was recorded: the first charge records it, a later one keeps it.
+    assert!(!usage(0, 0).authorized);
+    assert!(charge(usage(0, 0), 3, 1000, 0).authorized);
+    assert!(charge(recorded(1, 0), 3, 1000, 0).authorized);
+}
+
 //
 // charge
 //
 
 #[test]
 fn test_charge_counts_the_transaction_and_its_fee() {
-    assert_eq!(charge(usage(0, 0), 3, 1000, 100), usage(1, 100));
-    assert_eq!(charge(usage(1, 100), 3, 1000, 250), usage(2, 350));
+    assert_eq!(charge(usage(0, 0), 3, 1000, 100), recorded(1, 100));
+    assert_eq!(charge(usage(1, 100), 3, 1000, 250), recorded(2, 350));
     // A transaction of no fee (an estimate's zero bounds) is still counted.
-    assert_eq!(charge(usage(2, 350), 3, 1000, 0), usage(3, 350));
+    assert_eq!(charge(usage(2, 350), 3, 1000, 0), recorded(3, 350));
 }
 
 #[test]
 fn test_charge_budget_exactly_reached() {
-    assert_eq!(charge(usage(1, 600), 3, 1000, 400), usage(2, 1000));
+    assert_eq!(charge(usage(1, 600), 3, 1000, 400), recorded(2, 1000));
     let max: u128 = Bounded::MAX;
-    assert_eq!(charge(usage(0, max - 1), 3, max, 1), usage(1, max));
+    assert_eq!(charge(usage(0, max - 1), 3, max, 1), recorded(1, max));
 }
 
 #[test]
@@ -195,9 +236,9 @@ fn test_charge_largest_max_fee() {
 
 #[test]
 fn test_charge_last_transaction() {
-    assert_eq!(charge(usage(2, 0), 3, 1000, 0), usage(3, 0));
+    assert_eq!(charge(usage(2, 0), 3, 1000, 0), recorded(3, 0));
     let max: u32 = Bounded::MAX;
-    assert_eq!(charge(usage(max - 1, 0), max, 1000, 0), usage(max, 0));
+    assert_eq!(charge(usage(max - 1, 0), max, 1000, 0), recorded(max, 0));
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Session transactions (docs/protocol.md §3-4): every check of `__validate__` with its error, the
-//! usage it counts, the window and the spending in `__execute__`, and the entry points that refuse
-//! sessions. The
-//! revocation entry points are in `test_revocation`, the token's parsers in `test_session_token`,
+//! usage it counts, the owner epoch and the authorization cache (the short form of the token and
+//! `register_session`), the window and the spending in `__execute__`, and the entry points that
+//! refuse sessions. The
+//! revocation and epoch entry points are in `test_revocation`, the token's parsers in `test_session_token`,
 //! the call rules in `test_policy_tree` and `test_argument_rules`, the limits' arithmetic in
 //! `test_limits` (the test runner cannot set resource bounds, a tip or paymaster data: every
 //! transaction here has a maximum fee of 0, and the fee checks through `__validate__` are e2e
@@ -11,27 +12,31 @@
 //! session is bound to) and play the protocol themselves.
 use starknet::account::Call;
 use starknet::testing::{
-    set_block_timestamp, set_caller_address, set_chain_id, set_contract_address,
+    pop_log, set_block_timestamp, set_caller_address, set_chain_id, set_signature,
     set_transaction_hash, set_version,
 };
 use starknet::{ContractAddress, VALIDATED};
 use crate::account::SessionKeyAccount;
 use crate::interfaces::{
-    IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC6, ISessionUsage,
+    IDeclarer, IDeployable, ISESSION_ID, ISRC5, ISRC6, ISession, ISessionRegistry, ISessionUsage,
+};
+use crate::session::component::SessionComponent::{
+    Event as SessionEvent, SessionRegistered,
 };
 use crate::session::limits::{SessionUsage, SpendingUsage, VALIDATION_TIME_ROUNDING};
 use crate::session::argument_rules::LT;
 use crate::session::policy_tree::policy_leaf;
 use crate::session::session_hash::{ArgumentRule, Session, SpendingLimit, session_hash};
 use crate::session::session_token::{
-    CallProof, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, SessionToken, VALID_UNTIL_OFFSET,
-    session_message_hash,
+    CallProof, EPOCH_OFFSET, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, SessionToken,
+    VALID_UNTIL_OFFSET, session_message_hash,
 };
 use super::mocks::{IMockTargetDispatcherTrait, IMockTokenDispatcherTrait};
 use super::support::{
-    DAY, OTHER, OWNER_PRIVATE_KEY, SESSION_PRIVATE_KEY, VECTOR_OWNER_SIGNATURE_OFFSET, call_proofs,
-    contract, deploy_target, deploy_token, encode, revoke, session, session_account, session_token,
-    sign, spending_limit, transfer_rules,
+    DAY, OTHER, OTHER_PRIVATE_KEY, OWNER_PRIVATE_KEY, SESSION_PRIVATE_KEY,
+    VECTOR_OWNER_SIGNATURE_OFFSET, account_state, call_proofs, contract, deploy_target,
+    deploy_token, encode, register, revoke, revoke_all, rotate_owner, session, session_account,
+    session_token, short_token, sign, signed_token, spending_limit, transfer_rules,
 };
 use super::vectors;
 
@@ -62,10 +67,10 @@ fn signature_with(index: u32, value: felt252) -> Array<felt252> {
     signature
 }
 
-/// A usage of `transactions` transactions: the test runner's transactions have no resource
-/// bounds, so their maximum fee is 0.
+/// A usage of `transactions` transactions, recorded as authorized once there was one: the test
+/// runner's transactions have no resource bounds, so their maximum fee is 0.
 fn usage(transactions: u32) -> SessionUsage {
-    SessionUsage { transactions, fee_spent: 0 }
+    SessionUsage { transactions, fee_spent: 0, authorized: transactions > 0 }
 }
 
 /// Offset of the proof count in the vectors' signature: after the owner's and the session key's
@@ -207,6 +212,13 @@ fn test___validate___session_amount_above_u128() {
 fn test___validate___session_count_above_u32() {
     // `max_transactions`.
     let mut state = session_account(signature_with(VALID_UNTIL_OFFSET + 3, 0x100000000));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-format',))]
+fn test___validate___session_epoch_above_u64() {
+    let mut state = session_account(signature_with(EPOCH_OFFSET, 0x10000000000000000));
     state.__validate__(vectors::calls());
 }
 
@@ -354,6 +366,95 @@ fn test___validate___session_other_revoked() {
     assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
 }
 
+#[test]
+fn test___validate___session_of_the_current_epoch() {
+    // After `revoke_all_sessions`, a session naming the new epoch validates.
+    let (token, hash) = signed_token(Session { epoch: 1, ..session() }, OWNER_PRIVATE_KEY, false);
+    let mut state = session_account(encode(token));
+    revoke_all(ref state);
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    assert_eq!(state.get_session_usage(hash), usage(1));
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test___validate___session_stale_after_revoke_all() {
+    let mut state = session_account(vectors::signature());
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    revoke_all(ref state);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test___validate___session_stale_after_owner_rotation() {
+    let mut state = session_account(vectors::signature());
+    rotate_owner(ref state, OTHER);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test___validate___session_stale_after_rotating_back() {
+    // The old key is the owner again, and its signature of the session is valid: the epoch did
+    // not go back, so the session stays ended.
+    let mut state = session_account(vectors::signature());
+    rotate_owner(ref state, OTHER);
+    rotate_owner(ref state, vectors::OWNER_KEY);
+    assert_eq!(state.get_session_epoch(), 2);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test___validate___session_of_the_epoch_between_rotations() {
+    // Signed by the first key in the epoch of the other key's ownership: stale too.
+    let (token, _) = signed_token(Session { epoch: 1, ..session() }, OWNER_PRIVATE_KEY, false);
+    let mut state = session_account(encode(token));
+    rotate_owner(ref state, OTHER);
+    rotate_owner(ref state, vectors::OWNER_KEY);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+fn test___validate___session_of_the_epoch_after_rotating_back() {
+    let (token, _) = signed_token(Session { epoch: 2, ..session() }, OWNER_PRIVATE_KEY, false);
+    let mut state = session_account(encode(token));
+    rotate_owner(ref state, OTHER);
+    rotate_owner(ref state, vectors::OWNER_KEY);
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test___validate___session_of_a_later_epoch() {
+    // The session must name the current epoch, not merely one at least as recent.
+    let (token, _) = signed_token(Session { epoch: 1, ..session() }, OWNER_PRIVATE_KEY, false);
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/revoked',))]
+fn test___validate___session_revoked_before_stale_epoch() {
+    let mut state = session_account(vectors::signature());
+    revoke(ref state, vectors::SESSION_HASH);
+    revoke_all(ref state);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test___validate___session_stale_epoch_before_authorization() {
+    // Check 5 before check 6: a stale session with a stranger's authorization is stale.
+    let token = SessionToken {
+        owner_signature: vectors::stranger_authorization().span(), ..session_token()
+    };
+    let mut state = session_account(encode(token));
+    revoke_all(ref state);
+    state.__validate__(vectors::calls());
+}
+
 //
 // __validate__ 6: the owner's authorization
 //
@@ -383,12 +484,7 @@ fn test___validate___session_authorization_length() {
 fn test___validate___session_other_account() {
     // The same owner key owns another account: the session is bound to `vectors::ACCOUNT`.
     session_account(vectors::signature());
-    let other = contract(vectors::ACCOUNT + 1);
-    set_contract_address(other);
-    let mut state = SessionKeyAccount::contract_state_for_testing();
-    set_caller_address(other);
-    state.set_owner(vectors::OWNER_KEY);
-    set_caller_address(contract(0));
+    let mut state = account_state(contract(vectors::ACCOUNT + 1), vectors::OWNER_KEY);
     state.__validate__(vectors::calls());
 }
 
@@ -402,12 +498,21 @@ fn test___validate___session_other_chain() {
 
 #[test]
 #[should_panic(expected: ('session/invalid-authorization',))]
-fn test___validate___session_after_owner_rotation() {
-    let mut state = session_account(vectors::signature());
-    set_caller_address(account_address());
-    state.set_owner(OTHER);
-    set_caller_address(contract(0));
+fn test___validate___session_of_the_new_epoch_signed_by_the_old_key() {
+    // After a rotation, a session naming the new epoch must be signed by the new key: the old
+    // key's signature of it is no authorization.
+    let (token, _) = signed_token(Session { epoch: 1, ..session() }, OWNER_PRIVATE_KEY, false);
+    let mut state = session_account(encode(token));
+    rotate_owner(ref state, OTHER);
     state.__validate__(vectors::calls());
+}
+
+#[test]
+fn test___validate___session_of_the_new_epoch_signed_by_the_new_key() {
+    let (token, _) = signed_token(Session { epoch: 1, ..session() }, OTHER_PRIVATE_KEY, false);
+    let mut state = session_account(encode(token));
+    rotate_owner(ref state, OTHER);
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
 }
 
 #[test]
@@ -471,6 +576,264 @@ fn test___validate___session_without_its_spending_limit() {
         session: Session { spending_limits: array![].span(), ..session() }, ..session_token()
     };
     let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+//
+// __validate__ 6: the authorization cache (docs/protocol.md §4, "Authorization cache")
+//
+
+#[test]
+fn test___validate___session_first_use_records_the_authorization() {
+    let mut state = session_account(vectors::signature());
+    assert!(!state.get_session_usage(vectors::SESSION_HASH).authorized);
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    let recorded = SessionUsage { transactions: 1, fee_spent: 0, authorized: true };
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), recorded);
+    // Other sessions' records are their own.
+    assert!(!state.get_session_usage(vectors::ONE_POLICY_SESSION_HASH).authorized);
+}
+
+#[test]
+fn test___validate___session_short_form_after_first_use() {
+    let mut state = session_account(vectors::signature());
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    set_signature(encode(short_token()).span());
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(2));
+    // The long form still validates too.
+    set_signature(vectors::signature().span());
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(3));
+}
+
+#[test]
+#[should_panic(expected: ('session/not-authorized',))]
+fn test___validate___session_short_form_without_record() {
+    let mut state = session_account(encode(short_token()));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/not-authorized',))]
+fn test___validate___session_short_form_of_an_altered_session() {
+    // The record is the session hash's: a session with another limit has none.
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    let session = Session { max_transactions: vectors::MAX_TRANSACTIONS + 1, ..session() };
+    set_signature(encode(SessionToken { session, ..short_token() }).span());
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/not-authorized',))]
+fn test___validate___session_short_form_on_another_account() {
+    // The record is the account's: the same session on another account has none there.
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    let mut other = account_state(contract(vectors::ACCOUNT + 1), vectors::OWNER_KEY);
+    set_signature(encode(short_token()).span());
+    other.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_wrong_owner_signature_with_a_record() {
+    // A long form is checked as sent, record or not.
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    assert!(state.get_session_usage(vectors::SESSION_HASH).authorized);
+    let token = SessionToken {
+        owner_signature: vectors::stranger_authorization().span(), ..session_token()
+    };
+    set_signature(encode(token).span());
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-authorization',))]
+fn test___validate___session_malformed_owner_signature_with_a_record() {
+    // One felt is not the short form: it is a signature, and not a valid one.
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    let token = SessionToken {
+        owner_signature: array![*vectors::owner_authorization()[0]].span(), ..session_token()
+    };
+    set_signature(encode(token).span());
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-signature',))]
+fn test___validate___session_short_form_checks_the_session_key() {
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    let token = SessionToken {
+        session_signature: vectors::stranger_session_signature().span(), ..short_token()
+    };
+    set_signature(encode(token).span());
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/revoked',))]
+fn test___validate___session_short_form_revoked() {
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    revoke(ref state, vectors::SESSION_HASH);
+    set_signature(encode(short_token()).span());
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test___validate___session_short_form_after_revoke_all() {
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    revoke_all(ref state);
+    set_signature(encode(short_token()).span());
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/tx-limit',))]
+fn test___validate___session_short_form_counts_its_transactions() {
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    set_signature(encode(short_token()).span());
+    for _ in 1..vectors::MAX_TRANSACTIONS {
+        state.__validate__(vectors::calls());
+    }
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(vectors::MAX_TRANSACTIONS));
+    state.__validate__(vectors::calls());
+}
+
+//
+// register_session
+//
+
+#[test]
+fn test_register_session_by_self() {
+    let mut state = session_account(vectors::signature());
+    let account_address = account_address();
+    pop_log::<SessionKeyAccount::Event>(account_address).unwrap(); // OwnerChanged
+    register(ref state, session());
+    let recorded = SessionUsage { transactions: 0, fee_spent: 0, authorized: true };
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), recorded);
+    assert!(!state.get_session_usage(vectors::ONE_POLICY_SESSION_HASH).authorized);
+    let event = pop_log::<SessionKeyAccount::Event>(account_address).unwrap();
+    let expected = SessionKeyAccount::Event::SessionEvent(
+        SessionEvent::SessionRegistered(SessionRegistered { session_hash: vectors::SESSION_HASH }),
+    );
+    assert_eq!(event, expected);
+    assert!(pop_log::<SessionKeyAccount::Event>(account_address).is_none());
+}
+
+#[test]
+fn test_register_session_of_the_current_epoch() {
+    let mut state = session_account(vectors::signature());
+    revoke_all(ref state);
+    let session = Session { epoch: 1, ..session() };
+    register(ref state, session);
+    let hash = session_hash(@session, account_address(), vectors::CHAIN_ID);
+    assert!(state.get_session_usage(hash).authorized);
+}
+
+#[test]
+#[should_panic(expected: ('account/only-self',))]
+fn test_register_session_by_other_caller() {
+    let mut state = session_account(vectors::signature());
+    set_caller_address(contract(0x123));
+    state.register_session(session());
+}
+
+#[test]
+#[should_panic(expected: ('account/only-self',))]
+fn test_register_session_by_protocol() {
+    // A session transaction cannot call the account, and neither can the protocol directly.
+    let mut state = session_account(vectors::signature());
+    state.register_session(session());
+}
+
+#[test]
+#[should_panic(expected: ('session/revoked',))]
+fn test_register_session_revoked() {
+    let mut state = session_account(vectors::signature());
+    revoke(ref state, vectors::SESSION_HASH);
+    register(ref state, session());
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test_register_session_stale_epoch() {
+    let mut state = session_account(vectors::signature());
+    revoke_all(ref state);
+    register(ref state, session());
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test_register_session_of_a_later_epoch() {
+    let mut state = session_account(vectors::signature());
+    register(ref state, Session { epoch: 1, ..session() });
+}
+
+#[test]
+#[should_panic(expected: ('session/already-registered',))]
+fn test_register_session_twice() {
+    let mut state = session_account(vectors::signature());
+    register(ref state, session());
+    register(ref state, session());
+}
+
+#[test]
+#[should_panic(expected: ('session/already-registered',))]
+fn test_register_session_recorded_by_its_first_use() {
+    let mut state = session_account(vectors::signature());
+    state.__validate__(vectors::calls());
+    register(ref state, session());
+}
+
+#[test]
+fn test___validate___session_short_form_after_register() {
+    // Registered up front: even the first transaction leaves out the owner signature.
+    let mut state = session_account(encode(short_token()));
+    register(ref state, session());
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(1));
+}
+
+#[test]
+fn test___validate___session_long_form_after_register() {
+    // The same transaction with the owner signature, its token built the same way: what the
+    // short form saves is the difference of the two tests' gas.
+    let mut state = session_account(encode(session_token()));
+    register(ref state, session());
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(1));
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test_cached_authorization_does_not_outlive_its_owner() {
+    // Argent #532: a recorded authorization must end with the owner key that gave it. Registered
+    // and used in the short form, then the owner key rotates away and back: the record is still
+    // in the slot, but check 5 refuses the session before the record is read.
+    let mut state = session_account(encode(short_token()));
+    register(ref state, session());
+    assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    rotate_owner(ref state, OTHER);
+    rotate_owner(ref state, vectors::OWNER_KEY);
+    assert!(state.get_session_usage(vectors::SESSION_HASH).authorized);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test_cached_authorization_does_not_outlive_revoke_all() {
+    let mut state = session_account(encode(short_token()));
+    register(ref state, session());
+    revoke_all(ref state);
     state.__validate__(vectors::calls());
 }
 

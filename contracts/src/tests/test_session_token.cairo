@@ -5,14 +5,14 @@
 use crate::session::argument_rules::{IN_RANGE, ONE_OF};
 use crate::session::session_hash::{ArgumentRule, Session};
 use crate::session::session_token::{
-    CallProof, MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_OFFSET,
+    CallProof, EPOCH_OFFSET, MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_OFFSET,
     SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, SessionToken, VALID_AFTER_OFFSET,
     VALID_UNTIL_OFFSET, VERSION_OFFSET, execution_session, is_session_token, parse_session_header,
     parse_session_token,
 };
 use super::support::{
     SPENDING_LIMIT_FELTS, VECTOR_OWNER_SIGNATURE_OFFSET, call_proofs, encode, owner_signature,
-    session, session_token,
+    session, session_token, short_token,
 };
 use super::vectors;
 
@@ -37,9 +37,13 @@ fn test_offsets_of_the_vector_signature() {
     assert_eq!(*signature[SESSION_OFFSET + 3], max_fee);
     assert_eq!(*signature[SESSION_OFFSET + 4], fee_budget);
     assert_eq!(*signature[SESSION_OFFSET + 5], max_transactions);
-    assert_eq!(*signature[SPENDING_LIMITS_OFFSET - 1], vectors::ROOT);
+    assert_eq!(EPOCH_OFFSET, 8);
+    let epoch: felt252 = vectors::EPOCH.into();
+    assert_eq!(*signature[EPOCH_OFFSET], epoch);
+    assert_eq!(*signature[EPOCH_OFFSET + 1], vectors::ROOT);
     // One spending limit: its count, then token, total, per_period and period.
-    assert_eq!(SPENDING_LIMITS_OFFSET, 9);
+    assert_eq!(SPENDING_LIMITS_OFFSET, 10);
+    assert_eq!(SPENDING_LIMITS_OFFSET, EPOCH_OFFSET + 2);
     assert_eq!(*signature[SPENDING_LIMITS_OFFSET], 1);
     assert_eq!(*signature[SPENDING_LIMITS_OFFSET + 1], vectors::SPENDING_TOKEN);
     let (total, per_period, period): (felt252, felt252, felt252) = (
@@ -69,6 +73,33 @@ fn test_owner_signature_offset_without_spending_limits() {
     assert_eq!(*signature[SPENDING_LIMITS_OFFSET], 0);
     let owner_signature_len: felt252 = vectors::owner_authorization().len().into();
     assert_eq!(*signature[OWNER_SIGNATURE_OFFSET], owner_signature_len);
+}
+
+#[test]
+fn test_epoch_offset() {
+    // The epoch is where the offset says, whatever its value.
+    let token = SessionToken { session: Session { epoch: 13, ..session() }, ..session_token() };
+    let signature = encode(token);
+    assert_eq!(*signature[EPOCH_OFFSET], 13);
+    let max_transactions: felt252 = vectors::MAX_TRANSACTIONS.into();
+    assert_eq!(*signature[EPOCH_OFFSET - 1], max_transactions);
+    assert_eq!(*signature[EPOCH_OFFSET + 1], vectors::ROOT);
+}
+
+#[test]
+fn test_short_form() {
+    // An empty owner signature: its length 0, then the session signature right after it.
+    let signature = encode(short_token());
+    assert_eq!(*signature[VECTOR_OWNER_SIGNATURE_OFFSET], 0);
+    let session_signature_len: felt252 = vectors::session_signature().len().into();
+    assert_eq!(*signature[VECTOR_OWNER_SIGNATURE_OFFSET + 1], session_signature_len);
+    assert_eq!(signature.len(), vectors::signature().len() - 2);
+    let token = parse_session_token(signature.span()).unwrap();
+    assert!(token.owner_signature.is_empty());
+    assert_eq!(token, short_token());
+    // The header reader sees the same session.
+    let (header, _) = parse_session_header(signature.span()).unwrap();
+    assert_eq!(header, session());
 }
 
 //
@@ -114,19 +145,41 @@ fn test_parse_session_header_errors() {
     assert_eq!(parse_session_header(array![SESSION_MAGIC].span()), bad_format);
     // A session of six felts, format 1's four or none.
     assert_eq!(parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6].span()), bad_format);
-    // Seven felts, without the spending limits' count (format 2 before spending limits).
+    // Seven felts: no epoch, and no spending limits' count (format 2 before spending limits).
     assert_eq!(
         parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7].span()), bad_format,
     );
+    // Eight felts, without the spending limits' count (format 2 before the epoch, with its
+    // count but no epoch, reads the count as the root).
+    assert_eq!(
+        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 8].span()), bad_format,
+    );
+    assert_eq!(
+        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 0].span()), bad_format,
+    );
     // A count of limits with fewer felts than it announces.
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 1, 8, 9].span()),
+        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 8, 1, 9, 10].span()),
         bad_format,
     );
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 0xffffffff].span()),
+        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 8, 0xffffffff].span()),
         bad_format,
     );
+    // The smallest session: eight felts and no limits.
+    let smallest = array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 8, 0];
+    let expected = Session {
+        session_key: 1,
+        valid_after: 2,
+        valid_until: 3,
+        max_fee: 4,
+        fee_budget: 5,
+        max_transactions: 6,
+        epoch: 7,
+        policies_root: 8,
+        spending_limits: array![].span(),
+    };
+    assert_eq!(parse_session_header(smallest.span()), Ok((expected, array![].span())));
     assert_eq!(parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4].span()), bad_format);
     assert_eq!(parse_session_header(array![SESSION_MAGIC, 2].span()), bad_format);
     // The version is refused before the session is read.
@@ -166,7 +219,7 @@ fn test_parse_session_header_field_ranges() {
         0xffffffffffffffff, 0xffffffffffffffffffffffffffffffff, 0xffffffff,
     );
     // The largest values parse, one more does not: valid_until, max_fee, fee_budget,
-    // max_transactions.
+    // max_transactions, epoch.
     assert!(parse_session_header(header_with(2, u64_max).span()).is_ok());
     assert_eq!(parse_session_header(header_with(2, u64_max + 1).span()), bad_format);
     assert!(parse_session_header(header_with(3, u128_max).span()).is_ok());
@@ -175,13 +228,16 @@ fn test_parse_session_header_field_ranges() {
     assert_eq!(parse_session_header(header_with(4, u128_max + 1).span()), bad_format);
     assert!(parse_session_header(header_with(5, u32_max).span()).is_ok());
     assert_eq!(parse_session_header(header_with(5, u32_max + 1).span()), bad_format);
+    assert_eq!(SESSION_OFFSET + 6, EPOCH_OFFSET);
+    assert!(parse_session_header(header_with(6, u64_max).span()).is_ok());
+    assert_eq!(parse_session_header(header_with(6, u64_max + 1).span()), bad_format);
     // The spending limit's words: total (low, high), per_period (low, high), then period.
-    for index in 9..13_u32 {
+    for index in 10..14_u32 {
         assert!(parse_session_header(header_with(index, u128_max).span()).is_ok());
         assert_eq!(parse_session_header(header_with(index, u128_max + 1).span()), bad_format);
     }
-    assert!(parse_session_header(header_with(13, u64_max).span()).is_ok());
-    assert_eq!(parse_session_header(header_with(13, u64_max + 1).span()), bad_format);
+    assert!(parse_session_header(header_with(14, u64_max).span()).is_ok());
+    assert_eq!(parse_session_header(header_with(14, u64_max + 1).span()), bad_format);
 }
 
 //
@@ -205,14 +261,16 @@ fn test_execution_session_of_a_short_signature() {
 #[test]
 #[should_panic(expected: 'session/bad-format')]
 fn test_execution_session_beyond_u64() {
-    execution_session(array!['sk-session', 2, 2, 3, 0x10000000000000000, 5, 6, 7, 8, 0].span());
+    execution_session(
+        array!['sk-session', 2, 2, 3, 0x10000000000000000, 5, 6, 7, 8, 9, 0].span(),
+    );
 }
 
 #[test]
 #[should_panic(expected: 'session/bad-format')]
 fn test_execution_session_of_a_short_session() {
     // The window is there, but the session does not parse: no spending limits' count.
-    execution_session(array!['sk-session', 2, 2, 3, 4, 5, 6, 7, 8].span());
+    execution_session(array!['sk-session', 2, 2, 3, 4, 5, 6, 7, 8, 9].span());
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn test_type_hashes_of_the_spec() {
         SPENDING_LIMIT_TYPE_HASH, 0xbcac1fd26d2c9944d0d56d2c8a032ca94ee8a8fa74ad15ba2fbfa73348422f,
     );
     assert_eq!(
-        SESSION_TYPE_HASH, 0x11063f8fc2d5c10db175104aa7137764f108273366a48dbc9695b3f06fc537b,
+        SESSION_TYPE_HASH, 0x38169b0cb3a43186cc1bc18423e93e1291ab843494b27279fba612c6d1f6622,
     );
 }
 
@@ -217,12 +217,34 @@ fn test_session_struct_hash_without_spending_limits() {
             SESSION_TYPE_HASH, vectors::SESSION_KEY, vectors::VALID_AFTER.into(),
             vectors::VALID_UNTIL.into(), token_amount_hash(FEE_TOKEN, vectors::MAX_FEE.into()),
             token_amount_hash(FEE_TOKEN, vectors::FEE_BUDGET.into()),
-            vectors::MAX_TRANSACTIONS.into(), vectors::ROOT, poseidon_hash_span(array![].span()),
+            vectors::MAX_TRANSACTIONS.into(), vectors::EPOCH.into(), vectors::ROOT,
+            poseidon_hash_span(array![].span()),
         ]
             .span(),
     );
     assert_eq!(session.struct_hash(), expected);
     assert_ne!(expected, vectors::SESSION_STRUCT_HASH);
+}
+
+#[test]
+fn test_session_struct_hash_binds_the_epoch() {
+    // The epoch is the seventh field, between the transaction count and the root.
+    let session = Session { epoch: 7, spending_limits: array![].span(), ..session() };
+    let expected = poseidon_hash_span(
+        array![
+            SESSION_TYPE_HASH, vectors::SESSION_KEY, vectors::VALID_AFTER.into(),
+            vectors::VALID_UNTIL.into(), token_amount_hash(FEE_TOKEN, vectors::MAX_FEE.into()),
+            token_amount_hash(FEE_TOKEN, vectors::FEE_BUDGET.into()),
+            vectors::MAX_TRANSACTIONS.into(), 7, vectors::ROOT,
+            poseidon_hash_span(array![].span()),
+        ]
+            .span(),
+    );
+    assert_eq!(session.struct_hash(), expected);
+    // So the session hash: a session of another epoch is another session.
+    let hash = session_hash(@session, contract(vectors::ACCOUNT), vectors::CHAIN_ID);
+    let without_epoch = Session { epoch: 0, ..session };
+    assert_ne!(hash, session_hash(@without_epoch, contract(vectors::ACCOUNT), vectors::CHAIN_ID));
 }
 
 #[test]

@@ -210,13 +210,35 @@ impl Node {
         }
     }
 
-    /// Whether the session `session_hash` of `account` is revoked.
+    /// What the session `session_hash` of `account` has used, and whether its authorization is
+    /// recorded.
     pub async fn usage(&self, account: Felt, session_hash: Felt) -> anyhow::Result<sk_session::SessionUsage> {
         sk_session::session_usage(&self.provider, account, session_hash, BlockId::Tag(BlockTag::PreConfirmed))
             .await
             .with_context(|| format!("asking {account:#066x} what the session has used"))
     }
 
+    /// What the session `session_hash` of `account` has moved of `token`.
+    pub async fn spending(
+        &self,
+        account: Felt,
+        session_hash: Felt,
+        token: Felt,
+    ) -> anyhow::Result<sk_session::SpendingUsage> {
+        let block = BlockId::Tag(BlockTag::PreConfirmed);
+        sk_session::session_spending(&self.provider, account, session_hash, token, block)
+            .await
+            .with_context(|| format!("asking {account:#066x} what the session has moved of {token:#066x}"))
+    }
+
+    /// The owner epoch of `account`: what a new session must name.
+    pub async fn epoch(&self, account: Felt) -> anyhow::Result<u64> {
+        sk_session::session_epoch(&self.provider, account, BlockId::Tag(BlockTag::PreConfirmed))
+            .await
+            .with_context(|| format!("asking {account:#066x} for its owner epoch"))
+    }
+
+    /// Whether the session `session_hash` of `account` is revoked.
     pub async fn is_revoked(&self, account: Felt, session_hash: Felt) -> anyhow::Result<bool> {
         sk_session::is_session_revoked(&self.provider, account, session_hash, BlockId::Tag(BlockTag::PreConfirmed))
             .await

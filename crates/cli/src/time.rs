@@ -74,6 +74,18 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
+/// The name of a period of `seconds` for "left this …": `day`, `hour`, `week`, `minute`, or
+/// `period of 2d` for another length.
+pub fn period_name(seconds: u64) -> String {
+    match seconds {
+        60 => "minute".into(),
+        3600 => "hour".into(),
+        86_400 => "day".into(),
+        604_800 => "week".into(),
+        _ => format!("period of {}", duration(seconds)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

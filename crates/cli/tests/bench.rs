@@ -49,7 +49,8 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
     }
     let session_row = |label: &str| rows.iter().find(|r| r["label"] == label).unwrap();
     let ec_op = |label: &str| session_row(label)["builtins"]["ec_op"].as_u64().expect("ec_op counted");
-    assert_eq!(ec_op("ours · session 1 · later use"), 6, "we check two signatures per session transaction");
+    assert_eq!(ec_op("ours · session 1 · first use"), 6, "we check two signatures on a session's first use");
+    assert_eq!(ec_op("ours · session 1 · later use"), 3, "one once the account recorded the authorization");
     assert_eq!(ec_op("Argent 0.4.0 · session 1 · later use"), 12, "Argent checks four");
     assert_eq!(ec_op("Argent 0.4.0 · session 1, cached · later use"), 6, "two once the authorization is cached");
     assert!(

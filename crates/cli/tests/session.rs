@@ -221,6 +221,48 @@ async fn session_lifecycle_new_sign_inspect_execute_revoke() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn register_and_revoke_all_sessions() {
+    let (devnet, rpc) = devnet().await;
+    let sk = Sk::new();
+    let account = sk.deploy(&rpc).await;
+    let created = sk.new_session(&account, &rpc, "session").await;
+    assert_eq!(created["session_hash"].as_str().map(str::len), Some(66));
+    let sign = ["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "session.json"];
+    sk.run(&sign).await.ok();
+
+    // register: the account records the authorization, so even the first use is short.
+    let registered = sk.run(&["session", "register", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
+    assert!(registered.ok().trim().starts_with("0x"), "{}", registered.stdout);
+    let report = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(report["node"]["usage"]["authorized"], true, "{report}");
+    assert_eq!(report["node"]["epoch"], 0);
+    let text = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc]).await;
+    assert!(text.ok().contains("authorization  recorded"), "{}", text.stdout);
+    let again = sk.run(&["session", "register", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
+    again.fails(1, "has recorded this session's authorization already");
+    let execute = ["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0"];
+    let mut send = execute.to_vec();
+    send.extend(["--rpc", rpc.as_str()]);
+    assert!(sk.run(&send).await.ok().contains("status       SUCCEEDED"));
+
+    // revoke-all: the epoch moves on and the session is refused.
+    let revoke_all =
+        ["session", "revoke-all", "--account", &account, "--owner-key", "owner.key", "--rpc", &rpc, "--json"];
+    let revoked = sk.run(&revoke_all).await.json();
+    assert_eq!(revoked["epoch"], 1, "{revoked}");
+    let text = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc]).await;
+    assert!(text.ok().contains("epoch          1, NOT the session's (0)"), "{}", text.stdout);
+    sk.run(&send).await.fails(1, "signed in an earlier owner epoch");
+
+    // A new session names the new epoch, read from the node.
+    let fresh = sk.new_session(&account, &rpc, "fresh").await;
+    assert_ne!(fresh["session_hash"], created["session_hash"]);
+    let request: Value = serde_json::from_str(&sk.read("fresh.request.json")).unwrap();
+    assert_eq!(request["request"]["epoch"], 1);
+    drop(devnet);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn wallet_signature_is_checked_against_the_owner() {
     let (devnet, rpc) = devnet().await;
     let sk = Sk::new();

@@ -12,7 +12,7 @@ use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, Signing
 use crate::error::Error;
 use crate::limits::{check_fee_cap, check_limits, check_spending, session_spending, session_usage, spends, FeeBounds};
 use crate::node::read_felt;
-use crate::revocation::is_session_revoked;
+use crate::revocation::{is_session_revoked, session_epoch};
 use crate::signed_session::SignedSession;
 use crate::signer::{SessionKeySigner, SessionSigner};
 
@@ -113,6 +113,10 @@ where
         if is_session_revoked(&self.provider, self.address, session.hash(), self.block_id).await? {
             return Err(Error::Revoked(session.hash()));
         }
+        let epoch = session_epoch(&self.provider, self.address, self.block_id).await?;
+        if epoch != session.request().epoch() {
+            return Err(Error::StaleEpoch { session: session.request().epoch(), account: epoch });
+        }
         Ok(())
     }
 
@@ -176,6 +180,9 @@ where
     }
 
     async fn sign_execution_v3(&self, execution: &RawExecutionV3, query_only: bool) -> Result<Vec<Felt>, S::Error> {
+        // Whether the account recorded the session's authorization: then the token leaves out the
+        // owner signature (known only from the usage read, so never without it).
+        let mut recorded = false;
         if let Some(session) = self.signer.signed_session() {
             // The account's limit checks, before anything is signed or sent. They run for the
             // estimate (a query, with zero bounds: count, budget left, spending) as well, so that
@@ -189,6 +196,7 @@ where
             if self.check_usage {
                 let usage = session_usage(&self.provider, self.address, session.hash(), self.block_id).await?;
                 check_limits(&limits, &usage, max_fee)?;
+                recorded = usage.authorized;
                 let spent = spends(&limits, self.address, execution.calls())?;
                 if !spent.is_empty() {
                     let now = block_timestamp(&self.provider, self.block_id).await?;
@@ -202,7 +210,7 @@ where
             }
         }
         let hash = execution.transaction_hash(self.chain_id, self.address, query_only, self);
-        self.signer.sign_transaction(self.address, hash, execution.calls()).await
+        self.signer.sign_recorded(self.address, hash, execution.calls(), recorded).await
     }
 
     async fn sign_declaration_v3(

@@ -123,6 +123,15 @@ pub enum Error {
     /// The node answered something unexpected.
     #[error("unexpected answer from the node: {0}")]
     Node(String),
+    /// The session names an owner epoch the account has moved on from (the owner revoked all
+    /// sessions or rotated the owner key since it was signed), or one it has not reached.
+    #[error("the session is of owner epoch {session}, but the account is at epoch {account}: the owner revoked all sessions or changed the owner key since it was signed; ask the owner for a new one")]
+    StaleEpoch {
+        /// The session's epoch.
+        session: u64,
+        /// The account's.
+        account: u64,
+    },
     /// A call is not allowed by the session's policies.
     #[error("call #{index} ({contract:#x}, selector {selector:#x}) is not allowed by the session's policies")]
     CallNotAllowed {

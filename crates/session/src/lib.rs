@@ -51,7 +51,10 @@ pub use limits::{
 pub use merkle::{hash_pair, merkle_root, next_level, verify_proof, MerkleTree};
 pub use policy_tree::{call_proofs, check_call_proofs, policy_leaf, PolicyTree};
 pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, UNLIMITED_TRANSACTIONS};
-pub use revocation::{is_session_revoked, revoke_session_call, IS_SESSION_REVOKED_SELECTOR, REVOKE_SESSION_SELECTOR};
+pub use revocation::{
+    is_session_revoked, revoke_all_sessions_call, revoke_session_call, session_epoch, GET_SESSION_EPOCH_SELECTOR,
+    IS_SESSION_REVOKED_SELECTOR, REVOKE_ALL_SESSIONS_SELECTOR, REVOKE_SESSION_SELECTOR,
+};
 pub use session_hash::{
     domain_hash, parse_selector, token_amount_hash, type_hashes, typed_data as session_typed_data, u256_hash,
     ArgumentRule, Policy, Session, SpendingLimit, ARGUMENT_RULE_TYPE_HASH, ARGUMENT_RULE_TYPE_STRING, DOMAIN_NAME,
@@ -60,10 +63,10 @@ pub use session_hash::{
     U256_TYPE_HASH, U256_TYPE_STRING,
 };
 pub use session_token::{
-    is_session_token, session_message_hash, CallProof, SessionToken, MAGIC_OFFSET, OWNER_SIGNATURE_OFFSET,
-    SESSION_MAGIC, SESSION_OFFSET, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, VALID_AFTER_OFFSET,
-    VALID_UNTIL_OFFSET, VERSION_OFFSET,
+    is_session_token, session_message_hash, CallProof, SessionToken, EPOCH_OFFSET, MAGIC_OFFSET,
+    OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_OFFSET, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET,
+    VALID_AFTER_OFFSET, VALID_UNTIL_OFFSET, VERSION_OFFSET,
 };
-pub use signed_session::{SignedSession, SESSION_FILE_VERSION};
+pub use signed_session::{SignedSession, REGISTER_SESSION_SELECTOR, SESSION_FILE_VERSION};
 pub use signer::{SessionKeySigner, SessionSigner};
 pub use strk::{format_strk, parse_strk, FRI_PER_STRK};

@@ -4,11 +4,12 @@
 //! instead of being refused by the node. Mirrors `contracts/src/session/limits.cairo`.
 
 use starknet::accounts::RawExecutionV3;
-use starknet::core::types::{BlockId, Call, Felt, FunctionCall, U256};
+use starknet::core::types::{BlockId, Call, Felt, U256};
 use starknet::macros::selector;
 use starknet::providers::Provider;
 
 use crate::error::{Error, SpendingScope};
+use crate::node::{felt_bool, read_words};
 use crate::session_hash::{Session, SpendingLimit};
 
 /// The selector of the account's view `get_session_spending(session_hash, token) -> SpendingUsage`.
@@ -133,22 +134,15 @@ pub async fn session_spending<P: Provider + Sync>(
     token: Felt,
     block_id: BlockId,
 ) -> Result<SpendingUsage, Error> {
-    let call = FunctionCall {
-        contract_address: account,
-        entry_point_selector: GET_SESSION_SPENDING_SELECTOR,
-        calldata: vec![session_hash, token],
+    let view = ("get_session_spending", GET_SESSION_SPENDING_SELECTOR);
+    let decode = |[low, high, period, spent_low, spent_high]: [Felt; 5]| {
+        Some(SpendingUsage {
+            total: U256::from_words(low.try_into().ok()?, high.try_into().ok()?),
+            period: period.try_into().ok()?,
+            period_spent: U256::from_words(spent_low.try_into().ok()?, spent_high.try_into().ok()?),
+        })
     };
-    let answer = provider.call(call, block_id).await?;
-    let unexpected = || Error::Node(format!("get_session_spending answered {answer:?}, not (u256, u64, u256)"));
-    let word = |i: usize| answer.get(i).and_then(|w| u128::try_from(*w).ok()).ok_or_else(unexpected);
-    if answer.len() != 5 {
-        return Err(unexpected());
-    }
-    Ok(SpendingUsage {
-        total: U256::from_words(word(0)?, word(1)?),
-        period: answer.get(2).and_then(|w| u64::try_from(*w).ok()).ok_or_else(unexpected)?,
-        period_spent: U256::from_words(word(3)?, word(4)?),
-    })
+    read_words(provider, account, view, vec![session_hash, token], block_id, ("(u256, u64, u256)", decode)).await
 }
 
 /// The account's spending check of one token: `amount` more must fit in what `usage` leaves of
@@ -217,13 +211,17 @@ impl FeeBounds {
 }
 
 /// What the account has counted for a session (`get_session_usage`): the transactions it
-/// validated and the fee counted for them, each at its maximum fee.
+/// validated and the fee counted for them, each at its maximum fee, and whether it recorded the
+/// owner's authorization (docs/protocol.md §4, "Authorization cache").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SessionUsage {
     /// Transactions validated under the session (reverted ones included).
     pub transactions: u32,
     /// The maximum fees of those transactions, in FRI.
     pub fee_spent: u128,
+    /// Whether the account recorded the owner's authorization (by a first use or
+    /// `register_session`): the session's transactions may then leave out the owner signature.
+    pub authorized: bool,
 }
 
 impl SessionUsage {
@@ -240,20 +238,15 @@ pub async fn session_usage<P: Provider + Sync>(
     session_hash: Felt,
     block_id: BlockId,
 ) -> Result<SessionUsage, Error> {
-    let call = FunctionCall {
-        contract_address: account,
-        entry_point_selector: GET_SESSION_USAGE_SELECTOR,
-        calldata: vec![session_hash],
+    let view = ("get_session_usage", GET_SESSION_USAGE_SELECTOR);
+    let decode = |[transactions, fee_spent, authorized]: [Felt; 3]| {
+        Some(SessionUsage {
+            transactions: transactions.try_into().ok()?,
+            fee_spent: fee_spent.try_into().ok()?,
+            authorized: felt_bool(authorized)?,
+        })
     };
-    let answer = provider.call(call, block_id).await?;
-    let unexpected = || Error::Node(format!("get_session_usage answered {answer:?}, not (u32, u128)"));
-    let [transactions, fee_spent] = answer[..] else {
-        return Err(unexpected());
-    };
-    Ok(SessionUsage {
-        transactions: u32::try_from(transactions).map_err(|_| unexpected())?,
-        fee_spent: u128::try_from(fee_spent).map_err(|_| unexpected())?,
-    })
+    read_words(provider, account, view, vec![session_hash], block_id, ("(u32, u128, bool)", decode)).await
 }
 
 /// The fee cap check alone (no usage needed): `max_fee` is at most the session's cap; returns it.
@@ -288,6 +281,7 @@ mod tests {
             max_fee: 100,
             fee_budget: 250,
             max_transactions: 3,
+            epoch: 0,
             policies_root: Felt::TWO,
             spending_limits: vec![],
         }
@@ -314,11 +308,11 @@ mod tests {
         let err = check_limits(&session(), &fresh, Some(101)).unwrap_err();
         assert!(matches!(err, Error::FeeCapExceeded { max_fee: Some(101), cap: 100 }), "{err:?}");
         assert!(matches!(check_limits(&session(), &fresh, None), Err(Error::FeeCapExceeded { max_fee: None, .. })));
-        let used = SessionUsage { transactions: 2, fee_spent: 200 };
+        let used = SessionUsage { transactions: 2, fee_spent: 200, authorized: true };
         check_limits(&session(), &used, Some(50)).unwrap();
         let err = check_limits(&session(), &used, Some(51)).unwrap_err();
         assert!(matches!(err, Error::FeeBudgetExceeded { max_fee: 51, left: 50, budget: 250 }), "{err:?}");
-        let spent = SessionUsage { transactions: 3, fee_spent: 0 };
+        let spent = SessionUsage { transactions: 3, fee_spent: 0, authorized: true };
         assert!(matches!(check_limits(&session(), &spent, Some(1)), Err(Error::TransactionLimitReached { limit: 3 })));
         assert_eq!(used.left(&session()), (1, 50));
     }

@@ -1,4 +1,5 @@
-//! Reads of an account's one-felt views, shared by the modules that ask the node.
+//! Reads of an account's views, shared by the modules that ask the node: each checks the shape of
+//! the answer and names the view when it is not the expected one.
 
 use starknet::core::types::{BlockId, Felt, FunctionCall};
 use starknet::providers::Provider;
@@ -21,6 +22,35 @@ pub(crate) async fn read_felt<P: Provider + Sync>(
     }
 }
 
+/// Calls the view `name` (`selector`) of `account` and returns its answer, which must be `N` felts
+/// that `decode` turns into a value (`None`: not of the view's type, `shape` in the error).
+pub(crate) async fn read_words<P: Provider + Sync, T, const N: usize>(
+    provider: &P,
+    account: Felt,
+    (name, selector): (&str, Felt),
+    calldata: Vec<Felt>,
+    block_id: BlockId,
+    (shape, decode): (&str, impl Fn([Felt; N]) -> Option<T>),
+) -> Result<T, Error> {
+    let call = FunctionCall { contract_address: account, entry_point_selector: selector, calldata };
+    let answer = provider.call(call, block_id).await?;
+    <[Felt; N]>::try_from(answer.as_slice())
+        .ok()
+        .and_then(decode)
+        .ok_or_else(|| Error::Node(format!("{name} answered {answer:?}, not {shape}")))
+}
+
+/// A felt as a bool the way Cairo `Serde` writes one: 0 or 1.
+pub(crate) fn felt_bool(value: Felt) -> Option<bool> {
+    if value == Felt::ZERO {
+        Some(false)
+    } else if value == Felt::ONE {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 /// Calls the view `name` (`selector`) of `account`, which answers a `bool`.
 pub(crate) async fn read_bool<P: Provider + Sync>(
     provider: &P,
@@ -29,12 +59,13 @@ pub(crate) async fn read_bool<P: Provider + Sync>(
     calldata: Vec<Felt>,
     block_id: BlockId,
 ) -> Result<bool, Error> {
-    let value = read_felt(provider, account, selector, calldata, block_id).await?;
-    if value == Felt::ZERO {
-        Ok(false)
-    } else if value == Felt::ONE {
-        Ok(true)
-    } else {
-        Err(Error::Node(format!("{name} answered {value:#x}, not a bool")))
-    }
+    read_words(
+        provider,
+        account,
+        (name, selector),
+        calldata,
+        block_id,
+        ("a bool", |[value]: [Felt; 1]| felt_bool(value)),
+    )
+    .await
 }

@@ -36,6 +36,7 @@ pub struct SessionRequest {
     max_fee: u128,
     fee_budget: u128,
     max_transactions: u32,
+    epoch: u64,
     spending_limits: Vec<SpendingLimit>,
     tree: PolicyTree,
     names: BTreeMap<Felt, String>,
@@ -53,6 +54,7 @@ impl SessionRequest {
             max_fee: None,
             fee_budget: None,
             max_transactions: UNLIMITED_TRANSACTIONS,
+            epoch: 0,
             spending_limits: Vec::new(),
             policies: Vec::new(),
         }
@@ -88,6 +90,11 @@ impl SessionRequest {
         self.max_transactions
     }
 
+    /// The account's owner epoch the session is for (docs/protocol.md §4, "Epoch").
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
     /// Per token, how much the session may move.
     pub fn spending_limits(&self) -> &[SpendingLimit] {
         &self.spending_limits
@@ -119,6 +126,7 @@ impl SessionRequest {
             max_fee: self.max_fee,
             fee_budget: self.fee_budget,
             max_transactions: self.max_transactions,
+            epoch: self.epoch,
             policies_root: self.tree.root(),
             spending_limits: self.spending_limits.clone(),
         }
@@ -144,6 +152,7 @@ impl SessionRequest {
             max_fee: self.max_fee,
             fee_budget: self.fee_budget,
             max_transactions: self.max_transactions,
+            epoch: self.epoch,
             spending_limits: self
                 .spending_limits
                 .iter()
@@ -175,7 +184,8 @@ impl SessionRequest {
             .valid_until(file.valid_until)
             .max_fee(file.max_fee)
             .fee_budget(file.fee_budget)
-            .max_transactions(file.max_transactions);
+            .max_transactions(file.max_transactions)
+            .epoch(file.epoch);
         for l in file.spending_limits {
             builder = builder.periodic_spending_limit(l.token, l.total, l.per_period, l.period);
         }
@@ -223,6 +233,7 @@ pub(crate) struct RequestFile {
     #[serde(with = "amount")]
     pub fee_budget: u128,
     pub max_transactions: u32,
+    pub epoch: u64,
     pub spending_limits: Vec<SpendingLimitEntry>,
     pub policies: Vec<PolicyEntry>,
 }
@@ -363,6 +374,7 @@ pub struct SessionRequestBuilder {
     max_fee: Option<u128>,
     fee_budget: Option<u128>,
     max_transactions: u32,
+    epoch: u64,
     spending_limits: Vec<SpendingLimit>,
     policies: Vec<PolicyInput>,
 }
@@ -397,6 +409,14 @@ impl SessionRequestBuilder {
     /// How many transactions the session may send (default [`UNLIMITED_TRANSACTIONS`]; above 0).
     pub fn max_transactions(mut self, count: u32) -> Self {
         self.max_transactions = count;
+        self
+    }
+
+    /// The account's owner epoch the session is for (default 0, a new account's): the account's
+    /// `get_session_epoch` when the owner signs. A session of another epoch is refused
+    /// (`session/stale-epoch`): revoking all sessions or rotating the owner key moves it on.
+    pub fn epoch(mut self, epoch: u64) -> Self {
+        self.epoch = epoch;
         self
     }
 
@@ -541,6 +561,7 @@ impl SessionRequestBuilder {
             max_fee,
             fee_budget,
             max_transactions: self.max_transactions,
+            epoch: self.epoch,
             spending_limits: self.spending_limits,
             tree: PolicyTree::new(policies)?,
             names,

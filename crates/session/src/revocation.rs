@@ -1,13 +1,15 @@
-//! Revocation: the owner ends a session for good with the account's `revoke_session`, and anyone
-//! can ask `is_session_revoked` (docs/protocol.md §4, "Revocation"). The call and the read that the SDK, the
-//! CLI and the tests use; the contract side is `contracts/src/session/revocation.cairo`.
+//! Revocation: the owner ends a session for good with the account's `revoke_session`, or every
+//! session at once with `revoke_all_sessions` (which moves the owner epoch on), and anyone can ask
+//! `is_session_revoked` and `get_session_epoch` (docs/protocol.md §4, "Revocation", "Epoch"). The
+//! calls and the reads that the SDK, the CLI and the tests use; the contract side is
+//! `contracts/src/session/revocation.cairo`.
 
 use starknet::core::types::{BlockId, Call, Felt};
 use starknet::macros::selector;
 use starknet::providers::Provider;
 
 use crate::error::Error;
-use crate::node::read_bool;
+use crate::node::{read_bool, read_words};
 
 /// The selector of the account's `revoke_session(session_hash)`.
 pub const REVOKE_SESSION_SELECTOR: Felt = selector!("revoke_session");
@@ -20,6 +22,26 @@ pub const IS_SESSION_REVOKED_SELECTOR: Felt = selector!("is_session_revoked");
 /// call its own account).
 pub fn revoke_session_call(account: Felt, session_hash: Felt) -> Call {
     Call { to: account, selector: REVOKE_SESSION_SELECTOR, calldata: vec![session_hash] }
+}
+
+/// The selector of the account's `revoke_all_sessions()`.
+pub const REVOKE_ALL_SESSIONS_SELECTOR: Felt = selector!("revoke_all_sessions");
+
+/// The selector of the account's view `get_session_epoch() -> u64`.
+pub const GET_SESSION_EPOCH_SELECTOR: Felt = selector!("get_session_epoch");
+
+/// The call that ends every session of `account` signed so far: it moves the owner epoch on, so
+/// sessions of the epoch before are refused (`session/stale-epoch`). Only the account itself may
+/// make it (an owner-signed transaction).
+pub fn revoke_all_sessions_call(account: Felt) -> Call {
+    Call { to: account, selector: REVOKE_ALL_SESSIONS_SELECTOR, calldata: vec![] }
+}
+
+/// The owner epoch of `account`, as of `block_id`: what a new session must name
+/// ([`SessionRequestBuilder::epoch`](crate::SessionRequestBuilder::epoch)).
+pub async fn session_epoch<P: Provider + Sync>(provider: &P, account: Felt, block_id: BlockId) -> Result<u64, Error> {
+    let view = ("get_session_epoch", GET_SESSION_EPOCH_SELECTOR);
+    read_words(provider, account, view, vec![], block_id, ("a u64", |[epoch]: [Felt; 1]| epoch.try_into().ok())).await
 }
 
 /// Whether `account` revoked the session `session_hash`, as of `block_id`.
@@ -42,5 +64,7 @@ mod tests {
         let call = revoke_session_call(Felt::TWO, Felt::THREE);
         assert_eq!((call.to, call.selector, call.calldata), (Felt::TWO, REVOKE_SESSION_SELECTOR, vec![Felt::THREE]));
         assert_eq!(REVOKE_SESSION_SELECTOR, starknet::core::utils::get_selector_from_name("revoke_session").unwrap());
+        let all = revoke_all_sessions_call(Felt::TWO);
+        assert_eq!((all.to, all.selector, all.calldata), (Felt::TWO, REVOKE_ALL_SESSIONS_SELECTOR, vec![]));
     }
 }

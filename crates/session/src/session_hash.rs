@@ -29,14 +29,14 @@ const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b65797
 pub const SESSION_TYPE_STRING: &str = concat!(
     r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","#,
     r#""Max Fee Per Transaction":"TokenAmount","Fee Budget":"TokenAmount","Max Transactions":"u128","#,
-    r#""Policies":"merkletree","Spending Limits":"SpendingLimit*")"#,
+    r#""Owner Epoch":"u128","Policies":"merkletree","Spending Limits":"SpendingLimit*")"#,
     r#""SpendingLimit"("Total":"TokenAmount","Per Period":"TokenAmount","Period":"u128")"#,
     r#""TokenAmount"("token_address":"ContractAddress","amount":"u256")"#,
     r#""u256"("low":"u128","high":"u128")"#
 );
 /// `starknet_keccak(SESSION_TYPE_STRING)`.
 pub const SESSION_TYPE_HASH: Felt =
-    Felt::from_hex_unchecked("0x11063f8fc2d5c10db175104aa7137764f108273366a48dbc9695b3f06fc537b");
+    Felt::from_hex_unchecked("0x38169b0cb3a43186cc1bc18423e93e1291ab843494b27279fba612c6d1f6622");
 
 /// The type string of a spending limit, with the presets it uses.
 pub const SPENDING_LIMIT_TYPE_STRING: &str = concat!(
@@ -151,6 +151,9 @@ pub struct Session {
     pub fee_budget: u128,
     /// How many transactions the session may send.
     pub max_transactions: u32,
+    /// The account's owner epoch the session was signed in: it is valid only while the account's
+    /// epoch is still this one (docs/protocol.md §4, "Epoch").
+    pub epoch: u64,
     /// Root of the policy tree.
     pub policies_root: Felt,
     /// Per token, how much the session may move.
@@ -168,6 +171,7 @@ impl Session {
             token_amount_hash(FEE_TOKEN, self.max_fee.into()),
             token_amount_hash(FEE_TOKEN, self.fee_budget.into()),
             self.max_transactions.into(),
+            self.epoch.into(),
             self.policies_root,
             poseidon_hash_many(&self.spending_limits.iter().map(SpendingLimit::struct_hash).collect::<Vec<_>>()),
         ])
@@ -187,6 +191,7 @@ impl Session {
             self.max_fee.into(),
             self.fee_budget.into(),
             self.max_transactions.into(),
+            self.epoch.into(),
             self.policies_root,
             self.spending_limits.len().into(),
         ];
@@ -350,6 +355,7 @@ pub fn typed_data(
                 { "name": "Max Fee Per Transaction", "type": "TokenAmount" },
                 { "name": "Fee Budget", "type": "TokenAmount" },
                 { "name": "Max Transactions", "type": "u128" },
+                { "name": "Owner Epoch", "type": "u128" },
                 { "name": "Policies", "type": "merkletree", "contains": "Policy" },
                 { "name": "Spending Limits", "type": "SpendingLimit*" }
             ],
@@ -384,6 +390,7 @@ pub fn typed_data(
             "Max Fee Per Transaction": token_amount(FEE_TOKEN, session.max_fee.into()),
             "Fee Budget": token_amount(FEE_TOKEN, session.fee_budget.into()),
             "Max Transactions": session.max_transactions,
+            "Owner Epoch": session.epoch,
             "Policies": policies,
             "Spending Limits": session.spending_limits.iter().map(|limit| json!({
                 "Total": token_amount(limit.token, limit.total),
@@ -458,6 +465,7 @@ mod tests {
             max_fee: 10,
             fee_budget: 100,
             max_transactions: 3,
+            epoch: 0,
             policies_root: Felt::from(7u8),
             spending_limits: vec![],
         };
@@ -478,6 +486,7 @@ mod tests {
             max_fee: 1 << 100,
             fee_budget: u128::MAX,
             max_transactions: u32::MAX,
+            epoch: 7,
             policies_root: policies[0].struct_hash(),
             spending_limits: vec![
                 SpendingLimit { token: Felt::ONE, total: U256::from_words(5, 1), per_period: 7u8.into(), period: 60 },

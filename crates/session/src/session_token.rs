@@ -2,9 +2,9 @@
 //! key signs (docs/protocol.md §3). Mirrors `contracts/src/session/session_token.cairo`.
 //!
 //! ```text
-//! offset  0      1        2            3            4            5        6           7                 8
-//!         magic  version  session_key  valid_after  valid_until  max_fee  fee_budget  max_transactions  policies_root
-//!         9
+//! offset  0      1        2            3            4            5        6           7                 8      9
+//!         magic  version  session_key  valid_after  valid_until  max_fee  fee_budget  max_transactions  epoch  policies_root
+//!         10
 //!         spending_limits (count, then each as token, total low, high, per_period low, high, period)
 //! then    owner_signature (len, felts…), session_signature (len, felts…),
 //!         proofs (count, then for each call: its policy's rules (count, then each rule as word,
@@ -35,8 +35,10 @@ pub const SESSION_OFFSET: usize = 2;
 pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
 /// Offset of the session's `valid_until`.
 pub const VALID_UNTIL_OFFSET: usize = SESSION_OFFSET + 2;
+/// Offset of the session's owner epoch.
+pub const EPOCH_OFFSET: usize = SESSION_OFFSET + 6;
 /// Offset of the number of spending limits, the session's last field.
-pub const SPENDING_LIMITS_OFFSET: usize = SESSION_OFFSET + 7;
+pub const SPENDING_LIMITS_OFFSET: usize = SESSION_OFFSET + 8;
 /// Offset of the owner signature's length, the first field after the session, when the session
 /// has no spending limits (each limit adds 6 felts before it).
 pub const OWNER_SIGNATURE_OFFSET: usize = SPENDING_LIMITS_OFFSET + 1;
@@ -80,6 +82,18 @@ pub struct SessionToken {
 }
 
 impl SessionToken {
+    /// The short form of the token (docs/protocol.md §3): without the owner signature, for a
+    /// session whose authorization the account has recorded (§4, "Authorization cache").
+    pub fn short(mut self) -> Self {
+        self.owner_signature.clear();
+        self
+    }
+
+    /// Whether this is the short form: no owner signature.
+    pub fn is_short(&self) -> bool {
+        self.owner_signature.is_empty()
+    }
+
     /// The felts of the transaction signature.
     pub fn to_felts(&self) -> Vec<Felt> {
         let proof_len: usize = self.proofs.iter().map(|p| p.proof.len() + 2 + 6 * p.rules.len()).sum();
@@ -145,6 +159,7 @@ fn parse_header(felts: &[Felt]) -> Result<(Session, &[Felt]), Error> {
         max_fee: reader.u128()?,
         fee_budget: reader.u128()?,
         max_transactions: reader.u32()?,
+        epoch: reader.u64()?,
         policies_root: reader.felt()?,
         spending_limits: Vec::new(),
     };
@@ -235,6 +250,7 @@ mod tests {
                 max_fee: 10,
                 fee_budget: 11,
                 max_transactions: 12,
+                epoch: 13,
                 policies_root: Felt::from(3u8),
                 spending_limits: vec![],
             },
@@ -247,7 +263,7 @@ mod tests {
     #[test]
     fn round_trips() {
         let felts = sample().to_felts();
-        assert_eq!(felts.len(), 10 + 3 + 3 + 1 + 2 + 4);
+        assert_eq!(felts.len(), 11 + 3 + 3 + 1 + 2 + 4);
         assert_eq!(SessionToken::from_felts(&felts).unwrap(), sample());
         assert!(is_session_token(&felts));
         assert!(!is_session_token(&felts[1..]));
@@ -309,6 +325,7 @@ mod tests {
         assert_eq!(felts[SESSION_OFFSET], Felt::from(9u8));
         assert_eq!(felts[VALID_AFTER_OFFSET], Felt::ONE);
         assert_eq!(felts[VALID_UNTIL_OFFSET], Felt::TWO);
+        assert_eq!(felts[EPOCH_OFFSET], Felt::from(13u8));
         assert_eq!(felts[OWNER_SIGNATURE_OFFSET], Felt::TWO, "the owner signature's length");
     }
 
@@ -331,6 +348,7 @@ mod tests {
             (SESSION_OFFSET + 3, Felt::from(u128::MAX) + Felt::ONE),
             (SESSION_OFFSET + 4, Felt::from(u128::MAX) + Felt::ONE),
             (SESSION_OFFSET + 5, Felt::from(u32::MAX) + Felt::ONE),
+            (EPOCH_OFFSET, Felt::from(u64::MAX) + Felt::ONE),
         ] {
             let mut wide = felts.clone();
             wide[offset] = too_big;

@@ -17,6 +17,9 @@ use crate::session_token::{session_message_hash, CallProof, SessionToken};
 /// ([`SESSION_TOKEN_VERSION`](crate::SESSION_TOKEN_VERSION)).
 pub const SESSION_FILE_VERSION: u64 = 2;
 
+/// The selector of the account's `register_session(session)`.
+pub const REGISTER_SESSION_SELECTOR: Felt = starknet::macros::selector!("register_session");
+
 impl SessionRequest {
     /// Signs the request with the owner's private key, for `account` on `chain_id`.
     pub fn sign(self, account: Felt, chain_id: Felt, owner: &SigningKey) -> Result<SignedSession, Error> {
@@ -127,6 +130,14 @@ impl SignedSession {
         Ok(proofs)
     }
 
+    /// The owner's call that records this session's authorization in the account up front
+    /// (`register_session(session)`, docs/protocol.md §4, "Authorization cache"), so that even
+    /// its first transaction may leave out the owner signature. Send it in an owner-signed
+    /// transaction of [`Self::account`].
+    pub fn register_call(&self) -> Call {
+        Call { to: self.account, selector: REGISTER_SESSION_SELECTOR, calldata: self.session().to_felts() }
+    }
+
     /// The message the session key signs for the transaction `transaction_hash`.
     pub fn message_hash(&self, transaction_hash: Felt) -> Felt {
         session_message_hash(transaction_hash, self.hash)
@@ -178,6 +189,7 @@ impl SignedSession {
             max_fee: file.max_fee,
             fee_budget: file.fee_budget,
             max_transactions: file.max_transactions,
+            epoch: file.epoch,
             spending_limits: file.spending_limits,
             policies: file.policies,
         })?;
@@ -204,6 +216,7 @@ struct SignedSessionFile {
     #[serde(with = "amount")]
     fee_budget: u128,
     max_transactions: u32,
+    epoch: u64,
     spending_limits: Vec<SpendingLimitEntry>,
     policies: Vec<PolicyEntry>,
     owner_signature: Vec<Felt>,
@@ -223,6 +236,7 @@ impl Serialize for SignedSession {
             max_fee: request.max_fee,
             fee_budget: request.fee_budget,
             max_transactions: request.max_transactions,
+            epoch: request.epoch,
             spending_limits: request.spending_limits,
             policies: request.policies,
             owner_signature: self.owner_signature.clone(),

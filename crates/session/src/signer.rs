@@ -30,6 +30,20 @@ pub trait SessionSigner {
         calls: &[Call],
     ) -> Result<Vec<Felt>, Self::Error>;
 
+    /// Signs like [`Self::sign_transaction`], told whether the account has recorded the
+    /// session's authorization (`recorded`, read from the account's usage view before signing):
+    /// a signer of our format then sends the short token without the owner signature
+    /// (docs/protocol.md §3). By default, the same as `sign_transaction`.
+    async fn sign_recorded(
+        &self,
+        account: Felt,
+        transaction_hash: Felt,
+        calls: &[Call],
+        _recorded: bool,
+    ) -> Result<Vec<Felt>, Self::Error> {
+        self.sign_transaction(account, transaction_hash, calls).await
+    }
+
     /// Whether signing the execution of `calls` asks someone (a hardware key, a remote
     /// co-signer), so starknet-rs signs once instead of once per estimate.
     fn is_interactive(&self, _calls: &[Call]) -> bool {
@@ -92,15 +106,26 @@ where
 
     async fn sign_transaction(
         &self,
+        account: Felt,
+        transaction_hash: Felt,
+        calls: &[Call],
+    ) -> Result<Vec<Felt>, Self::Error> {
+        self.sign_recorded(account, transaction_hash, calls, false).await
+    }
+
+    async fn sign_recorded(
+        &self,
         _account: Felt,
         transaction_hash: Felt,
         calls: &[Call],
+        recorded: bool,
     ) -> Result<Vec<Felt>, Self::Error> {
         // The proofs first: a call the session does not allow is refused before the key is asked.
         let proofs = self.session.call_proofs(calls)?;
         let message = self.session.message_hash(transaction_hash);
         let signature = self.key.sign_hash(&message).await.map_err(SignError::Signer)?;
-        Ok(self.session.token(vec![signature.r, signature.s], proofs).to_felts())
+        let token = self.session.token(vec![signature.r, signature.s], proofs);
+        Ok(if recorded { token.short() } else { token }.to_felts())
     }
 
     fn is_interactive(&self, calls: &[Call]) -> bool {

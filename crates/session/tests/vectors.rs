@@ -32,6 +32,8 @@ const MAX_FEE: u128 = 100_000_000_000_000_000;
 /// 1 STRK.
 const FEE_BUDGET: u128 = 1_000_000_000_000_000_000;
 const MAX_TRANSACTIONS: u32 = 3;
+/// The owner epoch of a new account, which the vector session is signed in.
+const EPOCH: u64 = 0;
 /// The vector session's spending limit on TARGET: 1000 over its life, 300 a day.
 const SPENDING_TOTAL: u128 = 1000;
 const SPENDING_PER_PERIOD: u128 = 300;
@@ -68,6 +70,7 @@ fn vectors() -> Vectors {
         .max_fee(MAX_FEE)
         .fee_budget(FEE_BUDGET)
         .max_transactions(MAX_TRANSACTIONS)
+        .epoch(EPOCH)
         .periodic_spending_limit(TARGET, SPENDING_TOTAL, SPENDING_PER_PERIOD, SPENDING_PERIOD)
         .allow_with_rules(TARGET, "transfer", transfer_rules());
     let one_policy = builder.clone().build().expect("valid").sign(ACCOUNT, chain_id, &owner);
@@ -146,6 +149,7 @@ impl Vectors {
                 "max_fee": MAX_FEE.to_string(),
                 "fee_budget": FEE_BUDGET.to_string(),
                 "max_transactions": MAX_TRANSACTIONS,
+                "epoch": EPOCH,
                 "spending_limits": [{
                     "token": hex(TARGET), "total": SPENDING_TOTAL.to_string(),
                     "per_period": SPENDING_PER_PERIOD.to_string(), "period": SPENDING_PERIOD
@@ -192,7 +196,7 @@ impl Vectors {
         let _ = writeln!(w, "//! The same values are in tests/vectors/session-v2.json and docs/protocol.md.");
         let _ = writeln!(w, "use starknet::account::Call;");
         let _ = writeln!(w, "use crate::session::session_hash::ArgumentRule;\n");
-        let consts: [(&str, &str, String); 29] = [
+        let consts: [(&str, &str, String); 30] = [
             ("CHAIN_ID", "felt252", "'SN_SEPOLIA'".into()),
             ("ACCOUNT", "felt252", hex(ACCOUNT)),
             ("TARGET", "felt252", hex(TARGET)),
@@ -205,6 +209,7 @@ impl Vectors {
             ("MAX_FEE", "u128", MAX_FEE.to_string()),
             ("FEE_BUDGET", "u128", FEE_BUDGET.to_string()),
             ("MAX_TRANSACTIONS", "u32", MAX_TRANSACTIONS.to_string()),
+            ("EPOCH", "u64", EPOCH.to_string()),
             ("FEE_TOKEN", "felt252", hex(FEE_TOKEN)),
             ("SPENDING_TOKEN", "felt252", hex(TARGET)),
             ("SPENDING_TOTAL", "u256", SPENDING_TOTAL.to_string()),

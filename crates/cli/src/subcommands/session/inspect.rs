@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 use sk_session::SignedSession;
+use starknet::core::types::U256;
 
-use super::{contract_label, read_session, selector_name, PolicyOut};
+use super::{contract_label, read_session, selector_name, token_amount, PolicyOut};
 use crate::network::{Node, RpcArgs};
 use crate::output::{hex, print_json};
 use crate::{parse, time};
@@ -60,6 +61,8 @@ struct Limits {
     max_fee: String,
     fee_budget: String,
     max_transactions: u32,
+    /// The owner epoch the session was signed in.
+    epoch: u64,
 }
 
 /// What the account has counted for the session, and what is left.
@@ -73,6 +76,20 @@ struct UsageReport {
     fee_left: String,
     #[serde(skip)]
     fee_left_fri: u128,
+    /// Whether the account recorded the owner's authorization (the session's transactions are
+    /// then short).
+    authorized: bool,
+    /// What is left of each spending limit, in base units as decimal strings.
+    spending: Vec<SpendingReport>,
+}
+
+#[derive(Serialize)]
+struct SpendingReport {
+    token: String,
+    total_left: String,
+    period_left: String,
+    #[serde(skip)]
+    words: String,
 }
 
 #[derive(Serialize)]
@@ -84,6 +101,8 @@ struct NodeReport {
     /// Whether the owner signature is the on-chain owner's.
     owner_signature_valid: Option<bool>,
     revoked: Option<bool>,
+    /// The account's owner epoch: the session is valid only while it is the session's.
+    epoch: Option<u64>,
     usage: Option<UsageReport>,
     /// Why a question could not be answered.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -109,6 +128,7 @@ async fn ask_node(node: &Node, session: &SignedSession) -> anyhow::Result<(NodeR
         owner: None,
         owner_signature_valid: None,
         revoked: None,
+        epoch: None,
         usage: None,
         problems: Vec::new(),
     };
@@ -131,15 +151,36 @@ async fn ask_node(node: &Node, session: &SignedSession) -> anyhow::Result<(NodeR
         Ok(revoked) => report.revoked = Some(revoked),
         Err(err) => report.problems.push(format!("{err:#}")),
     }
+    match node.epoch(session.account()).await {
+        Ok(epoch) => report.epoch = Some(epoch),
+        Err(err) => report.problems.push(format!("{err:#}")),
+    }
     match node.usage(session.account(), session.hash()).await {
         Ok(usage) => {
             let (transactions_left, fee_left) = usage.left(&session.session());
+            let mut spending = Vec::new();
+            for limit in session.request().spending_limits() {
+                match node.spending(session.account(), session.hash(), limit.token).await {
+                    Ok(spent) => {
+                        let (total_left, period_left) = spent.left(limit, session.request().valid_after(), now);
+                        spending.push(SpendingReport {
+                            token: hex(limit.token),
+                            total_left: total_left.to_string(),
+                            period_left: period_left.to_string(),
+                            words: spending_text(limit, total_left, period_left),
+                        });
+                    }
+                    Err(err) => report.problems.push(format!("{err:#}")),
+                }
+            }
             report.usage = Some(UsageReport {
                 transactions: usage.transactions,
                 transactions_left,
                 fee_spent: usage.fee_spent.to_string(),
                 fee_left: fee_left.to_string(),
                 fee_left_fri: fee_left,
+                authorized: usage.authorized,
+                spending,
             });
         }
         Err(err) => report.problems.push(format!("{err:#}")),
@@ -178,6 +219,7 @@ impl Inspect {
                 max_fee: request.max_fee().to_string(),
                 fee_budget: request.fee_budget().to_string(),
                 max_transactions: request.max_transactions(),
+                epoch: request.epoch(),
             },
             policies: PolicyOut::list(request),
             owner_signature: session.owner_signature().iter().map(|f| format!("{f:#x}")).collect(),
@@ -252,13 +294,48 @@ fn print_text(report: &Report, session: &SignedSession) {
                 )
             );
             println!("revoked        {}", answer(node.revoked, "yes: the account will reject this session", "no"));
+            if let Some(epoch) = node.epoch {
+                let signed = session.request().epoch();
+                if epoch == signed {
+                    println!("epoch          {epoch}, the session's");
+                } else {
+                    println!(
+                        "epoch          {epoch}, NOT the session's ({signed}): the account will reject this session"
+                    );
+                }
+            }
             if let Some(usage) = &node.usage {
                 println!("used           {}", usage_text(session, usage, window));
+                for spending in &usage.spending {
+                    println!("spending       {}", spending.words);
+                }
+                let recorded = if usage.authorized {
+                    "recorded: its transactions leave out the owner signature"
+                } else {
+                    "not recorded yet (the first transaction records it; or `sk session register`)"
+                };
+                println!("authorization  {recorded}");
             }
             for problem in &node.problems {
                 println!("problem        {problem}");
             }
         }
+    }
+}
+
+/// What is left of a spending limit in words: "4.2 STRK of 5 STRK left this day, 9 STRK of 10
+/// STRK left in all" (a limit that renews), "0.5 STRK of 1 STRK left" (one that does not).
+fn spending_text(limit: &sk_session::SpendingLimit, total_left: U256, period_left: U256) -> String {
+    let amount = |value: U256| token_amount(limit.token, value);
+    let total = format!("{} of {} left", amount(total_left), amount(limit.total));
+    match limit.period {
+        0 => total,
+        period => format!(
+            "{} of {} left this {}, {total} in all",
+            amount(period_left),
+            amount(limit.per_period),
+            time::period_name(period)
+        ),
     }
 }
 

@@ -29,6 +29,10 @@ pub enum SessionCommand {
     Execute(execute::Execute),
     /// Revoke a session for good with an owner-signed transaction.
     Revoke(revoke::Revoke),
+    /// Revoke every session of an account at once (moves its owner epoch on).
+    RevokeAll(revoke::RevokeAll),
+    /// Record a session's authorization in the account up front, so its transactions are short.
+    Register(revoke::Register),
 }
 
 impl SessionCommand {
@@ -39,6 +43,8 @@ impl SessionCommand {
             SessionCommand::Inspect(command) => command.run().await,
             SessionCommand::Execute(command) => command.run().await,
             SessionCommand::Revoke(command) => command.run().await,
+            SessionCommand::RevokeAll(command) => command.run().await,
+            SessionCommand::Register(command) => command.run().await,
         }
     }
 }
@@ -101,12 +107,9 @@ pub fn limits_text(request: &SessionRequest) -> String {
         sk_session::format_strk(request.max_fee()),
         sk_session::format_strk(request.fee_budget())
     );
+    text.push_str(&format!("\nowner epoch   {}", request.epoch()));
     for limit in request.spending_limits() {
-        let amount = |value: starknet::core::types::U256| match parse::contract_name(limit.token) {
-            Some(name) if value.high() == 0 => sk_session::format_strk(value.low()).replace("STRK", name),
-            Some(name) => format!("{value} base units of {name}"),
-            None => format!("{value} base units of {}", contract_label(limit.token)),
-        };
+        let amount = |value| token_amount(limit.token, value);
         let periodic = match limit.period {
             0 => String::new(),
             period => format!(", at most {} per {}", amount(limit.per_period), crate::time::duration(period)),
@@ -114,6 +117,15 @@ pub fn limits_text(request: &SessionRequest) -> String {
         text.push_str(&format!("\nspending      {} in all{periodic}", amount(limit.total)));
     }
     text
+}
+
+/// An amount of `token` for people: STRK and ETH in tokens (`2.5 STRK`), others in base units.
+pub fn token_amount(token: Felt, value: starknet::core::types::U256) -> String {
+    match parse::contract_name(token) {
+        Some(name) if value.high() == 0 => sk_session::format_strk(value.low()).replace("STRK", name),
+        Some(name) => format!("{value} base units of {name}"),
+        None => format!("{value} base units of {}", contract_label(token)),
+    }
 }
 
 /// `STRK 0x0471…938d` or just the address.

@@ -62,6 +62,10 @@ pub struct New {
     /// How many transactions the session may send (default: no practical limit, 2^32 - 1).
     #[arg(long, value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..))]
     max_transactions: Option<u32>,
+    /// The account's owner epoch the session is for; without it, the account's (read with
+    /// --rpc), else 0, a new account's. `sk session revoke-all` and a change of owner key move it on.
+    #[arg(long, value_name = "EPOCH")]
+    epoch: Option<u64>,
     /// The chain (SN_SEPOLIA, SN_MAIN, or hex); without it, the node's is used.
     #[arg(long, value_parser = parse::chain_id)]
     chain_id: Option<Felt>,
@@ -147,6 +151,11 @@ impl New {
                 eprintln!("warning: there is no session-key account at {} on the node (yet?)", hex(self.account));
             }
         }
+        let epoch = match (self.epoch, &node) {
+            (Some(epoch), _) => epoch,
+            (None, Some(node)) => node.epoch(self.account).await.unwrap_or(0),
+            (None, None) => 0,
+        };
 
         let key = SigningKey::from_random();
         let mut builder = SessionRequest::builder(key.verifying_key().scalar())
@@ -154,7 +163,8 @@ impl New {
             .valid_until(valid_until)
             .max_fee(self.max_fee)
             .fee_budget(self.fee_budget)
-            .max_transactions(self.max_transactions.unwrap_or(sk_session::UNLIMITED_TRANSACTIONS));
+            .max_transactions(self.max_transactions.unwrap_or(sk_session::UNLIMITED_TRANSACTIONS))
+            .epoch(epoch);
         for limit in &self.spending_limits {
             builder = builder.periodic_spending_limit(limit.token, limit.total, limit.per_period, limit.period);
         }

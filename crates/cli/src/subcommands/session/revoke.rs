@@ -1,16 +1,19 @@
-//! `sk session revoke`: the owner ends a session for good.
-use std::path::PathBuf;
+//! `sk session revoke`, `revoke-all` and `register`: the owner's transactions about sessions
+//! (docs/protocol.md §4, "Revocation", "Epoch", "Authorization cache"), each an owner-signed
+//! transaction of the account.
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::Args;
 use serde::Serialize;
 use sk_devnet::{local_account, wait_for_receipt, Cost};
-use sk_session::revoke_session_call;
+use sk_session::{revoke_all_sessions_call, revoke_session_call, SignedSession};
 use starknet::accounts::Account as _;
+use starknet::core::types::{Call, Felt};
 
 use super::read_session;
 use crate::files;
-use crate::network::RpcArgs;
+use crate::network::{Node, RpcArgs};
 use crate::output::{hex, print_json};
 use crate::progress;
 
@@ -18,6 +21,40 @@ use crate::progress;
 /// session hash. Every later transaction of the session is rejected.
 #[derive(Args)]
 pub struct Revoke {
+    #[command(flatten)]
+    args: OwnerSessionArgs,
+}
+
+/// Revoke every session of an account at once: an owner-signed transaction calling
+/// `revoke_all_sessions`, which moves the account's owner epoch on. Sessions signed before are
+/// rejected ('session/stale-epoch'); new ones name the new epoch.
+#[derive(Args)]
+pub struct RevokeAll {
+    #[command(flatten)]
+    rpc: RpcArgs,
+    /// The account.
+    #[arg(long, value_parser = crate::parse::address)]
+    account: Felt,
+    /// Key file of the account's owner.
+    #[arg(long)]
+    owner_key: PathBuf,
+    /// Print JSON on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Register a session up front: an owner-signed transaction calling `register_session`, which
+/// records the owner's authorization in the account, so that every transaction of the session,
+/// the first too, leaves out the owner signature (a shorter, cheaper signature).
+#[derive(Args)]
+pub struct Register {
+    #[command(flatten)]
+    args: OwnerSessionArgs,
+}
+
+/// The arguments of an owner transaction about one session.
+#[derive(Args)]
+struct OwnerSessionArgs {
     #[command(flatten)]
     rpc: RpcArgs,
     /// The session file.
@@ -30,10 +67,14 @@ pub struct Revoke {
     json: bool,
 }
 
+/// What an owner transaction did, for `--json`.
 #[derive(Serialize)]
-struct Revoked {
-    session_hash: String,
+struct Sent {
     account: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_hash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    epoch: Option<u64>,
     transaction_hash: String,
     fee_fri: String,
     l2_gas: u64,
@@ -41,44 +82,114 @@ struct Revoked {
 
 impl Revoke {
     pub async fn run(self) -> anyhow::Result<()> {
-        let session = read_session(&self.session)?;
-        let key = files::read_key(&self.owner_key)?;
-        let node = self.rpc.require("revoking a session").await?;
-        node.check_chain(session.chain_id(), "the session")?;
-        let address = session.account();
-        let hash = session.hash();
-        let owner = node.owner(address).await?;
-        if owner != key.verifying_key().scalar() {
-            bail!(
-                "the key in {} is not the owner of {} (its owner is {}); only the owner can revoke a session",
-                self.owner_key.display(),
-                hex(address),
-                hex(owner)
-            );
-        }
+        let args = self.args;
+        let (session, node) = session_on_node(&args.session, &args.rpc, "revoking a session").await?;
+        let (address, hash) = (session.account(), session.hash());
         if node.is_revoked(address, hash).await? {
             bail!("the session {} is revoked already ('{}')", hex(hash), sk_contracts::errors::SESSION_ALREADY_REVOKED);
         }
-        let owner_account = local_account(node.provider.clone(), address, key, node.chain_id);
-        let revoke = owner_account.execute_v3(vec![revoke_session_call(address, hash)]);
-        let sent = progress::step("sending revoke_session", revoke.send())
-            .await
-            .context("sending the owner's revoke_session transaction")?;
-        let receipt =
-            progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash)).await?;
-        let cost = Cost::of(&receipt.receipt);
-        let revoked = Revoked {
-            session_hash: hex(hash),
-            account: hex(address),
-            transaction_hash: hex(sent.transaction_hash),
-            fee_fri: cost.fee.to_string(),
-            l2_gas: cost.l2_gas,
-        };
-        if self.json {
-            return print_json(&revoked);
-        }
-        eprintln!("revoked session {} of {}", revoked.session_hash, revoked.account);
-        println!("{}", revoked.transaction_hash);
-        Ok(())
+        let call = revoke_session_call(address, hash);
+        let mut sent = send_as_owner(&node, address, &args.owner_key, call, "revoke_session").await?;
+        sent.session_hash = Some(hex(hash));
+        report(&sent, args.json, &format!("revoked session {} of {}", hex(hash), hex(address)))
     }
+}
+
+impl RevokeAll {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let node = self.rpc.require("revoking all sessions").await?;
+        let call = revoke_all_sessions_call(self.account);
+        let mut sent = send_as_owner(&node, self.account, &self.owner_key, call, "revoke_all_sessions").await?;
+        let epoch = node.epoch(self.account).await?;
+        sent.epoch = Some(epoch);
+        let done = format!(
+            "revoked every session of {} signed before: its owner epoch is now {epoch} (new sessions name it)",
+            hex(self.account)
+        );
+        report(&sent, self.json, &done)
+    }
+}
+
+impl Register {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let args = self.args;
+        let (session, node) = session_on_node(&args.session, &args.rpc, "registering a session").await?;
+        let (address, hash) = (session.account(), session.hash());
+        if node.is_revoked(address, hash).await? {
+            bail!(
+                "the session {} is revoked ('{}'): it cannot be registered",
+                hex(hash),
+                sk_contracts::errors::SESSION_REVOKED
+            );
+        }
+        let epoch = node.epoch(address).await?;
+        if epoch != session.request().epoch() {
+            return Err(sk_session::Error::StaleEpoch { session: session.request().epoch(), account: epoch }.into());
+        }
+        if node.usage(address, hash).await?.authorized {
+            bail!(
+                "the account has recorded this session's authorization already ('{}'): its transactions are short already",
+                sk_contracts::errors::SESSION_ALREADY_REGISTERED
+            );
+        }
+        let mut sent =
+            send_as_owner(&node, address, &args.owner_key, session.register_call(), "register_session").await?;
+        sent.session_hash = Some(hex(hash));
+        report(&sent, args.json, &format!("registered session {} of {}", hex(hash), hex(address)))
+    }
+}
+
+/// The session file at `path` and the node (required for `what`) of its chain.
+async fn session_on_node(path: &Path, rpc: &RpcArgs, what: &str) -> anyhow::Result<(SignedSession, Node)> {
+    let session = read_session(path)?;
+    let node = rpc.require(what).await?;
+    node.check_chain(session.chain_id(), "the session")?;
+    Ok((session, node))
+}
+
+/// Sends `call` (the account's entry point `entry_point`) in a transaction of `address` signed by
+/// the owner key in `owner_key`, after checking that it is the account's owner, and waits for it.
+async fn send_as_owner(
+    node: &Node,
+    address: Felt,
+    owner_key: &Path,
+    call: Call,
+    entry_point: &str,
+) -> anyhow::Result<Sent> {
+    let key = files::read_key(owner_key)?;
+    let owner = node.owner(address).await?;
+    if owner != key.verifying_key().scalar() {
+        bail!(
+            "the key in {} is not the owner of {} (its owner is {}); only the owner can call {entry_point}",
+            owner_key.display(),
+            hex(address),
+            hex(owner)
+        );
+    }
+    let owner_account = local_account(node.provider.clone(), address, key, node.chain_id);
+    let execution = owner_account.execute_v3(vec![call]);
+    let sent = progress::step(&format!("sending {entry_point}"), execution.send())
+        .await
+        .with_context(|| format!("sending the owner's {entry_point} transaction"))?;
+    let receipt =
+        progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash)).await?;
+    let cost = Cost::of(&receipt.receipt);
+    Ok(Sent {
+        account: hex(address),
+        session_hash: None,
+        epoch: None,
+        transaction_hash: hex(sent.transaction_hash),
+        fee_fri: cost.fee.to_string(),
+        l2_gas: cost.l2_gas,
+    })
+}
+
+/// Prints `sent`: JSON, or `done` on stderr and the transaction hash on stdout.
+fn report(sent: &Sent, json: bool, done: &str) -> anyhow::Result<()> {
+    if json {
+        return print_json(sent);
+    }
+    eprintln!("{done}");
+    println!("{}", sent.transaction_hash);
+    Ok(())
 }

@@ -90,13 +90,9 @@ pub fn spending_limit(text: &str) -> Result<SpendingSpec, String> {
     };
     let token = address(token)?;
     let amount = |amount: &str| -> Result<U256, String> {
-        let parsed = match contract_name(token) {
-            Some(_) => sk_session::parse_strk(amount).map(U256::from),
-            None => sk_session::parse_u256(amount.trim()),
-        };
-        parsed.ok_or_else(|| match contract_name(token) {
-            Some(name) => format!("`{amount}` is not an amount of {name}: write it in decimal, e.g. 2.5"),
-            None => format!("`{amount}` is not an amount in the token's base units (a decimal integer)"),
+        known_token_amount(token, amount).unwrap_or_else(|| {
+            sk_session::parse_u256(amount.trim())
+                .ok_or_else(|| format!("`{amount}` is not an amount in the token's base units (a decimal integer)"))
         })
     };
     let total = amount(total)?;
@@ -112,12 +108,25 @@ pub fn spending_limit(text: &str) -> Result<SpendingSpec, String> {
     Ok(SpendingSpec { token, total, per_period, period })
 }
 
+/// An amount of `token` when it is STRK or ETH: in tokens (18 decimals), or the error naming the
+/// token; `None` for other tokens, whose amounts each caller reads in its own base units.
+fn known_token_amount(token: Felt, text: &str) -> Option<Result<U256, String>> {
+    let name = contract_name(token)?;
+    Some(
+        sk_session::parse_strk(text)
+            .map(U256::from)
+            .ok_or_else(|| format!("`{text}` is not an amount of {name}: write it in decimal, e.g. 2.5")),
+    )
+}
+
 /// `--policy CONTRACT:SELECTOR`.
 #[derive(Debug, Clone)]
 pub struct PolicySpec {
     pub contract: Felt,
     /// The selector as written: a name or a hex felt (both checked).
     pub selector: String,
+    /// The selector's felt.
+    pub selector_felt: Felt,
 }
 
 pub fn policy(text: &str) -> Result<PolicySpec, String> {
@@ -129,19 +138,18 @@ pub fn policy(text: &str) -> Result<PolicySpec, String> {
         return Err(format!("`{text}` is not a policy (one `:` only): {usage}"));
     }
     let contract = address(contract)?;
-    parse_selector(selector).map_err(|_| {
+    let selector_felt = parse_selector(selector).map_err(|_| {
         format!("`{selector}` is not a selector: give an entry point name like `transfer` or a hex felt")
     })?;
-    Ok(PolicySpec { contract, selector: selector.trim().to_string() })
+    Ok(PolicySpec { contract, selector: selector.trim().to_string(), selector_felt })
 }
 
 /// `--rule CONTRACT:SELECTOR:WORD[:u256]:OPERATOR:VALUE[,VALUE…]`: an argument rule of the
 /// policy `CONTRACT:SELECTOR`.
 #[derive(Debug, Clone)]
 pub struct RuleSpec {
-    pub contract: Felt,
-    /// The selector as written (a name or a hex felt).
-    pub selector: String,
+    /// The policy the rule is of.
+    pub policy: PolicySpec,
     pub rule: ArgumentRule,
 }
 
@@ -160,7 +168,8 @@ pub fn rule(text: &str) -> Result<RuleSpec, String> {
         }
         _ => return Err(format!("`{text}` is not an argument rule: {usage}")),
     };
-    let PolicySpec { contract, selector } = policy(&format!("{contract}:{selector}"))?;
+    let policy = policy(&format!("{contract}:{selector}"))?;
+    let contract = policy.contract;
     let word: u32 = word
         .trim()
         .parse()
@@ -171,13 +180,9 @@ pub fn rule(text: &str) -> Result<RuleSpec, String> {
     let values = values.split(',').map(str::trim);
     let rule = if u256 {
         let amount = |value: &str| -> Result<U256, String> {
-            let parsed = match contract_name(contract) {
-                Some(_) => sk_session::parse_strk(value).map(U256::from),
-                None => integer(value),
-            };
-            parsed.ok_or_else(|| match contract_name(contract) {
-                Some(name) => format!("`{value}` is not an amount of {name}: write it in decimal, e.g. 2.5"),
-                None => format!("`{value}` is not a u256: write a decimal or hex integer below 2^256"),
+            known_token_amount(contract, value).unwrap_or_else(|| {
+                integer(value)
+                    .ok_or_else(|| format!("`{value}` is not a u256: write a decimal or hex integer below 2^256"))
             })
         };
         ArgumentRule::u256(word, operator, values.map(amount).collect::<Result<Vec<_>, _>>()?)
@@ -185,7 +190,7 @@ pub fn rule(text: &str) -> Result<RuleSpec, String> {
         ArgumentRule::felt(word, operator, values.map(address).collect::<Result<Vec<_>, _>>()?)
     };
     rule.check().map_err(|err| format!("`{text}` is not an argument rule the account can check: {err}"))?;
-    Ok(RuleSpec { contract, selector, rule })
+    Ok(RuleSpec { policy, rule })
 }
 
 /// A u256 written in decimal or hex.
@@ -271,7 +276,7 @@ mod tests {
     #[test]
     fn rules() {
         let recipient = rule("STRK:transfer:0:EQ:0xb0b").unwrap();
-        assert_eq!((recipient.contract, recipient.selector.as_str()), (sk_devnet::STRK, "transfer"));
+        assert_eq!((recipient.policy.contract, recipient.policy.selector.as_str()), (sk_devnet::STRK, "transfer"));
         assert_eq!(recipient.rule, ArgumentRule::felt(0, Operator::Eq, [Felt::from(0xb0bu32)]));
         let amount = rule("STRK:transfer:1:u256:<=:10").unwrap();
         assert_eq!(amount.rule, ArgumentRule::u256(1, Operator::Le, [10 * sk_session::FRI_PER_STRK]));

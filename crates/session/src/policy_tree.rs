@@ -5,19 +5,17 @@
 //! Mirrors `contracts/src/session/policy_tree.cairo`.
 
 use starknet::core::types::{Call, Felt};
-use starknet_crypto::poseidon_hash_many;
 
 use crate::argument_rules::check_rules;
 use crate::error::Error;
 use crate::merkle::{verify_proof, MerkleTree};
-use crate::session_hash::{ArgumentRule, Policy, POLICY_TYPE_HASH};
+use crate::session_hash::{policy_struct_hash, ArgumentRule, Policy};
 use crate::session_token::CallProof;
 
 /// The leaf of the policy allowing calls of `selector` on `contract` whose arguments obey `rules`:
 /// the `Policy` struct hash.
 pub fn policy_leaf(contract: Felt, selector: Felt, rules: &[ArgumentRule]) -> Felt {
-    let rules: Vec<Felt> = rules.iter().map(ArgumentRule::struct_hash).collect();
-    poseidon_hash_many(&[POLICY_TYPE_HASH, contract, selector, poseidon_hash_many(&rules)])
+    policy_struct_hash(contract, selector, rules)
 }
 
 impl Policy {
@@ -146,7 +144,11 @@ mod tests {
     use super::*;
     use crate::argument_rules::Operator;
     use crate::merkle::{hash_pair, merkle_root};
-    use crate::session_hash::{parse_selector, ARGUMENT_RULE_TYPE_HASH, POLICY_TYPE_STRING, U256_TYPE_HASH};
+    use starknet_crypto::poseidon_hash_many;
+
+    use crate::session_hash::{
+        parse_selector, ARGUMENT_RULE_TYPE_HASH, POLICY_TYPE_HASH, POLICY_TYPE_STRING, U256_TYPE_HASH,
+    };
 
     fn policy(contract: u64, selector: &str) -> Policy {
         Policy::new(Felt::from(contract), parse_selector(selector).unwrap()).unwrap()

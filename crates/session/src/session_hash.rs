@@ -298,8 +298,16 @@ impl Policy {
 
     /// The SNIP-12 struct hash of the `Policy` type: the policy's leaf in the policy tree.
     pub fn struct_hash(&self) -> Felt {
-        crate::policy_tree::policy_leaf(self.contract, self.selector, &self.rules)
+        policy_struct_hash(self.contract, self.selector, &self.rules)
     }
+}
+
+/// The `Policy` struct hash of `(contract, selector, rules)` without building a [`Policy`]:
+/// `poseidon_hash_many([POLICY_TYPE_HASH, contract, selector, poseidon_hash_many(rule hashes)])`,
+/// the policy tree's leaf (`policy_tree::policy_leaf`).
+pub fn policy_struct_hash(contract: Felt, selector: Felt, rules: &[ArgumentRule]) -> Felt {
+    let rules: Vec<Felt> = rules.iter().map(ArgumentRule::struct_hash).collect();
+    poseidon_hash_many(&[POLICY_TYPE_HASH, contract, selector, poseidon_hash_many(&rules)])
 }
 
 impl fmt::Display for Policy {

@@ -168,24 +168,20 @@ impl New {
         for limit in &self.spending_limits {
             builder = builder.periodic_spending_limit(limit.token, limit.total, limit.per_period, limit.period);
         }
-        let mut rules: Vec<Option<&RuleSpec>> = self.rules.iter().map(Some).collect();
+        let target = |policy: &PolicySpec| (policy.contract, policy.selector_felt);
         for policy in &self.policies {
-            let selector = sk_session::parse_selector(&policy.selector)?;
-            let mine = rules.iter_mut().filter_map(|slot| {
-                let spec = (*slot)?;
-                let same = spec.contract == policy.contract
-                    && sk_session::parse_selector(&spec.selector).ok() == Some(selector);
-                same.then(|| slot.take().map(|spec| spec.rule.clone())).flatten()
-            });
-            builder = builder.allow_with_rules(policy.contract, &policy.selector, mine.collect::<Vec<_>>());
+            let rules = self.rules.iter().filter(|spec| target(&spec.policy) == target(policy));
+            let rules: Vec<_> = rules.map(|spec| spec.rule.clone()).collect();
+            builder = builder.allow_with_rules(policy.contract, &policy.selector, rules);
         }
-        if let Some(spec) = rules.into_iter().flatten().next() {
+        let allowed = |spec: &&RuleSpec| self.policies.iter().any(|policy| target(policy) == target(&spec.policy));
+        if let Some(PolicySpec { contract, selector, .. }) =
+            self.rules.iter().find(|spec| !allowed(spec)).map(|s| &s.policy)
+        {
             bail!(
-                "a --rule is for {} on {}, which no --policy allows; add --policy {}:{}",
-                spec.selector,
-                contract_label(spec.contract),
-                parse::contract_name(spec.contract).map_or_else(|| hex(spec.contract), str::to_string),
-                spec.selector
+                "a --rule is for {selector} on {}, which no --policy allows; add --policy {}:{selector}",
+                contract_label(*contract),
+                parse::contract_name(*contract).map_or_else(|| hex(*contract), str::to_string),
             );
         }
         let request = builder.build().context("building the session request")?;

@@ -230,6 +230,13 @@ async fn register_and_revoke_all_sessions() {
     let sign = ["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "session.json"];
     sk.run(&sign).await.ok();
 
+    // Only the owner registers.
+    sk.run(&["account", "new-key", "--out", "stranger.key"]).await.ok();
+    let stranger = ["session", "register", "session.json", "--owner-key", "stranger.key", "--rpc", &rpc];
+    sk.run(&stranger).await.fails(1, "is not the owner of");
+    let stranger = ["session", "revoke-all", "--account", &account, "--owner-key", "stranger.key", "--rpc", &rpc];
+    sk.run(&stranger).await.fails(1, "only the owner can call revoke_all_sessions");
+
     // register: the account records the authorization, so even the first use is short.
     let registered = sk.run(&["session", "register", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
     assert!(registered.ok().trim().starts_with("0x"), "{}", registered.stdout);
@@ -419,6 +426,7 @@ async fn session_limits_are_flags_in_strk_and_bad_ones_are_named() {
         ("--spending-limit", "STRK:ten", "`ten` is not an amount of STRK"),
         ("--spending-limit", "STRK:10:1", "is not a spending limit: write TOKEN:TOTAL"),
         ("--spending-limit", "0x7070:1.5", "not an amount in the token's base units"),
+        ("--epoch", "one", "invalid value 'one' for '--epoch <EPOCH>'"),
     ] {
         let out = sk.run(&new(&[flag, value, "--force"])).await;
         out.fails(2, expected);

@@ -339,3 +339,67 @@ async fn periodic_allowance_renews_after_its_period_and_not_before() {
     let usage = spent(&setup).await;
     assert_eq!((usage.total, usage.period, usage.period_spent), (600u32.into(), day + 1, 300u32.into()));
 }
+
+/// A transport that forwards to the devnet and counts the reads of one view.
+struct CountingTransport {
+    inner: starknet::providers::jsonrpc::HttpTransport,
+    selector: Felt,
+    reads: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl starknet::providers::jsonrpc::JsonRpcTransport for CountingTransport {
+    type Error = starknet::providers::jsonrpc::HttpTransportError;
+
+    async fn send_request<P, R>(
+        &self,
+        method: starknet::providers::jsonrpc::JsonRpcMethod,
+        params: P,
+    ) -> Result<starknet::providers::jsonrpc::JsonRpcResponse<R>, Self::Error>
+    where
+        P: serde::Serialize + Send + Sync,
+        R: serde::de::DeserializeOwned + Send,
+    {
+        if matches!(method, starknet::providers::jsonrpc::JsonRpcMethod::Call) {
+            let params = serde_json::to_value(&params).unwrap_or_default();
+            let selector = params["request"]["entry_point_selector"].as_str().and_then(|s| Felt::from_hex(s).ok());
+            if selector == Some(self.selector) {
+                self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        self.inner.send_request(method, params).await
+    }
+
+    async fn send_requests<R>(
+        &self,
+        requests: R,
+    ) -> Result<Vec<starknet::providers::jsonrpc::JsonRpcResponse<serde_json::Value>>, Self::Error>
+    where
+        R: AsRef<[starknet::providers::ProviderRequestData]> + Send + Sync,
+    {
+        self.inner.send_requests(requests).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sdk_reads_the_usage_view_once_per_transaction() {
+    let setup = setup_with(|request| request.spending_limit(STRK, 10u128)).await;
+    let transport = std::sync::Arc::new(CountingTransport {
+        inner: starknet::providers::jsonrpc::HttpTransport::new(setup.devnet.url().clone()),
+        selector: sk_session::GET_SESSION_USAGE_SELECTOR,
+        reads: Default::default(),
+    });
+    let provider = starknet::providers::JsonRpcClient::new(transport.clone());
+    let account = sk_session::SessionAccount::new(provider, setup.session.clone(), session_key()).unwrap();
+    let reads = || transport.reads.load(std::sync::atomic::Ordering::SeqCst);
+
+    // Estimated, then signed and sent: the estimate's read serves the transaction's signing.
+    sent(account.execute_v3(transfer()), &account).await;
+    assert_eq!(reads(), 1, "one read of get_session_usage for an estimated transaction");
+    // With its bounds given, there is no estimate: the signing reads once.
+    sent(with_bounds(account.execute_v3(transfer())), &account).await;
+    assert_eq!(reads(), 2, "one read for a transaction sent with its bounds");
+    // What it read was checked: the third unit of a 10-unit limit is still refused by the SDK.
+    let err = sdk_refusal(account.execute_v3(vec![strk_transfer(RECIPIENT, 9)])).await;
+    assert!(matches!(err, SessionError::SpendingLimitExceeded { .. }), "{err:?}");
+}

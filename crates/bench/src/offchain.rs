@@ -117,6 +117,9 @@ pub const OURS: &str = "sk-session (ours)";
 pub const OURS_ARGENT: &str = "sk-session::argent";
 /// Argent's SDK.
 pub const X_SESSIONS: &str = "@argent/x-sessions";
+/// The floor: starknet-rs's own `SingleOwnerAccount` signing the same transaction with one key
+/// (the invoke hash and one ECDSA signature, the least any account's signing can do).
+pub const FLOOR: &str = "starknet-rs SingleOwnerAccount (floor)";
 
 /// Runs the three implementations.
 pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Result<Offchain, Error> {
@@ -131,6 +134,10 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
 
     progress(&format!("off-chain, Rust SDK (our format): {n} policies, {m} transactions"));
     let ours = ours(devnet.provider(), chain_id, &owner, &session_key, n, m, reps, &transfer).await?;
+
+    progress(&format!("off-chain, the floor: {m} transactions signed by a plain starknet-rs owner account"));
+    let floor_account = sk_devnet::local_account(devnet.provider(), ACCOUNT, session_key.clone(), chain_id);
+    let floor = Timings::new(FLOOR, Vec::new(), sign_many(&floor_account, m, &transfer, "starknet-rs").await?, None)?;
 
     progress(&format!("off-chain, Rust SDK (Argent's format): {n} policies, {m} transactions"));
     let methods = argent_methods(n);
@@ -193,7 +200,7 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
         node: js_field(&js, "node")?,
         starknet_js: js_field(&js, "starknet_js")?,
         x_sessions: js_field(&js, "x_sessions")?,
-        timings: vec![ours, ours_argent, x],
+        timings: vec![ours, floor, ours_argent, x],
         argent_session_hash: hex(rust_first.session_hash),
         first_signature_identical,
     })

@@ -17,7 +17,7 @@ use sk_session::argent::{
     constructor_calldata, is_session_authorization_cached, AllowedMethod, ArgentOwnerSigner, ArgentSession,
     ArgentSessionSigner, CacheMode,
 };
-use sk_session::{SessionAccount, SessionRequest};
+use sk_session::{ArgumentRule, Operator, SessionAccount, SessionRequest, SessionRequestBuilder};
 use starknet::accounts::{Account, ConnectedAccount};
 use starknet::core::types::{BlockId, BlockTag, Felt};
 use starknet::macros::selector;
@@ -35,6 +35,10 @@ pub(crate) const RECIPIENT: Felt = Felt::from_hex_unchecked("0x5ec1b1e47");
 
 /// The row every ratio is taken against: Argent's session transaction, later use.
 pub const BASELINE: &str = "Argent 0.4.0 · session 1 · later use";
+/// Our owner-signed transfer.
+pub const OWNER: &str = "ours · owner";
+/// Our cached session transaction: later use of a session with a fee cap only.
+pub const CACHED: &str = "ours · session 1 · later use";
 
 /// One measured transaction.
 #[derive(Debug, Clone, Serialize)]
@@ -60,6 +64,8 @@ pub struct Row {
     pub l2_gas_starknet: u64,
     /// From the receipt.
     pub l1_data_gas: u64,
+    /// The fee under Starknet's metering (L2 gas as in `l2_gas_starknet`), FRI.
+    pub fee_starknet: u128,
     /// From the receipt.
     pub l1_gas: u64,
     /// Fee paid, FRI.
@@ -70,6 +76,11 @@ pub struct Row {
     pub validate_steps: usize,
     /// Cairo steps of `__execute__` (with the token's transfer).
     pub execute_steps: usize,
+    /// Sierra gas of `__validate__` under Starknet's metering (0 for classes metered in steps).
+    pub validate_sierra_gas: u64,
+    /// Sierra gas of `__execute__` under Starknet's metering, the calls it makes included (those
+    /// of classes metered in steps, such as the STRK token, count in steps instead).
+    pub execute_sierra_gas: u64,
     /// Builtin instances of the whole transaction, by builtin.
     pub builtins: BTreeMap<String, usize>,
 }
@@ -129,18 +140,14 @@ async fn sk_rows(
     let owner = key(0x0be5c0);
     let (address, _) = devnet.deploy_account(SESSION_KEY_ACCOUNT.class_hash, owner.clone(), Felt::ONE).await?;
     let account = sk_devnet::local_account(devnet.provider(), address, owner.clone(), devnet.chain_id());
-    let row = Row::template("sk", "owner", 0, "", "ours · owner");
+    let row = Row::template("sk", "owner", 0, "", OWNER);
     rows.push(measure(devnet, &account, row).await?);
 
+    // Sessions of each size with a fee cap and budget only (format 2's least).
     for (i, &count) in policy_counts.iter().enumerate() {
         progress(&format!("our account: session with {count} policies"));
         let session_key = key(0x5e55_0000 + i as u64);
-        let mut builder = SessionRequest::builder(session_key.verifying_key().scalar())
-            .valid_after(0)
-            .valid_until(now() + 86_400)
-            .max_fee(crate::SESSION_MAX_FEE)
-            .fee_budget(crate::SESSION_FEE_BUDGET)
-            .allow_selector(sk_devnet::STRK, selector!("transfer"));
+        let mut builder = fee_capped(&session_key).allow_selector(sk_devnet::STRK, selector!("transfer"));
         for filler in 1..count {
             builder = builder.allow_selector(filler_contract(filler), selector!("transfer"));
         }
@@ -152,7 +159,87 @@ async fn sk_rows(
             rows.push(measure(devnet, &session, row).await?);
         }
     }
+
+    // Format 2's limits, one session each (one policy: the transfer), first and later use.
+    for (nth, (scenario, limits)) in limit_scenarios().into_iter().enumerate() {
+        progress(&format!("our account: session with {scenario}"));
+        let session_key = key(0x5e55_1000 + nth as u64);
+        let signed = limits(fee_capped(&session_key)).build()?.sign(address, devnet.chain_id(), &owner)?;
+        let session = SessionAccount::new(devnet.provider(), signed, session_key)?;
+        for use_of_session in ["first", "later"] {
+            let label = format!("ours · {scenario} · {use_of_session} use");
+            let row = Row::template("sk", &format!("session, {scenario}"), 1, use_of_session, &label);
+            rows.push(measure(devnet, &session, row).await?);
+        }
+    }
+
+    // A session registered by the owner up front: its first transaction is already short.
+    progress("our account: a registered session");
+    let session_key = key(0x5e55_2000);
+    let signed = fee_capped(&session_key).allow_selector(sk_devnet::STRK, selector!("transfer")).build()?.sign(
+        address,
+        devnet.chain_id(),
+        &owner,
+    )?;
+    let register = account
+        .execute_v3(vec![signed.register_call()])
+        .send()
+        .await
+        .map_err(|e| Error::rejected("registering a session", e))?;
+    wait_for_receipt(&devnet.provider(), register.transaction_hash).await?;
+    let session = SessionAccount::new(devnet.provider(), signed, session_key)?;
+    let label = "ours · registered session · first use";
+    rows.push(measure(devnet, &session, Row::template("sk", "session, registered", 1, "first", label)).await?);
     Ok(())
+}
+
+/// A session request of `session_key` valid for a day, with the bench's fee cap and budget.
+fn fee_capped(session_key: &SigningKey) -> SessionRequestBuilder {
+    SessionRequest::builder(session_key.verifying_key().scalar())
+        .valid_after(0)
+        .valid_until(now() + 86_400)
+        .max_fee(crate::SESSION_MAX_FEE)
+        .fee_budget(crate::SESSION_FEE_BUDGET)
+}
+
+/// A format-2 scenario: its name in the table and what it adds to a fee-capped request (the
+/// transfer's policy included). Every limit is far above what the bench moves, so none binds.
+type Scenario = (&'static str, fn(SessionRequestBuilder) -> SessionRequestBuilder);
+
+/// The format-2 rows: argument rules, a spending limit, and every limit at once.
+fn limit_scenarios() -> Vec<Scenario> {
+    fn one_rule(builder: SessionRequestBuilder) -> SessionRequestBuilder {
+        builder.allow_with_rules(sk_devnet::STRK, "transfer", [ArgumentRule::felt(0, Operator::Eq, [RECIPIENT])])
+    }
+    fn four_rules(builder: SessionRequestBuilder) -> SessionRequestBuilder {
+        builder.allow_with_rules(sk_devnet::STRK, "transfer", transfer_rules())
+    }
+    fn spending_limit(builder: SessionRequestBuilder) -> SessionRequestBuilder {
+        builder.allow_selector(sk_devnet::STRK, selector!("transfer")).spending_limit(sk_devnet::STRK, 1000 * AMOUNT)
+    }
+    fn all_limits(builder: SessionRequestBuilder) -> SessionRequestBuilder {
+        builder
+            .max_transactions(1000)
+            .allow_with_rules(sk_devnet::STRK, "transfer", transfer_rules())
+            .periodic_spending_limit(sk_devnet::STRK, 1000 * AMOUNT, 100 * AMOUNT, 86_400)
+    }
+    vec![
+        ("1 argument rule", one_rule),
+        ("4 argument rules", four_rules),
+        ("spending limit", spending_limit),
+        ("all limits", all_limits),
+    ]
+}
+
+/// Four rules on `transfer(recipient, amount: u256)`: the recipient is the bench's, not zero, and
+/// the amount is within bounds.
+fn transfer_rules() -> [ArgumentRule; 4] {
+    [
+        ArgumentRule::felt(0, Operator::Eq, [RECIPIENT]),
+        ArgumentRule::felt(0, Operator::Neq, [Felt::ZERO]),
+        ArgumentRule::u256(1, Operator::Le, [100 * AMOUNT]),
+        ArgumentRule::u256(1, Operator::Ge, [1u128]),
+    ]
 }
 
 /// Argent's account: without a guardian (owner), with one (owner + guardian, sessions of the same
@@ -273,11 +360,14 @@ where
     row.l2_gas = cost.l2_gas;
     row.l2_gas_starknet = profile.on_starknet.gas.l2_gas;
     row.l1_data_gas = cost.l1_data_gas;
+    row.fee_starknet = profile.on_starknet.fee;
     row.l1_gas = cost.l1_gas;
     row.fee = cost.fee;
     row.steps = profile.total.steps;
     row.validate_steps = profile.validate.as_ref().map_or(0, |phase| phase.resources.steps);
     row.execute_steps = profile.execute.as_ref().map_or(0, |phase| phase.resources.steps);
+    row.validate_sierra_gas = profile.validate.as_ref().map_or(0, |phase| phase.sierra_gas);
+    row.execute_sierra_gas = profile.execute.as_ref().map_or(0, |phase| phase.sierra_gas);
     row.builtins = profile.total.builtins.clone();
     Ok(row)
 }
@@ -295,11 +385,14 @@ impl Row {
             l2_gas: 0,
             l2_gas_starknet: 0,
             l1_data_gas: 0,
+            fee_starknet: 0,
             l1_gas: 0,
             fee: 0,
             steps: 0,
             validate_steps: 0,
             execute_steps: 0,
+            validate_sierra_gas: 0,
+            execute_sierra_gas: 0,
             builtins: BTreeMap::new(),
         }
     }

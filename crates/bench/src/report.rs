@@ -5,8 +5,15 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::offchain::{Offchain, OURS_ARGENT, X_SESSIONS};
-use crate::onchain::{Onchain, Row, BASELINE};
+use crate::offchain::{Offchain, FLOOR, OURS, OURS_ARGENT, X_SESSIONS};
+use crate::onchain::{Onchain, Row, BASELINE, CACHED, OWNER};
+
+/// Goal: a format-2 session transaction's fee ÷ Argent's session transaction's.
+const FEE_GOAL: f64 = 0.85;
+/// Goal: a cached session transaction's fee ÷ our owner-signed transaction's.
+const CACHED_GOAL: f64 = 1.08;
+/// Goal: our SDK's signing time ÷ a plain starknet-rs owner account's.
+const SIGNING_GOAL: f64 = 1.3;
 
 /// The builtins shown as columns (all of them are in `onchain.json`).
 const BUILTIN_COLUMNS: [&str; 4] = ["range_check", "poseidon", "pedersen", "ec_op"];
@@ -102,6 +109,54 @@ impl Report {
         out.push_str(&self.sizes_table());
         out.push('\n');
         out.push_str(&self.offchain_table());
+        out.push('\n');
+        out.push_str(&self.goals_table());
+        out
+    }
+
+    /// Session format 2's goals (docs/benchmarks.md, "Goals"), each a measured ratio: every
+    /// format-2 session row's fee against Argent's session transaction (which enforces no limit
+    /// on-chain), the cached use against our own owner-signed transfer, and our SDK's signing
+    /// against the floor of a plain starknet-rs owner account.
+    pub fn goals_table(&self) -> String {
+        let onchain = &self.onchain;
+        let mut out = String::from(
+            "## Goals of session format 2\n\n| measure | value | against | ratio | goal | met |\n|---|--:|--:|--:|--:|---|\n",
+        );
+        let mut line = |what: &str, value: String, against: String, ratio: f64, goal: f64| {
+            let met = if ratio <= goal { "yes" } else { "no" };
+            let _ = writeln!(out, "| {what} | {value} | {against} | {ratio:.2} | ≤ {goal:.2} | {met} |");
+        };
+        if let Some(argent) = row(onchain, BASELINE) {
+            for ours in onchain.rows.iter().filter(|r| r.account == "sk" && r.signer.starts_with("session")) {
+                line(
+                    &format!("fee: {} ÷ {BASELINE}", ours.label),
+                    strk(ours.fee_starknet),
+                    strk(argent.fee_starknet),
+                    ours.fee_starknet as f64 / argent.fee_starknet.max(1) as f64,
+                    FEE_GOAL,
+                );
+            }
+        }
+        if let (Some(cached), Some(owner)) = (row(onchain, CACHED), row(onchain, OWNER)) {
+            line(
+                &format!("fee: {CACHED} ÷ {OWNER}"),
+                strk(cached.fee_starknet),
+                strk(owner.fee_starknet),
+                cached.fee_starknet as f64 / owner.fee_starknet.max(1) as f64,
+                CACHED_GOAL,
+            );
+        }
+        let o = &self.offchain;
+        if let (Some(ours), Some(floor)) = (o.timings(OURS), o.timings(FLOOR)) {
+            line(
+                &format!("signing one transaction: {OURS} ÷ {FLOOR}"),
+                format!("{:.1} µs", ours.sign_median_us),
+                format!("{:.1} µs", floor.sign_median_us),
+                ours.sign_median_us / floor.sign_median_us.max(f64::MIN_POSITIVE),
+                SIGNING_GOAL,
+            );
+        }
         out
     }
 
@@ -117,8 +172,8 @@ impl Report {
         let _ = writeln!(
             out,
             "## On-chain: one STRK transfer (ratios: ÷ \"{BASELINE}\")\n\n\
-             | transaction | L2 gas (devnet) | ratio | L2 gas (Starknet metering) | ratio | L1 data gas | steps | ratio | validate steps | {} | signature felts |\n\
-             |---|--:|--:|--:|--:|--:|--:|--:|--:|{}--:|",
+             | transaction | L2 gas (devnet) | ratio | L2 gas (Starknet metering) | ratio | L1 data gas | fee, STRK (Starknet metering) | ratio | steps | ratio | validate steps | {} | signature felts |\n\
+             |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|{}--:|",
             BUILTIN_COLUMNS.join(" | "),
             "--:|".repeat(BUILTIN_COLUMNS.len())
         );
@@ -127,13 +182,15 @@ impl Report {
                 BUILTIN_COLUMNS.iter().map(|b| row.builtins.get(*b).copied().unwrap_or(0).to_string()).collect();
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 row.label,
                 thousands(row.l2_gas as f64),
                 ratio(row.l2_gas as f64, baseline.map(|b| b.l2_gas as f64)),
                 thousands(row.l2_gas_starknet as f64),
                 ratio(row.l2_gas_starknet as f64, baseline.map(|b| b.l2_gas_starknet as f64)),
                 row.l1_data_gas,
+                strk(row.fee_starknet),
+                ratio(row.fee_starknet as f64, baseline.map(|b| b.fee_starknet as f64)),
                 thousands(row.steps as f64),
                 ratio(row.steps as f64, baseline.map(|b| b.steps as f64)),
                 thousands(row.validate_steps as f64),
@@ -207,10 +264,15 @@ impl Report {
         for t in &o.timings {
             let _ = writeln!(
                 out,
-                "| {} | {:.3} | {} | {:.1} | {} | {} | {:.1} | {} |",
+                "| {} | {} | {} | {:.1} | {} | {} | {:.1} | {} |",
                 t.name,
-                t.build_median_ms,
-                speedup(t.build_median_ms, x.map(|x| x.build_median_ms)),
+                // The floor builds no session.
+                if t.build_ms.is_empty() { "–".to_string() } else { format!("{:.3}", t.build_median_ms) },
+                if t.build_ms.is_empty() {
+                    "–".to_string()
+                } else {
+                    speedup(t.build_median_ms, x.map(|x| x.build_median_ms))
+                },
                 t.sign_median_us,
                 speedup(t.sign_median_us, x.map(|x| x.sign_median_us)),
                 t.guardian_median_us.map_or_else(|| "–".to_string(), |g| format!("{g:.1}")),
@@ -249,6 +311,11 @@ fn row<'a>(onchain: &'a Onchain, label: &str) -> Option<&'a Row> {
 
 fn pretty(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()) + "\n"
+}
+
+/// FRI as STRK with 6 decimals (`0.012345`): enough to compare fees of one transaction.
+fn strk(fri: u128) -> String {
+    format!("{:.6}", fri as f64 / 1e18)
 }
 
 /// `1234567` → `1,234,567`.

@@ -9,12 +9,21 @@ fn sk(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_sk")).args(args).env_remove("STARKNET_RPC").output().expect("sk runs")
 }
 
-const ROWS: [&str; 14] = [
+const ROWS: [&str; 23] = [
     "ours · owner",
     "ours · session 1 · first use",
     "ours · session 1 · later use",
     "ours · session 3 · first use",
     "ours · session 3 · later use",
+    "ours · 1 argument rule · first use",
+    "ours · 1 argument rule · later use",
+    "ours · 4 argument rules · first use",
+    "ours · 4 argument rules · later use",
+    "ours · spending limit · first use",
+    "ours · spending limit · later use",
+    "ours · all limits · first use",
+    "ours · all limits · later use",
+    "ours · registered session · first use",
     "Argent 0.4.0 · owner",
     "Argent 0.4.0 · owner + guardian",
     "Argent 0.4.0 · session 1 · first use",
@@ -42,7 +51,9 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
     let labels: Vec<&str> = rows.iter().map(|r| r["label"].as_str().unwrap()).collect();
     assert_eq!(labels, ROWS);
     for row in rows {
-        for field in ["l2_gas", "l2_gas_starknet", "l1_data_gas", "steps", "validate_steps", "execute_steps"] {
+        for field in
+            ["l2_gas", "l2_gas_starknet", "l1_data_gas", "fee_starknet", "steps", "validate_steps", "execute_steps"]
+        {
             assert!(row[field].as_u64().unwrap() > 0, "{} has no {field}", row["label"]);
         }
         assert!(row["builtins"]["range_check"].as_u64().unwrap() > 0, "{}", row["label"]);
@@ -51,6 +62,7 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
     let ec_op = |label: &str| session_row(label)["builtins"]["ec_op"].as_u64().expect("ec_op counted");
     assert_eq!(ec_op("ours · session 1 · first use"), 6, "we check two signatures on a session's first use");
     assert_eq!(ec_op("ours · session 1 · later use"), 3, "one once the account recorded the authorization");
+    assert_eq!(ec_op("ours · registered session · first use"), 3, "a registered session is short from the first");
     assert_eq!(ec_op("Argent 0.4.0 · session 1 · later use"), 12, "Argent checks four");
     assert_eq!(ec_op("Argent 0.4.0 · session 1, cached · later use"), 6, "two once the authorization is cached");
     assert!(
@@ -63,16 +75,27 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
     let offchain = read("offchain.json");
     let names: Vec<&str> =
         offchain["offchain"]["timings"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["sk-session (ours)", "sk-session::argent", "@argent/x-sessions"]);
+    assert_eq!(
+        names,
+        ["sk-session (ours)", "starknet-rs SingleOwnerAccount (floor)", "sk-session::argent", "@argent/x-sessions"]
+    );
     for timing in offchain["offchain"]["timings"].as_array().unwrap() {
         assert_eq!(timing["sign_us"].as_array().unwrap().len(), 3, "{}", timing["name"]);
-        assert_eq!(timing["build_ms"].as_array().unwrap().len(), 1, "{}", timing["name"]);
+        let builds = if timing["name"] == names[1] { 0 } else { 1 };
+        assert_eq!(timing["build_ms"].as_array().unwrap().len(), builds, "{}", timing["name"]);
     }
     assert_eq!(offchain["offchain"]["x_sessions"], "9.0.4");
     assert_eq!(offchain["offchain"]["starknet_js"], "8.5.2");
     let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
     assert!(report.contains("Argent 0.4.0 · session 1 · later use"), "{report}");
     assert!(report.contains("## Sessions by size"), "{report}");
+    // Every format-2 row and the two other goals have their line, met or not.
+    let goals = report.split("## Goals of session format 2").nth(1).expect("the goals table");
+    for label in ROWS.iter().filter(|label| label.starts_with("ours ·") && **label != "ours · owner") {
+        assert!(goals.contains(&format!("fee: {label} ÷")), "{label} is not in the goals:\n{goals}");
+    }
+    assert!(goals.contains("fee: ours · session 1 · later use ÷ ours · owner"), "{goals}");
+    assert!(goals.contains("signing one transaction: sk-session (ours) ÷ starknet-rs"), "{goals}");
     for timing in offchain["offchain"]["timings"].as_array().unwrap() {
         assert!(timing["client_median_us"].as_f64().unwrap() > 0.0, "{}", timing["name"]);
     }

@@ -2,17 +2,23 @@
 //! every starknet-rs and cainome API (`execute_v3(calls).send()`, fee estimation, generated
 //! bindings) uses sessions unchanged, on our account and on Argent's.
 
+use std::sync::{Arc, Mutex};
+
 use async_trait::async_trait;
 use starknet::accounts::{Account, ConnectedAccount, ExecutionEncoder, ExecutionV3, RawDeclarationV3, RawExecutionV3};
-use starknet::core::types::{BlockId, BlockTag, Call, Felt};
+use starknet::core::types::{BlockId, BlockTag, Call, Felt, U256};
 use starknet::macros::selector;
 use starknet::providers::Provider;
 use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, SigningKey};
 
 use crate::error::Error;
-use crate::limits::{check_fee_cap, check_limits, check_spending, session_spending, session_usage, spends, FeeBounds};
+use crate::limits::{
+    check_fee_cap, check_limits, check_spending, session_spending, session_usage, spends, FeeBounds, SessionUsage,
+    SpendingUsage,
+};
 use crate::node::read_felt;
 use crate::revocation::{is_session_revoked, session_epoch};
+use crate::session_hash::{Session, SpendingLimit};
 use crate::signed_session::SignedSession;
 use crate::signer::{SessionKeySigner, SessionSigner};
 
@@ -37,12 +43,22 @@ pub struct SessionAccount<P, S = SessionKeySigner<LocalWallet>> {
     signer: S,
     block_id: BlockId,
     check_usage: bool,
+    /// The usage the last estimate read, for the transaction's own signing ([`Self::read_usage`]).
+    last_read: Arc<Mutex<Option<UsageRead>>>,
 }
 
 impl<P, S> SessionAccount<P, S> {
     /// The account at `address` on `chain_id`, reached through `provider`, signing with `signer`.
     pub fn with_signer(provider: P, address: Felt, chain_id: Felt, signer: S) -> Self {
-        Self { provider, address, chain_id, signer, block_id: BlockId::Tag(BlockTag::PreConfirmed), check_usage: true }
+        Self {
+            provider,
+            address,
+            chain_id,
+            signer,
+            block_id: BlockId::Tag(BlockTag::PreConfirmed),
+            check_usage: true,
+            last_read: Arc::default(),
+        }
     }
 
     /// Whether signing a transaction first reads the session's usage from the node, to refuse a
@@ -131,6 +147,61 @@ where
     }
 }
 
+/// What the node said of a session for one transaction (its nonce and calls): the usage, each
+/// limited token's spending with the amount the calls move of it, and the block time.
+#[derive(Debug, Clone)]
+struct UsageRead {
+    nonce: Felt,
+    calls: Vec<Call>,
+    usage: SessionUsage,
+    spending: Vec<(SpendingLimit, U256, SpendingUsage)>,
+    now: u64,
+}
+
+impl<P, S> SessionAccount<P, S>
+where
+    P: Provider + Send + Sync,
+{
+    /// The session's usage for `execution`, read once per transaction: the estimate's signing
+    /// (`query_only`) reads it from the node and keeps it, and the transaction's own signing with
+    /// the same nonce and calls takes it back instead of reading again. The account checks
+    /// everything anyway; this read only lets the SDK fail early, with a typed error.
+    async fn read_usage(
+        &self,
+        session_hash: Felt,
+        session: &Session,
+        execution: &RawExecutionV3,
+        query_only: bool,
+    ) -> Result<UsageRead, Error> {
+        let same = |read: &UsageRead| read.nonce == execution.nonce() && read.calls == execution.calls();
+        if !query_only {
+            let kept = self.last_read.lock().ok().and_then(|mut last| last.take()).filter(same);
+            if let Some(read) = kept {
+                return Ok(read);
+            }
+        }
+        let usage = session_usage(&self.provider, self.address, session_hash, self.block_id).await?;
+        let spent = spends(session, self.address, execution.calls())?;
+        let mut spending = Vec::with_capacity(spent.len());
+        let mut now = 0;
+        if !spent.is_empty() {
+            now = block_timestamp(&self.provider, self.block_id).await?;
+            for (limit, amount) in spent {
+                let usage =
+                    session_spending(&self.provider, self.address, session_hash, limit.token, self.block_id).await?;
+                spending.push((limit, amount, usage));
+            }
+        }
+        let read = UsageRead { nonce: execution.nonce(), calls: execution.calls().to_vec(), usage, spending, now };
+        if query_only {
+            if let Ok(mut last) = self.last_read.lock() {
+                *last = Some(read.clone());
+            }
+        }
+        Ok(read)
+    }
+}
+
 /// The timestamp of `block_id`: the time the account's spending periods are judged by.
 async fn block_timestamp<P: Provider + Sync>(provider: &P, block_id: BlockId) -> Result<u64, Error> {
     use starknet::core::types::MaybePreConfirmedBlockWithTxHashes as Block;
@@ -194,18 +265,11 @@ where
                 check_fee_cap(&limits, max_fee)?;
             }
             if self.check_usage {
-                let usage = session_usage(&self.provider, self.address, session.hash(), self.block_id).await?;
-                check_limits(&limits, &usage, max_fee)?;
-                recorded = usage.authorized;
-                let spent = spends(&limits, self.address, execution.calls())?;
-                if !spent.is_empty() {
-                    let now = block_timestamp(&self.provider, self.block_id).await?;
-                    for (limit, amount) in spent {
-                        let usage =
-                            session_spending(&self.provider, self.address, session.hash(), limit.token, self.block_id)
-                                .await?;
-                        check_spending(&limit, &usage, amount, limits.valid_after, now)?;
-                    }
+                let read = self.read_usage(session.hash(), &limits, execution, query_only).await?;
+                check_limits(&limits, &read.usage, max_fee)?;
+                recorded = read.usage.authorized;
+                for (limit, amount, usage) in &read.spending {
+                    check_spending(limit, usage, *amount, limits.valid_after, read.now)?;
                 }
             }
         }

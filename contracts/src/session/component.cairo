@@ -19,7 +19,8 @@ pub mod SessionComponent {
     use crate::errors;
     use crate::interfaces::{ISessionRegistry, ISessionUsage};
     use crate::session::limits::{
-        SessionUsage, SpendingUsage, VALIDATION_TIME_ROUNDING, assert_fee_cap,
+        SPENDING_PERIOD_HIGH, SPENDING_PERIOD_LOW, SPENDING_TOTAL_HIGH, SessionUsage, SpendingHead,
+        SpendingUsage, VALIDATION_TIME_ROUNDING, assert_fee_cap, spending_head,
         assert_transaction_fields, charge, max_fee, spend, spends,
     };
     use crate::session::policy_tree::assert_allowed_calls;
@@ -36,8 +37,12 @@ pub mod SessionComponent {
         /// What validation counted per session hash, and whether the owner's authorization is
         /// recorded, one packed slot each (`limits`).
         pub Session_usage: Map<felt252, SessionUsage>,
-        /// What execution counted per session hash and token (`limits::spend`).
-        pub Session_spending: Map<(felt252, ContractAddress), SpendingUsage>,
+        /// What execution counted per session hash and token (`limits::spend`): the head of
+        /// each `SpendingUsage` (`limits::SpendingHead`)…
+        pub Session_spending: Map<(felt252, ContractAddress), SpendingHead>,
+        /// … and the words the head does not hold, by word (`limits::SPENDING_TOTAL_HIGH`…),
+        /// written only when they carry something.
+        pub Session_spending_words: Map<(felt252, ContractAddress, u8), u128>,
     }
 
     #[event]
@@ -67,7 +72,7 @@ pub mod SessionComponent {
         fn get_session_spending(
             self: @ComponentState<TContractState>, session_hash: felt252, token: ContractAddress,
         ) -> SpendingUsage {
-            self.Session_spending.read((session_hash, token))
+            read_spending(self, (session_hash, token))
         }
     }
 
@@ -198,9 +203,57 @@ pub mod SessionComponent {
             );
             for (limit, amount) in spends {
                 let key = (session_hash, limit.token);
-                let usage = self.Session_spending.read(key);
+                let usage = read_spending(@self, key);
                 let usage = spend(usage, limit, amount, now, session.valid_after);
-                self.Session_spending.write(key, usage);
+                write_spending(ref self, key, usage);
+            }
+        }
+    }
+
+    /// The `SpendingUsage` of `key` (session hash, token): its head, then the words the head
+    /// says are stored.
+    fn read_spending<TContractState, +HasComponent<TContractState>>(
+        self: @ComponentState<TContractState>, key: (felt252, ContractAddress),
+    ) -> SpendingUsage {
+        let head = self.Session_spending.read(key);
+        let (session_hash, token) = key;
+        let word = |word: u8, stored: bool| -> u128 {
+            if stored {
+                self.Session_spending_words.read((session_hash, token, word))
+            } else {
+                0
+            }
+        };
+        let total = u256 { low: head.total_low, high: word(SPENDING_TOTAL_HIGH, head.total_high) };
+        let period_spent = if head.same {
+            total
+        } else {
+            u256 {
+                low: word(SPENDING_PERIOD_LOW, true), high: word(SPENDING_PERIOD_HIGH, head.period_high),
+            }
+        };
+        SpendingUsage { total, period: head.period, period_spent }
+    }
+
+    /// Writes `usage` for `key`: the head, and the words it does not hold that carry something
+    /// (a word the head no longer flags is left as it is: it is not read).
+    fn write_spending<TContractState, +HasComponent<TContractState>>(
+        ref self: ComponentState<TContractState>, key: (felt252, ContractAddress), usage: SpendingUsage,
+    ) {
+        let head = spending_head(@usage);
+        self.Session_spending.write(key, head);
+        let (session_hash, token) = key;
+        if head.total_high {
+            self.Session_spending_words.write((session_hash, token, SPENDING_TOTAL_HIGH), usage.total.high);
+        }
+        if !head.same {
+            self
+                .Session_spending_words
+                .write((session_hash, token, SPENDING_PERIOD_LOW), usage.period_spent.low);
+            if head.period_high {
+                self
+                    .Session_spending_words
+                    .write((session_hash, token, SPENDING_PERIOD_HIGH), usage.period_spent.high);
             }
         }
     }

@@ -225,7 +225,7 @@ pub fn spends(
 /// `ISessionUsage::get_session_spending`): `total` moved over the session's life, and
 /// `period_spent` moved in the period `period`, as stored (a reader compares it with the current
 /// one, `current_period`). All zero for a token the session never moved.
-#[derive(Copy, Drop, Serde, Debug, PartialEq, Default, starknet::Store)]
+#[derive(Copy, Drop, Serde, Debug, PartialEq, Default)]
 pub struct SpendingUsage {
     /// Moved over the session's life.
     pub total: u256,
@@ -233,6 +233,80 @@ pub struct SpendingUsage {
     pub period: u64,
     /// Moved in `period`.
     pub period_spent: u256,
+}
+
+/// `SpendingUsage` in storage (docs/protocol.md §4, "Spending"): a head felt, always written, and
+/// the words it does not hold only when they carry something, so that a spend of a limit that
+/// never renews, or in its first period, reads and writes one slot. The head holds `total.low`
+/// (bits 0–127), `period` (bits 128–191) and three flags: `total.high` is not 0 (bit 192; it is
+/// then in word `SPENDING_TOTAL_HIGH`), `period_spent.high` is not 0 (bit 193; word
+/// `SPENDING_PERIOD_HIGH`), and `period_spent` equals `total` (bit 194; otherwise its low word
+/// is in word `SPENDING_PERIOD_LOW`). A head of 0 is a token never moved.
+#[derive(Copy, Drop, Debug, PartialEq)]
+pub struct SpendingHead {
+    /// `total.low`.
+    pub total_low: u128,
+    /// `period`.
+    pub period: u64,
+    /// Whether `total.high` is stored (not 0).
+    pub total_high: bool,
+    /// Whether `period_spent.high` is stored (not 0).
+    pub period_high: bool,
+    /// Whether `period_spent` equals `total` (then neither of its words is stored).
+    pub same: bool,
+}
+
+/// The extra word holding `total.high`.
+pub const SPENDING_TOTAL_HIGH: u8 = 1;
+/// The extra word holding `period_spent.low`.
+pub const SPENDING_PERIOD_LOW: u8 = 2;
+/// The extra word holding `period_spent.high`.
+pub const SPENDING_PERIOD_HIGH: u8 = 3;
+
+const FLAG_TOTAL_HIGH: u128 = 0x10000000000000000; // 2^64 within the high word: bit 192
+const FLAG_PERIOD_HIGH: u128 = 0x20000000000000000; // bit 193
+const FLAG_SAME: u128 = 0x40000000000000000; // bit 194
+
+/// The head of `usage` (`SpendingHead`).
+pub fn spending_head(usage: @SpendingUsage) -> SpendingHead {
+    let same = usage.period_spent == usage.total;
+    SpendingHead {
+        total_low: *usage.total.low,
+        period: *usage.period,
+        total_high: *usage.total.high != 0,
+        period_high: !same && *usage.period_spent.high != 0,
+        same,
+    }
+}
+
+pub impl SpendingHeadStorePacking of StorePacking<SpendingHead, felt252> {
+    fn pack(value: SpendingHead) -> felt252 {
+        let mut high: u128 = value.period.into();
+        if value.total_high {
+            high += FLAG_TOTAL_HIGH;
+        }
+        if value.period_high {
+            high += FLAG_PERIOD_HIGH;
+        }
+        if value.same {
+            high += FLAG_SAME;
+        }
+        // At most 2^195 - 1, below the field's prime.
+        high.into() * TWO_POW_128 + value.total_low.into()
+    }
+
+    fn unpack(value: felt252) -> SpendingHead {
+        let value: u256 = value.into();
+        // Only `pack` writes the slot: the high word is the period (64 bits) and the flags.
+        let (flags, period) = DivRem::div_rem(value.high, 0x10000000000000000_u128.try_into().unwrap());
+        SpendingHead {
+            total_low: value.low,
+            period: period.try_into().unwrap(),
+            total_high: flags & 1 != 0,
+            period_high: flags & 2 != 0,
+            same: flags & 4 != 0,
+        }
+    }
 }
 
 /// The period of a limit of `period` seconds at `now`, for a session starting at `valid_after`:

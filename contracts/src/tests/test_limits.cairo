@@ -9,8 +9,9 @@ use starknet::account::Call;
 use starknet::storage_access::StorePacking;
 use starknet::{ContractAddress, ResourcesBounds};
 use crate::session::limits::{
-    SessionUsage, SpendingUsage, assert_fee_cap, assert_transaction_fields, charge,
-    counted_amount, current_period, max_fee, spend, spending_limit_of, spends,
+    SessionUsage, SpendingHead, SpendingHeadStorePacking, SpendingUsage, assert_fee_cap,
+    assert_transaction_fields, charge, counted_amount, current_period, max_fee, spend,
+    spending_head, spending_limit_of, spends,
 };
 use crate::session::session_hash::SpendingLimit;
 use super::support::contract;
@@ -601,4 +602,38 @@ fn test_spend_first_period_of_a_fresh_usage() {
     // A usage never written has period 0: in a later period it starts from 0 as well.
     let limit = limit(1000, 300, DAY);
     assert_eq!(spend(Default::default(), limit, 300, START + 3 * DAY, START), spent(300, 3, 300));
+}
+
+//
+// The spending counters' head in storage
+//
+
+fn head(total_low: u128, period: u64, total_high: bool, period_high: bool, same: bool) -> SpendingHead {
+    SpendingHead { total_low, period, total_high, period_high, same }
+}
+
+#[test]
+fn test_spending_head_round_trips() {
+    let max_low: u128 = Bounded::MAX;
+    let max_period: u64 = Bounded::MAX;
+    let heads = array![
+        head(0, 0, false, false, false), head(max_low, max_period, true, true, true),
+        head(1, 2, true, false, false), head(3, 4, false, true, false), head(5, 6, false, false, true),
+    ];
+    for value in heads {
+        assert_eq!(SpendingHeadStorePacking::unpack(SpendingHeadStorePacking::pack(value)), value);
+    }
+    // Never moved: the slot is 0.
+    assert_eq!(SpendingHeadStorePacking::pack(head(0, 0, false, false, false)), 0);
+}
+
+#[test]
+fn test_spending_head_flags() {
+    let big = u256 { low: 1, high: 2 };
+    // The first period: the period's amount is the total, stored once.
+    assert_eq!(spending_head(@spent(big, 3, big)), head(1, 3, true, false, true));
+    // A later period: its amount is stored apart, its high word only when not 0.
+    assert_eq!(spending_head(@spent(big, 4, 7)), head(1, 4, true, false, false));
+    assert_eq!(spending_head(@spent(big + big, 4, big)), head(2, 4, true, true, false));
+    assert_eq!(spending_head(@spent(9, 0, 9)), head(9, 0, false, false, true));
 }

@@ -1478,3 +1478,55 @@ fn test_supports_interface_session() {
     let state = session_account(vectors::signature());
     assert!(state.supports_interface(ISESSION_ID));
 }
+
+//
+// __execute__: the spending counters in storage (`limits::SpendingHead` and its extra words)
+//
+
+/// A session whose limit on `token` is the whole u256 range, renewing daily, as a transaction
+/// signature, and its session hash.
+fn unbounded_token_session(token: ContractAddress) -> (Array<felt252>, felt252) {
+    let limit = SpendingLimit {
+        token, total: core::num::traits::Bounded::MAX, per_period: core::num::traits::Bounded::MAX,
+        period: DAY,
+    };
+    let session = Session { spending_limits: array![limit].span(), ..session() };
+    let hash = session_hash(@session, account_address(), vectors::CHAIN_ID);
+    (encode(SessionToken { session, ..session_token() }), hash)
+}
+
+#[test]
+fn test___execute___session_spending_high_words_are_stored() {
+    let token = deploy_token();
+    let (signature, hash) = unbounded_token_session(token.contract_address);
+    let mut state = session_account(signature);
+    let to = token.contract_address;
+    let big = u256 { low: 5, high: 7 };
+    // First period: what moved in the period is the total (the head alone, and `total.high`).
+    state.__execute__(array![transfer(to, big)]);
+    assert_eq!(state.get_session_spending(hash, to), spent(big, PERIOD, big));
+    // Next period: the period's amount differs from the total, high word and all.
+    set_block_timestamp(vectors::VALID_AFTER + 2 * DAY);
+    let more = u256 { low: 1, high: 2 };
+    state.__execute__(array![transfer(to, more)]);
+    assert_eq!(state.get_session_spending(hash, to), spent(big + more, PERIOD + 1, more));
+    // A period later again, a small amount: the period's old high word is no longer read.
+    set_block_timestamp(vectors::VALID_AFTER + 3 * DAY);
+    state.__execute__(array![transfer(to, 9)]);
+    assert_eq!(state.get_session_spending(hash, to), spent(big + more + 9, PERIOD + 2, 9));
+}
+
+#[test]
+fn test___execute___session_spending_of_a_limit_that_never_renews() {
+    // Period 0: the period's amount is always the total, so only the head is stored.
+    let token = deploy_token();
+    let limit = SpendingLimit { token: token.contract_address, total: 1000, per_period: 600, period: 0 };
+    let session = Session { spending_limits: array![limit].span(), ..session() };
+    let hash = session_hash(@session, account_address(), vectors::CHAIN_ID);
+    let mut state = session_account(encode(SessionToken { session, ..session_token() }));
+    let to = token.contract_address;
+    state.__execute__(array![transfer(to, 250)]);
+    set_block_timestamp(vectors::VALID_AFTER + 30 * DAY);
+    state.__execute__(array![transfer(to, 350)]);
+    assert_eq!(state.get_session_spending(hash, to), spent(600, 0, 600));
+}

@@ -2,6 +2,8 @@
 //! [`SessionKeySigner`], our format's signer, which holds the signed session and the session key
 //! as any starknet-rs [`Signer`].
 
+use std::fmt;
+
 use async_trait::async_trait;
 use starknet::core::types::{Call, Felt};
 use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, SigningKey};
@@ -60,11 +62,33 @@ pub trait SessionSigner {
 }
 
 /// Our session format's signer: the signed session and its key, any starknet-rs [`Signer`] (a
-/// local key by default).
-#[derive(Debug, Clone)]
+/// local key by default). Its `Debug` output shows the session and never the key.
+#[derive(Clone)]
 pub struct SessionKeySigner<K = LocalWallet> {
     session: SignedSession,
     key: K,
+}
+
+/// What `Debug` output shows in place of a private key. Written by hand because starknet-rs's
+/// `SigningKey` (inside `LocalWallet` too) derives `Debug` and prints its secret scalar.
+pub(crate) const HIDDEN: &str = "<hidden>";
+
+/// A key in `Debug` output: its public key, never its secret.
+pub(crate) struct PublicOnly<'a>(pub(crate) &'a SigningKey);
+
+impl fmt::Debug for PublicOnly<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("public_key", &format_args!("{:#x}", self.0.verifying_key().scalar()))
+            .field("secret", &HIDDEN)
+            .finish()
+    }
+}
+
+impl<K> fmt::Debug for SessionKeySigner<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionKeySigner").field("session", &self.session).field("key", &HIDDEN).finish()
+    }
 }
 
 impl SessionKeySigner<LocalWallet> {
@@ -175,6 +199,29 @@ mod tests {
         let [r, s] = token.session_signature[..] else { panic!("two felts") };
         assert!(starknet_crypto::verify(&key.verifying_key().scalar(), &session.message_hash(Felt::from(9u8)), &r, &s)
             .unwrap());
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_private_key() {
+        let secret = Felt::from_hex_unchecked("0x5e55c2e7");
+        let key = SigningKey::from_secret_scalar(secret);
+        let signer = SessionKeySigner::from_signing_key(session(&key), key.clone()).unwrap();
+        let provider = starknet::providers::JsonRpcClient::new(starknet::providers::jsonrpc::HttpTransport::new(
+            starknet::providers::Url::parse("http://127.0.0.1:1").unwrap(),
+        ));
+        let account = crate::SessionAccount::from_session(provider, signer.clone());
+        let owner = crate::argent::ArgentOwnerSigner::new(key.clone(), Some(key.clone()));
+        for shown in [format!("{signer:?}"), format!("{account:?}"), format!("{owner:?}"), format!("{owner:#?}")] {
+            for secret_text in
+                [format!("{secret:#x}"), format!("{secret:x}"), secret.to_string(), format!("{secret:?}")]
+            {
+                assert!(!shown.contains(&secret_text), "{secret_text} in {shown}");
+            }
+            assert!(shown.contains(HIDDEN), "{shown}");
+        }
+        // What it does show, for someone debugging: the session, and the owner's public key.
+        assert!(format!("{account:?}").contains("SessionKeySigner"));
+        assert!(format!("{owner:?}").contains(&format!("{:#x}", key.verifying_key().scalar())));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! with the guardian's co-signature ([`Guardian`]), as [`SessionSigner`]s of a
 //! [`SessionAccount`](crate::SessionAccount).
 
+use std::fmt;
+
 use async_trait::async_trait;
 use starknet::core::types::{Call, Felt};
 use starknet::signers::SigningKey;
@@ -9,7 +11,7 @@ use starknet::signers::SigningKey;
 use super::session::ArgentSession;
 use super::token::{session_message_hash, signer_signatures, ArgentSessionToken, StarknetSignerSignature};
 use crate::error::Error;
-use crate::signer::SessionSigner;
+use crate::signer::{PublicOnly, SessionSigner, HIDDEN};
 
 /// What a guardian is asked to co-sign for one session transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,11 +66,21 @@ pub enum CacheMode {
     Cached,
 }
 
-/// Signs as the owner, with the guardian's co-signature when the account has one.
-#[derive(Debug, Clone)]
+/// Signs as the owner, with the guardian's co-signature when the account has one. Its `Debug`
+/// output shows the public keys only.
+#[derive(Clone)]
 pub struct ArgentOwnerSigner {
     owner: SigningKey,
     guardian: Option<SigningKey>,
+}
+
+impl fmt::Debug for ArgentOwnerSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ArgentOwnerSigner")
+            .field("owner", &PublicOnly(&self.owner))
+            .field("guardian", &self.guardian.as_ref().map(PublicOnly))
+            .finish()
+    }
 }
 
 impl ArgentOwnerSigner {
@@ -97,8 +109,9 @@ impl SessionSigner for ArgentOwnerSigner {
     }
 }
 
-/// Signs with a session key and the guardian's co-signature.
-#[derive(Debug, Clone)]
+/// Signs with a session key and the guardian's co-signature. Its `Debug` output shows neither
+/// key.
+#[derive(Clone)]
 pub struct ArgentSessionSigner<G> {
     session: ArgentSession,
     session_hash: Felt,
@@ -106,6 +119,19 @@ pub struct ArgentSessionSigner<G> {
     key: SigningKey,
     guardian: G,
     mode: CacheMode,
+}
+
+impl<G> fmt::Debug for ArgentSessionSigner<G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ArgentSessionSigner")
+            .field("session", &self.session)
+            .field("session_hash", &format_args!("{:#x}", self.session_hash))
+            .field("authorization", &self.authorization)
+            .field("key", &PublicOnly(&self.key))
+            .field("guardian", &HIDDEN)
+            .field("mode", &self.mode)
+            .finish()
+    }
 }
 
 impl<G> ArgentSessionSigner<G> {

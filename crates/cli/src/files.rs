@@ -36,8 +36,21 @@ pub fn write_key(path: &Path, key: &SigningKey) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write the key file {}", path.display()))
 }
 
-/// Reads the private key in the key file at `path`.
+/// Reads the private key in the key file at `path`. Refuses a key file that users other than its
+/// owner may read (any group or other permission bit), naming the `chmod` that fixes it: a key
+/// others can read is a key others may hold.
 pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
+    if let Ok(metadata) = std::fs::metadata(path) {
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            bail!(
+                "the key file {} can be read or written by other users (mode {mode:o}), so it is not used; \
+                 run `chmod 600 {}` if the key is still yours alone, else make a new key",
+                path.display(),
+                path.display()
+            );
+        }
+    }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the key file {}", path.display()))?;
     let not_a_key = || {
         anyhow::anyhow!("{} is not a key file: it must hold one private key as hex (0x…) on one line", path.display())
@@ -49,15 +62,6 @@ pub fn read_key(path: &Path) -> anyhow::Result<SigningKey> {
     let secret = Felt::from_hex(hex).map_err(|_| not_a_key())?;
     if secret == Felt::ZERO {
         bail!("{} holds the key 0, which is not a private key", path.display());
-    }
-    if let Ok(metadata) = std::fs::metadata(path) {
-        if metadata.permissions().mode() & 0o077 != 0 {
-            eprintln!(
-                "warning: the key file {} can be read by other users; `chmod 600 {}`",
-                path.display(),
-                path.display()
-            );
-        }
     }
     Ok(SigningKey::from_secret_scalar(secret))
 }

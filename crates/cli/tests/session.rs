@@ -62,6 +62,10 @@ impl Sk {
         std::fs::write(self.path(name), text).unwrap();
     }
 
+    fn chmod(&self, name: &str, mode: u32) {
+        std::fs::set_permissions(self.path(name), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
     async fn run(&self, args: &[&str]) -> Out {
         let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_sk"))
             .args(args)
@@ -537,8 +541,18 @@ async fn key_files_wrong_missing_and_never_overwritten() {
     out.fails(1, "Error: cannot read the key file missing.key");
 
     sk.write("garbage.key", "hello\n");
+    sk.chmod("garbage.key", 0o600);
     let out = sk.run(&[&["session", "execute", "session.json", "--key", "garbage.key"][..], call].concat()).await;
     out.fails(1, "garbage.key is not a key file");
+
+    // A key file others may read is refused, with the chmod that fixes it, and nothing is sent.
+    for mode in [0o644, 0o640, 0o602] {
+        sk.chmod("session.key", mode);
+        let out = sk.run(&[&["session", "execute", "session.json", "--key", "session.key"][..], call].concat()).await;
+        out.fails(1, &format!("Error: the key file session.key can be read or written by other users (mode {mode:o})"));
+        assert!(out.stderr.contains("run `chmod 600 session.key`"), "{}", out.stderr);
+    }
+    sk.chmod("session.key", 0o600);
 
     // Existing key files are never replaced, not even with --force.
     let before = sk.read("session.key");

@@ -197,6 +197,9 @@ async fn session_lifecycle_new_sign_inspect_execute_revoke() {
     #[rustfmt::skip]
     let text = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc]).await;
     assert!(text.ok().contains("status       SUCCEEDED"), "{}", text.stdout);
+    // The fee in STRK for people (FRI stays in --json).
+    let fee_line = text.stdout.lines().find(|line| line.starts_with("fee  ")).expect("a fee line");
+    assert!(fee_line.starts_with("fee          0.") && fee_line.ends_with(" STRK"), "{fee_line}");
 
     // What the two transactions used, and what is left.
     let report = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc, "--json"]).await.json();

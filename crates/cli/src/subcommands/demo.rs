@@ -135,7 +135,7 @@ impl Printer {
                 println!("           tx {hash}");
             }
             if let (Some(l2), Some(l1_data), Some(fee)) = (step.l2_gas, step.l1_data_gas, &step.fee_fri) {
-                println!("           L2 gas {l2}, L1 data gas {l1_data}, fee {fee} FRI");
+                println!("           L2 gas {l2}, L1 data gas {l1_data}, fee {}", crate::output::fee_in_strk(fee));
             }
         }
         self.steps.push(step);

@@ -94,7 +94,7 @@ impl Execute {
         }
         println!("transaction  {}", executed.transaction_hash);
         println!("status       {} ({})", executed.execution_status, executed.finality_status);
-        println!("fee          {} FRI", executed.fee_fri);
+        println!("fee          {}", crate::output::fee_in_strk(&executed.fee_fri));
         println!("L2 gas       {} (L1 gas {}, L1 data gas {})", executed.l2_gas, executed.l1_gas, executed.l1_data_gas);
         Ok(())
     }

@@ -29,6 +29,9 @@ struct Case {
     invalid: bool,
     /// For SDK sessions: `SessionRequest::hash`, which must equal both.
     sdk_hash: Option<Felt>,
+    /// For outside executions: starknet.js builds the typed data itself from this description
+    /// (`outsideExecution.getTypedData`), and `typed_data` is the SDK's.
+    outside_execution: Option<Value>,
 }
 
 /// What starknet.js said about one case.
@@ -54,11 +57,12 @@ fn cases() -> &'static [Case] {
                 let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
                 let typed_data = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
                 let invalid = name.starts_with("invalid");
-                Case { name, account: ACCOUNT, typed_data, invalid, sdk_hash: None }
+                Case { name, account: ACCOUNT, typed_data, invalid, sdk_hash: None, outside_execution: None }
             })
             .collect();
         assert!(cases.iter().filter(|c| !c.invalid).count() >= 30, "the corpus at {} is missing", corpus.display());
         cases.extend(sessions());
+        cases.extend(outside_executions());
         cases
     })
 }
@@ -116,6 +120,70 @@ fn sessions() -> Vec<Case> {
                 typed_data: request.typed_data(chain_id),
                 invalid: false,
                 sdk_hash: Some(request.hash(account, chain_id)),
+                outside_execution: None,
+            }
+        })
+        .collect()
+}
+
+/// Outside executions (SNIP-9 version 2) as the SDK hashes them, and as starknet.js builds them
+/// from the same calls, by entry point name: none, one and several calls, any caller or a named
+/// one, times on both sides of 2^53 (JavaScript's exact integers), on two chains.
+fn outside_executions() -> Vec<Case> {
+    let entrypoints = ["transfer", "approve", "play", "execute_from_outside_v2"];
+    let cases = [
+        ("SN_SEPOLIA", 0u64, Felt::from_hex_unchecked("0x414e595f43414c4c4552"), 0u64, 1u64),
+        ("SN_MAIN", 1, Felt::from(0xca11e2u32), 1_735_689_600, 1_735_693_200),
+        ("SN_SEPOLIA", 3, Felt::from_hex_unchecked("0x414e595f43414c4c4552"), 1 << 53, u64::MAX),
+        ("SN_MAIN", 12, Felt::from(0xca11e2u32), 9, (1 << 53) + 1),
+    ];
+    cases
+        .iter()
+        .map(|&(chain, count, caller, execute_after, execute_before)| {
+            let chain_id = cairo_short_string_to_felt(chain).expect("a chain name is a short string");
+            let seed = Felt::from(count + 0x0e);
+            let account = pedersen_hash(&seed, &Felt::from(0xacc0u64));
+            let calls: Vec<(Felt, &str, Vec<Felt>)> = (0..count)
+                .map(|i| {
+                    let to = pedersen_hash(&seed, &Felt::from(i));
+                    let calldata = (0..i % 4).map(|j| pedersen_hash(&to, &Felt::from(j))).collect();
+                    (to, entrypoints[(i as usize) % entrypoints.len()], calldata)
+                })
+                .collect();
+            let execution = sk_session::OutsideExecution {
+                caller,
+                nonce: pedersen_hash(&seed, &Felt::from(0x404ceu64)),
+                execute_after,
+                execute_before,
+                calls: calls
+                    .iter()
+                    .map(|(to, name, calldata)| starknet::core::types::Call {
+                        to: *to,
+                        selector: starknet::core::utils::get_selector_from_name(name).expect("a name"),
+                        calldata: calldata.clone(),
+                    })
+                    .collect(),
+            };
+            let hex = |felt: &Felt| format!("{felt:#x}");
+            let description = json!({
+                "chainId": hex(&chain_id),
+                "caller": hex(&caller),
+                "nonce": hex(&execution.nonce),
+                "executeAfter": execute_after.to_string(),
+                "executeBefore": execute_before.to_string(),
+                "calls": calls.iter().map(|(to, name, calldata)| json!({
+                    "contractAddress": hex(to),
+                    "entrypoint": name,
+                    "calldata": calldata.iter().map(hex).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            });
+            Case {
+                name: format!("sdk outside execution, {count} calls, {chain}"),
+                account,
+                typed_data: execution.typed_data(chain_id),
+                invalid: false,
+                sdk_hash: Some(execution.message_hash(account, chain_id)),
+                outside_execution: Some(description),
             }
         })
         .collect()
@@ -129,7 +197,14 @@ fn references() -> &'static HashMap<String, Reference> {
         install_starknet_js(&dir);
         let input: Vec<Value> = cases()
             .iter()
-            .map(|case| json!({ "name": case.name, "account": format!("{:#x}", case.account), "typedData": case.typed_data }))
+            .map(|case| {
+                let mut input = json!({ "name": case.name, "account": format!("{:#x}", case.account) });
+                match &case.outside_execution {
+                    Some(description) => input["outsideExecution"] = description.clone(),
+                    None => input["typedData"] = case.typed_data.clone(),
+                }
+                input
+            })
             .collect();
         let input = serde_json::to_vec(&input).expect("the cases serialize");
         let mut child = Command::new("node")
@@ -232,7 +307,7 @@ fn disagreements<'a>(cases: impl Iterator<Item = &'a Case>) -> Vec<String> {
         }
         if let (Some(sdk), Ok(ours)) = (case.sdk_hash, &ours) {
             if sdk != *ours {
-                problems.push(format!("{name}: SessionRequest::hash {sdk:#x}, typed_data::message_hash {ours:#x}"));
+                problems.push(format!("{name}: the SDK's own hash {sdk:#x}, typed_data::message_hash {ours:#x}"));
             }
         }
     }
@@ -264,5 +339,10 @@ fn invalid_corpus_is_refused_like_starknet_js() {
 
 #[test]
 fn sdk_session_hashes_equal_starknet_js() {
-    assert_agree("SDK sessions", cases().iter().filter(|c| c.sdk_hash.is_some()));
+    assert_agree("SDK sessions", cases().iter().filter(|c| c.sdk_hash.is_some() && c.outside_execution.is_none()));
+}
+
+#[test]
+fn sdk_outside_execution_hashes_equal_starknet_js() {
+    assert_agree("SDK outside executions", cases().iter().filter(|c| c.outside_execution.is_some()));
 }

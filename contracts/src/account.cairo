@@ -2,7 +2,8 @@
 //! session keys through two components (docs/protocol.md): `SessionComponent` checks session
 //! transactions, counts their usage and spending (the `ISessionUsage` views) and records the
 //! owner's authorization of sessions (`ISessionRegistry`), `RevocationComponent` holds the revoked
-//! sessions, the owner epoch and the `ISession` entry points. A change of the owner key moves the
+//! sessions, the owner epoch and the `ISession` entry points; and SNIP-9 version 2 outside
+//! execution through `OutsideExecutionComponent`, signed by the owner or a session. A change of the owner key moves the
 //! epoch on, ending every session the old key signed.
 
 #[starknet::contract(account)]
@@ -12,8 +13,9 @@ pub mod SessionKeyAccount {
     use starknet::storage::{StoragePointerReadAccess, StoragePointerWriteAccess};
     use crate::errors;
     use crate::interfaces::{
-        IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC5_ID, ISRC6, ISRC6_ID,
+        IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC5_ID, ISRC6, ISRC6_ID, ISRC9_V2_ID,
     };
+    use crate::outside_execution::{OutsideExecutionComponent, OutsideExecutionHooks};
     use crate::session::component::SessionComponent;
     use crate::session::revocation::RevocationComponent;
     use crate::session::session_token::is_session_token;
@@ -21,6 +23,9 @@ pub mod SessionKeyAccount {
 
     component!(path: SessionComponent, storage: session, event: SessionEvent);
     component!(path: RevocationComponent, storage: revocation, event: RevocationEvent);
+    component!(
+        path: OutsideExecutionComponent, storage: outside_execution, event: OutsideExecutionEvent,
+    );
 
     impl SessionInternalImpl = SessionComponent::InternalImpl<ContractState>;
     #[abi(embed_v0)]
@@ -30,6 +35,9 @@ pub mod SessionKeyAccount {
     impl RevocationInternalImpl = RevocationComponent::InternalImpl<ContractState>;
     #[abi(embed_v0)]
     impl SessionImpl = RevocationComponent::SessionImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl OutsideExecutionV2Impl =
+        OutsideExecutionComponent::OutsideExecutionV2Impl<ContractState>;
 
     #[storage]
     struct Storage {
@@ -38,6 +46,8 @@ pub mod SessionKeyAccount {
         session: SessionComponent::Storage,
         #[substorage(v0)]
         revocation: RevocationComponent::Storage,
+        #[substorage(v0)]
+        outside_execution: OutsideExecutionComponent::Storage,
     }
 
     #[event]
@@ -48,6 +58,8 @@ pub mod SessionKeyAccount {
         SessionEvent: SessionComponent::Event,
         #[flat]
         RevocationEvent: RevocationComponent::Event,
+        #[flat]
+        OutsideExecutionEvent: OutsideExecutionComponent::Event,
     }
 
     /// The owner key was set (at deployment, `old_owner` is 0) or replaced.
@@ -102,10 +114,31 @@ pub mod SessionKeyAccount {
         }
     }
 
+    /// Who may sign an outside execution (docs/protocol.md §5): the owner, with `(r, s)` over its
+    /// hash, or a session, with a session token whose key signed the hash: the checks of a
+    /// session transaction but the fee's, then those of its execution (the exact window and
+    /// the spending), before the calls run.
+    impl OutsideExecutionHooksImpl of OutsideExecutionHooks<ContractState> {
+        fn validate_outside_execution(
+            ref self: ContractState, calls: Span<Call>, hash: felt252, signature: Span<felt252>,
+        ) {
+            if is_session_token(signature) {
+                let owner_key = self.Account_owner.read();
+                self.session.validate_outside_session(calls, hash, signature, owner_key);
+                self.session.execute_session(calls, signature);
+            } else {
+                self.validate_owner_signature(hash, signature);
+            }
+        }
+    }
+
     #[abi(embed_v0)]
     impl SRC5Impl of ISRC5<ContractState> {
         fn supports_interface(self: @ContractState, interface_id: felt252) -> bool {
-            interface_id == ISRC6_ID || interface_id == ISRC5_ID || interface_id == ISESSION_ID
+            interface_id == ISRC6_ID
+                || interface_id == ISRC5_ID
+                || interface_id == ISESSION_ID
+                || interface_id == ISRC9_V2_ID
         }
     }
 

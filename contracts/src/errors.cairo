@@ -49,3 +49,10 @@ pub const SESSION_PERIOD_LIMIT: felt252 = 'session/period-limit';
 // The entry points that refuse sessions (`account`).
 pub const SESSION_NO_DECLARE: felt252 = 'session/no-declare';
 pub const SESSION_NO_DEPLOY: felt252 = 'session/no-deploy';
+
+// Outside execution, SNIP-9 version 2 (`outside_execution`), in the order of its checks; the
+// signature is then the owner's (`account/…`) or a session's (`session/…`, as above).
+pub const OUTSIDE_INVALID_CALLER: felt252 = 'outside/invalid-caller';
+pub const OUTSIDE_TOO_EARLY: felt252 = 'outside/too-early';
+pub const OUTSIDE_TOO_LATE: felt252 = 'outside/too-late';
+pub const OUTSIDE_NONCE_USED: felt252 = 'outside/nonce-used';

@@ -1,6 +1,7 @@
 //! The account's interfaces and their SRC5 ids.
 use starknet::ContractAddress;
 use starknet::account::Call;
+use crate::outside_execution::OutsideExecution;
 use crate::session::limits::{SessionUsage, SpendingUsage};
 use crate::session::session_hash::Session;
 
@@ -8,6 +9,9 @@ use crate::session::session_hash::Session;
 pub const ISRC6_ID: felt252 = 0x2ceccef7f994940b3962a6c67e0ba4fcd37df7d131417c604f91e03caecc1cd;
 /// SRC5 id of `ISRC5` (SNIP-5 interface detection).
 pub const ISRC5_ID: felt252 = 0x3f918d17e5ee77373b56385708f855659a07f75997f365cf87748628532a055;
+
+/// SRC5 id of `ISRC9_V2` (SNIP-9 version 2, outside execution), as SNIP-9 publishes it.
+pub const ISRC9_V2_ID: felt252 = 0x1d1144bb2138366ff28d8e9ab57456b1d332ac42196230c3a602003c89872;
 
 /// SRC5 id of `ISession`: the XOR of the `starknet_keccak` of `revoke_session(felt252)` and of
 /// `is_session_revoked(felt252)->E((),())`, SNIP-5's extended function selectors. The id is
@@ -30,6 +34,19 @@ pub trait ISRC6<TState> {
 #[starknet::interface]
 pub trait ISRC5<TState> {
     fn supports_interface(self: @TState, interface_id: felt252) -> bool;
+}
+
+/// SNIP-9 version 2: calls signed off-chain by the owner or a session, submitted by a relayer
+/// (docs/protocol.md §5).
+#[starknet::interface]
+pub trait ISRC9_V2<TState> {
+    /// Runs `outside_execution`'s calls if its caller, window and nonce hold and `signature` (the
+    /// owner's `(r, s)`, or a session token) authorizes them; returns their results.
+    fn execute_from_outside_v2(
+        ref self: TState, outside_execution: OutsideExecution, signature: Span<felt252>,
+    ) -> Array<Span<felt252>>;
+    /// Whether `nonce` is still unused by this account's outside executions.
+    fn is_valid_outside_execution_nonce(self: @TState, nonce: felt252) -> bool;
 }
 
 /// Validation of DECLARE transactions sent by this account.

@@ -2,6 +2,7 @@
 pub mod account;
 pub mod errors;
 pub mod interfaces;
+pub mod outside_execution;
 pub mod session;
 pub mod utils;
 

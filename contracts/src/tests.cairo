@@ -4,6 +4,7 @@ mod test_account;
 mod test_argument_rules;
 mod test_limits;
 mod test_merkle;
+mod test_outside_execution;
 mod test_policy_tree;
 mod test_revocation;
 mod test_session;

@@ -4,6 +4,7 @@ mod account;
 mod argent;
 mod epoch;
 mod limits;
+mod outside;
 mod profile;
 mod rules;
 mod session;

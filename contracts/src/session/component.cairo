@@ -107,16 +107,47 @@ pub mod SessionComponent {
     > of InternalTrait<TContractState> {
         /// Validates a session transaction of this account: `signature` is the whole transaction
         /// signature (starting with the magic) and `owner_key` the account's current owner key.
-        /// Runs the checks of docs/protocol.md §4 in their order; the first that fails panics.
-        /// The session's usage slot is read once, by check 6 (the recorded authorization, for a
-        /// token of the short form), and written once, by the last check, after every check has
-        /// passed: the transaction charged and the authorization recorded.
+        /// Runs the checks of docs/protocol.md §4 in their order (`check_session`); the first that
+        /// fails panics.
         fn validate_session(
             ref self: ComponentState<TContractState>,
             calls: Span<Call>,
             transaction_hash: felt252,
             signature: Span<felt252>,
             owner_key: felt252,
+        ) {
+            self.check_session(calls, transaction_hash, signature, owner_key, true);
+        }
+
+        /// Validates a session's outside execution (docs/protocol.md §5): the checks of a session
+        /// transaction (`check_session`), `hash` the outside execution's message hash in place of
+        /// the transaction hash, and without check 4: the relayer's transaction is not the
+        /// session's and the relayer pays its fee, so the fee cap and budget see a fee of 0. The
+        /// use counts against `max_transactions` as a transaction does. The caller runs
+        /// `execute_session` next, before the calls.
+        fn validate_outside_session(
+            ref self: ComponentState<TContractState>,
+            calls: Span<Call>,
+            hash: felt252,
+            signature: Span<felt252>,
+            owner_key: felt252,
+        ) {
+            self.check_session(calls, hash, signature, owner_key, false);
+        }
+
+        /// The checks of docs/protocol.md §4 in their order, for a session transaction (`own_tx`:
+        /// check 4 reads its fields) or an outside execution (not `own_tx`); `hash` is what the
+        /// session key signed under the session. The session's usage slot is read once, by check
+        /// 6 (the recorded authorization, for a token of the short form), and written once, by
+        /// the last check, after every check has passed: the use charged and the authorization
+        /// recorded.
+        fn check_session(
+            ref self: ComponentState<TContractState>,
+            calls: Span<Call>,
+            hash: felt252,
+            signature: Span<felt252>,
+            owner_key: felt252,
+            own_tx: bool,
         ) {
             let execution_info = get_execution_info().unbox();
             let tx_info = execution_info.tx_info.unbox();
@@ -133,10 +164,16 @@ pub mod SessionComponent {
                 session.valid_until,
                 execution_info.block_info.unbox().block_timestamp,
             );
-            // 4. The transaction's own fields and its maximum fee.
-            assert_transaction_fields(tx_info.paymaster_data, tx_info.account_deployment_data);
-            let max_fee = max_fee(tx_info.resource_bounds, tx_info.tip);
-            assert_fee_cap(max_fee, session.max_fee);
+            // 4. The transaction's own fields and its maximum fee; an outside execution's fee is
+            // the relayer's.
+            let max_fee = if own_tx {
+                assert_transaction_fields(tx_info.paymaster_data, tx_info.account_deployment_data);
+                let max_fee = max_fee(tx_info.resource_bounds, tx_info.tip);
+                assert_fee_cap(max_fee, session.max_fee);
+                max_fee
+            } else {
+                0
+            };
             // 5. Revocation: neither the session nor its epoch. A session of an earlier epoch
             // is refused here, before its recorded authorization is read.
             let session_hash = session_hash(@session, account, tx_info.chain_id);
@@ -155,10 +192,10 @@ pub mod SessionComponent {
                     errors::SESSION_INVALID_AUTHORIZATION,
                 );
             }
-            // 7. The session key signed this transaction under this session.
+            // 7. The session key signed this transaction (or outside execution) under this session.
             assert(
                 is_valid_stark_signature(
-                    session_message_hash(transaction_hash, session_hash),
+                    session_message_hash(hash, session_hash),
                     session.session_key,
                     token.session_signature,
                 ),

@@ -37,6 +37,10 @@ pub const ONE_POLICY_ROOT: felt252 = 0x1d551c68207960221e37a9e647cad6a0c26c2f320
 pub const ONE_POLICY_SESSION_HASH: felt252 = 0x51ec2734ad505c634d022d65609624b98dcc138be50c83472308de916843c95;
 pub const TX_HASH: felt252 = 0x1234;
 pub const SESSION_MESSAGE_HASH: felt252 = 0x2a74fd3118bc4ae682fea5ddb7295cee4b760df1144362ac9721806f36c9f06;
+pub const OUTSIDE_NONCE: felt252 = 0xe7e1a7ed;
+pub const OUTSIDE_EXECUTE_AFTER: u64 = 1735689600;
+pub const OUTSIDE_EXECUTE_BEFORE: u64 = 1735776000;
+pub const OUTSIDE_EXECUTION_HASH: felt252 = 0x19c525dc477d80b2ce23ea77bdf582ea54c144a84dc73c0273c7b9b7f0e5db2;
 
 /// The policies in canonical order: (contract, selector).
 pub fn policies() -> Array<(felt252, felt252)> {

@@ -17,7 +17,7 @@ use sk_session::argent::{
     constructor_calldata, is_session_authorization_cached, AllowedMethod, ArgentOwnerSigner, ArgentSession,
     ArgentSessionSigner, CacheMode,
 };
-use sk_session::{ArgumentRule, Operator, SessionAccount, SessionRequest, SessionRequestBuilder};
+use sk_session::{ArgumentRule, Operator, OutsideExecution, SessionAccount, SessionRequest, SessionRequestBuilder};
 use starknet::accounts::{Account, ConnectedAccount};
 use starknet::core::types::{BlockId, BlockTag, Felt};
 use starknet::macros::selector;
@@ -39,6 +39,9 @@ pub const BASELINE: &str = "Argent 0.4.0 · session 1 · later use";
 pub const OWNER: &str = "ours · owner";
 /// Our cached session transaction: later use of a session with a fee cap only.
 pub const CACHED: &str = "ours · session 1 · later use";
+/// The same session's transfer relayed by another of our accounts (SNIP-9 outside execution),
+/// before ` · first use` or ` · later use`.
+pub const RELAYED: &str = "ours · session 1, relayed";
 
 /// One measured transaction.
 #[derive(Debug, Clone, Serialize)]
@@ -176,11 +179,7 @@ async fn sk_rows(
     // A session registered by the owner up front: its first transaction is already short.
     progress("our account: a registered session");
     let session_key = key(0x5e55_2000);
-    let signed = fee_capped(&session_key).allow_selector(sk_devnet::STRK, selector!("transfer")).build()?.sign(
-        address,
-        devnet.chain_id(),
-        &owner,
-    )?;
+    let signed = transfer_session(&session_key).build()?.sign(address, devnet.chain_id(), &owner)?;
     let register = account
         .execute_v3(vec![signed.register_call()])
         .send()
@@ -190,6 +189,23 @@ async fn sk_rows(
     let session = SessionAccount::new(devnet.provider(), signed, session_key)?;
     let label = "ours · registered session · first use";
     rows.push(measure(devnet, &session, Row::template("sk", "session, registered", 1, "first", label)).await?);
+
+    // The same transfer relayed (SNIP-9 outside execution): another of our accounts, owner-signed,
+    // submits what the session signed and pays; the row is the relayer's whole transaction.
+    progress("our account: a session relayed by another account");
+    let relayer_owner = key(0x0be5c1);
+    let (relayer, _) = devnet.deploy_account(SESSION_KEY_ACCOUNT.class_hash, relayer_owner.clone(), Felt::ONE).await?;
+    let relayer = sk_devnet::local_account(devnet.provider(), relayer, relayer_owner, devnet.chain_id());
+    let session_key = key(0x5e55_3000);
+    let signed = transfer_session(&session_key).build()?.sign(address, devnet.chain_id(), &owner)?;
+    let session = SessionAccount::new(devnet.provider(), signed, session_key)?;
+    for use_of_session in ["first", "later"] {
+        let execution = OutsideExecution::new(vec![strk_transfer(RECIPIENT, AMOUNT)], 0, now() + 86_400);
+        let label = format!("{RELAYED} · {use_of_session} use");
+        let call = session.relayed_call(&execution).await.map_err(|e| Error::rejected(&label, e))?;
+        let row = Row::template("sk", "session, relayed", 1, use_of_session, &label);
+        rows.push(measure_calls(devnet, &relayer, vec![call], row).await?);
+    }
     Ok(())
 }
 
@@ -200,6 +216,11 @@ fn fee_capped(session_key: &SigningKey) -> SessionRequestBuilder {
         .valid_until(now() + 86_400)
         .max_fee(crate::SESSION_MAX_FEE)
         .fee_budget(crate::SESSION_FEE_BUDGET)
+}
+
+/// [`fee_capped`] allowing the STRK transfer and nothing else.
+fn transfer_session(session_key: &SigningKey) -> SessionRequestBuilder {
+    fee_capped(session_key).allow_selector(sk_devnet::STRK, selector!("transfer"))
 }
 
 /// A format-2 scenario: its name in the table and what it adds to a fee-capped request (the
@@ -330,14 +351,28 @@ async fn deploy_argent(devnet: &Devnet, owner: &SigningKey, guardian: Option<&Si
 }
 
 /// Builds the transfer with fixed nonce and bounds, profiles it, sends it, and reads its receipt.
-async fn measure<A>(devnet: &Devnet, account: &A, mut row: Row) -> Result<Row, Error>
+async fn measure<A>(devnet: &Devnet, account: &A, row: Row) -> Result<Row, Error>
+where
+    A: ConnectedAccount + Sync,
+    A::SignError: std::fmt::Display,
+{
+    measure_calls(devnet, account, vec![strk_transfer(RECIPIENT, AMOUNT)], row).await
+}
+
+/// [`measure`] of a transaction making `calls`.
+async fn measure_calls<A>(
+    devnet: &Devnet,
+    account: &A,
+    calls: Vec<starknet::core::types::Call>,
+    mut row: Row,
+) -> Result<Row, Error>
 where
     A: ConnectedAccount + Sync,
     A::SignError: std::fmt::Display,
 {
     let scenario = row.label.clone();
     let rejected = |e: &dyn std::fmt::Display| Error::rejected(&scenario, e);
-    let request = signed_invoke(account, vec![strk_transfer(RECIPIENT, AMOUNT)]).await.map_err(|e| rejected(&e))?;
+    let request = signed_invoke(account, calls).await.map_err(|e| rejected(&e))?;
     let profile = devnet.profile_invoke(&request).await?;
     if let Some(reason) = &profile.revert_error {
         return Err(rejected(&format!("reverted in the profile run: {reason}")));

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::offchain::{Offchain, FLOOR, OURS, OURS_ARGENT, X_SESSIONS};
-use crate::onchain::{Onchain, Row, BASELINE, CACHED, OWNER};
+use crate::onchain::{Onchain, Row, BASELINE, CACHED, OWNER, RELAYED};
 
 /// Goal: a format-2 session transaction's fee ÷ Argent's session transaction's.
 const FEE_GOAL: f64 = 0.85;
@@ -108,6 +108,8 @@ impl Report {
         out.push('\n');
         out.push_str(&self.sizes_table());
         out.push('\n');
+        out.push_str(&self.relayed_table());
+        out.push('\n');
         out.push_str(&self.offchain_table());
         out.push('\n');
         out.push_str(&self.goals_table());
@@ -128,7 +130,12 @@ impl Report {
             let _ = writeln!(out, "| {what} | {value} | {against} | {ratio:.2} | ≤ {goal:.2} | {met} |");
         };
         if let Some(argent) = row(onchain, BASELINE) {
-            for ours in onchain.rows.iter().filter(|r| r.account == "sk" && r.signer.starts_with("session")) {
+            // A relayed row's fee is the relayer's whole transaction: not a session transaction's.
+            let session_rows = onchain
+                .rows
+                .iter()
+                .filter(|r| r.account == "sk" && r.signer.starts_with("session") && !r.signer.ends_with("relayed"));
+            for ours in session_rows {
                 line(
                     &format!("fee: {} ÷ {BASELINE}", ours.label),
                     strk(ours.fee_starknet),
@@ -155,6 +162,38 @@ impl Report {
                 format!("{:.1} µs", floor.sign_median_us),
                 ours.sign_median_us / floor.sign_median_us.max(f64::MIN_POSITIVE),
                 SIGNING_GOAL,
+            );
+        }
+        out
+    }
+
+    /// The same session transfer relayed (SNIP-9 outside execution: the relayer's whole
+    /// transaction, its own validation and fee included) beside the session's own transaction.
+    pub fn relayed_table(&self) -> String {
+        let onchain = &self.onchain;
+        let mut out = String::from(
+            "## Relayed (SNIP-9 outside execution) vs the session's own transaction
+
+             | transaction | L2 gas (Starknet metering) | fee, STRK (Starknet metering) | ÷ session transaction |
+|---|--:|--:|--:|
+",
+        );
+        let Some(own) = row(onchain, CACHED) else { return out };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | 1.00 |",
+            own.label,
+            thousands(own.l2_gas_starknet as f64),
+            strk(own.fee_starknet)
+        );
+        for relayed in onchain.rows.iter().filter(|r| r.label.starts_with(RELAYED)) {
+            let _ = writeln!(
+                out,
+                "| {} (paid by the relayer) | {} | {} | {:.2} |",
+                relayed.label,
+                thousands(relayed.l2_gas_starknet as f64),
+                strk(relayed.fee_starknet),
+                relayed.l2_gas_starknet as f64 / own.l2_gas_starknet.max(1) as f64
             );
         }
         out

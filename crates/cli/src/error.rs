@@ -44,6 +44,10 @@ const CONTRACT_ERRORS: &[(&str, &str)] = &[
     (errors::SESSION_PERIOD_LIMIT, "the calls would move more of a token than the session may in the current period; wait for the next one"),
     (errors::SESSION_NO_DECLARE, "a session cannot declare classes"),
     (errors::SESSION_NO_DEPLOY, "a session cannot deploy the account"),
+    (errors::OUTSIDE_INVALID_CALLER, "the outside execution names another caller: only that contract may submit it"),
+    (errors::OUTSIDE_TOO_EARLY, "the outside execution was submitted before its execute-after time"),
+    (errors::OUTSIDE_TOO_LATE, "the outside execution was submitted at or after its execute-before time: sign a new one"),
+    (errors::OUTSIDE_NONCE_USED, "the outside execution's nonce was used already: it ran once and cannot run again"),
 ];
 
 /// A session's validity window, attached as context to errors of commands that use a session, so

@@ -9,7 +9,7 @@ fn sk(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_sk")).args(args).env_remove("STARKNET_RPC").output().expect("sk runs")
 }
 
-const ROWS: [&str; 23] = [
+const ROWS: [&str; 25] = [
     "ours · owner",
     "ours · session 1 · first use",
     "ours · session 1 · later use",
@@ -24,6 +24,8 @@ const ROWS: [&str; 23] = [
     "ours · all limits · first use",
     "ours · all limits · later use",
     "ours · registered session · first use",
+    "ours · session 1, relayed · first use",
+    "ours · session 1, relayed · later use",
     "Argent 0.4.0 · owner",
     "Argent 0.4.0 · owner + guardian",
     "Argent 0.4.0 · session 1 · first use",
@@ -91,11 +93,21 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
     assert!(report.contains("## Sessions by size"), "{report}");
     // Every format-2 row and the two other goals have their line, met or not.
     let goals = report.split("## Goals of session format 2").nth(1).expect("the goals table");
-    for label in ROWS.iter().filter(|label| label.starts_with("ours ·") && **label != "ours · owner") {
+    let format_2 =
+        |label: &&&str| label.starts_with("ours ·") && **label != "ours · owner" && !label.contains("relayed");
+    for label in ROWS.iter().filter(format_2) {
         assert!(goals.contains(&format!("fee: {label} ÷")), "{label} is not in the goals:\n{goals}");
     }
     assert!(goals.contains("fee: ours · session 1 · later use ÷ ours · owner"), "{goals}");
     assert!(goals.contains("signing one transaction: sk-session (ours) ÷ starknet-rs"), "{goals}");
+    // The relayed transfer beside the session's own, paid by the relayer.
+    let relayed = report.split("## Relayed (SNIP-9 outside execution)").nth(1).expect("the relayed table");
+    assert!(relayed.contains("ours · session 1, relayed · later use (paid by the relayer)"), "{relayed}");
+    assert_eq!(
+        ec_op("ours · session 1, relayed · first use"),
+        9,
+        "the relayer's signature, the owner's and the session key's"
+    );
     for timing in offchain["offchain"]["timings"].as_array().unwrap() {
         assert!(timing["client_median_us"].as_f64().unwrap() > 0.0, "{}", timing["name"]);
     }

@@ -27,6 +27,7 @@ fn check_demo_report(report: &Value) {
             ("session transfer", "ok"),
             ("session approve", "ok"),
             ("session multicall", "ok"),
+            ("relayed transfer", "ok"),
             ("session transfer (1 policy)", "ok"),
             ("session transfer (16 policies)", "ok"),
             ("out-of-policy (SDK)", "rejected"),

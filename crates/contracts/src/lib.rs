@@ -88,8 +88,8 @@ mod tests {
                 "'{code}' is not a short string (at most 31 ASCII characters)"
             );
             assert!(
-                code.starts_with("account/") || code.starts_with("session/"),
-                "'{code}' is neither an `account/` nor a `session/` error"
+                ["account/", "session/", "outside/"].iter().any(|prefix| code.starts_with(prefix)),
+                "'{code}' is not an `account/`, `session/` or `outside/` error"
             );
         }
         // The generated constants are the codes themselves, and `ALL` holds them.

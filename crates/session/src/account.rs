@@ -17,6 +17,7 @@ use crate::limits::{
     SpendingUsage,
 };
 use crate::node::read_felt;
+use crate::outside_execution::OutsideExecution;
 use crate::revocation::{is_session_revoked, session_epoch};
 use crate::session_hash::{Session, SpendingLimit};
 use crate::signed_session::SignedSession;
@@ -166,14 +167,15 @@ where
     /// (`query_only`) reads it from the node and keeps it, and the transaction's own signing with
     /// the same nonce and calls takes it back instead of reading again. The account checks
     /// everything anyway; this read only lets the SDK fail early, with a typed error.
+    /// An outside execution's read is never kept (`query_only` false, its own nonce).
     async fn read_usage(
         &self,
         session_hash: Felt,
         session: &Session,
-        execution: &RawExecutionV3,
+        (nonce, calls): (Felt, &[Call]),
         query_only: bool,
     ) -> Result<UsageRead, Error> {
-        let same = |read: &UsageRead| read.nonce == execution.nonce() && read.calls == execution.calls();
+        let same = |read: &UsageRead| read.nonce == nonce && read.calls == calls;
         if !query_only {
             let kept = self.last_read.lock().ok().and_then(|mut last| last.take()).filter(same);
             if let Some(read) = kept {
@@ -181,7 +183,7 @@ where
             }
         }
         let usage = session_usage(&self.provider, self.address, session_hash, self.block_id).await?;
-        let spent = spends(session, self.address, execution.calls())?;
+        let spent = spends(session, self.address, calls)?;
         let mut spending = Vec::with_capacity(spent.len());
         let mut now = 0;
         if !spent.is_empty() {
@@ -192,13 +194,51 @@ where
                 spending.push((limit, amount, usage));
             }
         }
-        let read = UsageRead { nonce: execution.nonce(), calls: execution.calls().to_vec(), usage, spending, now };
+        let read = UsageRead { nonce, calls: calls.to_vec(), usage, spending, now };
         if query_only {
             if let Ok(mut last) = self.last_read.lock() {
                 *last = Some(read.clone());
             }
         }
         Ok(read)
+    }
+}
+
+impl<P, S> SessionAccount<P, S>
+where
+    P: Provider + Send + Sync,
+    S: SessionSigner + Send + Sync,
+{
+    /// The signature of `outside_execution` (SNIP-9 version 2) for this account, for a relayer
+    /// to submit ([`OutsideExecution::relayed_call`]): what the signer signs for a transaction,
+    /// over the outside execution's message hash. For a session of our format, the SDK first
+    /// runs the checks the account will (docs/protocol.md §5): the calls against the policies,
+    /// and with one read of the account's usage view (unless [`Self::set_usage_check`] is off)
+    /// the use count and the spending limits; no fee is checked, the relayer pays it. The usage
+    /// read also tells whether the short token will do.
+    pub async fn sign_outside_execution(&self, outside_execution: &OutsideExecution) -> Result<Vec<Felt>, S::Error> {
+        let calls = &outside_execution.calls;
+        let mut recorded = false;
+        if let Some(session) = self.signer.signed_session() {
+            let limits = session.session();
+            if self.check_usage {
+                let read = self.read_usage(session.hash(), &limits, (outside_execution.nonce, calls), false).await?;
+                check_limits(&limits, &read.usage, Some(0))?;
+                recorded = read.usage.authorized;
+                for (limit, amount, usage) in &read.spending {
+                    check_spending(limit, usage, *amount, limits.valid_after, read.now)?;
+                }
+            }
+        }
+        let hash = outside_execution.message_hash(self.address, self.chain_id);
+        self.signer.sign_recorded(self.address, hash, calls, recorded).await
+    }
+
+    /// `outside_execution` signed ([`Self::sign_outside_execution`]), as the call a relayer
+    /// makes to submit it.
+    pub async fn relayed_call(&self, outside_execution: &OutsideExecution) -> Result<Call, S::Error> {
+        let signature = self.sign_outside_execution(outside_execution).await?;
+        Ok(outside_execution.relayed_call(self.address, &signature))
     }
 }
 
@@ -265,7 +305,8 @@ where
                 check_fee_cap(&limits, max_fee)?;
             }
             if self.check_usage {
-                let read = self.read_usage(session.hash(), &limits, execution, query_only).await?;
+                let key = (execution.nonce(), execution.calls());
+                let read = self.read_usage(session.hash(), &limits, key, query_only).await?;
                 check_limits(&limits, &read.usage, max_fee)?;
                 recorded = read.usage.authorized;
                 for (limit, amount, usage) in &read.spending {

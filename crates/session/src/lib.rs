@@ -11,8 +11,10 @@
 //! [`Policy`], [`ArgumentRule`]), `policy_tree` ([`PolicyTree`] and the rules of a transaction's
 //! calls), `argument_rules` ([`Operator`], what a policy lets a call pass as arguments), `merkle`
 //! (the generic tree beneath it), `session_token` ([`SessionToken`], the transaction signature),
-//! `revocation` ([`revoke_session_call`], [`is_session_revoked`]) and `limits` ([`FeeBounds`],
-//! [`SessionUsage`], [`check_limits`]: what a session may cost, checked before signing). Those modules are private;
+//! `revocation` ([`revoke_session_call`], [`is_session_revoked`]), `limits` ([`FeeBounds`],
+//! [`SessionUsage`], [`check_limits`]: what a session may cost, checked before signing) and
+//! `outside_execution` ([`OutsideExecution`], SNIP-9 version 2: calls a relayer submits and pays
+//! for, signed by a session through [`SessionAccount::sign_outside_execution`]). Those modules are private;
 //! their items are re-exported here.
 //!
 //! Two layers keep a namespace of their own, because their names would clash with ours:
@@ -28,6 +30,7 @@ mod error;
 mod limits;
 mod merkle;
 mod node;
+mod outside_execution;
 mod policy_tree;
 mod request;
 mod revocation;
@@ -49,6 +52,12 @@ pub use limits::{
     GET_SESSION_USAGE_SELECTOR, VALIDATION_TIME_ROUNDING,
 };
 pub use merkle::{hash_pair, merkle_root, next_level, verify_proof, MerkleTree};
+pub use outside_execution::{
+    domain_hash as outside_execution_domain_hash, OutsideExecution, ANY_CALLER, CALL_TYPE_HASH, CALL_TYPE_STRING,
+    EXECUTE_FROM_OUTSIDE_V2_SELECTOR, ISRC9_V2_ID, IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR,
+    OUTSIDE_EXECUTION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_VERSION, OUTSIDE_EXECUTION_TYPE_HASH,
+    OUTSIDE_EXECUTION_TYPE_STRING,
+};
 pub use policy_tree::{call_proofs, check_call_proofs, policy_leaf, PolicyTree};
 pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, UNLIMITED_TRANSACTIONS};
 pub use revocation::{

@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use sk_session::typed_data::DOMAIN_TYPE_HASH;
 use sk_session::{
-    domain_hash, session_message_hash, ArgumentRule, CallProof, Operator, SessionRequest, SignedSession,
-    ARGUMENT_RULE_TYPE_HASH, FEE_TOKEN, POLICY_TYPE_HASH, SESSION_TYPE_HASH, SPENDING_LIMIT_TYPE_HASH,
-    TOKEN_AMOUNT_TYPE_HASH, U256_TYPE_HASH,
+    domain_hash, outside_execution_domain_hash, session_message_hash, ArgumentRule, CallProof, Operator,
+    OutsideExecution, SessionRequest, SignedSession, ANY_CALLER, ARGUMENT_RULE_TYPE_HASH, CALL_TYPE_HASH, FEE_TOKEN,
+    OUTSIDE_EXECUTION_TYPE_HASH, POLICY_TYPE_HASH, SESSION_TYPE_HASH, SPENDING_LIMIT_TYPE_HASH, TOKEN_AMOUNT_TYPE_HASH,
+    U256_TYPE_HASH,
 };
 use starknet::core::types::{Call, Felt};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
@@ -27,6 +28,11 @@ const TARGET_B: Felt = Felt::from_hex_unchecked("0xb0b");
 const VALID_AFTER: u64 = 1_735_689_600;
 const VALID_UNTIL: u64 = 1_767_225_600;
 const TX_HASH: Felt = Felt::from_hex_unchecked("0x1234");
+/// The vector outside execution (docs/protocol.md §5): the vector calls, for anyone, once with
+/// this nonce, inside the session's first day.
+const OUTSIDE_NONCE: Felt = Felt::from_hex_unchecked("0x0e7e1a7ed");
+const OUTSIDE_EXECUTE_AFTER: u64 = VALID_AFTER;
+const OUTSIDE_EXECUTE_BEFORE: u64 = VALID_AFTER + 86_400;
 /// 0.1 STRK.
 const MAX_FEE: u128 = 100_000_000_000_000_000;
 /// 1 STRK.
@@ -117,6 +123,15 @@ impl Vectors {
         self.session.sign_transaction(&self.session_key, TX_HASH, &self.calls).expect("signs")
     }
 
+    fn outside_execution(&self) -> OutsideExecution {
+        OutsideExecution::new(self.calls.clone(), OUTSIDE_EXECUTE_AFTER, OUTSIDE_EXECUTE_BEFORE)
+            .with_nonce(OUTSIDE_NONCE)
+    }
+
+    fn outside_execution_hash(&self) -> Felt {
+        self.outside_execution().message_hash(ACCOUNT, self.chain_id)
+    }
+
     fn json(&self) -> Value {
         let felts = |v: &[Felt]| v.iter().copied().map(hex).collect::<Vec<_>>();
         let policies: Vec<Value> = self
@@ -184,6 +199,26 @@ impl Vectors {
             },
             "session_message_hash": hex(self.message_hash()),
             "signature": felts(&self.signature()),
+            "outside_execution": {
+                "inputs": {
+                    "caller": hex(ANY_CALLER),
+                    "nonce": hex(OUTSIDE_NONCE),
+                    "execute_after": OUTSIDE_EXECUTE_AFTER,
+                    "execute_before": OUTSIDE_EXECUTE_BEFORE,
+                    "calls": "the calls above",
+                },
+                "type_hashes": {
+                    "OutsideExecution": hex(OUTSIDE_EXECUTION_TYPE_HASH),
+                    "Call": hex(CALL_TYPE_HASH),
+                },
+                "domain_hash": hex(outside_execution_domain_hash(self.chain_id)),
+                "struct_hash": hex(self.outside_execution().struct_hash()),
+                "message_hash": hex(self.outside_execution_hash()),
+                "session_signature": felts(
+                    &self.session.sign_transaction(&self.session_key, self.outside_execution_hash(), &self.calls)
+                        .expect("signs")
+                ),
+            },
         })
     }
 
@@ -234,6 +269,10 @@ impl Vectors {
         let _ = writeln!(w, "pub const ONE_POLICY_SESSION_HASH: felt252 = {};", hex(self.one_policy.hash()));
         let _ = writeln!(w, "pub const TX_HASH: felt252 = {};", hex(TX_HASH));
         let _ = writeln!(w, "pub const SESSION_MESSAGE_HASH: felt252 = {};", hex(self.message_hash()));
+        let _ = writeln!(w, "pub const OUTSIDE_NONCE: felt252 = {};", hex(OUTSIDE_NONCE));
+        let _ = writeln!(w, "pub const OUTSIDE_EXECUTE_AFTER: u64 = {OUTSIDE_EXECUTE_AFTER};");
+        let _ = writeln!(w, "pub const OUTSIDE_EXECUTE_BEFORE: u64 = {OUTSIDE_EXECUTE_BEFORE};");
+        let _ = writeln!(w, "pub const OUTSIDE_EXECUTION_HASH: felt252 = {};", hex(self.outside_execution_hash()));
         let policies = self.session.request().policies().policies();
         let pairs: Vec<String> =
             policies.iter().map(|p| format!("({}, {})", hex(p.contract), hex(p.selector))).collect();

@@ -7,8 +7,8 @@ use serde::Serialize;
 use sk_contracts::bindings::SessionKeyAccountReader;
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Cost, Provider, STRK};
 use sk_session::{
-    is_session_revoked, revoke_session_call, Error as SessionError, SessionAccount, SessionRequest, SessionSigner,
-    SignError, SignedSession,
+    format_strk, is_session_revoked, revoke_session_call, Error as SessionError, OutsideExecution, SessionAccount,
+    SessionRequest, SessionSigner, SignError, SignedSession,
 };
 use starknet::accounts::{Account, AccountError, ConnectedAccount, ExecutionV3};
 use starknet::core::types::{BlockId, BlockTag, Call, FeeEstimate, Felt, TransactionReceiptWithBlockInfo};
@@ -278,6 +278,44 @@ impl Demo {
                 .with_receipt(&receipt),
         );
 
+        // A gasless session transfer: the session key signs an outside execution (SNIP-9 version
+        // 2) and another account relays it, paying the fee; the session's account pays nothing.
+        let relayer = &network.funder;
+        let (user_before, relayer_before) =
+            (strk_balance(&provider, address).await?, strk_balance(&provider, relayer.address()).await?);
+        let now = chain_time(&provider).await.context("reading the chain's time")?;
+        let execution =
+            OutsideExecution::new(vec![strk_transfer(recipient, TRANSFER)], now.saturating_sub(3_600), now + 3_600);
+        let call = session_account.relayed_call(&execution).await.context("signing the outside execution")?;
+        let sent =
+            progress::step("a relayer sends the session's outside execution", relayer.execute_v3(vec![call]).send())
+                .await
+                .context("relaying the session's outside execution")?;
+        let receipt = wait_for_receipt(&provider, sent.transaction_hash).await?;
+        let fee = Cost::of(&receipt.receipt).fee;
+        let user_after = strk_balance(&provider, address).await?;
+        let relayer_after = strk_balance(&provider, relayer.address()).await?;
+        let relayer_paid =
+            (relayer_before + if recipient == relayer.address() { TRANSFER } else { 0 }).checked_sub(relayer_after);
+        if user_before.checked_sub(user_after) != Some(TRANSFER) || relayer_paid != Some(fee) {
+            bail!(
+                "the relayed transfer moved the account's balance from {user_before} to {user_after} FRI and the \
+                 relayer's from {relayer_before} to {relayer_after} (fee {fee})"
+            );
+        }
+        out.push(
+            Step::new(
+                "relayed transfer",
+                format!(
+                    "0.1 STRK signed by the session key, relayed by {:#x}: the session's account {} (the transfer, no fee), the relayer's fee {}",
+                    relayer.address(),
+                    signed_strk(user_after, user_before),
+                    crate::output::fee_in_strk(&fee.to_string()),
+                ),
+            )
+            .with_receipt(&receipt),
+        );
+
         // The same transfer under sessions of 1 and 16 policies: the proof grows with log2 of
         // the policy count, and so does the gas.
         let sizes =
@@ -330,7 +368,8 @@ impl Demo {
             }
         }
 
-        // A transfer over the spending limit: 0.5 STRK moved so far, 0.3 more would pass 0.7.
+        // A transfer over the spending limit: 0.6 STRK moved so far (0.1 of it relayed), 0.3 more
+        // would pass 0.7.
         let over = vec![strk_transfer(recipient, 3 * TRANSFER)];
         match session_account.execute_v3(over.clone()).send().await {
             Err(AccountError::Signing(SignError::Session(err @ SessionError::SpendingLimitExceeded { .. }))) => out
@@ -487,6 +526,15 @@ fn sized_session_request(key: &SigningKey, now: u64, count: u64) -> Result<Sessi
             |builder, i| builder.allow(Felt::from(0x6a3e_0000 + i), "play"),
         )
         .build()
+}
+
+/// The change from `before` to `after` FRI, signed, in STRK.
+fn signed_strk(after: u128, before: u128) -> String {
+    if after >= before {
+        format!("+{}", format_strk(after - before))
+    } else {
+        format!("-{}", format_strk(before - after))
+    }
 }
 
 /// Sends `calls` from a session account and waits for the receipt.

@@ -1,23 +1,31 @@
-//! `sk session execute`: a transaction authorized by a session.
+//! `sk session execute`: a transaction authorized by a session, or (`--via-relayer`) an outside
+//! execution a relayer account submits and pays for (SNIP-9 version 2).
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::Args;
 use serde::Serialize;
+use sk_devnet::DevnetClient;
 use sk_devnet::{wait_for_receipt, Cost};
-use sk_session::{Error as SessionError, SessionAccount, SignError, SignedSession};
+use sk_session::{Error as SessionError, OutsideExecution, SessionAccount, SignError, SignedSession};
 use starknet::accounts::{Account, AccountError};
-use starknet::core::types::{Call, ExecutionResult};
+use starknet::core::types::{Call, ExecutionResult, Felt, TransactionReceiptWithBlockInfo};
+use starknet::signers::SigningKey;
 
 use super::{contract_label, policy_lines, read_session, selector_name};
 use crate::error::SessionWindow;
-use crate::network::RpcArgs;
+use crate::network::{Node, RpcArgs};
 use crate::output::{hex, print_json};
 use crate::parse::{self, CallSpec};
 use crate::{files, progress};
 
 /// Send one call, or several as a multicall, from the session's account, signed with the session
 /// key. Calls the session does not allow are refused before anything is sent.
+///
+/// With --via-relayer the session key signs an outside execution (SNIP-9 version 2) instead, and a
+/// relayer account submits it in its own transaction and pays its fee: the session's account
+/// pays nothing. The relayer is --relayer-address with --relayer-key, or on a devnet its
+/// predeployed account.
 #[derive(Args)]
 pub struct Execute {
     #[command(flatten)]
@@ -31,6 +39,18 @@ pub struct Execute {
     /// two felts, low then high). Repeat for a multicall.
     #[arg(long = "call", value_name = "CONTRACT:SELECTOR[:ARGS]", required = true, value_parser = parse::call)]
     calls: Vec<CallSpec>,
+    /// Have a relayer account submit the calls and pay the fee (SNIP-9 outside execution).
+    #[arg(long)]
+    via_relayer: bool,
+    /// The relayer's account address (default on a devnet: its predeployed account).
+    #[arg(long, requires_all = ["via_relayer", "relayer_key"], value_parser = parse::felt)]
+    relayer_address: Option<Felt>,
+    /// The relayer's key file.
+    #[arg(long, requires_all = ["via_relayer", "relayer_address"])]
+    relayer_key: Option<PathBuf>,
+    /// How long the relayer has to submit the outside execution, in seconds from now.
+    #[arg(long, default_value_t = 3_600, requires = "via_relayer")]
+    relay_window: u64,
     /// Print JSON on stdout instead of text.
     #[arg(long)]
     json: bool,
@@ -39,6 +59,10 @@ pub struct Execute {
 #[derive(Serialize)]
 struct Executed {
     transaction_hash: String,
+    /// The account that sent the transaction and paid its fee: the session's own, or the relayer.
+    sender: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outside_execution_nonce: Option<String>,
     finality_status: String,
     execution_status: &'static str,
     fee_fri: String,
@@ -63,18 +87,40 @@ impl Execute {
             valid_until: session.request().valid_until(),
         };
         let account = SessionAccount::new(node.provider.clone(), session, key)?;
-        let sent = progress::step("sending the session transaction", account.execute_v3(calls).send())
-            .await
-            .map_err(account_error)
-            .context(window)?;
-        let receipt =
-            progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash))
+        let (transaction_hash, sender, nonce) = if self.via_relayer {
+            let relayer = self.relayer(&node).await?;
+            let now = node.timestamp().await?;
+            let execution =
+                OutsideExecution::new(calls, now.saturating_sub(3_600), now.saturating_add(self.relay_window));
+            let call = progress::step("signing the outside execution", account.relayed_call(&execution))
+                .await
+                .map_err(sign_error)
+                .context(window)?;
+            let sent = progress::step("the relayer sends it", relayer.execute_v3(vec![call]).send())
+                .await
+                .map_err(|err| {
+                    anyhow::Error::new(err)
+                        .context("the relayer's transaction was refused (fee estimation or submission)")
+                })
+                .context(window)?;
+            (sent.transaction_hash, relayer.address(), Some(hex(execution.nonce)))
+        } else {
+            let sent = progress::step("sending the session transaction", account.execute_v3(calls).send())
+                .await
+                .map_err(account_error)
+                .context(window)?;
+            (sent.transaction_hash, account.address(), None)
+        };
+        let receipt: TransactionReceiptWithBlockInfo =
+            progress::step("waiting for the receipt", wait_for_receipt(&node.provider, transaction_hash))
                 .await
                 .map_err(anyhow::Error::new)
                 .context(window)?;
         let cost = Cost::of(&receipt.receipt);
         let executed = Executed {
-            transaction_hash: hex(sent.transaction_hash),
+            transaction_hash: hex(transaction_hash),
+            sender: hex(sender),
+            outside_execution_nonce: nonce,
             finality_status: serde_json::to_value(receipt.receipt.finality_status())?
                 .as_str()
                 .unwrap_or("unknown")
@@ -94,9 +140,35 @@ impl Execute {
         }
         println!("transaction  {}", executed.transaction_hash);
         println!("status       {} ({})", executed.execution_status, executed.finality_status);
-        println!("fee          {}", crate::output::fee_in_strk(&executed.fee_fri));
+        if self.via_relayer {
+            println!("relayed by   {} (the session's account paid no fee)", executed.sender);
+            println!("fee          {} (paid by the relayer)", crate::output::fee_in_strk(&executed.fee_fri));
+        } else {
+            println!("fee          {}", crate::output::fee_in_strk(&executed.fee_fri));
+        }
         println!("L2 gas       {} (L1 gas {}, L1 data gas {})", executed.l2_gas, executed.l1_gas, executed.l1_data_gas);
         Ok(())
+    }
+}
+
+impl Execute {
+    /// The account that relays: the one given, or a devnet's predeployed account.
+    async fn relayer(&self, node: &Node) -> anyhow::Result<sk_devnet::LocalAccount> {
+        let (address, key) = match (self.relayer_address, &self.relayer_key) {
+            (Some(address), Some(path)) => (address, files::read_key(path)?),
+            _ => {
+                let predeployed = DevnetClient::new(node.url.clone()).predeployed_accounts().await.ok();
+                match predeployed.and_then(|accounts| accounts.into_iter().next()) {
+                    Some(account) => (account.address, SigningKey::from_secret_scalar(account.private_key)),
+                    None => bail!(
+                        "{} is not a devnet, so --via-relayer needs the account that relays and pays: pass \
+                         --relayer-address and --relayer-key",
+                        node.url
+                    ),
+                }
+            }
+        };
+        Ok(sk_devnet::local_account(node.provider.clone(), address, key, node.chain_id))
     }
 }
 
@@ -129,6 +201,14 @@ fn check_calls(session: &SignedSession, specs: &[CallSpec]) -> anyhow::Result<()
         contract_label(spec.call.to),
         policy_lines(request).join("\n  ")
     )
+}
+
+/// A failed signature: the SDK's own errors as they are.
+fn sign_error<E: std::error::Error + Send + Sync + 'static>(err: SignError<E>) -> anyhow::Error {
+    match err {
+        SignError::Session(err) => anyhow::Error::new(err),
+        SignError::Signer(err) => anyhow::Error::new(err).context("the session key could not sign"),
+    }
 }
 
 /// A failed send: the SDK's own errors as they are, the node's with what was being done.

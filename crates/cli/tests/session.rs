@@ -228,6 +228,57 @@ async fn session_lifecycle_new_sign_inspect_execute_revoke() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn relayed_execute_leaves_the_fee_to_the_relayer() {
+    let (devnet, rpc) = devnet().await;
+    let sk = Sk::new();
+    let account = sk.deploy(&rpc).await;
+    sk.new_session(&account, &rpc, "session").await;
+    let sign = ["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "session.json"];
+    sk.run(&sign).await.ok();
+    let provider = devnet.provider();
+    let address = Felt::from_hex(&account).unwrap();
+    let before = strk_balance(&provider, address).await.unwrap();
+
+    // On a devnet, its predeployed account relays: the session's account pays the transfer only.
+    #[rustfmt::skip]
+    let relayed = sk.run(&[
+        "session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,100,0",
+        "--via-relayer", "--rpc", &rpc, "--json",
+    ]).await.json();
+    assert_eq!(relayed["execution_status"], "SUCCEEDED", "{relayed}");
+    assert_ne!(relayed["sender"].as_str().unwrap(), account, "{relayed}");
+    assert!(relayed["outside_execution_nonce"].as_str().unwrap().starts_with("0x"), "{relayed}");
+    assert_eq!(strk_balance(&provider, address).await.unwrap(), before - 100, "no fee from the session's account");
+    let report = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(report["node"]["usage"]["transactions"], 1, "a relayed use counts: {report}");
+    assert_eq!(report["node"]["usage"]["fee_spent"], "0", "and spends no fee budget: {report}");
+
+    // A relayer given by address and key file, in text.
+    let predeployed = devnet.funded_account();
+    let key = sk_devnet::DevnetClient::new(devnet.url().clone()).predeployed_accounts().await.unwrap()[0].private_key;
+    sk.write("relayer.key", &format!("{key:#x}\n"));
+    sk.chmod("relayer.key", 0o600);
+    let relayer = format!("{:#x}", starknet::accounts::Account::address(&predeployed));
+    #[rustfmt::skip]
+    let text = sk.run(&[
+        "session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0",
+        "--via-relayer", "--relayer-address", &relayer, "--relayer-key", "relayer.key", "--rpc", &rpc,
+    ]).await;
+    assert!(text.ok().contains("(the session's account paid no fee)"), "{}", text.stdout);
+    assert!(text.stdout.contains("(paid by the relayer)"), "{}", text.stdout);
+    assert_eq!(strk_balance(&provider, address).await.unwrap(), before - 101);
+
+    // A relayer address without its key, or relayer flags without --via-relayer: usage errors.
+    #[rustfmt::skip]
+    let half = sk.run(&[
+        "session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0",
+        "--via-relayer", "--relayer-address", &relayer, "--rpc", &rpc,
+    ]).await;
+    half.fails(2, "--relayer-key");
+    drop(devnet);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn register_and_revoke_all_sessions() {
     let (devnet, rpc) = devnet().await;
     let sk = Sk::new();

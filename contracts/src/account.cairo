@@ -8,13 +8,16 @@
 
 #[starknet::contract(account)]
 pub mod SessionKeyAccount {
-    use starknet::VALIDATED;
     use starknet::account::Call;
+    use starknet::syscalls::replace_class_syscall;
+    use starknet::{ClassHash, SyscallResultTrait, VALIDATED, get_contract_address, get_tx_info};
     use starknet::storage::{StoragePointerReadAccess, StoragePointerWriteAccess};
     use crate::errors;
     use crate::interfaces::{
         IDeclarer, IDeployable, IOwner, ISESSION_ID, ISRC5, ISRC5_ID, ISRC6, ISRC6_ID, ISRC9_V2_ID,
+        IUpgradeable,
     };
+    use crate::owner::owner_rotation_hash;
     use crate::outside_execution::{OutsideExecutionComponent, OutsideExecutionHooks};
     use crate::session::component::SessionComponent;
     use crate::session::revocation::RevocationComponent;
@@ -54,6 +57,7 @@ pub mod SessionKeyAccount {
     #[derive(Drop, Debug, PartialEq, starknet::Event)]
     pub enum Event {
         OwnerChanged: OwnerChanged,
+        Upgraded: Upgraded,
         #[flat]
         SessionEvent: SessionComponent::Event,
         #[flat]
@@ -69,6 +73,13 @@ pub mod SessionKeyAccount {
         pub old_owner: felt252,
         #[key]
         pub new_owner: felt252,
+    }
+
+    /// The account's class was replaced by `class_hash` (`upgrade`).
+    #[derive(Drop, Debug, PartialEq, starknet::Event)]
+    pub struct Upgraded {
+        #[key]
+        pub class_hash: ClassHash,
     }
 
     #[constructor]
@@ -168,12 +179,35 @@ pub mod SessionKeyAccount {
             self.Account_owner.read()
         }
 
-        /// A rotation: it also moves the owner epoch on (`SessionsRevoked`), so that no session
-        /// the old key signed outlives it, even if that key is set again later.
-        fn set_owner(ref self: ContractState, new_owner: felt252) {
+        /// A rotation, once the new key proved it signs (docs/protocol.md §4, "Rotation"): it
+        /// also moves the owner epoch on (`SessionsRevoked`), so that no session the old key
+        /// signed outlives it, even if that key is set again later.
+        fn set_owner(ref self: ContractState, new_owner: felt252, signature: Span<felt252>) {
             assert_only_self();
+            assert(new_owner != 0, errors::ZERO_OWNER);
+            let old_owner = self.Account_owner.read();
+            assert(new_owner != old_owner, errors::SAME_OWNER);
+            let chain_id = get_tx_info().unbox().chain_id;
+            let proof = owner_rotation_hash(get_contract_address(), chain_id, old_owner, new_owner);
+            assert(
+                is_valid_stark_signature(proof, new_owner, signature), errors::INVALID_OWNER_PROOF,
+            );
             self._set_owner(new_owner);
             self.revocation.bump_epoch();
+        }
+    }
+
+    #[abi(embed_v0)]
+    impl UpgradeableImpl of IUpgradeable<ContractState> {
+        /// Only from the account itself; the new class must be declared. Sessions, revocations,
+        /// the epoch, the usage counters and the used nonces stay in storage: a class that keeps
+        /// their storage names keeps them (docs/protocol.md §4, "Upgrade").
+        fn upgrade(ref self: ContractState, new_class_hash: ClassHash) {
+            assert_only_self();
+            let class_hash: felt252 = new_class_hash.into();
+            assert(class_hash != 0, errors::ZERO_CLASS_HASH);
+            replace_class_syscall(new_class_hash).unwrap_syscall();
+            self.emit(Upgraded { class_hash: new_class_hash });
         }
     }
 

@@ -6,6 +6,9 @@ pub const INVALID_SIGNATURE: felt252 = 'account/invalid-signature';
 pub const INVALID_SIGNATURE_LENGTH: felt252 = 'account/invalid-sig-length';
 pub const INVALID_TX_VERSION: felt252 = 'account/invalid-tx-version';
 pub const ZERO_OWNER: felt252 = 'account/zero-owner';
+pub const SAME_OWNER: felt252 = 'account/same-owner';
+pub const INVALID_OWNER_PROOF: felt252 = 'account/invalid-owner-proof';
+pub const ZERO_CLASS_HASH: felt252 = 'account/zero-class-hash';
 
 // Sessions (docs/protocol.md §4), in the order of the checks; the module raising each is named.
 // The session token (`session::session_token`).

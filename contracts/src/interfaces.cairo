@@ -1,5 +1,5 @@
 //! The account's interfaces and their SRC5 ids.
-use starknet::ContractAddress;
+use starknet::{ClassHash, ContractAddress};
 use starknet::account::Call;
 use crate::outside_execution::OutsideExecution;
 use crate::session::limits::{SessionUsage, SpendingUsage};
@@ -67,8 +67,20 @@ pub trait IDeployable<TState> {
 #[starknet::interface]
 pub trait IOwner<TState> {
     fn get_owner(self: @TState) -> felt252;
-    /// Replaces the owner key; only the account itself may call it.
-    fn set_owner(ref self: TState, new_owner: felt252);
+    /// Replaces the owner key by `new_owner`; only the account itself may call it. `signature` is
+    /// the new key's `(r, s)` over `owner::owner_rotation_hash` (account, chain, old and new key):
+    /// a key nobody holds is refused (`account/invalid-owner-proof`), and so are the current key
+    /// (`account/same-owner`) and 0 (`account/zero-owner`).
+    fn set_owner(ref self: TState, new_owner: felt252, signature: Span<felt252>);
+}
+
+/// Upgrades of the account's class.
+#[starknet::interface]
+pub trait IUpgradeable<TState> {
+    /// Replaces the account's class by `new_class_hash`, its storage kept; only the account itself
+    /// may call it (so an owner-signed transaction: a session never reaches the account). Emits
+    /// `Upgraded`.
+    fn upgrade(ref self: TState, new_class_hash: ClassHash);
 }
 
 /// Sessions the owner granted (docs/protocol.md §4, "Revocation" and "Epoch"): revocation of one

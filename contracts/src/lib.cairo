@@ -3,6 +3,7 @@ pub mod account;
 pub mod errors;
 pub mod interfaces;
 pub mod outside_execution;
+pub mod owner;
 pub mod session;
 pub mod utils;
 

@@ -3,7 +3,6 @@
 //! short and cheaper; `register_session` records it up front; `revoke_all_sessions` and a
 //! rotation end every earlier session and its record, and rotating back revives none.
 
-use sk_contracts::bindings::SessionKeyAccount;
 use sk_devnet::{strk_transfer, wait_for_receipt, Cost, LocalAccount};
 use sk_session::{
     revoke_all_sessions_call, session_epoch, Error as SessionError, SessionToken, SessionUsage, SignedSession,
@@ -128,7 +127,14 @@ async fn rotating_back_to_an_old_owner_key_revives_none_of_its_sessions() {
     setup.session_transfer(&setup.session).await;
     let owner = setup.owner();
     let second = SigningKey::from_secret_scalar(Felt::from(0x0e1_u32));
-    let sent = SessionKeyAccount::new(setup.account, &owner).set_owner(&second.verifying_key().scalar()).send().await;
+    let rotate = sk_session::set_owner_call(
+        setup.account,
+        setup.devnet.chain_id(),
+        owner_key().verifying_key().scalar(),
+        &second,
+    )
+    .unwrap();
+    let sent = owner.execute_v3(vec![rotate]).send().await;
     wait_for_receipt(owner.provider(), sent.unwrap().transaction_hash).await.unwrap();
     assert_eq!(setup.epoch().await, 1, "a rotation moves the epoch on");
 
@@ -136,8 +142,14 @@ async fn rotating_back_to_an_old_owner_key_revives_none_of_its_sessions() {
     let second_session = setup.new_session(&second).await;
     setup.session_transfer(&second_session).await;
     let by_second = account_with_key(&setup.devnet, setup.account, second.clone());
-    let sent =
-        SessionKeyAccount::new(setup.account, &by_second).set_owner(&owner_key().verifying_key().scalar()).send().await;
+    let rotate = sk_session::set_owner_call(
+        setup.account,
+        setup.devnet.chain_id(),
+        second.verifying_key().scalar(),
+        &owner_key(),
+    )
+    .unwrap();
+    let sent = by_second.execute_v3(vec![rotate]).send().await;
     wait_for_receipt(by_second.provider(), sent.unwrap().transaction_hash).await.unwrap();
     assert_eq!(setup.epoch().await, 2);
 

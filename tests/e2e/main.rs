@@ -8,3 +8,4 @@ mod outside;
 mod profile;
 mod rules;
 mod session;
+mod upgrade;

@@ -196,7 +196,7 @@ async fn session_account_works_through_cainome_bindings() {
     let account = setup.session_account();
     // A session may never call the account itself: the SDK refuses before signing.
     let bound = SessionKeyAccount::new(setup.account, &account);
-    let err = bound.set_owner(&Felt::TWO).send().await.unwrap_err();
+    let err = bound.set_owner(&Felt::TWO, &vec![]).send().await.unwrap_err();
     assert!(format!("{err:?}").contains("SelfCall"), "{err:?}");
     // Reads go through the provider as usual.
     let reader = SessionKeyAccountReader::new(setup.account, account.provider());
@@ -447,8 +447,10 @@ async fn revoked_session_is_rejected() {
 async fn rotating_the_owner_key_ends_its_sessions() {
     let setup = Setup::new().await;
     let owner = sk_tests::account_with_key(&setup.devnet, setup.account, owner_key());
-    let new_owner = SigningKey::from_secret_scalar(Felt::from(0x0e1_u32)).verifying_key().scalar();
-    let sent = SessionKeyAccount::new(setup.account, &owner).set_owner(&new_owner).send().await.unwrap();
+    let new_owner = SigningKey::from_secret_scalar(Felt::from(0x0e1_u32));
+    let old_owner = owner_key().verifying_key().scalar();
+    let rotate = sk_session::set_owner_call(setup.account, setup.devnet.chain_id(), old_owner, &new_owner).unwrap();
+    let sent = owner.execute_v3(vec![rotate]).send().await.unwrap();
     wait_for_receipt(owner.provider(), sent.transaction_hash).await.unwrap();
 
     // The rotation moved the owner epoch on: the session is refused before its owner signature

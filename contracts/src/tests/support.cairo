@@ -12,6 +12,7 @@ use starknet::testing::{
 };
 use starknet::{ContractAddress, SyscallResultTrait};
 use crate::account::SessionKeyAccount;
+use crate::owner::owner_rotation_hash;
 use crate::interfaces::{IOwner, IOwnerDispatcher, ISRC6Dispatcher, ISession, ISessionRegistry};
 use crate::session::argument_rules::{EQ, LE};
 use crate::session::session_hash::{ArgumentRule, Session, SpendingLimit, session_hash};
@@ -53,6 +54,24 @@ pub fn sign(private_key: felt252, hash: felt252) -> Array<felt252> {
     let r_key = u256_mul_mod_n(r.into(), private_key.into(), order_nz);
     let s = u256_mul_mod_n((hash_int % order + r_key) % order, nonce_inverse, order_nz);
     array![r, s.try_into().unwrap()]
+}
+
+/// The private key of `public_key`, one of the tests' keys (`OWNER`, `OTHER`).
+pub fn private_key_of(public_key: felt252) -> felt252 {
+    if public_key == OWNER {
+        OWNER_PRIVATE_KEY
+    } else if public_key == OTHER {
+        OTHER_PRIVATE_KEY
+    } else {
+        core::panic_with_felt252('test: unknown key')
+    }
+}
+
+/// The proof that the holder of `new_owner` (one of the tests' keys) takes over `account` from
+/// `old_owner`, on the chain the test runs on.
+pub fn rotation_proof(account: ContractAddress, old_owner: felt252, new_owner: felt252) -> Array<felt252> {
+    let chain_id = starknet::get_tx_info().unbox().chain_id;
+    sign(private_key_of(new_owner), owner_rotation_hash(account, chain_id, old_owner, new_owner))
 }
 
 /// Private key 1 over `TX_HASH`.
@@ -251,7 +270,8 @@ pub fn revoke_all(ref state: SessionKeyAccount::ContractState) {
 /// moves the owner epoch on too. Then gives the call back to the protocol.
 pub fn rotate_owner(ref state: SessionKeyAccount::ContractState, new_owner: felt252) {
     set_caller_address(contract(vectors::ACCOUNT));
-    state.set_owner(new_owner);
+    let proof = rotation_proof(contract(vectors::ACCOUNT), state.get_owner(), new_owner);
+    state.set_owner(new_owner, proof.span());
     set_caller_address(contract(0));
 }
 

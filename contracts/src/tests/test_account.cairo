@@ -2,19 +2,22 @@ use starknet::account::Call;
 use starknet::testing::{pop_log, set_contract_address};
 use starknet::VALIDATED;
 use crate::account::SessionKeyAccount;
-use crate::account::SessionKeyAccount::OwnerChanged;
+use crate::account::SessionKeyAccount::{OwnerChanged, Upgraded};
+use crate::owner::owner_rotation_hash;
 use crate::session::revocation::RevocationComponent::{Event as RevocationEvent, SessionsRevoked};
 use crate::interfaces::{
     IDeclarerDispatcher, IDeclarerDispatcherTrait, IDeployableDispatcher,
     IDeployableDispatcherTrait, IOwnerDispatcherTrait, ISRC5Dispatcher, ISRC5DispatcherTrait,
     ISRC5_ID, ISRC6DispatcherTrait, ISRC6_ID, ISessionDispatcher, ISessionDispatcherTrait,
-    ISessionUsageDispatcher, ISessionUsageDispatcherTrait,
+    ISessionUsageDispatcher, ISessionUsageDispatcherTrait, IUpgradeableDispatcher,
+    IUpgradeableDispatcherTrait,
 };
 use crate::session::limits::{SessionUsage, SpendingUsage};
-use super::mocks::IMockTargetDispatcherTrait;
+use super::mocks::{IMockTargetDispatcher, IMockTargetDispatcherTrait, MockTarget};
 use super::support::{
-    OTHER, OTHER_HASH, OWNER, TX_HASH, account, contract, deploy_account, deploy_target,
-    other_signature, owner_signature, owner_signature_of_other_hash, set_tx,
+    OTHER, OTHER_HASH, OWNER, OWNER_PRIVATE_KEY, TX_HASH, account, contract, deploy_account,
+    deploy_target, other_signature, owner_signature, owner_signature_of_other_hash, rotation_proof,
+    set_tx, sign,
 };
 
 const QUERY_V3: felt252 = 0x100000000000000000000000000000003;
@@ -248,7 +251,7 @@ fn test_set_owner_by_self() {
     let (account, owner) = account(address);
     pop_log::<SessionKeyAccount::Event>(address).unwrap();
     set_contract_address(address);
-    owner.set_owner(OTHER);
+    owner.set_owner(OTHER, rotation_proof(address, OWNER, OTHER).span());
     assert_eq!(owner.get_owner(), OTHER);
     let event = pop_log::<SessionKeyAccount::Event>(address).unwrap();
     assert_eq!(event, SessionKeyAccount::Event::OwnerChanged(OwnerChanged { old_owner: OWNER, new_owner: OTHER }));
@@ -274,12 +277,12 @@ fn test_set_owner_bumps_the_epoch() {
     pop_log::<SessionKeyAccount::Event>(address).unwrap(); // OwnerChanged
     assert!(pop_log::<SessionKeyAccount::Event>(address).is_none());
     set_contract_address(address);
-    owner.set_owner(OTHER);
+    owner.set_owner(OTHER, rotation_proof(address, OWNER, OTHER).span());
     assert_eq!(sessions.get_session_epoch(), 1);
     pop_log::<SessionKeyAccount::Event>(address).unwrap(); // OwnerChanged
     assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(1));
     // Rotating back to the first key moves it on again: the epoch never goes back.
-    owner.set_owner(OWNER);
+    owner.set_owner(OWNER, rotation_proof(address, OTHER, OWNER).span());
     assert_eq!(sessions.get_session_epoch(), 2);
     let event = pop_log::<SessionKeyAccount::Event>(address).unwrap();
     let rotated_back = OwnerChanged { old_owner: OTHER, new_owner: OWNER };
@@ -313,9 +316,10 @@ fn test_revoke_all_sessions_through_the_account_by_other_caller() {
 #[test]
 #[should_panic(expected: ('account/only-self', 'ENTRYPOINT_FAILED'))]
 fn test_set_owner_by_other_caller() {
-    let (_, owner) = account(deploy_account(OWNER));
+    let address = deploy_account(OWNER);
+    let (_, owner) = account(address);
     set_contract_address(contract(0x123));
-    owner.set_owner(OTHER);
+    owner.set_owner(OTHER, rotation_proof(address, OWNER, OTHER).span());
 }
 
 #[test]
@@ -324,7 +328,90 @@ fn test_set_owner_zero() {
     let address = deploy_account(OWNER);
     let (_, owner) = account(address);
     set_contract_address(address);
-    owner.set_owner(0);
+    owner.set_owner(0, array![].span());
+}
+
+#[test]
+#[should_panic(expected: ('account/same-owner', 'ENTRYPOINT_FAILED'))]
+fn test_set_owner_to_the_same_key() {
+    // Refused rather than a rotation that only ends every session.
+    let address = deploy_account(OWNER);
+    let (_, owner) = account(address);
+    set_contract_address(address);
+    owner.set_owner(OWNER, sign(OWNER_PRIVATE_KEY, owner_rotation_hash(address, 0, OWNER, OWNER)).span());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-owner-proof', 'ENTRYPOINT_FAILED'))]
+fn test_set_owner_without_proof() {
+    let address = deploy_account(OWNER);
+    let (_, owner) = account(address);
+    set_contract_address(address);
+    owner.set_owner(OTHER, array![].span());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-owner-proof', 'ENTRYPOINT_FAILED'))]
+fn test_set_owner_to_a_key_nobody_signed_for() {
+    // A typo in the key: the proof comes from the intended key, not from the one given.
+    let address = deploy_account(OWNER);
+    let (_, owner) = account(address);
+    set_contract_address(address);
+    owner.set_owner(OTHER + 1, rotation_proof(address, OWNER, OTHER).span());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-owner-proof', 'ENTRYPOINT_FAILED'))]
+fn test_set_owner_proof_signed_by_the_old_key() {
+    let address = deploy_account(OWNER);
+    let (_, owner) = account(address);
+    set_contract_address(address);
+    let hash = owner_rotation_hash(address, starknet::get_tx_info().unbox().chain_id, OWNER, OTHER);
+    owner.set_owner(OTHER, sign(OWNER_PRIVATE_KEY, hash).span());
+}
+
+#[test]
+#[should_panic(expected: ('account/invalid-owner-proof', 'ENTRYPOINT_FAILED'))]
+fn test_set_owner_proof_for_another_account() {
+    let address = deploy_account(OWNER);
+    let (_, owner) = account(address);
+    set_contract_address(address);
+    owner.set_owner(OTHER, rotation_proof(contract(0xacc0), OWNER, OTHER).span());
+}
+
+//
+// upgrade
+//
+
+#[test]
+fn test_upgrade_by_self() {
+    let address = deploy_account(OWNER);
+    pop_log::<SessionKeyAccount::Event>(address).unwrap();
+    set_contract_address(address);
+    let class_hash = MockTarget::TEST_CLASS_HASH;
+    IUpgradeableDispatcher { contract_address: address }.upgrade(class_hash);
+    let event = pop_log::<SessionKeyAccount::Event>(address).unwrap();
+    assert_eq!(event, SessionKeyAccount::Event::Upgraded(Upgraded { class_hash }));
+    // The contract at the address now runs the new class.
+    let target = IMockTargetDispatcher { contract_address: address };
+    target.set_value(7);
+    assert_eq!(target.get_value(), 7);
+}
+
+#[test]
+#[should_panic(expected: ('account/only-self', 'ENTRYPOINT_FAILED'))]
+fn test_upgrade_by_other_caller() {
+    let address = deploy_account(OWNER);
+    set_contract_address(contract(0x123));
+    IUpgradeableDispatcher { contract_address: address }.upgrade(MockTarget::TEST_CLASS_HASH);
+}
+
+#[test]
+#[should_panic(expected: ('account/zero-class-hash', 'ENTRYPOINT_FAILED'))]
+fn test_upgrade_to_zero() {
+    let address = deploy_account(OWNER);
+    set_contract_address(address);
+    IUpgradeableDispatcher { contract_address: address }.upgrade(0.try_into().unwrap());
 }
 
 //

@@ -3,6 +3,7 @@ mod error;
 mod files;
 mod network;
 mod output;
+mod owner;
 mod parse;
 mod progress;
 mod subcommands;

@@ -279,6 +279,96 @@ async fn relayed_execute_leaves_the_fee_to_the_relayer() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn set_owner_and_upgrade_from_the_command_line() {
+    let (devnet, rpc) = devnet().await;
+    let sk = Sk::new();
+    let account = sk.deploy(&rpc).await;
+    sk.run(&["account", "new-key", "--out", "new-owner.key"]).await.ok();
+
+    // The current key again, or a key that is not the owner's: refused before anything is sent.
+    let same = [
+        "account",
+        "set-owner",
+        "--account",
+        &account,
+        "--owner-key",
+        "owner.key",
+        "--new-owner-key",
+        "owner.key",
+        "--rpc",
+        &rpc,
+    ];
+    sk.run(&same).await.fails(1, "is the account's owner already");
+    let stranger = [
+        "account",
+        "set-owner",
+        "--account",
+        &account,
+        "--owner-key",
+        "new-owner.key",
+        "--new-owner-key",
+        "new-owner.key",
+        "--rpc",
+        &rpc,
+    ];
+    sk.run(&stranger).await.fails(1, "is not the owner of");
+
+    // The rotation: the new key signs it, and owns the account from then on.
+    let rotate = [
+        "account",
+        "set-owner",
+        "--account",
+        &account,
+        "--owner-key",
+        "owner.key",
+        "--new-owner-key",
+        "new-owner.key",
+        "--rpc",
+        &rpc,
+        "--json",
+    ];
+    let rotated = sk.run(&rotate).await.json();
+    assert_eq!(rotated["epoch"], 1, "{rotated}");
+    let new_owner = rotated["new_owner"].as_str().unwrap().to_string();
+    let key = Felt::from_hex(sk.read("new-owner.key").trim()).unwrap();
+    assert_eq!(Felt::from_hex(&new_owner).unwrap(), SigningKey::from_secret_scalar(key).verifying_key().scalar());
+    sk.run(&rotate).await.fails(1, "is the account's owner already");
+
+    // An upgrade to a class the node does not know is refused with that reason; to the account's
+    // own class (declared), it goes through.
+    let upgrade = [
+        "account",
+        "upgrade",
+        "--account",
+        &account,
+        "--owner-key",
+        "new-owner.key",
+        "--class-hash",
+        "0x1234",
+        "--rpc",
+        &rpc,
+    ];
+    sk.run(&upgrade).await.fails(1, "is not declared on the node");
+    let class_hash = format!("{:#066x}", sk_contracts::SESSION_KEY_ACCOUNT.class_hash);
+    let upgrade = [
+        "account",
+        "upgrade",
+        "--account",
+        &account,
+        "--owner-key",
+        "new-owner.key",
+        "--class-hash",
+        &class_hash,
+        "--rpc",
+        &rpc,
+        "--json",
+    ];
+    let upgraded = sk.run(&upgrade).await.json();
+    assert_eq!(upgraded["class_hash"], class_hash.as_str(), "{upgraded}");
+    drop(devnet);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn register_and_revoke_all_sessions() {
     let (devnet, rpc) = devnet().await;
     let sk = Sk::new();

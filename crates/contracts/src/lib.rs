@@ -101,7 +101,9 @@ mod tests {
 
     #[test]
     fn account_abi_has_the_snip6_entry_points() {
-        for entry_point in ["__execute__", "__validate__", "is_valid_signature", "set_owner"] {
+        for entry_point in
+            ["__execute__", "__validate__", "is_valid_signature", "set_owner", "upgrade", "execute_from_outside_v2"]
+        {
             assert!(
                 SESSION_KEY_ACCOUNT.sierra_json.contains(&format!("\"{entry_point}\"")),
                 "{entry_point} missing from the ABI"

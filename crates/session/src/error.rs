@@ -97,6 +97,9 @@ pub enum Error {
     /// The owner's signature does not verify for the session hash and the given owner key.
     #[error("the owner signature is not a valid signature of the session hash by owner key {0:#x}")]
     InvalidOwnerSignature(Felt),
+    /// A rotation to the key that owns the account already.
+    #[error("the new owner key {0:#x} is the account's owner already")]
+    SameOwner(Felt),
     /// The key used to sign transactions is not the session's key.
     #[error("the session key given ({given:#x}) is not the session's key ({expected:#x})")]
     WrongSessionKey {

@@ -14,7 +14,8 @@
 //! `revocation` ([`revoke_session_call`], [`is_session_revoked`]), `limits` ([`FeeBounds`],
 //! [`SessionUsage`], [`check_limits`]: what a session may cost, checked before signing) and
 //! `outside_execution` ([`OutsideExecution`], SNIP-9 version 2: calls a relayer submits and pays
-//! for, signed by a session through [`SessionAccount::sign_outside_execution`]). Those modules are private;
+//! for, signed by a session through [`SessionAccount::sign_outside_execution`]) and `owner`
+//! ([`set_owner_call`] with the new key's proof, [`upgrade_call`]: the owner's own calls). Those modules are private;
 //! their items are re-exported here.
 //!
 //! Two layers keep a namespace of their own, because their names would clash with ours:
@@ -31,6 +32,7 @@ mod limits;
 mod merkle;
 mod node;
 mod outside_execution;
+mod owner;
 mod policy_tree;
 mod request;
 mod revocation;
@@ -57,6 +59,9 @@ pub use outside_execution::{
     EXECUTE_FROM_OUTSIDE_V2_SELECTOR, ISRC9_V2_ID, IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR,
     OUTSIDE_EXECUTION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_VERSION, OUTSIDE_EXECUTION_TYPE_HASH,
     OUTSIDE_EXECUTION_TYPE_STRING,
+};
+pub use owner::{
+    owner_rotation_hash, set_owner_call, upgrade_call, OWNER_ROTATION_TAG, SET_OWNER_SELECTOR, UPGRADE_SELECTOR,
 };
 pub use policy_tree::{call_proofs, check_call_proofs, policy_leaf, PolicyTree};
 pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, UNLIMITED_TRANSACTIONS};

@@ -1,3 +1,4 @@
+mod admin;
 mod deploy;
 mod new_key;
 
@@ -10,6 +11,10 @@ pub enum AccountCommand {
     NewKey(new_key::NewKey),
     /// Deploy a session-key account owned by a key file (declaring the class if needed).
     Deploy(deploy::Deploy),
+    /// Hand the account to a new owner key, which signs the rotation (ends every session).
+    SetOwner(admin::SetOwner),
+    /// Replace the account's class by a declared one, keeping its storage.
+    Upgrade(admin::Upgrade),
 }
 
 impl AccountCommand {
@@ -17,6 +22,8 @@ impl AccountCommand {
         match self {
             AccountCommand::NewKey(command) => command.run(),
             AccountCommand::Deploy(command) => command.run().await,
+            AccountCommand::SetOwner(command) => command.run().await,
+            AccountCommand::Upgrade(command) => command.run().await,
         }
     }
 }

@@ -3,19 +3,15 @@
 //! transaction of the account.
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::Args;
-use serde::Serialize;
-use sk_devnet::{local_account, wait_for_receipt, Cost};
 use sk_session::{revoke_all_sessions_call, revoke_session_call, SignedSession};
-use starknet::accounts::Account as _;
-use starknet::core::types::{Call, Felt};
+use starknet::core::types::Felt;
 
 use super::read_session;
-use crate::files;
 use crate::network::{Node, RpcArgs};
-use crate::output::{hex, print_json};
-use crate::progress;
+use crate::output::hex;
+use crate::owner::{report, send_as_owner};
 
 /// Revoke a session: an owner-signed transaction calling the account's `revoke_session` with the
 /// session hash. Every later transaction of the session is rejected.
@@ -65,19 +61,6 @@ struct OwnerSessionArgs {
     /// Print JSON on stdout instead of text.
     #[arg(long)]
     json: bool,
-}
-
-/// What an owner transaction did, for `--json`.
-#[derive(Serialize)]
-struct Sent {
-    account: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    session_hash: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    epoch: Option<u64>,
-    transaction_hash: String,
-    fee_fri: String,
-    l2_gas: u64,
 }
 
 impl Revoke {
@@ -145,51 +128,4 @@ async fn session_on_node(path: &Path, rpc: &RpcArgs, what: &str) -> anyhow::Resu
     let node = rpc.require(what).await?;
     node.check_chain(session.chain_id(), "the session")?;
     Ok((session, node))
-}
-
-/// Sends `call` (the account's entry point `entry_point`) in a transaction of `address` signed by
-/// the owner key in `owner_key`, after checking that it is the account's owner, and waits for it.
-async fn send_as_owner(
-    node: &Node,
-    address: Felt,
-    owner_key: &Path,
-    call: Call,
-    entry_point: &str,
-) -> anyhow::Result<Sent> {
-    let key = files::read_key(owner_key)?;
-    let owner = node.owner(address).await?;
-    if owner != key.verifying_key().scalar() {
-        bail!(
-            "the key in {} is not the owner of {} (its owner is {}); only the owner can call {entry_point}",
-            owner_key.display(),
-            hex(address),
-            hex(owner)
-        );
-    }
-    let owner_account = local_account(node.provider.clone(), address, key, node.chain_id);
-    let execution = owner_account.execute_v3(vec![call]);
-    let sent = progress::step(&format!("sending {entry_point}"), execution.send())
-        .await
-        .with_context(|| format!("sending the owner's {entry_point} transaction"))?;
-    let receipt =
-        progress::step("waiting for the receipt", wait_for_receipt(&node.provider, sent.transaction_hash)).await?;
-    let cost = Cost::of(&receipt.receipt);
-    Ok(Sent {
-        account: hex(address),
-        session_hash: None,
-        epoch: None,
-        transaction_hash: hex(sent.transaction_hash),
-        fee_fri: cost.fee.to_string(),
-        l2_gas: cost.l2_gas,
-    })
-}
-
-/// Prints `sent`: JSON, or `done` on stderr and the transaction hash on stdout.
-fn report(sent: &Sent, json: bool, done: &str) -> anyhow::Result<()> {
-    if json {
-        return print_json(sent);
-    }
-    eprintln!("{done}");
-    println!("{}", sent.transaction_hash);
-    Ok(())
 }

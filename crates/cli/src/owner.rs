@@ -1,18 +1,35 @@
 //! The owner's transactions of the account (revocation, registration, rotation, upgrade): each
 //! an owner-signed transaction making one call to the account, after checking that the key given
 //! is the account's owner.
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use clap::Args;
 use serde::Serialize;
 use sk_devnet::{local_account, wait_for_receipt, Cost};
 use starknet::accounts::Account as _;
 use starknet::core::types::{Call, Felt};
 
 use crate::files;
-use crate::network::Node;
+use crate::network::{Node, RpcArgs};
 use crate::output::{hex, print_json};
 use crate::progress;
+
+/// The arguments of an owner transaction of an account.
+#[derive(Args)]
+pub struct OwnerArgs {
+    #[command(flatten)]
+    pub rpc: RpcArgs,
+    /// The account.
+    #[arg(long, value_parser = crate::parse::address)]
+    pub account: Felt,
+    /// Key file of the account's owner.
+    #[arg(long)]
+    pub owner_key: PathBuf,
+    /// Print JSON on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// What an owner transaction did, for `--json`.
 #[derive(Serialize)]

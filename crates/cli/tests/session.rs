@@ -284,86 +284,39 @@ async fn set_owner_and_upgrade_from_the_command_line() {
     let sk = Sk::new();
     let account = sk.deploy(&rpc).await;
     sk.run(&["account", "new-key", "--out", "new-owner.key"]).await.ok();
+    let owner_command = |command: &str, owner: &str, last: [&str; 2]| -> Vec<String> {
+        let args = ["account", command, "--account", &account, "--owner-key", owner, last[0], last[1], "--rpc", &rpc];
+        args.iter().map(|arg| arg.to_string()).collect()
+    };
+    let run = |args: Vec<String>| {
+        let sk = &sk;
+        async move { sk.run(&args.iter().map(String::as_str).collect::<Vec<_>>()).await }
+    };
 
     // The current key again, or a key that is not the owner's: refused before anything is sent.
-    let same = [
-        "account",
-        "set-owner",
-        "--account",
-        &account,
-        "--owner-key",
-        "owner.key",
-        "--new-owner-key",
-        "owner.key",
-        "--rpc",
-        &rpc,
-    ];
-    sk.run(&same).await.fails(1, "is the account's owner already");
-    let stranger = [
-        "account",
-        "set-owner",
-        "--account",
-        &account,
-        "--owner-key",
-        "new-owner.key",
-        "--new-owner-key",
-        "new-owner.key",
-        "--rpc",
-        &rpc,
-    ];
-    sk.run(&stranger).await.fails(1, "is not the owner of");
+    let same = owner_command("set-owner", "owner.key", ["--new-owner-key", "owner.key"]);
+    run(same).await.fails(1, "is the account's owner already");
+    let stranger = owner_command("set-owner", "new-owner.key", ["--new-owner-key", "new-owner.key"]);
+    run(stranger).await.fails(1, "is not the owner of");
 
     // The rotation: the new key signs it, and owns the account from then on.
-    let rotate = [
-        "account",
-        "set-owner",
-        "--account",
-        &account,
-        "--owner-key",
-        "owner.key",
-        "--new-owner-key",
-        "new-owner.key",
-        "--rpc",
-        &rpc,
-        "--json",
-    ];
-    let rotated = sk.run(&rotate).await.json();
+    let mut rotate = owner_command("set-owner", "owner.key", ["--new-owner-key", "new-owner.key"]);
+    rotate.push("--json".into());
+    let rotated = run(rotate.clone()).await.json();
     assert_eq!(rotated["epoch"], 1, "{rotated}");
     let new_owner = rotated["new_owner"].as_str().unwrap().to_string();
     let key = Felt::from_hex(sk.read("new-owner.key").trim()).unwrap();
     assert_eq!(Felt::from_hex(&new_owner).unwrap(), SigningKey::from_secret_scalar(key).verifying_key().scalar());
-    sk.run(&rotate).await.fails(1, "is the account's owner already");
+    run(rotate).await.fails(1, "is the account's owner already");
 
     // An upgrade to a class the node does not know is refused with that reason; to the account's
     // own class (declared), it goes through.
-    let upgrade = [
-        "account",
-        "upgrade",
-        "--account",
-        &account,
-        "--owner-key",
-        "new-owner.key",
-        "--class-hash",
-        "0x1234",
-        "--rpc",
-        &rpc,
-    ];
-    sk.run(&upgrade).await.fails(1, "is not declared on the node");
+    let unknown = owner_command("upgrade", "new-owner.key", ["--class-hash", "0x1234"]);
+    run(unknown).await.fails(1, "is not declared on the node");
     let class_hash = format!("{:#066x}", sk_contracts::SESSION_KEY_ACCOUNT.class_hash);
-    let upgrade = [
-        "account",
-        "upgrade",
-        "--account",
-        &account,
-        "--owner-key",
-        "new-owner.key",
-        "--class-hash",
-        &class_hash,
-        "--rpc",
-        &rpc,
-        "--json",
-    ];
-    let upgraded = sk.run(&upgrade).await.json();
+    let mut upgrade = owner_command("upgrade", "new-owner.key", ["--class-hash", &class_hash]);
+    upgrade.push("--json".into());
+    let upgraded = run(upgrade).await.json();
     assert_eq!(upgraded["class_hash"], class_hash.as_str(), "{upgraded}");
     drop(devnet);
 }

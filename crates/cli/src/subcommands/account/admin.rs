@@ -8,9 +8,8 @@ use starknet::core::types::{BlockId, BlockTag, Felt};
 use starknet::providers::Provider as _;
 
 use crate::files;
-use crate::network::RpcArgs;
 use crate::output::hex;
-use crate::owner::{report, send_as_owner};
+use crate::owner::{report, send_as_owner, OwnerArgs};
 
 /// Hand the account to a new owner key: an owner-signed `set_owner` carrying the new key's
 /// signature of the rotation, so that a key nobody holds cannot lock the account. It also ends
@@ -18,19 +17,10 @@ use crate::owner::{report, send_as_owner};
 #[derive(Args)]
 pub struct SetOwner {
     #[command(flatten)]
-    rpc: RpcArgs,
-    /// The account.
-    #[arg(long, value_parser = crate::parse::address)]
-    account: Felt,
-    /// Key file of the account's current owner.
-    #[arg(long)]
-    owner_key: PathBuf,
+    owner: OwnerArgs,
     /// Key file of the new owner (from `sk account new-key`): it signs the rotation.
     #[arg(long)]
     new_owner_key: PathBuf,
-    /// Print JSON on stdout instead of text.
-    #[arg(long)]
-    json: bool,
 }
 
 /// Replace the account's class by another declared class: an owner-signed `upgrade`. Sessions,
@@ -38,45 +28,38 @@ pub struct SetOwner {
 #[derive(Args)]
 pub struct Upgrade {
     #[command(flatten)]
-    rpc: RpcArgs,
-    /// The account.
-    #[arg(long, value_parser = crate::parse::address)]
-    account: Felt,
-    /// Key file of the account's owner.
-    #[arg(long)]
-    owner_key: PathBuf,
+    owner: OwnerArgs,
     /// The class to upgrade to; it must be declared on the node's chain.
     #[arg(long, value_parser = crate::parse::felt)]
     class_hash: Felt,
-    /// Print JSON on stdout instead of text.
-    #[arg(long)]
-    json: bool,
 }
 
 impl SetOwner {
     pub async fn run(self) -> anyhow::Result<()> {
-        let node = self.rpc.require("rotating the owner key").await?;
+        let OwnerArgs { rpc, account, owner_key, json } = self.owner;
+        let node = rpc.require("rotating the owner key").await?;
         let new_key = files::read_key(&self.new_owner_key)?;
-        let old_owner = node.owner(self.account).await?;
-        let call = sk_session::set_owner_call(self.account, node.chain_id, old_owner, &new_key)
+        let old_owner = node.owner(account).await?;
+        let call = sk_session::set_owner_call(account, node.chain_id, old_owner, &new_key)
             .with_context(|| format!("with the new key in {}", self.new_owner_key.display()))?;
-        let mut sent = send_as_owner(&node, self.account, &self.owner_key, call, "set_owner").await?;
+        let mut sent = send_as_owner(&node, account, &owner_key, call, "set_owner").await?;
         let new_owner = new_key.verifying_key().scalar();
+        let epoch = node.epoch(account).await?;
         sent.new_owner = Some(hex(new_owner));
-        sent.epoch = Some(node.epoch(self.account).await?);
+        sent.epoch = Some(epoch);
         let done = format!(
-            "{} is now owned by {}; every session signed before is ended (owner epoch {})",
-            hex(self.account),
-            hex(new_owner),
-            sent.epoch.unwrap_or_default()
+            "{} is now owned by {}; every session signed before is ended (owner epoch {epoch})",
+            hex(account),
+            hex(new_owner)
         );
-        report(&sent, self.json, &done)
+        report(&sent, json, &done)
     }
 }
 
 impl Upgrade {
     pub async fn run(self) -> anyhow::Result<()> {
-        let node = self.rpc.require("upgrading an account").await?;
+        let OwnerArgs { rpc, account, owner_key, json } = self.owner;
+        let node = rpc.require("upgrading an account").await?;
         if let Err(err) = node.provider.get_class(BlockId::Tag(BlockTag::PreConfirmed), self.class_hash).await {
             bail!(
                 "the class {} is not declared on the node at {} ({err}): declare it first",
@@ -84,9 +67,9 @@ impl Upgrade {
                 node.url
             );
         }
-        let call = sk_session::upgrade_call(self.account, self.class_hash);
-        let mut sent = send_as_owner(&node, self.account, &self.owner_key, call, "upgrade").await?;
+        let call = sk_session::upgrade_call(account, self.class_hash);
+        let mut sent = send_as_owner(&node, account, &owner_key, call, "upgrade").await?;
         sent.class_hash = Some(hex(self.class_hash));
-        report(&sent, self.json, &format!("{} now runs class {}", hex(self.account), hex(self.class_hash)))
+        report(&sent, json, &format!("{} now runs class {}", hex(account), hex(self.class_hash)))
     }
 }

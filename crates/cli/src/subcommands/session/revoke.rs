@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::Args;
 use sk_session::{revoke_all_sessions_call, revoke_session_call, SignedSession};
-use starknet::core::types::Felt;
 
 use super::read_session;
 use crate::network::{Node, RpcArgs};
 use crate::output::hex;
-use crate::owner::{report, send_as_owner};
+use crate::owner::{report, send_as_owner, OwnerArgs};
 
 /// Revoke a session: an owner-signed transaction calling the account's `revoke_session` with the
 /// session hash. Every later transaction of the session is rejected.
@@ -27,16 +26,7 @@ pub struct Revoke {
 #[derive(Args)]
 pub struct RevokeAll {
     #[command(flatten)]
-    rpc: RpcArgs,
-    /// The account.
-    #[arg(long, value_parser = crate::parse::address)]
-    account: Felt,
-    /// Key file of the account's owner.
-    #[arg(long)]
-    owner_key: PathBuf,
-    /// Print JSON on stdout instead of text.
-    #[arg(long)]
-    json: bool,
+    owner: OwnerArgs,
 }
 
 /// Register a session up front: an owner-signed transaction calling `register_session`, which
@@ -80,16 +70,17 @@ impl Revoke {
 
 impl RevokeAll {
     pub async fn run(self) -> anyhow::Result<()> {
-        let node = self.rpc.require("revoking all sessions").await?;
-        let call = revoke_all_sessions_call(self.account);
-        let mut sent = send_as_owner(&node, self.account, &self.owner_key, call, "revoke_all_sessions").await?;
-        let epoch = node.epoch(self.account).await?;
+        let OwnerArgs { rpc, account, owner_key, json } = self.owner;
+        let node = rpc.require("revoking all sessions").await?;
+        let call = revoke_all_sessions_call(account);
+        let mut sent = send_as_owner(&node, account, &owner_key, call, "revoke_all_sessions").await?;
+        let epoch = node.epoch(account).await?;
         sent.epoch = Some(epoch);
         let done = format!(
             "revoked every session of {} signed before: its owner epoch is now {epoch} (new sessions name it)",
-            hex(self.account)
+            hex(account)
         );
-        report(&sent, self.json, &done)
+        report(&sent, json, &done)
     }
 }
 

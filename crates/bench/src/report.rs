@@ -172,11 +172,8 @@ impl Report {
     pub fn relayed_table(&self) -> String {
         let onchain = &self.onchain;
         let mut out = String::from(
-            "## Relayed (SNIP-9 outside execution) vs the session's own transaction
-
-             | transaction | L2 gas (Starknet metering) | fee, STRK (Starknet metering) | ÷ session transaction |
-|---|--:|--:|--:|
-",
+            "## Relayed (SNIP-9 outside execution) vs the session's own transaction\n\n\
+             | transaction | L2 gas (Starknet metering) | fee, STRK (Starknet metering) | ÷ session transaction |\n|---|--:|--:|--:|\n",
         );
         let Some(own) = row(onchain, CACHED) else { return out };
         let _ = writeln!(

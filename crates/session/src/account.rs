@@ -215,8 +215,13 @@ where
     /// runs the checks the account will (docs/protocol.md §5): the calls against the policies,
     /// and with one read of the account's usage view (unless [`Self::set_usage_check`] is off)
     /// the use count and the spending limits; no fee is checked, the relayer pays it. The usage
-    /// read also tells whether the short token will do.
+    /// read also tells whether the short token will do. A window no block time can satisfy is
+    /// refused first ([`Error::EmptyOutsideWindow`]).
     pub async fn sign_outside_execution(&self, outside_execution: &OutsideExecution) -> Result<Vec<Felt>, S::Error> {
+        let (execute_after, execute_before) = (outside_execution.execute_after, outside_execution.execute_before);
+        if execute_before <= execute_after.saturating_add(1) {
+            return Err(Error::EmptyOutsideWindow { execute_after, execute_before }.into());
+        }
         let calls = &outside_execution.calls;
         let mut recorded = false;
         if let Some(session) = self.signer.signed_session() {

@@ -58,6 +58,17 @@ pub enum Error {
         /// End of the window (Unix seconds, exclusive).
         valid_until: u64,
     },
+    /// An outside execution no block time can satisfy (SNIP-9 wants `execute_after < now <
+    /// execute_before`).
+    #[error(
+        "the outside execution can never run: the block time must be above {execute_after} and below {execute_before}"
+    )]
+    EmptyOutsideWindow {
+        /// The time the block must be after (exclusive).
+        execute_after: u64,
+        /// The time the block must be before (exclusive).
+        execute_before: u64,
+    },
     /// A time beyond 2^53 - 1 seconds, which JavaScript wallets cannot read exactly.
     #[error("{0} is too far in the future: times must stay below 2^53 seconds so wallets hash them exactly")]
     TimeOutOfRange(u64),

@@ -231,6 +231,47 @@ mod tests {
         assert_ne!(execution.message_hash(account, cairo_short_string_to_felt("SN_MAIN").unwrap()), hash);
     }
 
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(future)
+    }
+
+    #[test]
+    fn a_session_signs_what_the_account_checks_and_refuses_an_empty_window() {
+        let key = SigningKey::from_secret_scalar(Felt::from(0x5e55u32));
+        let transfer = Call { to: Felt::from(0x7a46e7u32), selector: selector!("transfer"), calldata: vec![] };
+        let session = crate::SessionRequest::builder(key.verifying_key().scalar())
+            .valid_until(1_000)
+            .max_fee(10)
+            .fee_budget(100)
+            .allow(transfer.to, "transfer")
+            .build()
+            .unwrap()
+            .sign(Felt::from(0xacc0u32), Felt::from(0x534eu32), &SigningKey::from_secret_scalar(Felt::ONE))
+            .unwrap();
+        let provider = starknet::providers::JsonRpcClient::new(starknet::providers::jsonrpc::HttpTransport::new(
+            starknet::providers::Url::parse("http://127.0.0.1:1").unwrap(),
+        ));
+        let mut account = crate::SessionAccount::new(provider, session.clone(), key.clone()).unwrap();
+        account.set_usage_check(false);
+
+        let execution = OutsideExecution::new(vec![transfer.clone()], 10, 12);
+        let felts = block_on(account.sign_outside_execution(&execution)).unwrap();
+        let token = crate::SessionToken::from_felts(&felts).unwrap();
+        let hash = session.message_hash(execution.message_hash(session.account(), session.chain_id()));
+        let [r, s] = token.session_signature[..] else { panic!("two felts") };
+        assert!(starknet_crypto::verify(&key.verifying_key().scalar(), &hash, &r, &s).unwrap());
+
+        for (after, before) in [(10, 11), (10, 10), (10, 9)] {
+            let execution = OutsideExecution::new(vec![transfer.clone()], after, before);
+            let err = block_on(account.sign_outside_execution(&execution)).unwrap_err();
+            assert!(matches!(err, crate::SignError::Session(Error::EmptyOutsideWindow { .. })), "{err:?}");
+        }
+        let outside_policy = Call { selector: selector!("approve"), ..transfer };
+        let execution = OutsideExecution::new(vec![outside_policy], 10, 12);
+        let err = block_on(account.sign_outside_execution(&execution)).unwrap_err();
+        assert!(matches!(err, crate::SignError::Session(Error::CallNotAllowed { index: 0, .. })), "{err:?}");
+    }
+
     #[test]
     fn random_nonces_differ() {
         assert_ne!(OutsideExecution::random_nonce(), OutsideExecution::random_nonce());

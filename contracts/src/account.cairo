@@ -135,8 +135,10 @@ pub mod SessionKeyAccount {
         ) {
             if is_session_token(signature) {
                 let owner_key = self.Account_owner.read();
-                self.session.validate_outside_session(calls, hash, signature, owner_key);
-                self.session.execute_session(calls, signature);
+                let session_hash = self
+                    .session
+                    .validate_outside_session(calls, hash, signature, owner_key);
+                self.session.execute_outside_session(calls, signature, session_hash);
             } else {
                 self.validate_owner_signature(hash, signature);
             }

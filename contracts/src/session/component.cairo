@@ -124,15 +124,15 @@ pub mod SessionComponent {
         /// the transaction hash, and without check 4: the relayer's transaction is not the
         /// session's and the relayer pays its fee, so the fee cap and budget see a fee of 0. The
         /// use counts against `max_transactions` as a transaction does. The caller runs
-        /// `execute_session` next, before the calls.
+        /// `execute_outside_session` next, before the calls, with the session hash this returns.
         fn validate_outside_session(
             ref self: ComponentState<TContractState>,
             calls: Span<Call>,
             hash: felt252,
             signature: Span<felt252>,
             owner_key: felt252,
-        ) {
-            self.check_session(calls, hash, signature, owner_key, false);
+        ) -> felt252 {
+            self.check_session(calls, hash, signature, owner_key, false)
         }
 
         /// The checks of docs/protocol.md §4 in their order, for a session transaction (`own_tx`:
@@ -140,7 +140,7 @@ pub mod SessionComponent {
         /// session key signed under the session. The session's usage slot is read once, by check
         /// 6 (the recorded authorization, for a token of the short form), and written once, by
         /// the last check, after every check has passed: the use charged and the authorization
-        /// recorded.
+        /// recorded. Returns the session hash.
         fn check_session(
             ref self: ComponentState<TContractState>,
             calls: Span<Call>,
@@ -148,7 +148,7 @@ pub mod SessionComponent {
             signature: Span<felt252>,
             owner_key: felt252,
             own_tx: bool,
-        ) {
+        ) -> felt252 {
             let execution_info = get_execution_info().unbox();
             let tx_info = execution_info.tx_info.unbox();
             let account = execution_info.contract_address;
@@ -208,6 +208,7 @@ pub mod SessionComponent {
             // one write, which records the authorization too.
             let usage = charge(usage, session.max_transactions, session.fee_budget, max_fee);
             self.Session_usage.write(session_hash, usage);
+            session_hash
         }
 
         /// Execution's part of a session transaction (docs/protocol.md §4, "Time" and
@@ -222,6 +223,29 @@ pub mod SessionComponent {
             calls: Span<Call>,
             signature: Span<felt252>,
         ) {
+            self.count_execution(calls, signature, Option::None);
+        }
+
+        /// `execute_session` for an outside execution, whose validation just computed
+        /// `session_hash` (`validate_outside_session`): the same checks and counts, without
+        /// hashing the session again.
+        fn execute_outside_session(
+            ref self: ComponentState<TContractState>,
+            calls: Span<Call>,
+            signature: Span<felt252>,
+            session_hash: felt252,
+        ) {
+            self.count_execution(calls, signature, Option::Some(session_hash));
+        }
+
+        /// The exact window and the spending of `execute_session`; the session hash is computed
+        /// only if a limited token moves and `known_hash` is none.
+        fn count_execution(
+            ref self: ComponentState<TContractState>,
+            calls: Span<Call>,
+            signature: Span<felt252>,
+            known_hash: Option<felt252>,
+        ) {
             let session = execution_session(signature);
             let execution_info = get_execution_info().unbox();
             let now = execution_info.block_info.unbox().block_timestamp;
@@ -235,9 +259,12 @@ pub mod SessionComponent {
             if spends.is_empty() {
                 return;
             }
-            let session_hash = session_hash(
-                @session, account, execution_info.tx_info.unbox().chain_id,
-            );
+            let session_hash = match known_hash {
+                Option::Some(hash) => hash,
+                Option::None => session_hash(
+                    @session, account, execution_info.tx_info.unbox().chain_id,
+                ),
+            };
             for (limit, amount) in spends {
                 let key = (session_hash, limit.token);
                 let usage = read_spending(@self, key);

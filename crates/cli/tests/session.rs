@@ -113,7 +113,9 @@ impl Sk {
             "--valid-for", "2d", "--key-out", "session.key", "--out", "request.json",
         ];
         self.run(&args).await.ok();
-        self.run(&["session", "sign", "request.json", "--owner-key", "owner.key", "--out", "session.json"]).await.ok();
+        self.run(&["session", "sign", "request.json", "--owner-key", "owner.key", "--out", "session.json", "--yes"])
+            .await
+            .ok();
     }
 }
 
@@ -160,6 +162,7 @@ async fn session_lifecycle_new_sign_inspect_execute_revoke() {
             "--rpc",
             &rpc,
             "--json",
+            "--yes",
         ])
         .await
         .json();
@@ -233,7 +236,8 @@ async fn relayed_execute_leaves_the_fee_to_the_relayer() {
     let sk = Sk::new();
     let account = sk.deploy(&rpc).await;
     sk.new_session(&account, &rpc, "session").await;
-    let sign = ["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "session.json"];
+    let sign =
+        ["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "session.json", "--yes"];
     sk.run(&sign).await.ok();
     let provider = devnet.provider();
     let address = Felt::from_hex(&account).unwrap();
@@ -328,7 +332,8 @@ async fn register_and_revoke_all_sessions() {
     let account = sk.deploy(&rpc).await;
     let created = sk.new_session(&account, &rpc, "session").await;
     assert_eq!(created["session_hash"].as_str().map(str::len), Some(66));
-    let sign = ["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "session.json"];
+    let sign =
+        ["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "session.json", "--yes"];
     sk.run(&sign).await.ok();
 
     // Only the owner registers.
@@ -429,7 +434,7 @@ async fn expired_session_is_named_with_its_end() {
     let sk = Sk::new();
     let account = sk.deploy(&rpc).await;
     sk.new_session(&account, &rpc, "s").await;
-    sk.run(&["session", "sign", "s.request.json", "--owner-key", "owner.key", "--out", "s.json", "--rpc", &rpc])
+    sk.run(&["session", "sign", "s.request.json", "--owner-key", "owner.key", "--out", "s.json", "--rpc", &rpc, "-y"])
         .await
         .ok();
 
@@ -560,7 +565,7 @@ async fn argument_rules_are_flags_shown_and_checked_before_sending() {
         "{}",
         out.stdout
     );
-    sk.run(&["session", "sign", "rules.json", "--owner-key", "owner.key", "--out", "session.json"]).await.ok();
+    sk.run(&["session", "sign", "rules.json", "--owner-key", "owner.key", "--out", "session.json", "--yes"]).await.ok();
     let report = sk.run(&["session", "inspect", "session.json", "--json"]).await.json();
     let rules = serde_json::json!(["word 0 == 0x7e57", "word 1 (u256) <= 2500000000000000000"]);
     assert_eq!(report["policies"][0]["rules"], rules);
@@ -602,6 +607,20 @@ async fn malformed_and_edited_session_files_are_refused() {
     let out =
         sk.run(&["session", "execute", "edited.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0"]).await;
     out.fails(1, "the session file was changed after the owner signed it");
+
+    // Signing with the owner key shows what it signs and, without a terminal, asks for --yes.
+    let unconfirmed =
+        sk.run(&["session", "sign", "request.json", "--owner-key", "owner.key", "--out", "unconfirmed.json"]).await;
+    unconfirmed.fails(1, "nothing was signed: stdin is not a terminal to confirm on; pass --yes");
+    for shown in [
+        "about to sign, as the owner of 0x0000000000000000000000000000000000000000000000000000000000000123",
+        "ends          ",
+        "max fee       ",
+        "may call      ",
+    ] {
+        assert!(unconfirmed.stderr.contains(shown), "`{shown}` not in:\n{}", unconfirmed.stderr);
+    }
+    assert!(!sk.dir.path().join("unconfirmed.json").exists(), "nothing is written unconfirmed");
 
     // Broken request files for `session sign`.
     let sign = |file: &'static str| ["session", "sign", file, "--owner-key", "owner.key", "--out", "never.json"];

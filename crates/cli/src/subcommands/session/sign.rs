@@ -6,13 +6,17 @@ use clap::{ArgGroup, Args};
 use serde::Serialize;
 use starknet::core::types::Felt;
 
-use super::read_request;
+use super::{limits_text, policy_lines, read_request, RequestFile};
 use crate::network::RpcArgs;
 use crate::output::{hex, print_json};
-use crate::{files, parse};
+use crate::{files, parse, time};
 
 /// Turn a request into a signed session file: sign it with the owner's key file, or attach the
 /// signature a wallet made of its typed data (checked against the account's owner).
+///
+/// With --owner-key, what is about to be signed (account, window, limits, policies) is printed
+/// first and the command asks for confirmation; --yes signs without asking (for scripts, and
+/// needed when stdin is not a terminal).
 #[derive(Args)]
 #[command(group(ArgGroup::new("signer").required(true).args(["owner_key", "signature"])))]
 pub struct Sign {
@@ -35,6 +39,9 @@ pub struct Sign {
     /// Replace --out if it exists.
     #[arg(long)]
     force: bool,
+    /// Sign without asking for confirmation.
+    #[arg(long, short = 'y')]
+    yes: bool,
     /// Print JSON on stdout instead of text.
     #[arg(long)]
     json: bool,
@@ -78,6 +85,10 @@ impl Sign {
                         );
                     }
                 }
+                eprintln!("{}", summary(&file));
+                if !self.yes {
+                    confirm()?;
+                }
                 let session = file.request.sign(file.account, file.chain_id, &key).context("signing the session")?;
                 (session, if onchain_owner.is_some() { "on-chain owner" } else { "owner key file" })
             }
@@ -117,5 +128,45 @@ impl Sign {
         println!("session file  {}", self.out.display());
         println!("owner check   {}", signed.owner_checked_against);
         Ok(())
+    }
+}
+
+/// What the owner is about to sign, in words.
+fn summary(file: &RequestFile) -> String {
+    let request = &file.request;
+    let starts = match request.valid_after() {
+        0 => "at once".to_string(),
+        after => format!("{} (Unix {after})", time::utc(after)),
+    };
+    let mut text = format!(
+        "about to sign, as the owner of {} on {}, a session for the key {}:\nstarts        {starts}\nends          {} (Unix {})\n{}",
+        hex(file.account),
+        parse::chain_name(file.chain_id),
+        hex(request.session_key()),
+        time::utc(request.valid_until()),
+        request.valid_until(),
+        limits_text(request)
+    );
+    for line in policy_lines(request) {
+        text.push_str(&format!("\nmay call      {line}"));
+    }
+    text
+}
+
+/// Asks on the terminal whether to sign; anything but `y` or `yes` declines. Without a terminal
+/// (a script, a pipe), asks for --yes instead of reading an answer nobody gives.
+fn confirm() -> anyhow::Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        bail!("nothing was signed: stdin is not a terminal to confirm on; pass --yes to sign the session above");
+    }
+    eprint!("sign it? [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).context("reading the answer")?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => bail!("nothing was signed: declined"),
     }
 }

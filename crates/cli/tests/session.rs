@@ -637,7 +637,17 @@ async fn malformed_and_edited_session_files_are_refused() {
     assert!(!sk.dir.path().join("never.json").exists(), "nothing is written for a broken request");
 
     // A request where a session is expected, and the reverse.
-    sk.run(&["session", "inspect", "request.json"]).await.fails(1, "is a session request, not a signed session");
+    // `inspect` reads a request too, before it is signed.
+    let request = sk.run(&["session", "inspect", "request.json", "--json"]).await.json();
+    assert_eq!(request["file"], "request", "{request}");
+    assert_eq!(request["owner_signature"].as_array().map(Vec::len), Some(0));
+    let signed = sk.run(&["session", "inspect", "session.json", "--json"]).await.json();
+    assert_eq!((signed["file"].as_str(), &signed["session_hash"]), (Some("session"), &request["session_hash"]));
+    let text = sk.run(&["session", "inspect", "request.json"]).await;
+    assert!(text.ok().contains("a request, not signed yet"), "{}", text.stdout);
+    sk.run(&["session", "execute", "request.json", "--key", "session.key", "--call", "STRK:transfer:0x1,1,0"])
+        .await
+        .fails(1, "is a session request, not a signed session");
     sk.run(&["session", "sign", "session.json", "--owner-key", "owner.key", "--out", "x.json"])
         .await
         .fails(1, "is a signed session already");

@@ -6,19 +6,20 @@ use serde::Serialize;
 use sk_session::SignedSession;
 use starknet::core::types::U256;
 
-use super::{contract_label, read_session, selector_name, token_amount, PolicyOut};
+use super::{contract_label, read_request, read_session, selector_name, token_amount, PolicyOut, RequestFile};
 use crate::network::{Node, RpcArgs};
 use crate::output::{hex, print_json};
 use crate::{parse, time};
 
 /// Show a session file: its window, policies and hashes; with --rpc also whether it is active by
 /// the node's clock, whether the owner signature is the on-chain owner's, and whether it is
-/// revoked. Without --rpc, prints what needs no node and says what was skipped.
+/// revoked. Without --rpc, prints what needs no node and says what was skipped. A request file
+/// (from `sk session new`, not signed yet) is shown the same way, without an owner signature.
 #[derive(Args)]
 pub struct Inspect {
     #[command(flatten)]
     rpc: RpcArgs,
-    /// The session file (from `sk session sign`).
+    /// The session file (from `sk session sign`), or a request file (from `sk session new`).
     session: PathBuf,
     /// Print JSON on stdout instead of text.
     #[arg(long)]
@@ -27,6 +28,8 @@ pub struct Inspect {
 
 #[derive(Serialize)]
 struct Report {
+    /// `session` (signed) or `request` (not signed yet).
+    file: &'static str,
     account: String,
     chain_id: String,
     session_hash: String,
@@ -143,7 +146,9 @@ async fn ask_node(node: &Node, session: &SignedSession) -> anyhow::Result<(NodeR
     match node.owner(session.account()).await {
         Ok(owner) => {
             report.owner = Some(hex(owner));
-            report.owner_signature_valid = Some(session.verify_owner(owner).is_ok());
+            if !session.owner_signature().is_empty() {
+                report.owner_signature_valid = Some(session.verify_owner(owner).is_ok());
+            }
         }
         Err(err) => report.problems.push(format!("{err:#}")),
     }
@@ -190,7 +195,14 @@ async fn ask_node(node: &Node, session: &SignedSession) -> anyhow::Result<(NodeR
 
 impl Inspect {
     pub async fn run(self) -> anyhow::Result<()> {
-        let session = read_session(&self.session)?;
+        let (session, file) = match read_request_or_session(&self.session)? {
+            Read::Session(session) => (session, "session"),
+            Read::Request(request) => {
+                // The same report with no owner signature: the request's session as it will be
+                // once signed (its hash does not depend on the signature).
+                (request.request.with_owner_signature(request.account, request.chain_id, Vec::new()), "request")
+            }
+        };
         let node = self.rpc.connect().await?;
         let (node_report, now, clock) = match &node {
             Some(node) => {
@@ -201,6 +213,7 @@ impl Inspect {
         };
         let request = session.request();
         let report = Report {
+            file,
             account: hex(session.account()),
             chain_id: parse::chain_name(session.chain_id()),
             session_hash: hex(session.hash()),
@@ -223,10 +236,10 @@ impl Inspect {
             },
             policies: PolicyOut::list(request),
             owner_signature: session.owner_signature().iter().map(|f| format!("{f:#x}")).collect(),
-            skipped: if node_report.is_none() {
-                vec!["owner signature check", "revocation", "usage", "status by the node's clock"]
-            } else {
-                Vec::new()
+            skipped: match (&node_report, file) {
+                (None, _) => vec!["owner signature check", "revocation", "usage", "status by the node's clock"],
+                (Some(_), "request") => vec!["owner signature check (not signed yet)"],
+                (Some(_), _) => Vec::new(),
             },
             node: node_report,
         };
@@ -240,6 +253,9 @@ impl Inspect {
 
 fn print_text(report: &Report, session: &SignedSession) {
     let window = &report.window;
+    if report.file == "request" {
+        println!("file           a request, not signed yet (`sk session sign` makes the session file)");
+    }
     println!("account        {}", report.account);
     println!("chain          {}", report.chain_id);
     println!("session hash   {}", report.session_hash);
@@ -285,14 +301,15 @@ fn print_text(report: &Report, session: &SignedSession) {
             if let Some(owner) = &node.owner {
                 println!("owner          {owner} (on chain)");
             }
-            println!(
-                "owner sig      {}",
-                answer(
-                    node.owner_signature_valid,
+            let owner_sig = match (report.file, node.owner_signature_valid) {
+                ("request", _) => "none yet (a request)".to_string(),
+                (_, valid) => answer(
+                    valid,
                     "valid for the on-chain owner",
-                    "NOT the on-chain owner's: the account will reject this session"
-                )
-            );
+                    "NOT the on-chain owner's: the account will reject this session",
+                ),
+            };
+            println!("owner sig      {owner_sig}");
             println!("revoked        {}", answer(node.revoked, "yes: the account will reject this session", "no"));
             if let Some(epoch) = node.epoch {
                 let signed = session.request().epoch();
@@ -359,4 +376,22 @@ fn usage_text(session: &SignedSession, usage: &UsageReport, window: &Window) -> 
         _ => format!("starts in {}", time::duration(window.valid_after - window.judged_at)),
     };
     format!("{fees}, {transactions}, {time}")
+}
+
+/// What `inspect` was given.
+enum Read {
+    Session(SignedSession),
+    Request(RequestFile),
+}
+
+/// A session file, or else a request file: whichever `path` holds, with the error of a session
+/// file when it is neither.
+fn read_request_or_session(path: &std::path::Path) -> anyhow::Result<Read> {
+    let text = crate::files::read_text(path)?;
+    let is_request = serde_json::from_str::<serde_json::Value>(&text)
+        .is_ok_and(|value| value.get("request").is_some() && value.get("session_hash").is_none());
+    if is_request {
+        return Ok(Read::Request(read_request(path)?));
+    }
+    Ok(Read::Session(read_session(path)?))
 }

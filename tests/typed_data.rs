@@ -87,7 +87,8 @@ fn sessions() -> Vec<Case> {
         "swap_exact_tokens_for_tokens",
         "0x0083afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e",
     ];
-    let chains = [("SN_SEPOLIA", 1u64), ("SN_MAIN", 2), ("SN_SEPOLIA", 3), ("SN_MAIN", 100)];
+    // Chain ids whose short string reads as a number too: the typed data must write them in hex.
+    let chains = [("SN_SEPOLIA", 1u64), ("SN_MAIN", 2), ("SN_SEPOLIA", 3), ("SN_MAIN", 100), ("123", 5), ("0x1", 6)];
     chains
         .iter()
         .map(|&(chain, policies)| {

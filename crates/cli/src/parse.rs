@@ -238,6 +238,10 @@ pub fn chain_id(text: &str) -> Result<Felt, String> {
     if text.starts_with("0x") || text.starts_with("0X") {
         return felt(text);
     }
+    // Digits are a number, as starknet.js (and so a wallet) reads a chainId of digits.
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
+        return Felt::from_dec_str(text).map_err(|e| format!("`{text}` is not a chain id: {e}"));
+    }
     if text.is_empty() || !text.chars().all(|c| c.is_ascii_graphic()) {
         return Err(format!("`{text}` is not a chain id: write e.g. SN_SEPOLIA, SN_MAIN or a hex felt"));
     }
@@ -318,6 +322,13 @@ mod tests {
         assert_eq!(chain_id("0x534e5f5345504f4c4941").unwrap(), sepolia);
         assert_eq!(chain_name(sepolia), "SN_SEPOLIA");
         assert!(chain_id("").is_err());
+        // Digits are the number, as starknet.js reads them; shown back in a form that reads the same.
+        assert_eq!(chain_id("123").unwrap(), Felt::from(123u8));
+        assert_eq!(chain_id("0x7b").unwrap(), Felt::from(123u8));
+        assert_eq!(chain_id(&chain_name(Felt::from(123u8))).unwrap(), Felt::from(123u8));
+        let digits_string = Felt::from_hex_unchecked("0x313233");
+        assert_eq!(chain_name(digits_string), "0x313233");
+        assert_eq!(chain_id(&chain_name(digits_string)).unwrap(), digits_string);
     }
 
     #[test]

@@ -48,11 +48,13 @@ pub fn starknet_domain_type() -> Value {
 }
 
 /// A chain id as the typed data's `chainId` writes it: its short string when it is one
-/// (`SN_SEPOLIA`), else hex.
+/// (`SN_SEPOLIA`), else hex. A short string that reads as a number (`'123'`, `'0x1'`) is written
+/// in hex too: starknet.js, and so a wallet, would hash the text `"123"` as the number 123.
 pub fn chain_name(chain_id: Felt) -> String {
     parse_cairo_short_string(&chain_id)
         .ok()
         .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic()))
+        .filter(|s| super::number::parse_js_bigint(s).is_none())
         .unwrap_or_else(|| format!("{chain_id:#x}"))
 }
 
@@ -62,6 +64,30 @@ mod tests {
 
     use super::*;
     use crate::typed_data::{domain_hash, encode_type, message_hash, struct_hash};
+
+    #[test]
+    fn a_chain_id_whose_text_reads_as_a_number_is_written_in_hex() {
+        let short = |text: &str| cairo_short_string_to_felt(text).unwrap();
+        assert_eq!(chain_name(short("SN_SEPOLIA")), "SN_SEPOLIA");
+        for text in ["123", "0x1", " 7", "0b101", "-5"] {
+            assert_eq!(chain_name(short(text)), format!("{:#x}", short(text)), "{text:?}");
+        }
+        // The hex it writes reads back as the same felt, as starknet.js reads it.
+        let domain =
+            |chain: String| serde_json::json!({ "name": "n", "version": "1", "chainId": chain, "revision": "1" });
+        let typed = serde_json::json!({
+            "types": { "StarknetDomain": starknet_domain_type(), "M": [{ "name": "x", "type": "felt" }] },
+            "primaryType": "M",
+            "domain": domain(chain_name(short("123"))),
+            "message": { "x": "1" }
+        });
+        let expected = typed_message_hash(
+            starknet_domain_hash(short("n"), Felt::ONE, short("123")),
+            Felt::TWO,
+            poseidon_hash_many(&[starknet_keccak(br#""M"("x":"felt")"#), Felt::ONE]),
+        );
+        assert_eq!(message_hash(&typed, Felt::TWO).unwrap(), expected);
+    }
 
     fn short(text: &str) -> Felt {
         cairo_short_string_to_felt(text).expect("a short string")

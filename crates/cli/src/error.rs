@@ -175,9 +175,9 @@ pub fn session_error(err: &SessionError) -> String {
     }
 }
 
-/// The message printed for a failed command: the cause in plain words first, then the chain of
-/// errors that led to it.
-pub fn explain(err: &anyhow::Error) -> String {
+/// The message printed for a failed command: the cause in plain words; for an error of the
+/// contract, the node's own answer (a long dump of the failed call) follows only if `verbose`.
+pub fn explain(err: &anyhow::Error, verbose: bool) -> String {
     // The chain of messages, with an SDK error put in the CLI's words.
     let mut links = Vec::new();
     for cause in err.chain() {
@@ -190,7 +190,8 @@ pub fn explain(err: &anyhow::Error) -> String {
     let chain = links.join(": ");
     let window = err.downcast_ref::<SessionWindow>().copied();
     match contract_error(&chain, window) {
-        Some(sentence) => format!("the account rejected it: {sentence}\n  details: {chain}"),
+        Some(sentence) if verbose => format!("the account rejected it: {sentence}\n  details: {chain}"),
+        Some(sentence) => format!("the account rejected it: {sentence}\n  (--verbose shows the node's answer)"),
         None => chain,
     }
 }
@@ -203,15 +204,19 @@ mod tests {
     #[test]
     fn names_the_contract_error() {
         let err = anyhow::anyhow!("Account validation failed: 0x61... ('account/invalid-signature')");
-        let text = explain(&err);
+        let text = explain(&err, true);
         assert!(text.starts_with("the account rejected it: the signature is not the account owner's"), "{text}");
         assert!(text.contains("Account validation failed"), "{text}");
+        // Without --verbose, the sentence alone, and how to see the rest.
+        let text = explain(&err, false);
+        assert!(text.starts_with("the account rejected it: the signature is not the account owner's"), "{text}");
+        assert!(!text.contains("Account validation failed") && text.contains("--verbose"), "{text}");
     }
 
     #[test]
     fn leaves_other_errors_as_they_are() {
         let err = anyhow::anyhow!("cannot reach the node at http://127.0.0.1:1/").context("connecting");
-        assert_eq!(explain(&err), "connecting: cannot reach the node at http://127.0.0.1:1/");
+        assert_eq!(explain(&err, false), "connecting: cannot reach the node at http://127.0.0.1:1/");
     }
 
     #[test]
@@ -247,7 +252,7 @@ mod tests {
     fn expiry_names_the_end_of_the_window() {
         let window = SessionWindow { valid_after: 0, valid_until: 1_767_225_600 };
         let err = anyhow::anyhow!("estimate failed: ('session/expired')").context(window);
-        let text = explain(&err);
+        let text = explain(&err, false);
         assert!(text.contains("the session has expired (it was valid until 2026-01-01 00:00:00 UTC)"), "{text}");
     }
 
@@ -255,7 +260,7 @@ mod tests {
     fn sdk_errors_are_put_in_plain_words() {
         let err = anyhow::Error::new(SessionError::HashMismatch { stored: Felt::ONE, computed: Felt::TWO })
             .context("reading session.json");
-        let text = explain(&err);
+        let text = explain(&err, false);
         assert!(
             text.starts_with("reading session.json: the session file was changed after the owner signed it"),
             "{text}"

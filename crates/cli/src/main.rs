@@ -18,15 +18,19 @@ use clap::Parser;
 struct Cli {
     #[command(subcommand)]
     command: subcommands::Command,
+    /// On an error of the account contract, also print the node's whole answer.
+    #[arg(long, global = true)]
+    verbose: bool,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let verbose = cli.verbose;
     match cli.command.run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("Error: {}", error::explain(&err));
+            eprintln!("Error: {}", error::explain(&err, verbose));
             ExitCode::FAILURE
         }
     }

@@ -225,8 +225,14 @@ async fn session_lifecycle_new_sign_inspect_execute_revoke() {
     let rejected = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc]).await;
     rejected.fails(1, "Error: the account rejected it: the owner revoked this session; ask the owner for a new one ('session/revoked')");
     assert!(rejected.stdout.is_empty());
+    // The node's own answer only with --verbose.
+    assert!(!rejected.stderr.contains("details:") && rejected.stderr.contains("--verbose"), "{}", rejected.stderr);
+    #[rustfmt::skip]
+    let verbose = sk.run(&["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc, "--verbose"]).await;
+    verbose.fails(1, "('session/revoked')");
+    assert!(verbose.stderr.contains("details:"), "{}", verbose.stderr);
     let twice = sk.run(&["session", "revoke", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
-    twice.fails(1, "is revoked already");
+    twice.fails(1, "the session was revoked already");
     drop(devnet);
 }
 

@@ -92,7 +92,7 @@ pub fn report(sent: &Sent, json: bool, done: &str) -> anyhow::Result<()> {
     if json {
         return print_json(sent);
     }
-    eprintln!("{done}");
+    eprintln!("{done} (fee {})", crate::output::fee_in_strk(&sent.fee_fri));
     println!("{}", sent.transaction_hash);
     Ok(())
 }

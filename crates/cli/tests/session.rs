@@ -294,6 +294,10 @@ async fn set_owner_and_upgrade_from_the_command_line() {
     let sk = Sk::new();
     let account = sk.deploy(&rpc).await;
     sk.run(&["account", "new-key", "--out", "new-owner.key"]).await.ok();
+    // Deploying in text: the fee in STRK.
+    let deployed = sk.run(&["account", "deploy", "--key", "new-owner.key", "--salt", "7", "--rpc", &rpc]).await;
+    deployed.ok();
+    assert!(deployed.stderr.contains(", fee 0.") && deployed.stderr.contains(" STRK, L2 gas "), "{}", deployed.stderr);
     let owner_command = |command: &str, owner: &str, last: [&str; 2]| -> Vec<String> {
         let args = ["account", command, "--account", &account, "--owner-key", owner, last[0], last[1], "--rpc", &rpc];
         args.iter().map(|arg| arg.to_string()).collect()
@@ -352,6 +356,7 @@ async fn register_and_revoke_all_sessions() {
     // register: the account records the authorization, so even the first use is short.
     let registered = sk.run(&["session", "register", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
     assert!(registered.ok().trim().starts_with("0x"), "{}", registered.stdout);
+    assert!(registered.stderr.contains("(fee 0.") && registered.stderr.contains(" STRK)"), "{}", registered.stderr);
     let report = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc, "--json"]).await.json();
     assert_eq!(report["node"]["usage"]["authorized"], true, "{report}");
     assert_eq!(report["node"]["epoch"], 0);

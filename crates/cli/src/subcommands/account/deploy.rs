@@ -96,9 +96,9 @@ impl Deploy {
                 report.transaction_hash = Some(hex(*receipt.receipt.transaction_hash()));
                 report.fee_fri = Some(cost.fee.to_string());
                 eprintln!(
-                    "deployed (tx {}, fee {} FRI, L2 gas {})",
+                    "deployed (tx {}, fee {}, L2 gas {})",
                     hex(*receipt.receipt.transaction_hash()),
-                    cost.fee,
+                    crate::output::fee_in_strk(&cost.fee.to_string()),
                     cost.l2_gas
                 );
             }

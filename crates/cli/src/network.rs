@@ -61,10 +61,10 @@ impl NetworkArgs {
         let provider = provider(url);
         let chain_id = provider.chain_id().await.with_context(|| format!("cannot reach the node at {url}"))?;
         let client = DevnetClient::new(url.clone());
-        let predeployed = client.predeployed_accounts().await.ok().and_then(|a| a.into_iter().next());
+        let predeployed = devnet_account(url).await;
         let (funder_address, funder_key, devnet) = match (self.funder_address, self.funder_key, predeployed) {
             (Some(address), Some(key), predeployed) => (address, key, predeployed.map(|_| client)),
-            (_, _, Some(account)) => (account.address, account.private_key, Some(client)),
+            (_, _, Some((address, key))) => (address, key, Some(client)),
             _ => bail!(
                 "{url} is not a devnet, so paying for the deployment needs an account with STRK: \
                  pass --funder-address and --funder-key (or SK_FUNDER_ADDRESS / SK_FUNDER_KEY)"
@@ -137,6 +137,14 @@ impl Network {
 
 /// What a new account gets from a funder on a network that is not a devnet: 2 STRK.
 const FUND_FROM_FUNDER: u128 = 2 * 10u128.pow(18);
+
+/// The first predeployed account of the node at `url` (address, private key), if it is a devnet
+/// (it answers devnet's own `devnet_getPredeployedAccounts`): the account that pays, on a devnet,
+/// for deployments and relayed outside executions.
+pub async fn devnet_account(url: &Url) -> Option<(Felt, Felt)> {
+    let accounts = DevnetClient::new(url.clone()).predeployed_accounts().await.ok()?;
+    accounts.into_iter().next().map(|account| (account.address, account.private_key))
+}
 
 fn provider(url: &Url) -> Provider {
     JsonRpcClient::new(HttpTransport::new(url.clone()))

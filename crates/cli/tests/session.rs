@@ -285,6 +285,13 @@ async fn relayed_execute_leaves_the_fee_to_the_relayer() {
         "--via-relayer", "--relayer-address", &relayer, "--rpc", &rpc,
     ]).await;
     half.fails(2, "--relayer-key");
+    // A relay window of 0 seconds would be signed and then refused by the account: a usage error.
+    #[rustfmt::skip]
+    let shut = sk.run(&[
+        "session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0",
+        "--via-relayer", "--relay-window", "0", "--rpc", &rpc,
+    ]).await;
+    shut.fails(2, "--relay-window");
     drop(devnet);
 }
 

@@ -223,20 +223,34 @@ where
             return Err(Error::EmptyOutsideWindow { execute_after, execute_before }.into());
         }
         let calls = &outside_execution.calls;
-        let mut recorded = false;
-        if let Some(session) = self.signer.signed_session() {
-            let limits = session.session();
-            if self.check_usage {
-                let read = self.read_usage(session.hash(), &limits, (outside_execution.nonce, calls), false).await?;
-                check_limits(&limits, &read.usage, Some(0))?;
-                recorded = read.usage.authorized;
-                for (limit, amount, usage) in &read.spending {
-                    check_spending(limit, usage, *amount, limits.valid_after, read.now)?;
-                }
-            }
-        }
+        // The relayer pays: the fee is 0 to the session's limits.
+        let recorded = self.check_limits_with_node((outside_execution.nonce, calls), Some(0), false).await?;
         let hash = outside_execution.message_hash(self.address, self.chain_id);
         self.signer.sign_recorded(self.address, hash, calls, recorded).await
+    }
+
+    /// The checks of a session of our format against the account's usage view, one read for a
+    /// transaction or an outside execution of `(nonce, calls)` that may cost `max_fee` (`None`:
+    /// 2^128 FRI or more): the transaction count, the fee budget and the spending limits
+    /// (`check_limits`, `check_spending`). Returns whether the account recorded the session's
+    /// authorization, when the token may leave out the owner signature (known only from the read,
+    /// so false without it: another signer's format, or [`Self::set_usage_check`] off).
+    async fn check_limits_with_node(
+        &self,
+        (nonce, calls): (Felt, &[Call]),
+        max_fee: Option<u128>,
+        query_only: bool,
+    ) -> Result<bool, Error> {
+        let Some(session) = self.signer.signed_session().filter(|_| self.check_usage) else {
+            return Ok(false);
+        };
+        let limits = session.session();
+        let read = self.read_usage(session.hash(), &limits, (nonce, calls), query_only).await?;
+        check_limits(&limits, &read.usage, max_fee)?;
+        for (limit, amount, usage) in &read.spending {
+            check_spending(limit, usage, *amount, limits.valid_after, read.now)?;
+        }
+        Ok(read.usage.authorized)
     }
 
     /// `outside_execution` signed ([`Self::sign_outside_execution`]), as the call a relayer
@@ -296,29 +310,15 @@ where
     }
 
     async fn sign_execution_v3(&self, execution: &RawExecutionV3, query_only: bool) -> Result<Vec<Felt>, S::Error> {
-        // Whether the account recorded the session's authorization: then the token leaves out the
-        // owner signature (known only from the usage read, so never without it).
-        let mut recorded = false;
-        if let Some(session) = self.signer.signed_session() {
-            // The account's limit checks, before anything is signed or sent. They run for the
-            // estimate (a query, with zero bounds: count, budget left, spending) as well, so that
-            // a transaction over a limit fails here with a typed error rather than in the node's
-            // estimate; the real transaction is checked again with its bounds.
-            let max_fee = FeeBounds::from(execution).max_fee();
-            let limits = session.session();
-            if !query_only {
-                check_fee_cap(&limits, max_fee)?;
-            }
-            if self.check_usage {
-                let key = (execution.nonce(), execution.calls());
-                let read = self.read_usage(session.hash(), &limits, key, query_only).await?;
-                check_limits(&limits, &read.usage, max_fee)?;
-                recorded = read.usage.authorized;
-                for (limit, amount, usage) in &read.spending {
-                    check_spending(limit, usage, *amount, limits.valid_after, read.now)?;
-                }
-            }
+        // The account's limit checks, before anything is signed or sent. They run for the estimate
+        // (a query, with zero bounds: count, budget left, spending) as well, so that a transaction
+        // over a limit fails here with a typed error rather than in the node's estimate; the real
+        // transaction is checked again with its bounds.
+        let max_fee = FeeBounds::from(execution).max_fee();
+        if let (Some(session), false) = (self.signer.signed_session(), query_only) {
+            check_fee_cap(&session.session(), max_fee)?;
         }
+        let recorded = self.check_limits_with_node((execution.nonce(), execution.calls()), max_fee, query_only).await?;
         let hash = execution.transaction_hash(self.chain_id, self.address, query_only, self);
         self.signer.sign_recorded(self.address, hash, execution.calls(), recorded).await
     }

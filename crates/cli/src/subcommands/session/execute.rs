@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::Args;
 use serde::Serialize;
-use sk_devnet::DevnetClient;
 use sk_devnet::{wait_for_receipt, Cost};
 use sk_session::{Error as SessionError, OutsideExecution, SessionAccount, SignError, SignedSession};
 use starknet::accounts::{Account, AccountError};
@@ -49,7 +48,7 @@ pub struct Execute {
     #[arg(long, requires_all = ["via_relayer", "relayer_address"])]
     relayer_key: Option<PathBuf>,
     /// How long the relayer has to submit the outside execution, in seconds from now.
-    #[arg(long, default_value_t = 3_600, requires = "via_relayer")]
+    #[arg(long, default_value_t = 3_600, requires = "via_relayer", value_parser = clap::value_parser!(u64).range(1..))]
     relay_window: u64,
     /// Print JSON on stdout instead of text.
     #[arg(long)]
@@ -156,17 +155,14 @@ impl Execute {
     async fn relayer(&self, node: &Node) -> anyhow::Result<sk_devnet::LocalAccount> {
         let (address, key) = match (self.relayer_address, &self.relayer_key) {
             (Some(address), Some(path)) => (address, files::read_key(path)?),
-            _ => {
-                let predeployed = DevnetClient::new(node.url.clone()).predeployed_accounts().await.ok();
-                match predeployed.and_then(|accounts| accounts.into_iter().next()) {
-                    Some(account) => (account.address, SigningKey::from_secret_scalar(account.private_key)),
-                    None => bail!(
-                        "{} is not a devnet, so --via-relayer needs the account that relays and pays: pass \
+            _ => match crate::network::devnet_account(&node.url).await {
+                Some((address, key)) => (address, SigningKey::from_secret_scalar(key)),
+                None => bail!(
+                    "{} is not a devnet, so --via-relayer needs the account that relays and pays: pass \
                          --relayer-address and --relayer-key",
-                        node.url
-                    ),
-                }
-            }
+                    node.url
+                ),
+            },
         };
         Ok(sk_devnet::local_account(node.provider.clone(), address, key, node.chain_id))
     }

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 use sk_session::typed_data::message_hash;
-use sk_session::SessionRequest;
+use sk_session::{MessagePolicy, SessionRequest};
 use starknet::core::crypto::pedersen_hash;
 use starknet::core::types::{Felt, U256};
 use starknet::core::utils::cairo_short_string_to_felt;
@@ -108,6 +108,13 @@ fn sessions() -> Vec<Case> {
                 let token = pedersen_hash(&seed, &Felt::from(0x70_0000 + i));
                 let total = U256::from_words(u128::from(i) * 10u128.pow(20), u128::from(i));
                 builder = builder.periodic_spending_limit(token, total, 10u128.pow(18) + u128::from(i), 3600 * i);
+            }
+            // Message policies: none, one, two; names that read as numbers too (encoded as such).
+            let domains = [("Chess", "1"), ("42", "v2"), ("My dApp", "0x3")];
+            for (i, (name, version)) in domains.iter().enumerate().take((policies % 3) as usize) {
+                let type_hash = pedersen_hash(&seed, &Felt::from(0x7e_0000 + i as u64));
+                let policy = MessagePolicy::new(name, version, type_hash).expect("a valid message policy");
+                builder = builder.allow_message(policy);
             }
             for i in 0..policies {
                 // Unordered, well spread contracts: the SDK sorts them into the tree.

@@ -21,6 +21,7 @@ pub mod SessionKeyAccount {
     use crate::outside_execution::{OutsideExecutionComponent, OutsideExecutionHooks};
     use crate::session::component::SessionComponent;
     use crate::session::revocation::RevocationComponent;
+    use crate::session::session_message::is_session_message_token;
     use crate::session::session_token::is_session_token;
     use crate::utils::{assert_only_self, execute_calls, is_valid_stark_signature, protocol_tx_info};
 
@@ -114,9 +115,18 @@ pub mod SessionKeyAccount {
             self.validate_owner_signature(tx_info.transaction_hash, tx_info.signature)
         }
 
+        /// The owner's `(r, s)` over `hash`, or a session's signature of a SNIP-12 message its
+        /// message policies allow (docs/protocol.md §6): `'VALID'`. A session token of a
+        /// transaction, or anything else, is 0; a message token that fails a check panics with
+        /// the check's error.
         fn is_valid_signature(
             self: @ContractState, hash: felt252, signature: Array<felt252>,
         ) -> felt252 {
+            if is_session_message_token(signature.span()) {
+                let owner_key = self.Account_owner.read();
+                self.session.check_session_message(hash, signature.span(), owner_key);
+                return VALIDATED;
+            }
             if self.is_valid_owner_signature(hash, signature.span()) {
                 VALIDATED
             } else {

@@ -49,6 +49,12 @@ pub const SESSION_FEE_BUDGET: felt252 = 'session/fee-budget';
 pub const SESSION_BAD_AMOUNT: felt252 = 'session/bad-amount';
 pub const SESSION_SPENDING_LIMIT: felt252 = 'session/spending-limit';
 pub const SESSION_PERIOD_LIMIT: felt252 = 'session/period-limit';
+// Session-signed messages (`session::session_message`), after the window, revocation and the
+// owner's authorization above: the hash is the message's, its policy the session's, then the key's
+// signature (`session/invalid-signature`).
+pub const SESSION_MESSAGE_HASH: felt252 = 'session/message-hash';
+pub const SESSION_MESSAGE_LIST: felt252 = 'session/message-list';
+pub const SESSION_MESSAGE_NOT_ALLOWED: felt252 = 'session/message-not-allowed';
 // The entry points that refuse sessions (`account`).
 pub const SESSION_NO_DECLARE: felt252 = 'session/no-declare';
 pub const SESSION_NO_DEPLOY: felt252 = 'session/no-deploy';

@@ -23,5 +23,8 @@ pub mod policy_tree;
 pub mod revocation;
 /// What the owner signs: SNIP-12 types, their struct hashes and `session_hash` (§1).
 pub mod session_hash;
+/// Session-signed messages for `is_valid_signature`: `SESSION_MESSAGE_MAGIC`, the token, the
+/// message hash it is checked against and the message policies (§6).
+pub mod session_message;
 /// The transaction signature: `SESSION_MAGIC`, its layout and parsers, what the key signs (§3).
 pub mod session_token;

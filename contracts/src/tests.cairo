@@ -8,6 +8,7 @@ mod test_outside_execution;
 mod test_policy_tree;
 mod test_revocation;
 mod test_session;
+mod test_session_message;
 mod test_session_token;
 mod test_vectors;
 mod vectors;

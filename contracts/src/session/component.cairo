@@ -27,6 +27,10 @@ pub mod SessionComponent {
     use crate::session::revocation::RevocationComponent;
     use crate::session::revocation::RevocationComponent::InternalTrait as RevocationInternalTrait;
     use crate::session::session_hash::{Session, session_hash};
+    use crate::session::session_message::{
+        assert_allowed_message, parse_session_message_token, session_message_signed_hash,
+        token_message_hash,
+    };
     use crate::session::session_token::{
         SessionToken, execution_session, parse_session_token, session_message_hash,
     };
@@ -174,24 +178,11 @@ pub mod SessionComponent {
             } else {
                 0
             };
-            // 5. Revocation: neither the session nor its epoch. A session of an earlier epoch
-            // is refused here, before its recorded authorization is read.
+            // 5-6. Revocation, then the owner's authorization; the usage slot is read here, once,
+            // and charged in check 11.
             let session_hash = session_hash(@session, account, tx_info.chain_id);
-            let revocation = get_dep_component!(@self, Revocation);
-            revocation.assert_not_revoked(session_hash);
-            revocation.assert_current_epoch(session.epoch);
-            // 6. The owner authorized the session: recorded, for the short form (no owner
-            // signature), else signed by the current owner key, record or not. The usage slot is
-            // read here, once, and charged in check 11.
-            let usage = self.Session_usage.read(session_hash);
-            if token.owner_signature.is_empty() {
-                assert(usage.authorized, errors::SESSION_NOT_AUTHORIZED);
-            } else {
-                assert(
-                    is_valid_stark_signature(session_hash, owner_key, token.owner_signature),
-                    errors::SESSION_INVALID_AUTHORIZATION,
-                );
-            }
+            let usage = self
+                .assert_authorized(@session, session_hash, token.owner_signature, owner_key);
             // 7. The session key signed this transaction (or outside execution) under this session.
             assert(
                 is_valid_stark_signature(
@@ -209,6 +200,79 @@ pub mod SessionComponent {
             let usage = charge(usage, session.max_transactions, session.fee_budget, max_fee);
             self.Session_usage.write(session_hash, usage);
             session_hash
+        }
+
+        /// The checks of a session-signed message (docs/protocol.md §6) for `is_valid_signature`
+        /// of `hash` with `signature`, a message token (`session_message`): its format, the exact
+        /// window, revocation and the owner's authorization as for a transaction, then that
+        /// `hash` is the token's message on this account and chain, that the message's domain and
+        /// type are among the session's message policies, and that the session key signed it. The
+        /// first that fails panics. Nothing is counted or written: a view cannot.
+        fn check_session_message(
+            self: @ComponentState<TContractState>,
+            hash: felt252,
+            signature: Span<felt252>,
+            owner_key: felt252,
+        ) {
+            let execution_info = get_execution_info().unbox();
+            let account = execution_info.contract_address;
+            let chain_id = execution_info.tx_info.unbox().chain_id;
+            // 1. Format and version.
+            let token = match parse_session_message_token(signature) {
+                Ok(token) => token,
+                Err(error) => core::panic_with_felt252(error),
+            };
+            let session = token.session;
+            // 2. The window, on the block's clock.
+            let now = execution_info.block_info.unbox().block_timestamp;
+            assert(session.valid_after <= now, errors::SESSION_NOT_YET_VALID);
+            assert_not_expired(session.valid_until, now);
+            // 3-4. Revocation, then the owner's authorization.
+            let session_hash = session_hash(@session, account, chain_id);
+            self.assert_authorized(@session, session_hash, token.owner_signature, owner_key);
+            // 5. `hash` is the message the token describes, in this account's domain of it.
+            assert(
+                token_message_hash(@token.message, token.members, account, chain_id) == hash,
+                errors::SESSION_MESSAGE_HASH,
+            );
+            // 6. The session allows the message's domain and type.
+            assert_allowed_message(session.messages_hash, token.messages, @token.message);
+            // 7. The session key signed this message under this session.
+            assert(
+                is_valid_stark_signature(
+                    session_message_signed_hash(hash, session_hash),
+                    session.session_key,
+                    token.session_signature,
+                ),
+                errors::SESSION_INVALID_SIGNATURE,
+            );
+        }
+
+        /// Checks 5 and 6 of docs/protocol.md §4, shared by transactions, outside executions and
+        /// messages: the session is neither revoked nor of an earlier epoch (refused before its
+        /// recorded authorization is read), and the owner authorized it: recorded, for the short
+        /// form (no owner signature), else signed by the current owner key, record or not.
+        /// Returns the session's usage slot, read once here.
+        fn assert_authorized(
+            self: @ComponentState<TContractState>,
+            session: @Session,
+            session_hash: felt252,
+            owner_signature: Span<felt252>,
+            owner_key: felt252,
+        ) -> SessionUsage {
+            let revocation = get_dep_component!(self, Revocation);
+            revocation.assert_not_revoked(session_hash);
+            revocation.assert_current_epoch(*session.epoch);
+            let usage = self.Session_usage.read(session_hash);
+            if owner_signature.is_empty() {
+                assert(usage.authorized, errors::SESSION_NOT_AUTHORIZED);
+            } else {
+                assert(
+                    is_valid_stark_signature(session_hash, owner_key, owner_signature),
+                    errors::SESSION_INVALID_AUTHORIZATION,
+                );
+            }
+            usage
         }
 
         /// Execution's part of a session transaction (docs/protocol.md §4, "Time" and

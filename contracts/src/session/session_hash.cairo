@@ -47,7 +47,8 @@ pub impl StarknetDomainStructHash of StructHash<StarknetDomain> {
 /// above `max_fee`, and all together with maximum fees of at most `fee_budget` (both in FRI, the
 /// STRK amounts of `FEE_TOKEN`), moving at most what `spending_limits` allow of each token they
 /// list, and only while the account's owner epoch is still `epoch` (docs/protocol.md §1, "The
-/// limits"; §4, "Epoch").
+/// limits"; §4, "Epoch"); and sign, for `is_valid_signature`, the SNIP-12 messages whose domain and
+/// type one of its `MessagePolicy`s names, whose list hashes to `messages_hash` (§6).
 #[derive(Copy, Drop, Serde, Debug, PartialEq)]
 pub struct Session {
     pub session_key: felt252,
@@ -63,13 +64,17 @@ pub struct Session {
     pub policies_root: felt252,
     /// Per token, the first entry applies (`limits::spending_limit_of`).
     pub spending_limits: Span<SpendingLimit>,
+    /// The `Messages` member as the typed data encodes it: `poseidon_hash_many` of the struct
+    /// hashes of the session's `MessagePolicy`s (`messages_hash`). A transaction carries this one
+    /// felt; a session-signed message carries the list too (`session_message`).
+    pub messages_hash: felt252,
 }
 
 /// Type hash of `Session`. A `merkletree` member does not bring its leaf type into the type string;
-/// the types it uses, `SpendingLimit` and the presets `TokenAmount` and `u256`, follow its own,
-/// sorted by name.
+/// the types it uses, `MessagePolicy`, `SpendingLimit` and the presets `TokenAmount` and `u256`,
+/// follow its own, sorted by name.
 pub const SESSION_TYPE_HASH: felt252 = selector!(
-    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Owner Epoch\":\"u128\",\"Policies\":\"merkletree\",\"Spending Limits\":\"SpendingLimit*\")\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
+    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Owner Epoch\":\"u128\",\"Policies\":\"merkletree\",\"Spending Limits\":\"SpendingLimit*\",\"Messages\":\"MessagePolicy*\")\"MessagePolicy\"(\"Domain Name\":\"shortstring\",\"Domain Version\":\"shortstring\",\"Type Hash\":\"felt\")\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
 );
 
 pub impl SessionStructHash of StructHash<Session> {
@@ -80,7 +85,7 @@ pub impl SessionStructHash of StructHash<Session> {
                 (*self.valid_until).into(), token_amount_hash(FEE_TOKEN, (*self.max_fee).into()),
                 token_amount_hash(FEE_TOKEN, (*self.fee_budget).into()),
                 (*self.max_transactions).into(), (*self.epoch).into(), *self.policies_root,
-                struct_hashes_hash(*self.spending_limits),
+                struct_hashes_hash(*self.spending_limits), *self.messages_hash,
             ]
                 .span(),
         )
@@ -119,6 +124,38 @@ pub impl SpendingLimitStructHash of StructHash<SpendingLimit> {
                 .span(),
         )
     }
+}
+
+/// A kind of SNIP-12 message the session may sign (docs/protocol.md §6, session-signed messages):
+/// revision 1 messages of the domain `domain_name`, `domain_version` on the account's own chain,
+/// whose primary type's type hash is `type_hash`. The names are the domain's felts as the typed
+/// data encodes them (a shortstring, or the number a numeric text reads as).
+#[derive(Copy, Drop, Serde, Debug, PartialEq)]
+pub struct MessagePolicy {
+    pub domain_name: felt252,
+    pub domain_version: felt252,
+    pub type_hash: felt252,
+}
+
+/// Type hash of `MessagePolicy`.
+pub const MESSAGE_POLICY_TYPE_HASH: felt252 = selector!(
+    "\"MessagePolicy\"(\"Domain Name\":\"shortstring\",\"Domain Version\":\"shortstring\",\"Type Hash\":\"felt\")",
+);
+
+pub impl MessagePolicyStructHash of StructHash<MessagePolicy> {
+    fn struct_hash(self: @MessagePolicy) -> felt252 {
+        PoseidonTrait::new()
+            .update(MESSAGE_POLICY_TYPE_HASH)
+            .update(*self.domain_name)
+            .update(*self.domain_version)
+            .update(*self.type_hash)
+            .finalize()
+    }
+}
+
+/// The `Messages` member of a session with `messages`: `Session::messages_hash`.
+pub fn messages_hash(messages: Span<MessagePolicy>) -> felt252 {
+    struct_hashes_hash(messages)
 }
 
 /// Type hash of the preset `u256`.
@@ -238,11 +275,11 @@ fn struct_hashes_hash<T, +StructHash<T>>(items: Span<T>) -> felt252 {
 
 /// The domain's name.
 pub const DOMAIN_NAME: felt252 = 'SessionKeys.session';
-/// The typed-data domain's version, the felt 2 (not the character '2'): the version of the
+/// The typed-data domain's version, the felt 3 (not the character '3'): the version of the
 /// `Session` type the owner signs, which a later session format bumps (docs/protocol.md §1,
 /// "Versioning"). Not the transaction signature's format version,
 /// `session_token::SESSION_TOKEN_VERSION`.
-pub const DOMAIN_VERSION: felt252 = 2;
+pub const DOMAIN_VERSION: felt252 = 3;
 /// The domain's revision: SNIP-12 revision 1, as the felt 1.
 pub const SNIP12_REVISION: felt252 = 1;
 

@@ -9,7 +9,7 @@
 //! offset  field                                        constant
 //!  0      magic               SESSION_MAGIC            MAGIC_OFFSET
 //!  1      version             SESSION_TOKEN_VERSION    VERSION_OFFSET
-//!  2      ┐ session_key       the `Session`, 9 + 6k    SESSION_OFFSET
+//!  2      ┐ session_key       the `Session`, 10 + 6k   SESSION_OFFSET
 //!  3      │ valid_after       u64                      VALID_AFTER_OFFSET
 //!  4      │ valid_until       u64                      VALID_UNTIL_OFFSET
 //!  5      │ max_fee           u128
@@ -18,8 +18,9 @@
 //!  8      │ epoch             u64                      EPOCH_OFFSET
 //!  9      │ policies_root
 //!  10     │ spending_limits   k, then for each:        SPENDING_LIMITS_OFFSET
-//!         ┘   token, total (low, high), per_period (low, high), period (u64)
-//!  11+6k  owner_signature     len, r, s; or len 0      OWNER_SIGNATURE_OFFSET when k = 0
+//!         │   token, total (low, high), per_period (low, high), period (u64)
+//!  11+6k  ┘ messages_hash
+//!  12+6k  owner_signature     len, r, s; or len 0      OWNER_SIGNATURE_OFFSET when k = 0
 //!                               (the short form)
 //!  …      session_signature   len, r, s
 //!  …      proofs              count, then for each call (a `CallProof`):
@@ -38,8 +39,10 @@ use super::session_hash::{ArgumentRule, Session};
 /// The first felt of every session transaction signature.
 pub const SESSION_MAGIC: felt252 = 'sk-session';
 /// The version of the session token format (this layout): the felt after the magic. Not the
-/// SNIP-12 domain's version (`session_hash::DOMAIN_VERSION`), though both are 2 today.
-pub const SESSION_TOKEN_VERSION: felt252 = 2;
+/// SNIP-12 domain's version (`session_hash::DOMAIN_VERSION`), though both are 3 today. A
+/// session-signed message's token (`session_message`) shares the version and the header, with its
+/// own magic.
+pub const SESSION_TOKEN_VERSION: felt252 = 3;
 
 /// Offset of `SESSION_MAGIC`.
 pub const MAGIC_OFFSET: usize = 0;
@@ -57,10 +60,10 @@ pub const EPOCH_OFFSET: usize = SESSION_OFFSET + 6;
 /// Offset of the session's spending limits: their count `k`, then six felts per limit (`token`,
 /// `total` low and high, `per_period` low and high, `period`).
 pub const SPENDING_LIMITS_OFFSET: usize = SESSION_OFFSET + 8;
-/// Offset of the owner signature span (its length first) when the session has no spending limits;
-/// with `k` of them it is `OWNER_SIGNATURE_OFFSET + 6k`. The felts from there on have no fixed
-/// offsets.
-pub const OWNER_SIGNATURE_OFFSET: usize = SPENDING_LIMITS_OFFSET + 1;
+/// Offset of the owner signature span (its length first) when the session has no spending limits,
+/// after their count and the `messages_hash`; with `k` of them it is `OWNER_SIGNATURE_OFFSET + 6k`.
+/// The felts from there on have no fixed offsets.
+pub const OWNER_SIGNATURE_OFFSET: usize = SPENDING_LIMITS_OFFSET + 2;
 
 /// A session transaction signature after its magic, in `Serde` layout.
 #[derive(Copy, Drop, Serde, Debug, PartialEq)]
@@ -111,11 +114,20 @@ pub fn is_session_token(signature: Span<felt252>) -> bool {
 /// indexed by offset: fewer steps in `__execute__`, which runs this on every session transaction.
 /// The error is the one to panic with.
 pub fn parse_session_header(signature: Span<felt252>) -> Result<(Session, Span<felt252>), felt252> {
+    parse_header(signature, SESSION_MAGIC)
+}
+
+/// `parse_session_header` for a token whose magic is `magic`: the session token's, or a
+/// session-signed message's (`session_message::SESSION_MESSAGE_MAGIC`), which share the rest of the
+/// header.
+pub fn parse_header(
+    signature: Span<felt252>, magic: felt252,
+) -> Result<(Session, Span<felt252>), felt252> {
     let mut rest = signature;
-    let Some(magic) = rest.pop_front() else {
+    let Some(first) = rest.pop_front() else {
         return Err(errors::SESSION_BAD_FORMAT);
     };
-    if *magic != SESSION_MAGIC {
+    if *first != magic {
         return Err(errors::SESSION_BAD_FORMAT);
     }
     let Some(version) = rest.pop_front() else {

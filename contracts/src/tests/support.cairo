@@ -15,7 +15,9 @@ use crate::account::SessionKeyAccount;
 use crate::owner::owner_rotation_hash;
 use crate::interfaces::{IOwner, IOwnerDispatcher, ISRC6Dispatcher, ISession, ISessionRegistry};
 use crate::session::argument_rules::{EQ, LE};
-use crate::session::session_hash::{ArgumentRule, Session, SpendingLimit, session_hash};
+use crate::session::session_hash::{
+    ArgumentRule, MessagePolicy, Session, SpendingLimit, session_hash,
+};
 use crate::session::session_token::{
     CallProof, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_TOKEN_VERSION, SessionToken,
     session_message_hash,
@@ -168,6 +170,16 @@ pub fn session() -> Session {
         epoch: vectors::EPOCH,
         policies_root: vectors::ROOT,
         spending_limits: array![spending_limit()].span(),
+        messages_hash: vectors::MESSAGES_HASH,
+    }
+}
+
+/// The message policy of the vectors' session: `Move`s of the domain `Chess`, version 1.
+pub fn message_policy() -> MessagePolicy {
+    MessagePolicy {
+        domain_name: vectors::MESSAGE_DOMAIN_NAME,
+        domain_version: vectors::MESSAGE_DOMAIN_VERSION,
+        type_hash: vectors::MESSAGE_TYPE_HASH,
     }
 }
 

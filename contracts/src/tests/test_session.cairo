@@ -248,8 +248,16 @@ fn test___validate___session_version_1() {
 
 #[test]
 #[should_panic(expected: ('session/bad-version',))]
-fn test___validate___session_version_3() {
-    let mut state = session_account(signature_with(1, 3));
+fn test___validate___session_version_2() {
+    // Format 2 (without the messages' hash) is read no more.
+    let mut state = session_account(signature_with(1, 2));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/bad-version',))]
+fn test___validate___session_version_4() {
+    let mut state = session_account(signature_with(1, 4));
     state.__validate__(vectors::calls());
 }
 

@@ -55,8 +55,10 @@ fn test_offsets_of_the_vector_signature() {
     assert_eq!(*signature[SPENDING_LIMITS_OFFSET + 4], per_period);
     assert_eq!(*signature[SPENDING_LIMITS_OFFSET + 5], 0);
     assert_eq!(*signature[SPENDING_LIMITS_OFFSET + 6], period);
-    // The owner signature, after the one limit.
-    assert_eq!(OWNER_SIGNATURE_OFFSET, SPENDING_LIMITS_OFFSET + 1);
+    // The messages' hash, the session's last felt.
+    assert_eq!(*signature[SPENDING_LIMITS_OFFSET + 7], vectors::MESSAGES_HASH);
+    // The owner signature, after the one limit and the messages' hash.
+    assert_eq!(OWNER_SIGNATURE_OFFSET, SPENDING_LIMITS_OFFSET + 2);
     let owner_signature_len: felt252 = vectors::owner_authorization().len().into();
     assert_eq!(
         *signature[OWNER_SIGNATURE_OFFSET + SPENDING_LIMIT_FELTS], owner_signature_len,
@@ -141,33 +143,37 @@ fn test_parse_session_header_leaves_the_rest_unread() {
 fn test_parse_session_header_errors() {
     let bad_format = Err('session/bad-format');
     assert_eq!(parse_session_header(array![].span()), bad_format);
-    assert_eq!(parse_session_header(array!['sk-other', 2].span()), bad_format);
+    assert_eq!(parse_session_header(array!['sk-other', 3].span()), bad_format);
     assert_eq!(parse_session_header(array![SESSION_MAGIC].span()), bad_format);
     // A session of six felts, format 1's four or none.
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6].span()), bad_format);
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6].span()), bad_format);
     // Seven felts: no epoch, and no spending limits' count (format 2 before spending limits).
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7].span()), bad_format,
+        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7].span()), bad_format,
     );
     // Eight felts, without the spending limits' count (format 2 before the epoch, with its
     // count but no epoch, reads the count as the root).
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 8].span()), bad_format,
+        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8].span()), bad_format,
     );
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 0].span()), bad_format,
+        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 0].span()), bad_format,
+    );
+    // Nine felts and a count of no limits, without the messages' hash (format 2's whole session).
+    assert_eq!(
+        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8, 0].span()), bad_format,
     );
     // A count of limits with fewer felts than it announces.
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 8, 1, 9, 10].span()),
+        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8, 1, 9, 10].span()),
         bad_format,
     );
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 8, 0xffffffff].span()),
+        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8, 0xffffffff].span()),
         bad_format,
     );
-    // The smallest session: eight felts and no limits.
-    let smallest = array![SESSION_MAGIC, 2, 1, 2, 3, 4, 5, 6, 7, 8, 0];
+    // The smallest session: eight felts, no limits and the messages' hash.
+    let smallest = array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8, 0, 9];
     let expected = Session {
         session_key: 1,
         valid_after: 2,
@@ -178,13 +184,14 @@ fn test_parse_session_header_errors() {
         epoch: 7,
         policies_root: 8,
         spending_limits: array![].span(),
+        messages_hash: 9,
     };
     assert_eq!(parse_session_header(smallest.span()), Ok((expected, array![].span())));
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 2, 1, 2, 3, 4].span()), bad_format);
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 2].span()), bad_format);
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4].span()), bad_format);
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 3].span()), bad_format);
     // The version is refused before the session is read.
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 1].span()), Err('session/bad-version'));
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 3].span()), Err('session/bad-version'));
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 2].span()), Err('session/bad-version'));
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 4].span()), Err('session/bad-version'));
 }
 
 #[test]
@@ -255,14 +262,14 @@ fn test_execution_session_of_the_vector_signature() {
 #[test]
 #[should_panic(expected: 'session/bad-format')]
 fn test_execution_session_of_a_short_signature() {
-    execution_session(array!['sk-session', 2, 2, 3].span());
+    execution_session(array!['sk-session', 3, 2, 3].span());
 }
 
 #[test]
 #[should_panic(expected: 'session/bad-format')]
 fn test_execution_session_beyond_u64() {
     execution_session(
-        array!['sk-session', 2, 2, 3, 0x10000000000000000, 5, 6, 7, 8, 9, 0].span(),
+        array!['sk-session', 3, 2, 3, 0x10000000000000000, 5, 6, 7, 8, 9, 0, 0].span(),
     );
 }
 
@@ -270,7 +277,7 @@ fn test_execution_session_beyond_u64() {
 #[should_panic(expected: 'session/bad-format')]
 fn test_execution_session_of_a_short_session() {
     // The window is there, but the session does not parse: no spending limits' count.
-    execution_session(array!['sk-session', 2, 2, 3, 4, 5, 6, 7, 8, 9].span());
+    execution_session(array!['sk-session', 3, 2, 3, 4, 5, 6, 7, 8, 9].span());
 }
 
 #[test]

@@ -7,7 +7,8 @@ use crate::session::policy_tree::policy_leaf;
 use core::poseidon::poseidon_hash_span;
 use crate::session::argument_rules::{EQ, IN_RANGE, assert_rules_hold};
 use crate::session::session_hash::{
-    ARGUMENT_RULE_TYPE_HASH, ArgumentRule, DOMAIN_TYPE_HASH, FEE_TOKEN, POLICY_TYPE_HASH, Policy,
+    ARGUMENT_RULE_TYPE_HASH, ArgumentRule, DOMAIN_TYPE_HASH, FEE_TOKEN, MESSAGE_POLICY_TYPE_HASH,
+    POLICY_TYPE_HASH, Policy,
     SESSION_TYPE_HASH, SPENDING_LIMIT_TYPE_HASH, Session, StructHash, TOKEN_AMOUNT_TYPE_HASH,
     U256_TYPE_HASH, poseidon_3, session_domain, session_hash, token_amount_hash,
 };
@@ -27,6 +28,7 @@ fn test_type_hashes() {
     assert_eq!(TOKEN_AMOUNT_TYPE_HASH, vectors::TOKEN_AMOUNT_TYPE_HASH);
     assert_eq!(U256_TYPE_HASH, vectors::U256_TYPE_HASH);
     assert_eq!(SPENDING_LIMIT_TYPE_HASH, vectors::SPENDING_LIMIT_TYPE_HASH);
+    assert_eq!(MESSAGE_POLICY_TYPE_HASH, vectors::MESSAGE_POLICY_TYPE_HASH);
 }
 
 #[test]
@@ -35,8 +37,9 @@ fn test_type_hashes_of_the_spec() {
     assert_eq!(
         SPENDING_LIMIT_TYPE_HASH, 0xbcac1fd26d2c9944d0d56d2c8a032ca94ee8a8fa74ad15ba2fbfa73348422f,
     );
+    assert_eq!(MESSAGE_POLICY_TYPE_HASH, 0x20717b7299a91f1542fbdcaf697fecebef4f475714c019c36a0c0514fe0d3de);
     assert_eq!(
-        SESSION_TYPE_HASH, 0x38169b0cb3a43186cc1bc18423e93e1291ab843494b27279fba612c6d1f6622,
+        SESSION_TYPE_HASH, 0x23ca5a872d08395b0865994091269bf1eedfc43288b85e5aa8f621b1a97381,
     );
 }
 
@@ -210,7 +213,7 @@ fn test_session_struct_hash() {
 
 #[test]
 fn test_session_struct_hash_without_spending_limits() {
-    // No limits: the last field is the Poseidon hash of no felts.
+    // No limits: their field is the Poseidon hash of no felts; the messages' hash follows.
     let session = Session { spending_limits: array![].span(), ..session() };
     let expected = poseidon_hash_span(
         array![
@@ -218,7 +221,7 @@ fn test_session_struct_hash_without_spending_limits() {
             vectors::VALID_UNTIL.into(), token_amount_hash(FEE_TOKEN, vectors::MAX_FEE.into()),
             token_amount_hash(FEE_TOKEN, vectors::FEE_BUDGET.into()),
             vectors::MAX_TRANSACTIONS.into(), vectors::EPOCH.into(), vectors::ROOT,
-            poseidon_hash_span(array![].span()),
+            poseidon_hash_span(array![].span()), vectors::MESSAGES_HASH,
         ]
             .span(),
     );
@@ -236,7 +239,7 @@ fn test_session_struct_hash_binds_the_epoch() {
             vectors::VALID_UNTIL.into(), token_amount_hash(FEE_TOKEN, vectors::MAX_FEE.into()),
             token_amount_hash(FEE_TOKEN, vectors::FEE_BUDGET.into()),
             vectors::MAX_TRANSACTIONS.into(), 7, vectors::ROOT,
-            poseidon_hash_span(array![].span()),
+            poseidon_hash_span(array![].span()), vectors::MESSAGES_HASH,
         ]
             .span(),
     );

@@ -28,6 +28,7 @@ fn check_demo_report(report: &Value) {
             ("session approve", "ok"),
             ("session multicall", "ok"),
             ("relayed transfer", "ok"),
+            ("session-signed message", "ok"),
             ("session transfer (1 policy)", "ok"),
             ("session transfer (16 policies)", "ok"),
             ("out-of-policy (SDK)", "rejected"),

@@ -295,6 +295,83 @@ async fn relayed_execute_leaves_the_fee_to_the_relayer() {
     drop(devnet);
 }
 
+/// A SNIP-12 move of the domain `Chess` version `version` on `chain`, of type `primary`.
+fn chess_move(chain: &str, version: &str, primary: &str) -> String {
+    serde_json::json!({
+        "types": {
+            "StarknetDomain": sk_session::typed_data::starknet_domain_type(),
+            primary: [{ "name": "Game", "type": "felt" }, { "name": "Square", "type": "shortstring" }]
+        },
+        "primaryType": primary,
+        "domain": { "name": "Chess", "version": version, "chainId": chain, "revision": "1" },
+        "message": { "Game": "0x7", "Square": "e4" }
+    })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_signed_messages_from_the_command_line() {
+    let (devnet, rpc) = devnet().await;
+    let sk = Sk::new();
+    let account = sk.deploy(&rpc).await;
+    sk.write("move.json", &chess_move("SN_SEPOLIA", "1", "Move"));
+    sk.write("resign.json", &chess_move("SN_SEPOLIA", "1", "Resign"));
+    sk.write("mainnet-move.json", &chess_move("SN_MAIN", "1", "Move"));
+
+    // A message of another chain than the session's is refused when the session is made.
+    #[rustfmt::skip]
+    let base = [
+        "session", "new", "--account", account.as_str(), "--policy", "STRK:transfer", "--valid-for", "1h",
+        "--rpc", rpc.as_str(),
+    ];
+    let other_chain =
+        [&base[..], &["--allow-messages-like", "mainnet-move.json", "--key-out", "x.key", "--out", "x.json"]];
+    sk.run(&other_chain.concat()).await.fails(1, "is a message of chain SN_MAIN, but the session is for SN_SEPOLIA");
+    let new = [&base[..], &["--allow-messages-like", "move.json", "--key-out", "session.key", "--out", "request.json"]];
+    let created = sk.run(&new.concat()).await;
+    assert!(
+        created.ok().contains("may sign      messages of the domain \"Chess\" version \"1\""),
+        "{}",
+        created.stdout
+    );
+    sk.run(&["session", "sign", "request.json", "--owner-key", "owner.key", "--out", "session.json", "--yes"])
+        .await
+        .ok();
+    let report = sk.run(&["session", "inspect", "session.json", "--json"]).await.json();
+    assert_eq!(report["messages"][0]["domain_name"], "Chess", "{report}");
+
+    // Signed, and accepted by the account's is_valid_signature.
+    #[rustfmt::skip]
+    let signed = sk.run(&[
+        "session", "sign-message", "move.json", "--session", "session.json", "--key", "session.key",
+        "--rpc", &rpc, "--json", "--out", "signature.json",
+    ]).await.json();
+    assert_eq!(signed["account_says"], "VALID", "{signed}");
+    let typed: Value = serde_json::from_str(&sk.read("move.json")).unwrap();
+    let expected = sk_session::typed_data::message_hash(&typed, Felt::from_hex(&account).unwrap()).unwrap();
+    assert_eq!(signed["message_hash"], format!("{expected:#066x}"), "{signed}");
+    let written: Value = serde_json::from_str(&sk.read("signature.json")).unwrap();
+    assert_eq!(written["signature"], signed["signature"]);
+    // Offline: signed, not checked.
+    let offline =
+        sk.run(&["session", "sign-message", "move.json", "--session", "session.json", "--key", "session.key"]).await;
+    assert!(offline.ok().contains("message hash"), "{}", offline.stdout);
+    assert!(offline.stderr.contains("not checked on chain"), "{}", offline.stderr);
+
+    // Another type: refused before the key signs; a file that is not JSON, and a wrong key.
+    let resign =
+        sk.run(&["session", "sign-message", "resign.json", "--session", "session.json", "--key", "session.key"]).await;
+    resign.fails(1, "the session does not allow messages of type Resign");
+    sk.write("broken.json", "{");
+    let broken =
+        sk.run(&["session", "sign-message", "broken.json", "--session", "session.json", "--key", "session.key"]).await;
+    broken.fails(1, "broken.json is not JSON");
+    let wrong_key =
+        sk.run(&["session", "sign-message", "move.json", "--session", "session.json", "--key", "owner.key"]).await;
+    wrong_key.fails(1, "not this session's key");
+    drop(devnet);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn set_owner_and_upgrade_from_the_command_line() {
     let (devnet, rpc) = devnet().await;
@@ -644,10 +721,10 @@ async fn malformed_and_edited_session_files_are_refused() {
     let sign = |file: &'static str| ["session", "sign", file, "--owner-key", "owner.key", "--out", "never.json"];
     sk.run(&sign("broken.json")).await.fails(1, "Error: broken.json is not JSON");
     let request = sk.read("request.json");
-    sk.write("v1.request.json", &request.replacen("\"version\": 2", "\"version\": 1", 1));
+    sk.write("v1.request.json", &request.replacen("\"version\": 3", "\"version\": 1", 1));
     sk.run(&sign("v1.request.json"))
         .await
-        .fails(1, "v1.request.json is a request of format version 1; this `sk` reads version 2");
+        .fails(1, "v1.request.json is a request of format version 1; this `sk` reads version 3");
     let renamed = request.replacen("\"name\": \"transfer\"", "\"name\": \"mint\"", 1);
     assert_ne!(renamed, request);
     sk.write("renamed.request.json", &renamed);
@@ -834,7 +911,7 @@ async fn a_dead_rpc_port_is_named() {
 /// The typed data of the protocol's test vector (docs/protocol.md §6), generated by the SDK's
 /// vectors test: its message hash for the vector's account is the vector's session hash.
 fn vector_typed_data() -> String {
-    vector_file("session-v2.typed-data.json")
+    vector_file("session-v3.typed-data.json")
 }
 
 /// A file of tests/vectors/.
@@ -852,7 +929,7 @@ async fn typed_data_hash_of_a_file() {
     let vector = vector_typed_data();
     sk.write("vector.json", &vector);
     // The vector's session hash, as `sk` prints felts (64 hex digits).
-    let vectors: Value = serde_json::from_str(&vector_file("session-v2.json")).unwrap();
+    let vectors: Value = serde_json::from_str(&vector_file("session-v3.json")).unwrap();
     let session_hash = Felt::from_hex(vectors["session_hash"].as_str().unwrap()).unwrap();
     let expected = format!("{session_hash:#066x}");
     let expected = expected.as_str();
@@ -860,7 +937,8 @@ async fn typed_data_hash_of_a_file() {
     assert_eq!(out.ok().trim(), expected);
     let json = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x7e57acc0a4e7", "--json"]).await.json();
     assert_eq!(json["message_hash"], expected);
-    assert_eq!(json["domain_hash"], "0x0106b9efca6309b994badfd517056d17e8930a835e0eb2487109a90686a4867b");
+    let domain_hash = Felt::from_hex(vectors["domain_hash"].as_str().unwrap()).unwrap();
+    assert_eq!(json["domain_hash"], format!("{domain_hash:#066x}"));
 
     // Another account, another hash.
     let other = sk.run(&["typed-data", "hash", "vector.json", "--account", "0x1"]).await;

@@ -248,6 +248,31 @@ pub enum Error {
     /// The guardian refused or failed to co-sign a session transaction.
     #[error("the guardian did not co-sign: {0}")]
     Guardian(String),
+    /// Typed data that cannot be a session-signed message (not revision 1, a value that does not
+    /// fit its type, a domain type of other members).
+    #[error("the message cannot be signed: {0}")]
+    InvalidMessage(crate::typed_data::TypedDataError),
+    /// A session's message policies list the same one twice.
+    #[error("the message policy `{0}` is listed twice")]
+    DuplicateMessagePolicy(String),
+    /// A message policy for one of the account's own domains (sessions, outside executions),
+    /// whose messages no session may sign.
+    #[error("a session may not sign messages of the domain `{0}`: it is the account's own")]
+    ReservedMessageDomain(String),
+    /// A message whose domain and type the session does not allow.
+    #[error("the session does not allow {0}")]
+    MessageNotAllowed(String),
+    /// A message of another chain than the session's.
+    #[error("the message is for the chain {found:#x}, the session for {expected:#x}")]
+    MessageChain {
+        /// The session's chain.
+        expected: Felt,
+        /// The message domain's `chainId`.
+        found: Felt,
+    },
+    /// The felts are not a session-signed message's signature.
+    #[error("not a session message signature (the first felt is not 'sk-session-msg')")]
+    NotASessionMessageSignature,
     /// A session file is not valid JSON of the expected shape.
     #[error("invalid session JSON: {0}")]
     Json(#[from] serde_json::Error),

@@ -14,7 +14,9 @@
 //! `revocation` ([`revoke_session_call`], [`is_session_revoked`]), `limits` ([`FeeBounds`],
 //! [`SessionUsage`], [`check_limits`]: what a session may cost, checked before signing) and
 //! `outside_execution` ([`OutsideExecution`], SNIP-9 version 2: calls a relayer submits and pays
-//! for, signed by a session through [`SessionAccount::sign_outside_execution`]) and `owner`
+//! for, signed by a session through [`SessionAccount::sign_outside_execution`]),
+//! `session_message` ([`SessionMessageToken`]: SNIP-12 messages a session signs for the account's
+//! `is_valid_signature`, [`SessionKeySigner::sign_message`]) and `owner`
 //! ([`set_owner_call`] with the new key's proof, [`upgrade_call`]: the owner's own calls). Those modules are private;
 //! their items are re-exported here.
 //!
@@ -37,6 +39,7 @@ mod policy_tree;
 mod request;
 mod revocation;
 mod session_hash;
+mod session_message;
 mod session_token;
 mod signed_session;
 mod signer;
@@ -70,11 +73,16 @@ pub use revocation::{
     IS_SESSION_REVOKED_SELECTOR, REVOKE_ALL_SESSIONS_SELECTOR, REVOKE_SESSION_SELECTOR,
 };
 pub use session_hash::{
-    domain_hash, parse_selector, token_amount_hash, type_hashes, typed_data as session_typed_data, u256_hash,
-    ArgumentRule, Policy, Session, SpendingLimit, ARGUMENT_RULE_TYPE_HASH, ARGUMENT_RULE_TYPE_STRING, DOMAIN_NAME,
-    DOMAIN_VERSION, FEE_TOKEN, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH, SESSION_TYPE_STRING,
+    domain_hash, messages_hash, parse_selector, token_amount_hash, type_hashes, typed_data as session_typed_data,
+    u256_hash, ArgumentRule, MessagePolicy, Policy, Session, SpendingLimit, ARGUMENT_RULE_TYPE_HASH,
+    ARGUMENT_RULE_TYPE_STRING, DOMAIN_NAME, DOMAIN_VERSION, FEE_TOKEN, MESSAGE_POLICY_TYPE_HASH,
+    MESSAGE_POLICY_TYPE_STRING, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH, SESSION_TYPE_STRING,
     SPENDING_LIMIT_TYPE_HASH, SPENDING_LIMIT_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH, TOKEN_AMOUNT_TYPE_STRING,
     U256_TYPE_HASH, U256_TYPE_STRING,
+};
+pub use session_message::{
+    is_session_message_token, is_valid_signature, session_message_signed_hash, MessageScope, SessionMessageToken,
+    IS_VALID_SIGNATURE_SELECTOR, SESSION_MESSAGE_MAGIC, VALID,
 };
 pub use session_token::{
     is_session_token, session_message_hash, CallProof, SessionToken, EPOCH_OFFSET, MAGIC_OFFSET,

@@ -284,6 +284,7 @@ mod tests {
             epoch: 0,
             policies_root: Felt::TWO,
             spending_limits: vec![],
+            messages_hash: Felt::ZERO,
         }
     }
 

@@ -14,11 +14,19 @@ use crate::argument_rules::Operator;
 use crate::error::Error;
 use crate::limits::is_counted_selector;
 use crate::policy_tree::PolicyTree;
-use crate::session_hash::{self, parse_selector, ArgumentRule, Policy, Session, SpendingLimit};
+use crate::session_hash::{
+    self, messages_hash, parse_selector, ArgumentRule, MessagePolicy, Policy, Session, SpendingLimit,
+};
 
 /// The latest time a session may name: the typed data carries times as JSON numbers, which
 /// JavaScript (and so a wallet) reads exactly only up to 2^53 - 1.
 pub const MAX_TIME: u64 = (1 << 53) - 1;
+
+/// The domains of the account's own typed data, whose messages a session may not sign: sessions
+/// (signed by the owner) and outside executions (signed in their own way, never through
+/// `is_valid_signature`).
+const RESERVED_DOMAINS: [&str; 2] =
+    [session_hash::DOMAIN_NAME, crate::outside_execution::OUTSIDE_EXECUTION_DOMAIN_NAME];
 
 /// The transaction count of a session whose request sets none: `u32::MAX`, no practical limit
 /// (the count is always part of what the owner signs, so the wallet shows this number).
@@ -42,6 +50,9 @@ pub struct SessionRequest {
     names: BTreeMap<Felt, String>,
     /// The `(contract, selector)` of the policies allowed with `allow_uncounted`.
     uncounted: Vec<(Felt, Felt)>,
+    /// The message policies, in canonical order (sorted, none twice), and their hash.
+    messages: Vec<MessagePolicy>,
+    messages_hash: Felt,
 }
 
 impl SessionRequest {
@@ -57,6 +68,7 @@ impl SessionRequest {
             epoch: 0,
             spending_limits: Vec::new(),
             policies: Vec::new(),
+            messages: Vec::new(),
         }
     }
 
@@ -107,6 +119,12 @@ impl SessionRequest {
         self.uncounted.contains(&(contract, selector))
     }
 
+    /// The kinds of SNIP-12 message the session may sign (docs/protocol.md §6), in canonical
+    /// order.
+    pub fn messages(&self) -> &[MessagePolicy] {
+        &self.messages
+    }
+
     /// The policies and their tree.
     pub fn policies(&self) -> &PolicyTree {
         &self.tree
@@ -129,6 +147,7 @@ impl SessionRequest {
             epoch: self.epoch,
             policies_root: self.tree.root(),
             spending_limits: self.spending_limits.clone(),
+            messages_hash: self.messages_hash,
         }
     }
 
@@ -139,7 +158,7 @@ impl SessionRequest {
 
     /// The SNIP-12 typed data a wallet signs (with `account`) to authorize this request.
     pub fn typed_data(&self, chain_id: Felt) -> Value {
-        session_hash::typed_data(&self.session(), self.tree.policies(), chain_id, |selector| {
+        session_hash::typed_data(&self.session(), self.tree.policies(), &self.messages, chain_id, |selector| {
             self.names.get(&selector).cloned()
         })
     }
@@ -175,6 +194,7 @@ impl SessionRequest {
                     rules: p.rules.iter().map(RuleEntry::from).collect(),
                 })
                 .collect(),
+            messages: self.messages.clone(),
         }
     }
 
@@ -188,6 +208,9 @@ impl SessionRequest {
             .epoch(file.epoch);
         for l in file.spending_limits {
             builder = builder.periodic_spending_limit(l.token, l.total, l.per_period, l.period);
+        }
+        for message in file.messages {
+            builder = builder.allow_message(message);
         }
         for entry in file.policies {
             if let Some(name) = &entry.name {
@@ -236,6 +259,9 @@ pub(crate) struct RequestFile {
     pub epoch: u64,
     pub spending_limits: Vec<SpendingLimitEntry>,
     pub policies: Vec<PolicyEntry>,
+    /// The message policies (docs/protocol.md §6); none when absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<MessagePolicy>,
 }
 
 /// A spending limit in files: amounts as decimal strings.
@@ -357,6 +383,12 @@ enum SelectorInput {
 }
 
 #[derive(Debug, Clone)]
+enum MessageInput {
+    Policy(MessagePolicy),
+    Like(Value),
+}
+
+#[derive(Debug, Clone)]
 struct PolicyInput {
     contract: Felt,
     selector: SelectorInput,
@@ -377,6 +409,7 @@ pub struct SessionRequestBuilder {
     epoch: u64,
     spending_limits: Vec<SpendingLimit>,
     policies: Vec<PolicyInput>,
+    messages: Vec<MessageInput>,
 }
 
 impl SessionRequestBuilder {
@@ -495,6 +528,45 @@ impl SessionRequestBuilder {
         self
     }
 
+    /// Lets the session sign, for the account's `is_valid_signature`, the SNIP-12 revision 1
+    /// messages of `policy`'s domain (on the session's chain) and primary type (docs/protocol.md
+    /// §6). The account's own domains are refused by [`Self::build`].
+    pub fn allow_message(mut self, policy: MessagePolicy) -> Self {
+        self.messages.push(MessageInput::Policy(policy));
+        self
+    }
+
+    /// [`Self::allow_message`] for messages like `typed_data`: its domain's name and version and
+    /// its primary type ([`MessagePolicy::of_typed_data`]; its chain is checked when a message is
+    /// signed). For example, a game's moves:
+    ///
+    /// ```
+    /// # use sk_session::{SessionRequest, FEE_TOKEN};
+    /// # use starknet::core::types::Felt;
+    /// let a_move = serde_json::json!({
+    ///     "types": {
+    ///         "StarknetDomain": sk_session::typed_data::starknet_domain_type(),
+    ///         "Move": [{ "name": "Game", "type": "felt" }, { "name": "Square", "type": "shortstring" }]
+    ///     },
+    ///     "primaryType": "Move",
+    ///     "domain": { "name": "Chess", "version": "1", "chainId": "SN_SEPOLIA", "revision": "1" },
+    ///     "message": { "Game": "0x7", "Square": "e4" }
+    /// });
+    /// let request = SessionRequest::builder(Felt::from(0x5e55u32))
+    ///     .valid_until(2_000_000_000)
+    ///     .max_fee(10u128.pow(17))
+    ///     .fee_budget(10u128.pow(18))
+    ///     .allow(FEE_TOKEN, "transfer")
+    ///     .allow_messages_like(&a_move)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(request.messages()[0].domain_name, "Chess");
+    /// ```
+    pub fn allow_messages_like(mut self, typed_data: &Value) -> Self {
+        self.messages.push(MessageInput::Like(typed_data.clone()));
+        self
+    }
+
     /// Allows calling the entry point with selector `selector` on `contract`.
     pub fn allow_selector(mut self, contract: Felt, selector: Felt) -> Self {
         self.policies.push(PolicyInput {
@@ -554,7 +626,27 @@ impl SessionRequestBuilder {
             }
             policies.push(policy);
         }
+        let mut messages = self
+            .messages
+            .into_iter()
+            .map(|input| match input {
+                MessageInput::Policy(policy) => {
+                    MessagePolicy::new(&policy.domain_name, &policy.domain_version, policy.type_hash)
+                }
+                MessageInput::Like(typed_data) => MessagePolicy::of_typed_data(&typed_data),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        messages.sort();
+        if let Some(pair) = messages.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(Error::DuplicateMessagePolicy(pair[0].to_string()));
+        }
+        if let Some(message) = messages.iter().find(|message| RESERVED_DOMAINS.contains(&message.domain_name.as_str()))
+        {
+            return Err(Error::ReservedMessageDomain(message.domain_name.clone()));
+        }
         Ok(SessionRequest {
+            messages_hash: messages_hash(&messages)?,
+            messages,
             session_key: self.session_key,
             valid_after: self.valid_after,
             valid_until,
@@ -686,5 +778,72 @@ mod tests {
         let edited = json.replace("transfer", "approve");
         let err = serde_json::from_str::<SessionRequest>(&edited).unwrap_err();
         assert!(err.to_string().contains("does not match its selector"), "{err}");
+    }
+
+    fn a_move(name: &str, version: &str, primary: &str) -> Value {
+        serde_json::json!({
+            "types": {
+                "StarknetDomain": crate::typed_data::starknet_domain_type(),
+                primary: [{ "name": "Square", "type": "shortstring" }]
+            },
+            "primaryType": primary,
+            "domain": { "name": name, "version": version, "chainId": "SN_SEPOLIA", "revision": "1" },
+            "message": { "Square": "e4" }
+        })
+    }
+
+    #[test]
+    fn message_policies_are_canonical_and_change_the_hash() {
+        let (account, chain) = (Felt::TWO, Felt::THREE);
+        let base = request().allow(Felt::ONE, "transfer");
+        let plain = base.clone().build().unwrap();
+        let both =
+            |first, second| base.clone().allow_messages_like(&first).allow_messages_like(&second).build().unwrap();
+        let one = both(a_move("Chess", "1", "Move"), a_move("Chess", "1", "Resign"));
+        let other = both(a_move("Chess", "1", "Resign"), a_move("Chess", "1", "Move"));
+        assert_eq!(one, other, "written in any order, the same policies");
+        assert_eq!(one.hash(account, chain), other.hash(account, chain));
+        assert_ne!(one.hash(account, chain), plain.hash(account, chain), "the owner signs them");
+        assert_eq!(plain.session().messages_hash, starknet_crypto::poseidon_hash_many(&[]));
+        // Through the request file and back.
+        let json = serde_json::to_string(&one).unwrap();
+        assert_eq!(serde_json::from_str::<SessionRequest>(&json).unwrap(), one);
+        assert!(!serde_json::to_string(&plain).unwrap().contains("messages"), "left out when there are none");
+        // "1" and 1 are the same version, as a wallet hashes them.
+        let numeric = serde_json::json!(1);
+        let mut by_number = a_move("Chess", "1", "Move");
+        by_number["domain"]["version"] = numeric;
+        let policy = MessagePolicy::of_typed_data(&by_number).unwrap();
+        assert_eq!(
+            policy.felts().unwrap(),
+            MessagePolicy::of_typed_data(&a_move("Chess", "1", "Move")).unwrap().felts().unwrap()
+        );
+    }
+
+    #[test]
+    fn message_policies_refuse_duplicates_reserved_domains_and_bad_typed_data() {
+        let base = request().allow(Felt::ONE, "transfer");
+        let twice = base
+            .clone()
+            .allow_messages_like(&a_move("Chess", "1", "Move"))
+            .allow_messages_like(&a_move("Chess", "1", "Move"));
+        assert!(matches!(twice.build(), Err(Error::DuplicateMessagePolicy(_))));
+        for reserved in [session_hash::DOMAIN_NAME, crate::outside_execution::OUTSIDE_EXECUTION_DOMAIN_NAME] {
+            let err = base.clone().allow_messages_like(&a_move(reserved, "1", "Move")).build().unwrap_err();
+            assert!(matches!(err, Error::ReservedMessageDomain(_)), "{reserved}: {err:?}");
+        }
+        let mut revision_0 = a_move("Chess", "1", "Move");
+        revision_0["domain"]["revision"] = serde_json::json!("0");
+        assert!(matches!(base.clone().allow_messages_like(&revision_0).build(), Err(Error::InvalidMessage(_))));
+        let too_long = "a name much longer than thirty-one characters";
+        let err = base
+            .clone()
+            .allow_message(MessagePolicy {
+                domain_name: too_long.into(),
+                domain_version: "1".into(),
+                type_hash: Felt::ONE,
+            })
+            .build();
+        assert!(matches!(err, Err(Error::InvalidMessage(_))), "{err:?}");
     }
 }

@@ -12,10 +12,10 @@ use starknet_crypto::poseidon_hash_many;
 use crate::error::Error;
 use crate::typed_data::{chain_name, starknet_domain_hash, starknet_domain_type, typed_message_hash};
 
-/// The typed data domain's `version`: the felt 2 (not the character `'2'`). It changes with the
+/// The typed data domain's `version`: the felt 3 (not the character `'3'`). It changes with the
 /// session's types; the transaction signature's format has a version of its own
 /// ([`SESSION_TOKEN_VERSION`](crate::SESSION_TOKEN_VERSION)).
-pub const DOMAIN_VERSION: u64 = 2;
+pub const DOMAIN_VERSION: u64 = 3;
 
 /// The typed data domain name, a shortstring.
 pub const DOMAIN_NAME: &str = "SessionKeys.session";
@@ -23,20 +23,22 @@ pub const DOMAIN_NAME: &str = "SessionKeys.session";
 /// `'SessionKeys.session'`.
 const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b6579732e73657373696f6e");
 
-/// The session's type string: its own, then those of the struct types it uses (the presets
-/// `TokenAmount` and `u256`), sorted by name. A `merkletree` member does not bring its leaf type
+/// The session's type string: its own, then those of the struct types it uses (`MessagePolicy`,
+/// `SpendingLimit`, the presets `TokenAmount` and `u256`), sorted by name. A `merkletree` member does not bring its leaf type
 /// into it.
 pub const SESSION_TYPE_STRING: &str = concat!(
     r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","#,
     r#""Max Fee Per Transaction":"TokenAmount","Fee Budget":"TokenAmount","Max Transactions":"u128","#,
-    r#""Owner Epoch":"u128","Policies":"merkletree","Spending Limits":"SpendingLimit*")"#,
+    r#""Owner Epoch":"u128","Policies":"merkletree","Spending Limits":"SpendingLimit*","#,
+    r#""Messages":"MessagePolicy*")"#,
+    r#""MessagePolicy"("Domain Name":"shortstring","Domain Version":"shortstring","Type Hash":"felt")"#,
     r#""SpendingLimit"("Total":"TokenAmount","Per Period":"TokenAmount","Period":"u128")"#,
     r#""TokenAmount"("token_address":"ContractAddress","amount":"u256")"#,
     r#""u256"("low":"u128","high":"u128")"#
 );
 /// `starknet_keccak(SESSION_TYPE_STRING)`.
 pub const SESSION_TYPE_HASH: Felt =
-    Felt::from_hex_unchecked("0x38169b0cb3a43186cc1bc18423e93e1291ab843494b27279fba612c6d1f6622");
+    Felt::from_hex_unchecked("0x23ca5a872d08395b0865994091269bf1eedfc43288b85e5aa8f621b1a97381");
 
 /// The type string of a spending limit, with the presets it uses.
 pub const SPENDING_LIMIT_TYPE_STRING: &str = concat!(
@@ -47,6 +49,13 @@ pub const SPENDING_LIMIT_TYPE_STRING: &str = concat!(
 /// `starknet_keccak(SPENDING_LIMIT_TYPE_STRING)`.
 pub const SPENDING_LIMIT_TYPE_HASH: Felt =
     Felt::from_hex_unchecked("0xbcac1fd26d2c9944d0d56d2c8a032ca94ee8a8fa74ad15ba2fbfa73348422f");
+
+/// The type string of a message policy.
+pub const MESSAGE_POLICY_TYPE_STRING: &str =
+    r#""MessagePolicy"("Domain Name":"shortstring","Domain Version":"shortstring","Type Hash":"felt")"#;
+/// `starknet_keccak(MESSAGE_POLICY_TYPE_STRING)`.
+pub const MESSAGE_POLICY_TYPE_HASH: Felt =
+    Felt::from_hex_unchecked("0x20717b7299a91f1542fbdcaf697fecebef4f475714c019c36a0c0514fe0d3de");
 
 /// The type string of revision 1's preset `TokenAmount`, with the `u256` it uses.
 pub const TOKEN_AMOUNT_TYPE_STRING: &str =
@@ -158,6 +167,9 @@ pub struct Session {
     pub policies_root: Felt,
     /// Per token, how much the session may move.
     pub spending_limits: Vec<SpendingLimit>,
+    /// The session's `Messages` as the typed data encodes them ([`messages_hash`] of its
+    /// [`MessagePolicy`]s): one felt in a transaction; a session-signed message carries the list.
+    pub messages_hash: Felt,
 }
 
 impl Session {
@@ -174,6 +186,7 @@ impl Session {
             self.epoch.into(),
             self.policies_root,
             poseidon_hash_many(&self.spending_limits.iter().map(SpendingLimit::struct_hash).collect::<Vec<_>>()),
+            self.messages_hash,
         ])
     }
 
@@ -198,6 +211,7 @@ impl Session {
         for limit in &self.spending_limits {
             limit.push_felts(&mut out);
         }
+        out.push(self.messages_hash);
         out
     }
 
@@ -249,6 +263,75 @@ impl ArgumentRule {
         for value in &self.u256_values {
             out.extend([Felt::from(value.low()), Felt::from(value.high())]);
         }
+    }
+}
+
+/// A kind of SNIP-12 revision 1 message the session may sign (docs/protocol.md §6): those of the
+/// domain named `domain_name`, version `domain_version`, on the session's chain, whose primary
+/// type has the type hash `type_hash`. The name and version are kept as the typed data writes them
+/// (the wallet shows them so); they are encoded as a shortstring member is (`"1"` is the felt 1).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagePolicy {
+    /// The messages' domain `name`.
+    pub domain_name: String,
+    /// The messages' domain `version`.
+    pub domain_version: String,
+    /// The type hash of the messages' primary type (`typed_data::type_hash`).
+    pub type_hash: Felt,
+}
+
+impl MessagePolicy {
+    /// A policy for messages of the domain `domain_name`, `domain_version` whose primary type has
+    /// `type_hash`: both names must encode as a typed data shortstring does (at most 31 ASCII
+    /// characters, or a number below the prime).
+    pub fn new(domain_name: &str, domain_version: &str, type_hash: Felt) -> Result<Self, Error> {
+        let policy =
+            Self { domain_name: domain_name.to_string(), domain_version: domain_version.to_string(), type_hash };
+        policy.felts()?;
+        Ok(policy)
+    }
+
+    /// The policy of messages like `typed_data`: its domain's name and version, and the type hash
+    /// of its primary type. The whole message is checked as [`message_hash`] checks it, so that a
+    /// policy is never made of typed data no wallet could sign.
+    ///
+    /// [`message_hash`]: crate::typed_data::message_hash
+    pub fn of_typed_data(typed_data: &Value) -> Result<Self, Error> {
+        let parts = crate::typed_data::message_parts(typed_data).map_err(Error::InvalidMessage)?;
+        let text = |key: &str| match typed_data.pointer(&format!("/domain/{key}")) {
+            Some(Value::String(text)) => text.clone(),
+            Some(value) => value.to_string(),
+            None => String::new(),
+        };
+        let policy = Self::new(&text("name"), &text("version"), parts.type_hash)?;
+        // The texts read back as the felts that were hashed (a JSON number's text reads as it).
+        debug_assert_eq!(policy.felts().ok(), Some((parts.domain_name, parts.domain_version)));
+        Ok(policy)
+    }
+
+    /// The name and version as the felts the typed data (and the account) hash.
+    pub fn felts(&self) -> Result<(Felt, Felt), Error> {
+        let felt = |text: &str, field| crate::typed_data::shortstring_felt(text, field).map_err(Error::InvalidMessage);
+        Ok((felt(&self.domain_name, "Domain Name")?, felt(&self.domain_version, "Domain Version")?))
+    }
+
+    /// The SNIP-12 struct hash of the `MessagePolicy` type.
+    pub fn struct_hash(&self) -> Result<Felt, Error> {
+        let (name, version) = self.felts()?;
+        Ok(poseidon_hash_many(&[MESSAGE_POLICY_TYPE_HASH, name, version, self.type_hash]))
+    }
+}
+
+/// The `Messages` member of a session with `messages`: the hash of their struct hashes.
+pub fn messages_hash(messages: &[MessagePolicy]) -> Result<Felt, Error> {
+    let hashes = messages.iter().map(MessagePolicy::struct_hash).collect::<Result<Vec<_>, _>>()?;
+    Ok(poseidon_hash_many(&hashes))
+}
+
+impl fmt::Display for MessagePolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "messages of {} version {} of type {:#x}", self.domain_name, self.domain_version, self.type_hash)
     }
 }
 
@@ -342,6 +425,7 @@ pub fn domain_hash(chain_id: Felt) -> Felt {
 pub fn typed_data(
     session: &Session,
     policies: &[Policy],
+    messages: &[MessagePolicy],
     chain_id: Felt,
     names: impl Fn(Felt) -> Option<String>,
 ) -> Value {
@@ -365,7 +449,13 @@ pub fn typed_data(
                 { "name": "Max Transactions", "type": "u128" },
                 { "name": "Owner Epoch", "type": "u128" },
                 { "name": "Policies", "type": "merkletree", "contains": "Policy" },
-                { "name": "Spending Limits", "type": "SpendingLimit*" }
+                { "name": "Spending Limits", "type": "SpendingLimit*" },
+                { "name": "Messages", "type": "MessagePolicy*" }
+            ],
+            "MessagePolicy": [
+                { "name": "Domain Name", "type": "shortstring" },
+                { "name": "Domain Version", "type": "shortstring" },
+                { "name": "Type Hash", "type": "felt" }
             ],
             "SpendingLimit": [
                 { "name": "Total", "type": "TokenAmount" },
@@ -404,6 +494,11 @@ pub fn typed_data(
                 "Total": token_amount(limit.token, limit.total),
                 "Per Period": token_amount(limit.token, limit.per_period),
                 "Period": limit.period,
+            })).collect::<Vec<_>>(),
+            "Messages": messages.iter().map(|message| json!({
+                "Domain Name": message.domain_name,
+                "Domain Version": message.domain_version,
+                "Type Hash": format!("{:#x}", message.type_hash),
             })).collect::<Vec<_>>()
         }
     })
@@ -438,8 +533,9 @@ fn token_amount(token: Felt, amount: U256) -> Value {
 }
 
 /// Every type string this module hashes, with its constant, for tests and `docs/protocol.md`.
-pub fn type_hashes() -> [(&'static str, Felt); 7] {
+pub fn type_hashes() -> [(&'static str, Felt); 8] {
     [
+        (MESSAGE_POLICY_TYPE_STRING, MESSAGE_POLICY_TYPE_HASH),
         (ARGUMENT_RULE_TYPE_STRING, ARGUMENT_RULE_TYPE_HASH),
         (SPENDING_LIMIT_TYPE_STRING, SPENDING_LIMIT_TYPE_HASH),
         (crate::typed_data::DOMAIN_TYPE_STRING, crate::typed_data::DOMAIN_TYPE_HASH),
@@ -476,6 +572,7 @@ mod tests {
             epoch: 0,
             policies_root: Felt::from(7u8),
             spending_limits: vec![],
+            messages_hash: Felt::ZERO,
         };
         let sepolia = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();
         let main = cairo_short_string_to_felt("SN_MAIN").unwrap();
@@ -500,9 +597,15 @@ mod tests {
                 SpendingLimit { token: Felt::ONE, total: U256::from_words(5, 1), per_period: 7u8.into(), period: 60 },
                 SpendingLimit { token: Felt::TWO, total: 0u8.into(), per_period: 0u8.into(), period: 0 },
             ],
+            messages_hash: Felt::ZERO,
         };
+        let messages = vec![
+            MessagePolicy::new("Chess", "1", Felt::from(0x40u8)).unwrap(),
+            MessagePolicy::new("0x1f", "v2", Felt::from(0x41u8)).unwrap(),
+        ];
+        let session = Session { messages_hash: messages_hash(&messages).unwrap(), ..session };
         let chain = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();
-        let typed = typed_data(&session, &policies, chain, |_| Some("transfer".into()));
+        let typed = typed_data(&session, &policies, &messages, chain, |_| Some("transfer".into()));
         assert_eq!(crate::typed_data::message_hash(&typed, Felt::TWO).unwrap(), session.hash(Felt::TWO, chain));
     }
 

@@ -6,6 +6,7 @@
 //!         magic  version  session_key  valid_after  valid_until  max_fee  fee_budget  max_transactions  epoch  policies_root
 //!         10
 //!         spending_limits (count, then each as token, total low, high, per_period low, high, period)
+//!         messages_hash
 //! then    owner_signature (len, felts…), session_signature (len, felts…),
 //!         proofs (count, then for each call: its policy's rules (count, then each rule as word,
 //!         operator, values (len, felts…), u256 values (len, low, high…)), its proof (len, felts…))
@@ -23,7 +24,7 @@ pub const SESSION_MAGIC: Felt = Felt::from_hex_unchecked("0x736b2d73657373696f6e
 /// The format version of the token, at [`VERSION_OFFSET`]. It is not the typed data domain's
 /// version ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)): a new layout of the signature and a new
 /// session type are different changes.
-pub const SESSION_TOKEN_VERSION: u64 = 2;
+pub const SESSION_TOKEN_VERSION: u64 = 3;
 
 /// Offset of [`SESSION_MAGIC`].
 pub const MAGIC_OFFSET: usize = 0;
@@ -37,11 +38,11 @@ pub const VALID_AFTER_OFFSET: usize = SESSION_OFFSET + 1;
 pub const VALID_UNTIL_OFFSET: usize = SESSION_OFFSET + 2;
 /// Offset of the session's owner epoch.
 pub const EPOCH_OFFSET: usize = SESSION_OFFSET + 6;
-/// Offset of the number of spending limits, the session's last field.
+/// Offset of the number of spending limits (the session's `messages_hash` follows them).
 pub const SPENDING_LIMITS_OFFSET: usize = SESSION_OFFSET + 8;
 /// Offset of the owner signature's length, the first field after the session, when the session
 /// has no spending limits (each limit adds 6 felts before it).
-pub const OWNER_SIGNATURE_OFFSET: usize = SPENDING_LIMITS_OFFSET + 1;
+pub const OWNER_SIGNATURE_OFFSET: usize = SPENDING_LIMITS_OFFSET + 2;
 
 /// What the session key signs for a transaction: `poseidon(tx_hash, session_hash)`.
 pub fn session_message_hash(transaction_hash: Felt, session_hash: Felt) -> Felt {
@@ -115,7 +116,7 @@ impl SessionToken {
     /// Decodes a transaction signature, with the same rules as the contract: magic, version,
     /// lengths that stay inside the array, and nothing left over.
     pub fn from_felts(felts: &[Felt]) -> Result<Self, Error> {
-        let (session, rest) = parse_header(felts)?;
+        let (session, rest) = parse_header(felts, SESSION_MAGIC)?;
         let mut reader = Reader(rest);
         let owner_signature = reader.span()?.to_vec();
         let session_signature = reader.span()?.to_vec();
@@ -141,12 +142,16 @@ pub fn is_session_token(signature: &[Felt]) -> bool {
     signature.get(MAGIC_OFFSET) == Some(&SESSION_MAGIC)
 }
 
-/// Reads the fixed-size head of a token: magic, version, and the session; returns the session and
-/// the felts after it.
-fn parse_header(felts: &[Felt]) -> Result<(Session, &[Felt]), Error> {
+/// Reads the head of a token whose first felt is `magic` (this module's, or a session-signed
+/// message's): magic, version, and the session; returns the session and the felts after it.
+pub(crate) fn parse_header(felts: &[Felt], magic: Felt) -> Result<(Session, &[Felt]), Error> {
     let mut reader = Reader(felts);
-    if reader.felt()? != SESSION_MAGIC {
-        return Err(Error::NotASessionSignature);
+    if reader.felt()? != magic {
+        return Err(if magic == SESSION_MAGIC {
+            Error::NotASessionSignature
+        } else {
+            Error::NotASessionMessageSignature
+        });
     }
     let version = reader.felt()?;
     if version != Felt::from(SESSION_TOKEN_VERSION) {
@@ -162,6 +167,7 @@ fn parse_header(felts: &[Felt]) -> Result<(Session, &[Felt]), Error> {
         epoch: reader.u64()?,
         policies_root: reader.felt()?,
         spending_limits: Vec::new(),
+        messages_hash: Felt::ZERO,
     };
     let mut session = session;
     for _ in 0..reader.len()? {
@@ -172,19 +178,20 @@ fn parse_header(felts: &[Felt]) -> Result<(Session, &[Felt]), Error> {
             period: reader.u64()?,
         });
     }
+    session.messages_hash = reader.felt()?;
     Ok((session, reader.0))
 }
 
-fn push_span(out: &mut Vec<Felt>, items: &[Felt]) {
+pub(crate) fn push_span(out: &mut Vec<Felt>, items: &[Felt]) {
     out.push(items.len().into());
     out.extend_from_slice(items);
 }
 
 /// Reads Cairo-`Serde` values off the front of a felt slice.
-struct Reader<'a>(&'a [Felt]);
+pub(crate) struct Reader<'a>(pub(crate) &'a [Felt]);
 
 impl<'a> Reader<'a> {
-    fn felt(&mut self) -> Result<Felt, Error> {
+    pub(crate) fn felt(&mut self) -> Result<Felt, Error> {
         let (first, rest) = self.0.split_first().ok_or(Error::MalformedSignature("the signature ends early"))?;
         self.0 = rest;
         Ok(*first)
@@ -209,7 +216,7 @@ impl<'a> Reader<'a> {
         u32::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("the transaction limit is not a u32"))
     }
 
-    fn len(&mut self) -> Result<usize, Error> {
+    pub(crate) fn len(&mut self) -> Result<usize, Error> {
         let len = u32::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("a length is not a u32"))?;
         Ok(len as usize)
     }
@@ -226,7 +233,7 @@ impl<'a> Reader<'a> {
         Ok(ArgumentRule { word, operator, values, u256_values })
     }
 
-    fn span(&mut self) -> Result<&'a [Felt], Error> {
+    pub(crate) fn span(&mut self) -> Result<&'a [Felt], Error> {
         let len = self.len()?;
         if len > self.0.len() {
             return Err(Error::MalformedSignature("a length runs past the end"));
@@ -253,6 +260,7 @@ mod tests {
                 epoch: 13,
                 policies_root: Felt::from(3u8),
                 spending_limits: vec![],
+                messages_hash: Felt::ONE,
             },
             owner_signature: vec![Felt::from(4u8), Felt::from(5u8)],
             session_signature: vec![Felt::from(6u8), Felt::from(7u8)],
@@ -263,7 +271,8 @@ mod tests {
     #[test]
     fn round_trips() {
         let felts = sample().to_felts();
-        assert_eq!(felts.len(), 11 + 3 + 3 + 1 + 2 + 4);
+        assert_eq!(felts.len(), 12 + 3 + 3 + 1 + 2 + 4);
+        assert_eq!(felts[OWNER_SIGNATURE_OFFSET - 1], Felt::ONE, "the messages' hash ends the session");
         assert_eq!(SessionToken::from_felts(&felts).unwrap(), sample());
         assert!(is_session_token(&felts));
         assert!(!is_session_token(&felts[1..]));

@@ -9,13 +9,13 @@ use starknet::signers::SigningKey;
 use crate::error::Error;
 use crate::limits::{check_spending, spends, SpendingUsage};
 use crate::request::{amount, PolicyEntry, RequestFile, SessionRequest, SpendingLimitEntry};
-use crate::session_hash::Session;
+use crate::session_hash::{MessagePolicy, Session};
 use crate::session_token::{session_message_hash, CallProof, SessionToken};
 
 /// The version of the session file ([`SignedSession::to_json`]): the layout of the JSON, not the
 /// session's types ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)) nor the transaction signature's
 /// ([`SESSION_TOKEN_VERSION`](crate::SESSION_TOKEN_VERSION)).
-pub const SESSION_FILE_VERSION: u64 = 2;
+pub const SESSION_FILE_VERSION: u64 = 3;
 
 /// The selector of the account's `register_session(session)`.
 pub const REGISTER_SESSION_SELECTOR: Felt = starknet::macros::selector!("register_session");
@@ -192,6 +192,7 @@ impl SignedSession {
             epoch: file.epoch,
             spending_limits: file.spending_limits,
             policies: file.policies,
+            messages: file.messages,
         })?;
         let session = Self::new(request, file.account, file.chain_id, file.owner_signature);
         if session.hash != file.session_hash {
@@ -219,6 +220,8 @@ struct SignedSessionFile {
     epoch: u64,
     spending_limits: Vec<SpendingLimitEntry>,
     policies: Vec<PolicyEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    messages: Vec<MessagePolicy>,
     owner_signature: Vec<Felt>,
 }
 
@@ -239,6 +242,7 @@ impl Serialize for SignedSession {
             epoch: request.epoch,
             spending_limits: request.spending_limits,
             policies: request.policies,
+            messages: request.messages,
             owner_signature: self.owner_signature.clone(),
         }
         .serialize(serializer)
@@ -290,11 +294,16 @@ mod tests {
         let json = session.to_json();
         let later = json.replace("\"valid_until\": 1000", "\"valid_until\": 9999");
         assert!(matches!(SignedSession::from_json(&later), Err(Error::HashMismatch { .. })));
-        let v1 = json.replace("\"version\": 2", "\"version\": 1");
-        assert!(matches!(SignedSession::from_json(&v1), Err(Error::UnsupportedFileVersion { found: 1, supported: 2 })));
+        let v2 = json.replace("\"version\": 3", "\"version\": 2");
+        assert!(matches!(SignedSession::from_json(&v2), Err(Error::UnsupportedFileVersion { found: 2, supported: 3 })));
         let cheaper = json.replace("\"fee_budget\": \"100\"", "\"fee_budget\": \"1000\"");
         assert!(matches!(SignedSession::from_json(&cheaper), Err(Error::HashMismatch { .. })));
         assert!(matches!(SignedSession::from_json("{"), Err(Error::Json(_))));
+        // A file without a field the owner signed (the epoch of a file of before the epoch): refused.
+        let no_epoch = json.replace("\"epoch\": 0,", "");
+        assert_ne!(no_epoch, json);
+        let err = SignedSession::from_json(&no_epoch).unwrap_err();
+        assert!(matches!(&err, Error::Json(why) if why.to_string().contains("missing field `epoch`")), "{err:?}");
         let extra = json.replacen('{', "{\"surprise\": 1,", 1);
         assert!(matches!(SignedSession::from_json(&extra), Err(Error::Json(_))));
     }

@@ -117,6 +117,26 @@ impl<K: Signer> SessionKeySigner<K> {
     pub fn key(&self) -> &K {
         &self.key
     }
+
+    /// Signs the SNIP-12 revision 1 `typed_data` for the account's `is_valid_signature`
+    /// (docs/protocol.md §6), once the session is found to allow it
+    /// ([`SignedSession::allowed_message`]; refused before the key is asked): returns the message
+    /// hash and the signature. `recorded` (the account has recorded the session's authorization)
+    /// leaves the owner signature out.
+    pub async fn sign_message(
+        &self,
+        typed_data: &serde_json::Value,
+        recorded: bool,
+    ) -> Result<(Felt, Vec<Felt>), SignError<K::SignError>> {
+        let (hash, parts) = self.session.allowed_message(typed_data)?;
+        let signed = crate::session_message::session_message_signed_hash(hash, self.session.hash());
+        let signature = self.key.sign_hash(&signed).await.map_err(SignError::Signer)?;
+        let mut token = self.session.message_token(&parts, vec![signature.r, signature.s])?;
+        if recorded {
+            token.owner_signature.clear();
+        }
+        Ok((hash, token.to_felts()))
+    }
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), async_trait)]

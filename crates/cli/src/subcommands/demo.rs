@@ -239,7 +239,7 @@ impl Demo {
         // 7. The owner grants a session: STRK transfer and approve, for an hour of chain time.
         let now = chain_time(&provider).await.context("reading the chain's time")?;
         let session_key = SigningKey::from_random();
-        let session = session_request(&session_key, now)?.sign(address, network.chain_id, &owner)?;
+        let session = session_request(&session_key, now, network.chain_id)?.sign(address, network.chain_id, &owner)?;
         let window = SessionWindow { valid_after: 0, valid_until: now + SESSION_LENGTH };
         session.verify_owner(reader.get_owner().call().await?)?;
         out.push(Step::new(
@@ -315,6 +315,21 @@ impl Demo {
             )
             .with_receipt(&receipt),
         );
+
+        // A session-signed message: a game's move, no transaction, which the account's
+        // is_valid_signature accepts because the session allows moves of that game.
+        let (hash, signature) = session.sign_message(&session_key, &chess_move(network.chain_id))?;
+        let block = BlockId::Tag(BlockTag::PreConfirmed);
+        let check = sk_session::is_valid_signature(&provider, address, hash, &signature, block);
+        if !progress::step("asking is_valid_signature about a session-signed move", check).await? {
+            bail!("the account did not accept the session's signature of a move it allows");
+        }
+        out.push(Step::new(
+            "session-signed message",
+            format!(
+                "a Chess move signed by the session key, no transaction: is_valid_signature says VALID for {hash:#x}"
+            ),
+        ));
 
         // The same transfer under sessions of 1 and 16 policies: the proof grows with log2 of
         // the policy count, and so does the gas.
@@ -422,7 +437,7 @@ impl Demo {
 
         // 13-14. A second session, revoked by the owner: its next transaction is rejected.
         let second_key = SigningKey::from_random();
-        let second = session_request(&second_key, now)?.sign(address, network.chain_id, &owner)?;
+        let second = session_request(&second_key, now, network.chain_id)?.sign(address, network.chain_id, &owner)?;
         let sent = progress::step(
             "revoking the second session",
             account.execute_v3(vec![revoke_session_call(address, second.hash())]).send(),
@@ -500,8 +515,9 @@ impl Demo {
     }
 }
 
-/// A session for STRK `transfer` and `approve`, for [`SESSION_LENGTH`] from `now`.
-fn session_request(key: &SigningKey, now: u64) -> Result<SessionRequest, SessionError> {
+/// A session for STRK `transfer` and `approve`, for [`SESSION_LENGTH`] from `now`, that may also
+/// sign moves of the game `Chess` ([`chess_move`]) on `chain_id`.
+fn session_request(key: &SigningKey, now: u64, chain_id: Felt) -> Result<SessionRequest, SessionError> {
     SessionRequest::builder(key.verifying_key().scalar())
         .valid_until(now + SESSION_LENGTH)
         .max_fee(SESSION_MAX_FEE)
@@ -509,7 +525,23 @@ fn session_request(key: &SigningKey, now: u64) -> Result<SessionRequest, Session
         .spending_limit(STRK, SESSION_SPENDING)
         .allow(STRK, "transfer")
         .allow(STRK, "approve")
+        .allow_messages_like(&chess_move(chain_id))
         .build()
+}
+
+/// A move of a game, as a dApp would have its session sign it: SNIP-12 revision 1 typed data.
+fn chess_move(chain_id: Felt) -> serde_json::Value {
+    serde_json::json!({
+        "types": {
+            "StarknetDomain": sk_session::typed_data::starknet_domain_type(),
+            "Move": [{ "name": "Game", "type": "felt" }, { "name": "Square", "type": "shortstring" }]
+        },
+        "primaryType": "Move",
+        "domain": {
+            "name": "Chess", "version": "1", "chainId": sk_session::typed_data::chain_name(chain_id), "revision": "1"
+        },
+        "message": { "Game": "0x7", "Square": "e4" }
+    })
 }
 
 /// A session allowing STRK `transfer` and `count - 1` other calls (a game contract's entry points),

@@ -54,6 +54,18 @@ impl<'t> Hasher<'t> {
         path: &Path<'_>,
         depth: usize,
     ) -> Result<Felt, TypedDataError> {
+        Ok(poseidon_hash_many(&self.struct_elements(scope, name, data, path, depth)?))
+    }
+
+    /// What [`Self::struct_hash`] hashes: `[type_hash(name), encoded members…]`.
+    pub(super) fn struct_elements(
+        &self,
+        scope: Scope,
+        name: &str,
+        data: &Value,
+        path: &Path<'_>,
+        depth: usize,
+    ) -> Result<Vec<Felt>, TypedDataError> {
         let Some(members) = self.types.members(scope, name) else {
             return Err(invalid_value(path, format!("unsupported type {name:?}")));
         };
@@ -75,7 +87,7 @@ impl<'t> Hasher<'t> {
             let parent = Parent { name, key: &member.name, member: first };
             elements.push(self.encode_value(scope, &member.r#type, value, Some(parent), &path, depth + 1)?);
         }
-        Ok(poseidon_hash_many(&elements))
+        Ok(elements)
     }
 
     /// `value` encoded as `type`, held by the member `parent` (none for array elements and variant
@@ -251,7 +263,7 @@ impl<'t> Hasher<'t> {
 // Basic types
 
 /// `felt` and `shortstring`: a number, or else the string as a short string.
-fn encode_felt(value: &Value, path: &Path<'_>) -> Result<Felt, TypedDataError> {
+pub(super) fn encode_felt(value: &Value, path: &Path<'_>) -> Result<Felt, TypedDataError> {
     let number = match value {
         Value::String(text) => match parse_js_bigint(text) {
             Some(number) => number,

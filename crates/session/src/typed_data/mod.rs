@@ -87,7 +87,7 @@ pub use revision1::{
     STARKNET_MESSAGE,
 };
 
-use encode::{encode_string, Hasher};
+use encode::{encode_felt, encode_string, Hasher};
 use error::{invalid_type, unknown_type, Path};
 use revision1::DOMAIN_TYPE;
 use types::{parse_types, Scope, TypedDataParts};
@@ -95,6 +95,19 @@ use types::{parse_types, Scope, TypedDataParts};
 /// The SNIP-12 message hash of revision 1 `typed_data` signed by `account`:
 /// `poseidon(['StarkNet Message', domain_hash, account, struct_hash(primaryType, message)])`.
 pub fn message_hash(typed_data: &Value, account: Felt) -> Result<Felt, TypedDataError> {
+    with_message(typed_data, |hasher, domain, primary, message| {
+        let domain = hasher.struct_hash(Scope::User, DOMAIN_TYPE, domain, &Path::root("domain"), 0)?;
+        let message = hasher.struct_hash(Scope::User, primary, message, &Path::root("message"), 0)?;
+        Ok(typed_message_hash(domain, account, message))
+    })
+}
+
+/// Runs `hash` on the parts of revision 1 `typed_data` once they are found to be there: a hasher
+/// of its types, its domain, the name of its primary type (a type it defines) and its message.
+fn with_message<T>(
+    typed_data: &Value,
+    hash: impl FnOnce(&Hasher<'_>, &Value, &str, &Value) -> Result<T, TypedDataError>,
+) -> Result<T, TypedDataError> {
     let parts = TypedDataParts::parse(typed_data)?;
     let primary = match typed_data.get("primaryType") {
         Some(Value::String(name)) if !name.is_empty() => name.as_str(),
@@ -108,9 +121,71 @@ pub fn message_hash(typed_data: &Value, account: Felt) -> Result<Felt, TypedData
     if !hasher.defines(Scope::User, primary) {
         return Err(invalid_type("primaryType", format!("{primary:?} is not a defined type")));
     }
-    let domain = hasher.struct_hash(Scope::User, DOMAIN_TYPE, parts.domain, &Path::root("domain"), 0)?;
-    let message = hasher.struct_hash(Scope::User, primary, message, &Path::root("message"), 0)?;
-    Ok(typed_message_hash(domain, account, message))
+    hash(&hasher, parts.domain, primary, message)
+}
+
+/// A revision 1 message taken apart as an account rebuilds its hash (docs/protocol.md §6): the
+/// domain's felts and the primary type's type hash and encoded members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageParts {
+    /// The domain's `name`, encoded.
+    pub domain_name: Felt,
+    /// The domain's `version`, encoded.
+    pub domain_version: Felt,
+    /// The domain's `chainId`, encoded.
+    pub chain_id: Felt,
+    /// The type hash of the primary type.
+    pub type_hash: Felt,
+    /// The message's members in the primary type's order, encoded (a nested struct by its struct
+    /// hash, an array by the hash of its elements).
+    pub members: Vec<Felt>,
+}
+
+impl MessageParts {
+    /// The message hash these parts make for `account`, which is [`message_hash`] of the typed
+    /// data they came from.
+    pub fn message_hash(&self, account: Felt) -> Felt {
+        let mut elements = vec![self.type_hash];
+        elements.extend_from_slice(&self.members);
+        let domain = starknet_domain_hash(self.domain_name, self.domain_version, self.chain_id);
+        typed_message_hash(domain, account, starknet_crypto::poseidon_hash_many(&elements))
+    }
+}
+
+/// The parts of revision 1 `typed_data` (see [`MessageParts`]), with the checks of
+/// [`message_hash`].
+pub fn message_parts(typed_data: &Value) -> Result<MessageParts, TypedDataError> {
+    with_message(typed_data, |hasher, domain, primary, message| {
+        let domain = hasher.struct_elements(Scope::User, DOMAIN_TYPE, domain, &Path::root("domain"), 0)?;
+        let elements = hasher.struct_elements(Scope::User, primary, message, &Path::root("message"), 0)?;
+        domain_and_members(&domain, elements)
+    })
+}
+
+/// The [`MessageParts`] of a message whose domain and message struct elements (type hash first)
+/// are `domain` and `elements`.
+fn domain_and_members(domain: &[Felt], mut elements: Vec<Felt>) -> Result<MessageParts, TypedDataError> {
+    let members = elements.split_off(1);
+    // The account rebuilds the domain from its name, version and chain as revision 1 defines it,
+    // so a domain type of other members (or order) is refused here rather than signed in vain.
+    match *domain {
+        [type_hash, domain_name, domain_version, chain_id, revision]
+            if type_hash == DOMAIN_TYPE_HASH && revision == Felt::ONE =>
+        {
+            Ok(MessageParts { domain_name, domain_version, chain_id, type_hash: elements[0], members })
+        }
+        _ => Err(invalid_type(
+            "types.StarknetDomain",
+            format!("expected revision 1's own domain type, {DOMAIN_TYPE_STRING}"),
+        )),
+    }
+}
+
+/// The felt a `shortstring` (or `felt`) member written as `text` encodes to, as starknet.js
+/// encodes it: a text that reads as a number is that number, any other a short string.
+/// Errors name `field`.
+pub fn shortstring_felt(text: &str, field: &str) -> Result<Felt, TypedDataError> {
+    encode_felt(&Value::String(text.to_owned()), &Path::root(field))
 }
 
 /// The struct hash of the domain of revision 1 `typed_data` (its `StarknetDomain` type).

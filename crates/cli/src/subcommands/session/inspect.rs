@@ -38,6 +38,8 @@ struct Report {
     window: Window,
     limits: Limits,
     policies: Vec<PolicyOut>,
+    /// The kinds of SNIP-12 message the session may sign.
+    messages: Vec<sk_session::MessagePolicy>,
     owner_signature: Vec<String>,
     /// What the node said; `null` without --rpc.
     node: Option<NodeReport>,
@@ -235,6 +237,7 @@ impl Inspect {
                 epoch: request.epoch(),
             },
             policies: PolicyOut::list(request),
+            messages: request.messages().to_vec(),
             owner_signature: session.owner_signature().iter().map(|f| format!("{f:#x}")).collect(),
             skipped: match (&node_report, file) {
                 (None, _) => vec!["owner signature check", "revocation", "usage", "status by the node's clock"],

@@ -3,6 +3,7 @@ mod inspect;
 mod new;
 mod revoke;
 mod sign;
+mod sign_message;
 
 use std::path::Path;
 
@@ -23,6 +24,8 @@ pub enum SessionCommand {
     New(new::New),
     /// Sign a request with the owner key, or attach a wallet's signature, into a session file.
     Sign(sign::Sign),
+    /// Sign a SNIP-12 message with the session key, for the account's is_valid_signature.
+    SignMessage(sign_message::SignMessage),
     /// Show a session file: window, policies, hashes, and what the node says about it.
     Inspect(inspect::Inspect),
     /// Send a transaction (one call or a multicall) authorized by a session.
@@ -40,6 +43,7 @@ impl SessionCommand {
         match self {
             SessionCommand::New(command) => command.run().await,
             SessionCommand::Sign(command) => command.run().await,
+            SessionCommand::SignMessage(command) => command.run().await,
             SessionCommand::Inspect(command) => command.run().await,
             SessionCommand::Execute(command) => command.run().await,
             SessionCommand::Revoke(command) => command.run().await,
@@ -50,7 +54,7 @@ impl SessionCommand {
 }
 
 /// The version of the request file below.
-const REQUEST_FILE_VERSION: u64 = 2;
+const REQUEST_FILE_VERSION: u64 = 3;
 
 /// A request file (`sk session new --out`): what the owner is asked to sign, for which account
 /// on which chain. `request` is the SDK's `SessionRequest` JSON.
@@ -96,6 +100,16 @@ pub fn read_session(path: &Path) -> anyhow::Result<SignedSession> {
         .map_err(|err| anyhow::Error::new(err).context(format!("reading the session file {}", path.display())))
 }
 
+/// A message policy in plain words: `messages of Chess version 1 of type 0x…`.
+pub fn message_text(message: &sk_session::MessagePolicy) -> String {
+    format!(
+        "messages of the domain {:?} version {:?} whose type hash is {}",
+        message.domain_name,
+        message.domain_version,
+        crate::output::hex(message.type_hash)
+    )
+}
+
 /// The limits of a request in plain words, on the lines `new`, `sign` and `inspect` print.
 pub fn limits_text(request: &SessionRequest) -> String {
     let transactions = match request.max_transactions() {
@@ -115,6 +129,9 @@ pub fn limits_text(request: &SessionRequest) -> String {
             period => format!(", at most {} per {}", amount(limit.per_period), crate::time::duration(period)),
         };
         text.push_str(&format!("\nspending      {} in all{periodic}", amount(limit.total)));
+    }
+    for message in request.messages() {
+        text.push_str(&format!("\nmay sign      {}", message_text(message)));
     }
     text
 }

@@ -59,6 +59,11 @@ pub struct New {
     /// account count. Repeat for more tokens.
     #[arg(long = "spending-limit", value_name = "TOKEN:TOTAL[:PER/DURATION]", value_parser = parse::spending_limit)]
     spending_limits: Vec<parse::SpendingSpec>,
+    /// A SNIP-12 message file (revision 1 typed data): the session may also sign messages of its
+    /// domain (name, version) and primary type, for the account's is_valid_signature
+    /// (`sk session sign-message`). Repeat for more kinds of message.
+    #[arg(long = "allow-messages-like", value_name = "FILE")]
+    messages_like: Vec<PathBuf>,
     /// How many transactions the session may send (default: no practical limit, 2^32 - 1).
     #[arg(long, value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..))]
     max_transactions: Option<u32>,
@@ -173,6 +178,21 @@ impl New {
             let rules = self.rules.iter().filter(|spec| target(&spec.policy) == target(policy));
             let rules: Vec<_> = rules.map(|spec| spec.rule.clone()).collect();
             builder = builder.allow_with_rules(policy.contract, &policy.selector, rules);
+        }
+        for path in &self.messages_like {
+            let typed_data: serde_json::Value = serde_json::from_str(&files::read_text(path)?)
+                .with_context(|| format!("{} is not JSON", path.display()))?;
+            let parts = sk_session::typed_data::message_parts(&typed_data)
+                .with_context(|| format!("{} is not a SNIP-12 revision 1 message", path.display()))?;
+            if parts.chain_id != chain_id {
+                bail!(
+                    "{} is a message of chain {}, but the session is for {}",
+                    path.display(),
+                    parse::chain_name(parts.chain_id),
+                    parse::chain_name(chain_id)
+                );
+            }
+            builder = builder.allow_messages_like(&typed_data);
         }
         let allowed = |spec: &&RuleSpec| self.policies.iter().any(|policy| target(policy) == target(&spec.policy));
         if let Some(PolicySpec { contract, selector, .. }) =

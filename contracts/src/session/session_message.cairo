@@ -1,0 +1,143 @@
+//! Session-signed messages (docs/protocol.md §6): the signature a session key gives a SNIP-12
+//! revision 1 message for the account's `is_valid_signature`, and the checks that tie it to the
+//! message and to the session's `MessagePolicy`s. Mirrors the Rust SDK's `session_message`.
+//!
+//! Layout, felt by felt (the token's `Serde` layout after the magic), with `k` spending limits,
+//! `m` message policies and `n` encoded members:
+//!
+//! ```text
+//!  0      magic               SESSION_MESSAGE_MAGIC
+//!  1      version             SESSION_TOKEN_VERSION (shared with the session token)
+//!  2      session             the `Session`, 10 + 6k felts, as in the session token
+//!  …      owner_signature     len, r, s; or len 0 (the short form)
+//!  …      session_signature   len, r, s
+//!  …      messages            m, then for each: domain_name, domain_version, type_hash
+//!  …      message             domain_name, domain_version, type_hash: the message's own
+//!  …      members             n, then the primary type's members as the typed data encodes them
+//! ```
+//!
+//! Its own magic keeps the two kinds apart: a message token is never a transaction's signature
+//! (validation reads it as an owner signature of the wrong length), and `is_valid_signature`
+//! never reads a session token as a message's.
+use core::poseidon::poseidon_hash_span;
+use starknet::ContractAddress;
+use crate::errors;
+use super::session_hash::{
+    MessagePolicy, SNIP12_REVISION, Session, StarknetDomain, StructHash, messages_hash,
+};
+use super::session_token::{SESSION_TOKEN_VERSION, parse_header};
+
+/// The first felt of every session-signed message's signature.
+pub const SESSION_MESSAGE_MAGIC: felt252 = 'sk-session-msg';
+
+/// A session-signed message's signature after its magic, in `Serde` layout.
+#[derive(Copy, Drop, Serde, Debug, PartialEq)]
+pub struct SessionMessageToken {
+    /// The token format version, `SESSION_TOKEN_VERSION`.
+    pub version: felt252,
+    /// The session the owner authorized.
+    pub session: Session,
+    /// The owner's `(r, s)` over the session hash, or empty for a recorded session.
+    pub owner_signature: Span<felt252>,
+    /// The session key's `(r, s)` over `session_message_signed_hash`.
+    pub session_signature: Span<felt252>,
+    /// The session's message policies, all of them, in the order the owner signed them: they
+    /// must hash to the session's `messages_hash`.
+    pub messages: Span<MessagePolicy>,
+    /// The message's domain name and version and its primary type's type hash.
+    pub message: MessagePolicy,
+    /// The primary type's members, encoded as SNIP-12 revision 1 encodes them (a nested struct
+    /// by its struct hash, an array by the hash of its elements).
+    pub members: Span<felt252>,
+}
+
+/// Whether `signature` is a session-signed message's: its first felt is `SESSION_MESSAGE_MAGIC`.
+pub fn is_session_message_token(signature: Span<felt252>) -> bool {
+    match signature.get(0) {
+        Some(magic) => *magic.unbox() == SESSION_MESSAGE_MAGIC,
+        None => false,
+    }
+}
+
+/// Parses a whole message token, magic included: the header as the session token's
+/// (`session_token::parse_header`: `session/bad-format`, `session/bad-version`), then the spans
+/// and the message; a length running past the end or a felt left over is `session/bad-format`.
+pub fn parse_session_message_token(signature: Span<felt252>) -> Result<SessionMessageToken, felt252> {
+    let (session, mut rest) = parse_header(signature, SESSION_MESSAGE_MAGIC)?;
+    let Some(owner_signature) = Serde::<Span<felt252>>::deserialize(ref rest) else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    let Some(session_signature) = Serde::<Span<felt252>>::deserialize(ref rest) else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    let Some(messages) = Serde::<Span<MessagePolicy>>::deserialize(ref rest) else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    let Some(message) = Serde::<MessagePolicy>::deserialize(ref rest) else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    let Some(members) = Serde::<Span<felt252>>::deserialize(ref rest) else {
+        return Err(errors::SESSION_BAD_FORMAT);
+    };
+    if !rest.is_empty() {
+        return Err(errors::SESSION_BAD_FORMAT);
+    }
+    Ok(
+        SessionMessageToken {
+            version: SESSION_TOKEN_VERSION,
+            session,
+            owner_signature,
+            session_signature,
+            messages,
+            message,
+            members,
+        },
+    )
+}
+
+/// The SNIP-12 message hash of the token's message, signed by `account` on `chain_id`:
+/// `poseidon_hash_many(['StarkNet Message', domain_hash, account, poseidon_hash_many([type_hash,
+/// members…])])`, the domain being `(domain_name, domain_version, chain_id, 1)`.
+pub fn token_message_hash(
+    message: @MessagePolicy, members: Span<felt252>, account: ContractAddress, chain_id: felt252,
+) -> felt252 {
+    let domain = StarknetDomain {
+        name: *message.domain_name,
+        version: *message.domain_version,
+        chain_id,
+        revision: SNIP12_REVISION,
+    };
+    let mut message_elements = array![*message.type_hash];
+    message_elements.append_span(members);
+    poseidon_hash_span(
+        array![
+            'StarkNet Message', domain.struct_hash(), account.into(),
+            poseidon_hash_span(message_elements.span()),
+        ]
+            .span(),
+    )
+}
+
+/// The message policies check (docs/protocol.md §6, check 6): `messages` are the session's
+/// (`session/message-list` if they do not hash to `messages_hash`) and one of them is `message`
+/// (`session/message-not-allowed`).
+pub fn assert_allowed_message(
+    messages_hash_signed: felt252, messages: Span<MessagePolicy>, message: @MessagePolicy,
+) {
+    assert(messages_hash(messages) == messages_hash_signed, errors::SESSION_MESSAGE_LIST);
+    let mut allowed = false;
+    for policy in messages {
+        if *policy == *message {
+            allowed = true;
+            break;
+        }
+    }
+    assert(allowed, errors::SESSION_MESSAGE_NOT_ALLOWED);
+}
+
+/// What the session key signs for the message hash `hash`:
+/// `poseidon_hash_many([SESSION_MESSAGE_MAGIC, hash, session_hash])`, never what it signs for a
+/// transaction (`session_token::session_message_hash`, two felts).
+pub fn session_message_signed_hash(hash: felt252, session_hash: felt252) -> felt252 {
+    poseidon_hash_span(array![SESSION_MESSAGE_MAGIC, hash, session_hash].span())
+}

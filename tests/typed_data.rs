@@ -102,12 +102,19 @@ fn sessions() -> Vec<Case> {
                 .valid_until(1_767_225_600 + policies)
                 .max_fee(10u128.pow(15) * u128::from(policies))
                 .fee_budget(u128::MAX >> policies)
-                .max_transactions(u32::MAX / (policies as u32 + 1));
+                .max_transactions(u32::MAX / (policies as u32 + 1))
+                // Epochs and periods beyond 2^53 too (written as strings; found by tests/properties.rs).
+                .epoch(if policies % 2 == 0 { u64::MAX - policies } else { policies });
             // Spending limits: none, one, and several with high words and periods.
             for i in 0..(policies % 4) {
                 let token = pedersen_hash(&seed, &Felt::from(0x70_0000 + i));
                 let total = U256::from_words(u128::from(i) * 10u128.pow(20), u128::from(i));
-                builder = builder.periodic_spending_limit(token, total, 10u128.pow(18) + u128::from(i), 3600 * i);
+                builder = builder.periodic_spending_limit(
+                    token,
+                    total,
+                    10u128.pow(18) + u128::from(i),
+                    if i == 2 { 1 << 60 } else { 3600 * i },
+                );
             }
             // Message policies: none, one, two; names that read as numbers too (encoded as such).
             let domains = [("Chess", "1"), ("42", "v2"), ("My dApp", "0x3")];

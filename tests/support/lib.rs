@@ -1,4 +1,6 @@
 //! Fixtures shared by the test suites.
+pub mod arbitrary;
+
 use std::path::PathBuf;
 
 use sk_contracts::SESSION_KEY_ACCOUNT;

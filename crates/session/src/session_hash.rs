@@ -488,12 +488,12 @@ pub fn typed_data(
             "Max Fee Per Transaction": token_amount(FEE_TOKEN, session.max_fee.into()),
             "Fee Budget": token_amount(FEE_TOKEN, session.fee_budget.into()),
             "Max Transactions": session.max_transactions,
-            "Owner Epoch": session.epoch,
+            "Owner Epoch": integer_value(session.epoch),
             "Policies": policies,
             "Spending Limits": session.spending_limits.iter().map(|limit| json!({
                 "Total": token_amount(limit.token, limit.total),
                 "Per Period": token_amount(limit.token, limit.per_period),
-                "Period": limit.period,
+                "Period": integer_value(limit.period),
             })).collect::<Vec<_>>(),
             "Messages": messages.iter().map(|message| json!({
                 "Domain Name": message.domain_name,
@@ -517,6 +517,18 @@ fn rule_value(rule: &ArgumentRule) -> Value {
         "Values": rule.values.iter().map(|value| format!("{value:#x}")).collect::<Vec<_>>(),
         "U256 Values": rule.u256_values.iter().map(|value| u256_value(*value)).collect::<Vec<_>>(),
     })
+}
+
+/// A u64 member of the typed data: a JSON number where JavaScript holds it exactly (below
+/// 2^53), else its decimal string, since a wallet parsing the JSON would round a larger number
+/// and sign another hash (a property test found an owner epoch of 2^63 written as a number).
+fn integer_value(value: u64) -> Value {
+    const JS_SAFE_LIMIT: u64 = 1 << 53;
+    if value < JS_SAFE_LIMIT {
+        Value::from(value)
+    } else {
+        Value::String(value.to_string())
+    }
 }
 
 /// A u256 as the preset `u256`'s value in the typed data.
@@ -551,6 +563,41 @@ mod tests {
     use starknet::core::utils::{cairo_short_string_to_felt, starknet_keccak};
 
     use super::*;
+
+    /// Found by `tests/properties.rs`: an owner epoch (or a period) of 2^53 or more was written
+    /// as a JSON number, which a wallet rounds, so the owner would sign another hash.
+    #[test]
+    fn typed_data_writes_integers_beyond_2_pow_53_as_strings() {
+        let policy = Policy::new(Felt::from(5u8), Felt::from(6u8)).unwrap();
+        let session = |epoch: u64, period: u64| Session {
+            session_key: Felt::ONE,
+            valid_after: 0,
+            valid_until: 1,
+            max_fee: 1,
+            fee_budget: 1,
+            max_transactions: 1,
+            epoch,
+            policies_root: policy.struct_hash(),
+            spending_limits: vec![SpendingLimit {
+                token: Felt::THREE,
+                total: 1u8.into(),
+                per_period: 1u8.into(),
+                period,
+            }],
+            messages_hash: messages_hash(&[]).unwrap(),
+        };
+        let chain = cairo_short_string_to_felt("SN_MAIN").unwrap();
+        for (epoch, period, written) in
+            [((1 << 53) - 1, 7, json!((1u64 << 53) - 1)), (1 << 53, 1 << 60, json!("9007199254740992"))]
+        {
+            let session = session(epoch, period);
+            let typed_data = typed_data(&session, std::slice::from_ref(&policy), &[], chain, |_| None);
+            assert_eq!(typed_data["message"]["Owner Epoch"], written);
+            assert_eq!(typed_data["message"]["Spending Limits"][0]["Period"].is_string(), period >= 1 << 53);
+            let hash = crate::typed_data::message_hash(&typed_data, Felt::from(0xaccu32)).unwrap();
+            assert_eq!(hash, session.hash(Felt::from(0xaccu32), chain));
+        }
+    }
 
     #[test]
     fn constants_match_their_definitions() {

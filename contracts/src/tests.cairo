@@ -1,3 +1,4 @@
+mod differential;
 mod mocks;
 mod support;
 mod test_account;

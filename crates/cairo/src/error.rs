@@ -36,6 +36,14 @@ pub enum Error {
         /// The compiler's message.
         message: String,
     },
+    /// A function of a compiled program could not be run (not found, or the VM failed).
+    #[error("cannot run `{function}`: {message}")]
+    Run {
+        /// The function.
+        function: String,
+        /// The runner's message.
+        message: String,
+    },
     /// Writing an artifact failed.
     #[error("cannot write {path}: {source}")]
     Write {

@@ -9,6 +9,9 @@
 //!   one by one with cairo-test semantics (`starknet::testing`, `deploy_syscall`,
 //!   `#[should_panic(expected: ...)]`, `#[available_gas]`, `#[ignore]`).
 //!
+//! - [`Program`]: compile the package's free functions (with `cfg(test)`) and call them by name
+//!   with felt arrays, for differential tests against another implementation.
+//!
 //! Compiler diagnostics come back as [`Error::Diagnostics`], formatted as the compiler prints them
 //! (file, line, column, message).
 #![deny(missing_docs)]
@@ -17,10 +20,12 @@ mod compile;
 mod db;
 mod error;
 mod package;
+mod program;
 mod testing;
 
 pub use compile::{build, Build, CompiledContract};
 pub use db::corelib_dir;
 pub use error::Error;
 pub use package::Package;
+pub use program::{CallResult, Program};
 pub use testing::{TestCase, TestOutcome, TestSuite};

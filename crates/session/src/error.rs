@@ -8,7 +8,7 @@ use crate::strk::format_strk;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A policy's contract address is 0 or not below 2^251.
+    /// A policy's contract or a spending limit's token is 0 or not below 2^251.
     #[error("{0:#x} is not a contract address")]
     InvalidAddress(Felt),
     /// A selector is neither a hex felt nor a Cairo identifier.
@@ -36,8 +36,8 @@ pub enum Error {
     /// An operator name that is not one of the rules' operators.
     #[error("`{0}` is not an operator: use EQ, NEQ, LT, LE, GT, GE, IN_RANGE or ONE_OF (or ==, !=, <, <=, >, >=)")]
     UnknownOperator(String),
-    /// A token has two spending limits (or the token address is 0).
-    #[error("the token {0:#x} has more than one spending limit (or is 0)")]
+    /// A token has two spending limits.
+    #[error("the token {0:#x} has more than one spending limit")]
     DuplicateSpendingLimit(Felt),
     /// A request limits a token and allows a selector on it that the limit does not count.
     #[error("the session limits spending of {token:#x} but also allows selector {selector:#x} on it, which the limit does not count (it counts transfer, approve, increase_allowance and transfer_from from the account); allow it with allow_uncounted if that is intended")]

@@ -49,16 +49,31 @@ pub fn counted_amount(account: Felt, index: usize, call: &Call) -> Result<Option
     Ok(Some(U256::from_words(word(at)?, word(at + 1)?)))
 }
 
-/// What `calls` move together of each token `session` limits, in the order of its limits (tokens
-/// the calls do not touch are left out).
+/// What `calls` move together of each token `session` limits, as the contract's `spends` counts
+/// it: in the order of the session's limits (a token's first limit applies; tokens the calls do
+/// not touch are left out), each token's calls in call order. The first error in that order is
+/// the error: a call whose amount is malformed ([`Error::BadAmount`]), or a sum beyond 2^256 − 1,
+/// beyond any total ([`Error::SpendingLimitExceeded`], with what the limit allows at most as
+/// `left`). A differential test against the contract found the order of the calls used before.
 pub fn spends(session: &Session, account: Felt, calls: &[Call]) -> Result<Vec<(SpendingLimit, U256)>, Error> {
     let mut out: Vec<(SpendingLimit, U256)> = Vec::new();
-    for (index, call) in calls.iter().enumerate() {
-        let Some(limit) = session.spending_limit(call.to) else { continue };
-        let Some(amount) = counted_amount(account, index, call)? else { continue };
-        match out.iter_mut().find(|(l, _)| l.token == limit.token) {
-            Some((_, sum)) => *sum = checked_add(*sum, amount).unwrap_or(U256_MAX),
-            None => out.push((*limit, amount)),
+    for (i, limit) in session.spending_limits.iter().enumerate() {
+        if session.spending_limits[..i].iter().any(|earlier| earlier.token == limit.token) {
+            continue;
+        }
+        let mut sum: Option<U256> = None;
+        for (index, call) in calls.iter().enumerate().filter(|(_, call)| call.to == limit.token) {
+            let Some(amount) = counted_amount(account, index, call)? else { continue };
+            let total = checked_add(sum.unwrap_or(U256::from(0u8)), amount).ok_or(Error::SpendingLimitExceeded {
+                token: limit.token,
+                amount: U256_MAX,
+                left: limit.total,
+                scope: SpendingScope::Life,
+            })?;
+            sum = Some(total);
+        }
+        if let Some(amount) = sum {
+            out.push((*limit, amount));
         }
     }
     Ok(out)
@@ -156,10 +171,14 @@ pub fn check_spending(
 ) -> Result<(), Error> {
     let (total_left, period_left) = usage.left(limit, valid_after, now);
     let exceeded = |left, scope| Error::SpendingLimitExceeded { token: limit.token, amount, left, scope };
-    if amount > total_left {
+    // As the contract counts: what was spent plus `amount` must fit (not `amount` in what is
+    // left), so a count already beyond its limit refuses even a zero amount, as on chain.
+    let in_period =
+        if usage.period == current_period(limit, valid_after, now) { usage.period_spent } else { U256::from(0u8) };
+    if checked_add(usage.total, amount).is_none_or(|total| total > limit.total) {
         return Err(exceeded(total_left, SpendingScope::Life));
     }
-    if amount > period_left {
+    if checked_add(in_period, amount).is_none_or(|spent| spent > limit.per_period) {
         return Err(exceeded(period_left, SpendingScope::Period));
     }
     Ok(())
@@ -263,7 +282,8 @@ pub fn check_limits(session: &Session, usage: &SessionUsage, max_fee: Option<u12
         return Err(Error::TransactionLimitReached { limit: session.max_transactions });
     }
     let (_, left) = usage.left(session);
-    if max_fee > left {
+    // Spent plus `max_fee` must fit, as the contract adds (a count beyond the budget refuses 0).
+    if usage.fee_spent.checked_add(max_fee).is_none_or(|spent| spent > session.fee_budget) {
         return Err(Error::FeeBudgetExceeded { max_fee, left, budget: session.fee_budget });
     }
     Ok(())
@@ -367,6 +387,40 @@ mod tests {
         check_spending(&limit, &nearly_all, 100u32.into(), 0, 500).unwrap();
         let err = check_spending(&limit, &nearly_all, 101u32.into(), 0, 500).unwrap_err();
         assert!(matches!(err, Error::SpendingLimitExceeded { scope: SpendingScope::Life, .. }), "{err:?}");
+    }
+
+    /// Found by the differential test (tests/differential.rs): the SDK named the token first
+    /// called, the contract the token first limited; and a sum beyond 2^256 - 1 saturated.
+    #[test]
+    fn spends_follow_the_order_of_the_limits_and_refuse_overflow() {
+        let (a, b) = (Felt::from(0xaau32), Felt::from(0xbbu32));
+        let limit = |token| SpendingLimit { token, total: 10u8.into(), per_period: 10u8.into(), period: 0 };
+        let mut session = session();
+        session.spending_limits = vec![limit(a), limit(b)];
+        let calls = [transfer(b, 2u8.into()), transfer(a, 1u8.into())];
+        let spent = spends(&session, Felt::ONE, &calls).unwrap();
+        assert_eq!(spent, vec![(limit(a), U256::from(1u8)), (limit(b), U256::from(2u8))]);
+        let bad = Call { to: a, selector: selector!("transfer"), calldata: vec![Felt::ONE] };
+        let err = spends(&session, Felt::ONE, &[transfer(b, 1u8.into()), bad]).unwrap_err();
+        assert!(matches!(err, Error::BadAmount { index: 1 }), "a's error comes first: {err:?}");
+        let err = spends(&session, Felt::ONE, &[transfer(b, U256_MAX), transfer(b, 1u8.into())]).unwrap_err();
+        assert!(
+            matches!(err, Error::SpendingLimitExceeded { token, amount, .. } if token == b && amount == U256_MAX),
+            "{err:?}"
+        );
+    }
+
+    /// Found by the differential test: a count already beyond its limit (which the chain never
+    /// writes) admitted a zero amount or fee; the contract adds first and refuses.
+    #[test]
+    fn a_count_beyond_its_limit_refuses_even_zero() {
+        let limit = SpendingLimit { token: Felt::ONE, total: 0u8.into(), per_period: 5u8.into(), period: 0 };
+        let over = SpendingUsage { total: 1u8.into(), period: 0, period_spent: 0u8.into() };
+        let err = check_spending(&limit, &over, 0u8.into(), 0, 1).unwrap_err();
+        assert!(matches!(err, Error::SpendingLimitExceeded { scope: SpendingScope::Life, .. }), "{err:?}");
+        let over_budget = SessionUsage { transactions: 0, fee_spent: 251, authorized: true };
+        let err = check_limits(&session(), &over_budget, Some(0)).unwrap_err();
+        assert!(matches!(err, Error::FeeBudgetExceeded { max_fee: 0, left: 0, budget: 250 }), "{err:?}");
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::error::Error;
 use crate::limits::is_counted_selector;
 use crate::policy_tree::PolicyTree;
 use crate::session_hash::{
-    self, messages_hash, parse_selector, ArgumentRule, MessagePolicy, Policy, Session, SpendingLimit,
+    self, is_contract_address, messages_hash, parse_selector, ArgumentRule, MessagePolicy, Policy, Session,
+    SpendingLimit,
 };
 
 /// The latest time a session may name: the typed data carries times as JSON numbers, which
@@ -601,7 +602,10 @@ impl SessionRequestBuilder {
             }
         }
         for (i, limit) in self.spending_limits.iter().enumerate() {
-            if limit.token == Felt::ZERO || self.spending_limits[..i].iter().any(|l| l.token == limit.token) {
+            if limit.token == Felt::ZERO || !is_contract_address(limit.token) {
+                return Err(Error::InvalidAddress(limit.token));
+            }
+            if self.spending_limits[..i].iter().any(|l| l.token == limit.token) {
                 return Err(Error::DuplicateSpendingLimit(limit.token));
             }
         }
@@ -720,6 +724,10 @@ mod tests {
         assert_eq!(serde_json::from_str::<SessionRequest>(&json).unwrap(), marked);
         let twice = limited().periodic_spending_limit(token, 5u8, 1u8, 60);
         assert!(matches!(twice.build(), Err(Error::DuplicateSpendingLimit(t)) if t == token));
+        for bad in [Felt::ZERO, Felt::TWO.pow(251u32)] {
+            let bad_token = request().spending_limit(bad, 5u8).allow(Felt::ONE, "a");
+            assert!(matches!(bad_token.build(), Err(Error::InvalidAddress(t)) if t == bad), "{bad:#x}");
+        }
         let periodic = request()
             .periodic_spending_limit(token, U256::from_words(1, 2), 7u8, 3600)
             .allow(token, "approve")

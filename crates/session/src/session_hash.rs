@@ -143,6 +143,11 @@ pub const ARGUMENT_RULE_TYPE_HASH: Felt =
 const ADDRESS_BOUND: Felt =
     Felt::from_hex_unchecked("0x800000000000000000000000000000000000000000000000000000000000000");
 
+/// Whether `felt` can be a `ContractAddress` (below 2^251; 0 included, as Cairo's `Serde` has it).
+pub(crate) fn is_contract_address(felt: Felt) -> bool {
+    felt < ADDRESS_BOUND
+}
+
 /// The fields of a session that the owner signs and the contract checks: exactly what travels in
 /// the transaction signature (docs/protocol.md §1, "The limits").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -363,7 +368,7 @@ impl Policy {
     /// checks of [`Self::new`], each rule evaluable ([`ArgumentRule::check`]) and none written
     /// twice; the rules are put in canonical order.
     pub fn with_rules(contract: Felt, selector: Felt, mut rules: Vec<ArgumentRule>) -> Result<Self, Error> {
-        if contract == Felt::ZERO || contract >= ADDRESS_BOUND {
+        if contract == Felt::ZERO || !is_contract_address(contract) {
             return Err(Error::InvalidAddress(contract));
         }
         if selector == Felt::ZERO {

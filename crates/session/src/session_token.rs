@@ -16,7 +16,7 @@ use starknet::core::types::{Felt, U256};
 use starknet_crypto::poseidon_hash_many;
 
 use crate::error::Error;
-use crate::session_hash::{ArgumentRule, Session, SpendingLimit};
+use crate::session_hash::{is_contract_address, ArgumentRule, Session, SpendingLimit};
 
 /// `'sk-session'`: the first felt of every session transaction signature.
 pub const SESSION_MAGIC: Felt = Felt::from_hex_unchecked("0x736b2d73657373696f6e");
@@ -172,7 +172,7 @@ pub(crate) fn parse_header(felts: &[Felt], magic: Felt) -> Result<(Session, &[Fe
     let mut session = session;
     for _ in 0..reader.len()? {
         session.spending_limits.push(SpendingLimit {
-            token: reader.felt()?,
+            token: reader.address()?,
             total: reader.u256()?,
             per_period: reader.u256()?,
             period: reader.u64()?,
@@ -195,6 +195,15 @@ impl<'a> Reader<'a> {
         let (first, rest) = self.0.split_first().ok_or(Error::MalformedSignature("the signature ends early"))?;
         self.0 = rest;
         Ok(*first)
+    }
+
+    /// A `ContractAddress`: Cairo's `Serde` refuses a felt not below 2^251.
+    fn address(&mut self) -> Result<Felt, Error> {
+        let felt = self.felt()?;
+        if !is_contract_address(felt) {
+            return Err(Error::MalformedSignature("a spending limit's token is not a contract address"));
+        }
+        Ok(felt)
     }
 
     fn u64(&mut self) -> Result<u64, Error> {
@@ -295,6 +304,25 @@ mod tests {
         for end in 0..felts.len() {
             assert!(SessionToken::from_felts(&felts[..end]).is_err(), "truncated at {end}");
         }
+    }
+
+    /// Found by the differential test (tests/differential.rs): a token address of 2^251 or more
+    /// was read, where the contract's `Serde` of `ContractAddress` refuses it.
+    #[test]
+    fn a_spending_limit_token_beyond_2_pow_251_is_malformed() {
+        let mut token = sample();
+        token.session.spending_limits =
+            vec![SpendingLimit { token: Felt::from(20u8), total: 5u8.into(), per_period: 5u8.into(), period: 0 }];
+        let mut felts = token.to_felts();
+        for bad in [Felt::TWO.pow(251u32), Felt::MAX] {
+            felts[SPENDING_LIMITS_OFFSET + 1] = bad;
+            assert!(
+                matches!(SessionToken::from_felts(&felts), Err(Error::MalformedSignature(m)) if m.contains("token")),
+                "{bad:#x}"
+            );
+        }
+        felts[SPENDING_LIMITS_OFFSET + 1] = Felt::TWO.pow(251u32) - Felt::ONE;
+        assert!(SessionToken::from_felts(&felts).is_ok());
     }
 
     #[test]

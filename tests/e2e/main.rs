@@ -9,4 +9,5 @@ mod outside;
 mod profile;
 mod rules;
 mod session;
+mod stateful;
 mod upgrade;

@@ -100,7 +100,7 @@ impl Setup {
 
     /// An account that sends whatever signature `forge` makes of the transaction hash and calls.
     pub(crate) fn forger<F: Forge>(&self, forge: F) -> Forged<F> {
-        SessionAccount::with_signer(self.devnet.provider(), self.account, self.devnet.chain_id(), Forger(forge))
+        forged(&self.devnet, self.account, forge)
     }
 
     /// A correct session signature, then `tamper` applied to its decoded form.
@@ -577,6 +577,12 @@ impl Setup {
 pub(crate) trait Forge: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync {}
 
 impl<F: Fn(Felt, &[Call]) -> Vec<Felt> + Send + Sync> Forge for F {}
+
+/// `account` on `devnet`, its transactions signed by whatever `forge` makes of the transaction
+/// hash and calls.
+pub(crate) fn forged<F: Forge>(devnet: &Devnet, account: Felt, forge: F) -> Forged<F> {
+    SessionAccount::with_signer(devnet.provider(), account, devnet.chain_id(), Forger(forge))
+}
 
 /// A session account whose transactions a [`Forger`] signs.
 pub(crate) type Forged<F> = SessionAccount<Provider, Forger<F>>;

@@ -8,6 +8,7 @@ mod messages;
 mod outside;
 mod profile;
 mod rules;
+mod sending;
 mod session;
 mod stateful;
 mod upgrade;

@@ -10,11 +10,16 @@
 //!   signing 1,000 session transactions, in our Rust SDK (both our format and Argent's) and in
 //!   `@argent/x-sessions` 9.0.4 with starknet.js 8.5.2 ([`xsessions`]), on the same machine.
 //!
+//! - **Load** ([`load`], `sk bench --load`, run on its own): 1,000 session transactions from one
+//!   session one after another, then 100 at once, through the SDK's nonce hand-out; throughput
+//!   and latency percentiles.
+//!
 //! [`report`] prints the tables and writes `onchain.json`, `offchain.json` and `report.md`.
 
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod load;
 pub mod offchain;
 pub mod onchain;
 pub mod report;
@@ -25,6 +30,7 @@ use std::path::PathBuf;
 use sk_devnet::Devnet;
 
 pub use error::Error;
+pub use load::LoadConfig;
 
 /// The fee cap per transaction of the bench's sessions: 1 STRK, far above any measured row, so the
 /// limits are enforced (and their cost measured) without ever binding.
@@ -92,4 +98,20 @@ pub async fn run(config: &Config, progress: Progress<'_>) -> Result<report::Repo
     progress(&format!("writing results to {}", config.out_dir.display()));
     report.write(&config.out_dir)?;
     Ok(report)
+}
+
+/// Runs the load benchmark ([`load`]) on a fresh embedded devnet and writes `load.json` and
+/// `load.md` to `out_dir`.
+pub async fn run_load(
+    config: LoadConfig,
+    out_dir: &std::path::Path,
+    progress: Progress<'_>,
+) -> Result<load::Load, Error> {
+    std::fs::create_dir_all(out_dir).map_err(Error::io(out_dir))?;
+    progress("starting a devnet");
+    let devnet = Devnet::start().await?;
+    let load = load::run(&devnet, config, progress).await?;
+    progress(&format!("writing results to {}", out_dir.display()));
+    load.write(out_dir)?;
+    Ok(load)
 }

@@ -138,3 +138,36 @@ fn an_output_folder_that_cannot_be_made_is_refused_before_the_run() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(out.to_str().unwrap()) && !stderr.contains("starting a devnet"), "{stderr}");
 }
+
+/// `sk bench --load --smoke`: the load run's small version, as CI runs it (its figures mean
+/// nothing here; the run fails if any transaction does or a nonce goes astray).
+#[test]
+fn load_smoke_run_sends_every_transaction_and_writes_the_figures() {
+    let out = tempfile::tempdir().unwrap();
+    let output = sk(&["bench", "--load", "--smoke", "--sequential", "12", "--out", out.path().to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("## Load") && stdout.contains("| sequential | 12 | 0 |"), "{stdout}");
+    assert!(stdout.contains("| concurrent | 10 | 0 |"), "{stdout}");
+    let load: Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("load.json")).unwrap()).unwrap();
+    let phases = load["phases"].as_array().unwrap();
+    assert_eq!(phases.len(), 2);
+    for phase in phases {
+        assert_eq!(phase["failures"], 0);
+        for p in ["p50", "p90", "p99", "max"] {
+            assert!(phase["latency_ms"][p].as_f64().unwrap() > 0.0, "{phase}");
+        }
+        assert!(phase["per_second"].as_f64().unwrap() > 0.0, "{phase}");
+    }
+    let nonces = load["nonces"].as_array().unwrap();
+    assert_eq!(nonces[1].as_u64().unwrap() - nonces[0].as_u64().unwrap(), 22);
+    assert!(out.path().join("load.md").is_file());
+
+    // The comparison's sizes are not the load run's.
+    let output = sk(&["bench", "--load", "--policies", "3"]);
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = sk(&["bench", "--sequential", "3"]);
+    assert_eq!(output.status.code(), Some(2), "--sequential needs --load");
+    let output = sk(&["bench", "--load", "--sequential", "0", "--concurrent", "0"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("send nothing"), "{:?}", output);
+}

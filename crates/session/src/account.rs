@@ -5,8 +5,10 @@
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use starknet::accounts::{Account, ConnectedAccount, ExecutionEncoder, ExecutionV3, RawDeclarationV3, RawExecutionV3};
-use starknet::core::types::{BlockId, BlockTag, Call, Felt, U256};
+use starknet::accounts::{
+    Account, AccountError, ConnectedAccount, ExecutionEncoder, ExecutionV3, RawDeclarationV3, RawExecutionV3,
+};
+use starknet::core::types::{BlockId, BlockTag, Call, Felt, InvokeTransactionResult, U256};
 use starknet::macros::selector;
 use starknet::providers::Provider;
 use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, SigningKey};
@@ -46,6 +48,9 @@ pub struct SessionAccount<P, S = SessionKeySigner<LocalWallet>> {
     check_usage: bool,
     /// The usage the last estimate read, for the transaction's own signing ([`Self::read_usage`]).
     last_read: Arc<Mutex<Option<UsageRead>>>,
+    /// The next nonce [`Self::send_in_order`] hands out, if known, shared by clones; the lock is
+    /// held from a transaction's nonce to its submission.
+    next_nonce: Arc<futures_util::lock::Mutex<Option<Felt>>>,
 }
 
 impl<P, S> SessionAccount<P, S> {
@@ -59,6 +64,7 @@ impl<P, S> SessionAccount<P, S> {
             block_id: BlockId::Tag(BlockTag::PreConfirmed),
             check_usage: true,
             last_read: Arc::default(),
+            next_nonce: Arc::default(),
         }
     }
 
@@ -278,6 +284,53 @@ pub fn encode_execute_calldata(calls: &[Call]) -> Vec<Felt> {
         out.extend_from_slice(&call.calldata);
     }
     out
+}
+
+impl<P, S> SessionAccount<P, S>
+where
+    P: Provider + Send + Sync,
+    S: SessionSigner + Send + Sync,
+{
+    /// Sends `calls` as one transaction with the next nonce of this account, for callers that
+    /// send from one session concurrently, as a dApp's backend does; the fee is estimated as
+    /// [`Account::execute_v3`] does. Sends through this account and its clones go to the node one
+    /// at a time, in nonce order, each after the last was accepted (a node estimates and
+    /// validates against the nonces it has seen); callers wait for their receipts concurrently.
+    /// The first nonce is read from the node and later ones counted here, so a node whose
+    /// pre-confirmed nonce lags behind what it accepted still gets the right one. A send that
+    /// fails leaves its nonce unused; if the node's nonce is not the one tried (the account sent
+    /// a transaction by other means, the owner's, say), the send is tried once more with the
+    /// node's.
+    pub async fn send_in_order(&self, calls: Vec<Call>) -> Result<InvokeTransactionResult, AccountError<S::Error>> {
+        self.send_in_order_with(calls, |execution| execution).await
+    }
+
+    /// [`Self::send_in_order`], with `configure` setting the execution's bounds or tip (it may
+    /// run twice; the nonce it sets is replaced).
+    pub async fn send_in_order_with<'a>(
+        &'a self,
+        calls: Vec<Call>,
+        configure: impl Fn(ExecutionV3<'a, Self>) -> ExecutionV3<'a, Self>,
+    ) -> Result<InvokeTransactionResult, AccountError<S::Error>> {
+        let mut next = self.next_nonce.lock().await;
+        let mut nonce = match *next {
+            Some(nonce) => nonce,
+            None => self.get_nonce().await.map_err(AccountError::Provider)?,
+        };
+        let mut sent = configure(self.execute_v3(calls.clone())).nonce(nonce).send().await;
+        if sent.is_err() {
+            match self.get_nonce().await {
+                Ok(node) if node != nonce => {
+                    nonce = node;
+                    sent = configure(self.execute_v3(calls)).nonce(nonce).send().await;
+                }
+                _ => {}
+            }
+        }
+        // After a failure the nonce is read again next time: the node knows best.
+        *next = sent.is_ok().then(|| nonce + Felt::ONE);
+        sent
+    }
 }
 
 impl<P: Send + Sync, S: Send + Sync> ExecutionEncoder for SessionAccount<P, S> {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use sk_bench::Config;
+use sk_bench::{Config, LoadConfig};
 
 use crate::output;
 
@@ -12,10 +12,22 @@ use crate::output;
 /// @argent/x-sessions 9.0.4 (needs Node.js and npm; installs x-sessions on first run).
 #[derive(Args)]
 pub struct Bench {
-    /// Run every path once with tiny sizes (what CI runs; the timings mean nothing).
+    /// Run every path once with tiny sizes (what CI runs; the timings mean nothing). With
+    /// --load: 20 sequential and 10 concurrent transactions.
     #[arg(long)]
     smoke: bool,
-    /// Where to write onchain.json, offchain.json and report.md.
+    /// Instead of the comparison: the load run, many session transactions from one session
+    /// (1,000 one after another, then 100 at once) through the SDK's nonce hand-out, with
+    /// throughput and latency percentiles; writes load.json and load.md.
+    #[arg(long, conflicts_with_all = ["policies", "transactions", "xsessions_transactions"])]
+    load: bool,
+    /// With --load: transactions sent one after another (default 1,000; --smoke: 20).
+    #[arg(long, value_name = "N", requires = "load")]
+    sequential: Option<usize>,
+    /// With --load: transactions sent at once (default 100; --smoke: 10).
+    #[arg(long, value_name = "N", requires = "load")]
+    concurrent: Option<usize>,
+    /// Where to write onchain.json, offchain.json and report.md (load.json and load.md with --load).
     #[arg(long, value_name = "DIR", default_value = "bench-results")]
     out: PathBuf,
     /// Print the whole report as one JSON document on stdout instead of the tables.
@@ -35,6 +47,9 @@ pub struct Bench {
 
 impl Bench {
     pub async fn run(self) -> anyhow::Result<()> {
+        if self.load {
+            return self.run_load().await;
+        }
         let mut config = if self.smoke { Config::smoke(self.out.clone()) } else { Config::full(self.out.clone()) };
         if let Some(policies) = self.policies {
             anyhow::ensure!(policies >= 1, "--policies must be at least 1");
@@ -55,6 +70,25 @@ impl Bench {
             return output::print_json(&report);
         }
         println!("{}", report.markdown());
+        eprintln!("Results written to {}", self.out.display());
+        Ok(())
+    }
+
+    async fn run_load(self) -> anyhow::Result<()> {
+        let mut config = if self.smoke { LoadConfig::SMOKE } else { LoadConfig::FULL };
+        if let Some(sequential) = self.sequential {
+            config.sequential = sequential;
+        }
+        if let Some(concurrent) = self.concurrent {
+            config.concurrent = concurrent;
+        }
+        anyhow::ensure!(config.sequential + config.concurrent >= 1, "--sequential and --concurrent send nothing");
+        let progress = |step: &str| eprintln!("• {step}");
+        let load = sk_bench::run_load(config, &self.out, &progress).await?;
+        if self.json {
+            return output::print_json(&load);
+        }
+        println!("{}", load.markdown());
         eprintln!("Results written to {}", self.out.display());
         Ok(())
     }

@@ -1,0 +1,4 @@
+//! Fuzz target: `sk_fuzz::request_file` (see `src/lib.rs` for what it checks).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sk_fuzz::request_file(data));

@@ -30,8 +30,8 @@ async fn concurrent_sends_from_one_session_get_consecutive_nonces() {
     assert_eq!(nonce().await.unwrap(), first + Felt::from(20u32));
     assert_eq!(strk_balance(&provider, RECIPIENT).await.unwrap(), before + (1..=20).sum::<u128>());
 
-    // The owner sends a transaction by other means: the counted nonce is stale, and the next
-    // send catches up with the node's.
+    // The owner sends a transaction by other means: the counted nonce is behind, and the next
+    // send takes the node's.
     let owner = sk_tests::account_with_key(&setup.devnet, setup.account, sk_tests::owner_key());
     let by_owner = owner.execute_v3(vec![strk_transfer(RECIPIENT, 1)]).send().await.unwrap();
     wait_for_receipt(&provider, by_owner.transaction_hash).await.unwrap();
@@ -47,4 +47,15 @@ async fn concurrent_sends_from_one_session_get_consecutive_nonces() {
     let sent = account.send_in_order(vec![strk_transfer(RECIPIENT, 1)]).await.unwrap();
     wait_for_receipt(&provider, sent.transaction_hash).await.unwrap();
     assert_eq!(nonce().await.unwrap(), first + Felt::from(23u32));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_that_does_not_answer_is_a_provider_error() {
+    let setup = Setup::new().await;
+    // A port nothing listens on.
+    let url = starknet::providers::Url::parse("http://127.0.0.1:9").unwrap();
+    let down = starknet::providers::JsonRpcClient::new(starknet::providers::jsonrpc::HttpTransport::new(url));
+    let account = sk_session::SessionAccount::new(down, setup.session.clone(), crate::session::session_key()).unwrap();
+    let err = account.send_in_order(vec![strk_transfer(RECIPIENT, 1)]).await.unwrap_err();
+    assert!(matches!(err, AccountError::Provider(_)), "{err:?}");
 }

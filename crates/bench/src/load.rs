@@ -18,7 +18,7 @@ use starknet::providers::Provider as _;
 use starknet::signers::SigningKey;
 
 use crate::error::Error;
-use crate::onchain::{key, now, RECIPIENT};
+use crate::onchain::{declare_ours, key, now, RECIPIENT};
 use crate::report::Machine;
 use crate::Progress;
 
@@ -82,10 +82,7 @@ pub struct Load {
 /// Deploys an account with one session on `devnet` and sends `config`'s transactions from it.
 pub async fn run(devnet: &Devnet, config: LoadConfig, progress: Progress<'_>) -> Result<Load, Error> {
     progress("declaring our account class and deploying an account");
-    let class = SESSION_KEY_ACCOUNT
-        .sierra_class()
-        .map_err(|e| Error::Unexpected(format!("our compiled account class does not parse: {e}")))?;
-    devnet.declare(class, SESSION_KEY_ACCOUNT.compiled_class_hash).await?;
+    declare_ours(devnet).await?;
     let owner = key(0x0be5c2);
     let (address, _) = devnet.deploy_account(SESSION_KEY_ACCOUNT.class_hash, owner.clone(), Felt::ONE).await?;
     let total = config.sequential + config.concurrent;

@@ -106,10 +106,7 @@ pub struct Onchain {
 /// Deploys the accounts and measures every row.
 pub async fn run(devnet: &Devnet, policy_counts: &[usize], progress: Progress<'_>) -> Result<Onchain, Error> {
     progress("declaring our account class");
-    let class = SESSION_KEY_ACCOUNT
-        .sierra_class()
-        .map_err(|e| Error::Unexpected(format!("our compiled account class does not parse: {e}")))?;
-    devnet.declare(class, SESSION_KEY_ACCOUNT.compiled_class_hash).await?;
+    declare_ours(devnet).await?;
 
     progress("warming the recipient's balance");
     let funder = devnet.funded_account();
@@ -130,6 +127,15 @@ pub async fn run(devnet: &Devnet, policy_counts: &[usize], progress: Progress<'_
         sk_class_hash: hex(SESSION_KEY_ACCOUNT.class_hash),
         rows,
     })
+}
+
+/// Declares our account class on `devnet` (unless it is declared already).
+pub(crate) async fn declare_ours(devnet: &Devnet) -> Result<(), Error> {
+    let class = SESSION_KEY_ACCOUNT
+        .sierra_class()
+        .map_err(|e| Error::Unexpected(format!("our compiled account class does not parse: {e}")))?;
+    devnet.declare(class, SESSION_KEY_ACCOUNT.compiled_class_hash).await?;
+    Ok(())
 }
 
 /// Our account: owner-signed, then one session per size, used twice.

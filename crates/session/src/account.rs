@@ -48,8 +48,8 @@ pub struct SessionAccount<P, S = SessionKeySigner<LocalWallet>> {
     check_usage: bool,
     /// The usage the last estimate read, for the transaction's own signing ([`Self::read_usage`]).
     last_read: Arc<Mutex<Option<UsageRead>>>,
-    /// The next nonce [`Self::send_in_order`] hands out, if known, shared by clones; the lock is
-    /// held from a transaction's nonce to its submission.
+    /// The nonce after the last one [`Self::send_in_order`] sent, if its send succeeded; shared
+    /// by clones, and locked from a transaction's nonce to its submission.
     next_nonce: Arc<futures_util::lock::Mutex<Option<Felt>>>,
 }
 
@@ -296,39 +296,26 @@ where
     /// [`Account::execute_v3`] does. Sends through this account and its clones go to the node one
     /// at a time, in nonce order, each after the last was accepted (a node estimates and
     /// validates against the nonces it has seen); callers wait for their receipts concurrently.
-    /// The first nonce is read from the node and later ones counted here, so a node whose
-    /// pre-confirmed nonce lags behind what it accepted still gets the right one. A send that
-    /// fails leaves its nonce unused; if the node's nonce is not the one tried (the account sent
-    /// a transaction by other means, the owner's, say), the send is tried once more with the
-    /// node's.
+    /// Each send uses the later of the nonce counted here and the node's: the count covers a
+    /// node whose pre-confirmed nonce lags behind what it accepted, the node's a transaction the
+    /// account sent by other means (the owner's, say). A send that fails is not retried (it may
+    /// have reached the node) and leaves the count to the node again.
     pub async fn send_in_order(&self, calls: Vec<Call>) -> Result<InvokeTransactionResult, AccountError<S::Error>> {
         self.send_in_order_with(calls, |execution| execution).await
     }
 
-    /// [`Self::send_in_order`], with `configure` setting the execution's bounds or tip (it may
-    /// run twice; the nonce it sets is replaced).
+    /// [`Self::send_in_order`], with `configure` setting the execution's bounds or tip (the
+    /// nonce it sets is replaced).
     pub async fn send_in_order_with<'a>(
         &'a self,
         calls: Vec<Call>,
-        configure: impl Fn(ExecutionV3<'a, Self>) -> ExecutionV3<'a, Self>,
+        configure: impl FnOnce(ExecutionV3<'a, Self>) -> ExecutionV3<'a, Self>,
     ) -> Result<InvokeTransactionResult, AccountError<S::Error>> {
-        let mut next = self.next_nonce.lock().await;
-        let mut nonce = match *next {
-            Some(nonce) => nonce,
-            None => self.get_nonce().await.map_err(AccountError::Provider)?,
-        };
-        let mut sent = configure(self.execute_v3(calls.clone())).nonce(nonce).send().await;
-        if sent.is_err() {
-            match self.get_nonce().await {
-                Ok(node) if node != nonce => {
-                    nonce = node;
-                    sent = configure(self.execute_v3(calls)).nonce(nonce).send().await;
-                }
-                _ => {}
-            }
-        }
-        // After a failure the nonce is read again next time: the node knows best.
-        *next = sent.is_ok().then(|| nonce + Felt::ONE);
+        let mut counted = self.next_nonce.lock().await;
+        let node = self.get_nonce().await.map_err(AccountError::Provider)?;
+        let nonce = counted.map_or(node, |counted| counted.max(node));
+        let sent = configure(self.execute_v3(calls)).nonce(nonce).send().await;
+        *counted = sent.is_ok().then(|| nonce + Felt::ONE);
         sent
     }
 }

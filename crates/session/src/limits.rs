@@ -135,9 +135,18 @@ pub fn current_period(limit: &SpendingLimit, valid_after: u64, now: u64) -> u64 
 impl SpendingUsage {
     /// What is left of `limit` at `now`: `(over the session's life, in the current period)`.
     pub fn left(&self, limit: &SpendingLimit, valid_after: u64, now: u64) -> (U256, U256) {
-        let in_period =
-            if self.period == current_period(limit, valid_after, now) { self.period_spent } else { U256::from(0u8) };
+        let in_period = self.in_period(limit, valid_after, now);
         (saturating_sub(limit.total, self.total), saturating_sub(limit.per_period, in_period))
+    }
+
+    /// What counts against the current period at `now`: what was spent in it, or 0 if the count
+    /// is of an earlier period.
+    fn in_period(&self, limit: &SpendingLimit, valid_after: u64, now: u64) -> U256 {
+        if self.period == current_period(limit, valid_after, now) {
+            self.period_spent
+        } else {
+            U256::from(0u8)
+        }
     }
 }
 
@@ -173,8 +182,7 @@ pub fn check_spending(
     let exceeded = |left, scope| Error::SpendingLimitExceeded { token: limit.token, amount, left, scope };
     // As the contract counts: what was spent plus `amount` must fit (not `amount` in what is
     // left), so a count already beyond its limit refuses even a zero amount, as on chain.
-    let in_period =
-        if usage.period == current_period(limit, valid_after, now) { usage.period_spent } else { U256::from(0u8) };
+    let in_period = usage.in_period(limit, valid_after, now);
     if checked_add(usage.total, amount).is_none_or(|total| total > limit.total) {
         return Err(exceeded(total_left, SpendingScope::Life));
     }

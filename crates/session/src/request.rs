@@ -15,8 +15,7 @@ use crate::error::Error;
 use crate::limits::is_counted_selector;
 use crate::policy_tree::PolicyTree;
 use crate::session_hash::{
-    self, is_contract_address, messages_hash, parse_selector, ArgumentRule, MessagePolicy, Policy, Session,
-    SpendingLimit,
+    self, check_address, messages_hash, parse_selector, ArgumentRule, MessagePolicy, Policy, Session, SpendingLimit,
 };
 
 /// The latest time a session may name: the typed data carries times as JSON numbers, which
@@ -602,9 +601,7 @@ impl SessionRequestBuilder {
             }
         }
         for (i, limit) in self.spending_limits.iter().enumerate() {
-            if limit.token == Felt::ZERO || !is_contract_address(limit.token) {
-                return Err(Error::InvalidAddress(limit.token));
-            }
+            check_address(limit.token)?;
             if self.spending_limits[..i].iter().any(|l| l.token == limit.token) {
                 return Err(Error::DuplicateSpendingLimit(limit.token));
             }

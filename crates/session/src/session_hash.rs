@@ -148,6 +148,15 @@ pub(crate) fn is_contract_address(felt: Felt) -> bool {
     felt < ADDRESS_BOUND
 }
 
+/// `felt` as the address a session names (a policy's contract, a limit's token): not 0, and a
+/// `ContractAddress`.
+pub(crate) fn check_address(felt: Felt) -> Result<Felt, Error> {
+    if felt == Felt::ZERO || !is_contract_address(felt) {
+        return Err(Error::InvalidAddress(felt));
+    }
+    Ok(felt)
+}
+
 /// The fields of a session that the owner signs and the contract checks: exactly what travels in
 /// the transaction signature (docs/protocol.md §1, "The limits").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -368,9 +377,7 @@ impl Policy {
     /// checks of [`Self::new`], each rule evaluable ([`ArgumentRule::check`]) and none written
     /// twice; the rules are put in canonical order.
     pub fn with_rules(contract: Felt, selector: Felt, mut rules: Vec<ArgumentRule>) -> Result<Self, Error> {
-        if contract == Felt::ZERO || !is_contract_address(contract) {
-            return Err(Error::InvalidAddress(contract));
-        }
+        check_address(contract)?;
         if selector == Felt::ZERO {
             return Err(Error::InvalidSelector("0x0".into()));
         }

@@ -235,7 +235,8 @@ pub mod SessionComponent {
                 token_message_hash(@token.message, token.members, account, chain_id) == hash,
                 errors::SESSION_MESSAGE_HASH,
             );
-            // 6. The session allows the message's domain and type.
+            // 6. The message's domain is not the account's own, and the session allows its domain
+            // and type.
             assert_allowed_message(session.messages_hash, token.messages, @token.message);
             // 7. The session key signed this message under this session.
             assert(

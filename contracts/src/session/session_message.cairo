@@ -22,8 +22,10 @@
 use core::poseidon::poseidon_hash_span;
 use starknet::ContractAddress;
 use crate::errors;
+use crate::outside_execution::DOMAIN_NAME as OUTSIDE_EXECUTION_DOMAIN_NAME;
 use super::session_hash::{
-    MessagePolicy, SNIP12_REVISION, Session, StarknetDomain, StructHash, messages_hash,
+    DOMAIN_NAME as SESSION_DOMAIN_NAME, MessagePolicy, SNIP12_REVISION, Session, StarknetDomain,
+    StructHash, messages_hash,
 };
 use super::session_token::{SESSION_TOKEN_VERSION, parse_header};
 
@@ -118,12 +120,23 @@ pub fn token_message_hash(
     )
 }
 
-/// The message policies check (docs/protocol.md §6, check 6): `messages` are the session's
+/// The domain names of the account's own typed data: sessions, which the owner signs, and outside
+/// executions, which are signed in their own way. A session never signs a message of either,
+/// whatever its message policies say: `is_valid_signature` would otherwise answer VALID for
+/// another session's hash or for an outside execution's.
+pub const RESERVED_DOMAINS: [felt252; 2] = [SESSION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_NAME];
+
+/// The message policies check (docs/protocol.md §6, check 6): the message's domain is not one of
+/// the account's own (`session/reserved-domain`), `messages` are the session's
 /// (`session/message-list` if they do not hash to `messages_hash`) and one of them is `message`
 /// (`session/message-not-allowed`).
 pub fn assert_allowed_message(
     messages_hash_signed: felt252, messages: Span<MessagePolicy>, message: @MessagePolicy,
 ) {
+    let domain_name = *message.domain_name;
+    for reserved in RESERVED_DOMAINS.span() {
+        assert(domain_name != *reserved, errors::SESSION_RESERVED_DOMAIN);
+    }
     assert(messages_hash(messages) == messages_hash_signed, errors::SESSION_MESSAGE_LIST);
     let mut allowed = false;
     for policy in messages {

@@ -11,7 +11,14 @@ use starknet::VALIDATED;
 use starknet::account::Call;
 use starknet::testing::set_block_timestamp;
 use crate::interfaces::ISRC6;
-use crate::session::session_hash::{MessagePolicy, Session, messages_hash, session_hash};
+use crate::outside_execution::{
+    DOMAIN_NAME as OUTSIDE_EXECUTION_DOMAIN_NAME, DOMAIN_VERSION as OUTSIDE_EXECUTION_DOMAIN_VERSION,
+    OUTSIDE_EXECUTION_TYPE_HASH,
+};
+use crate::session::session_hash::{
+    DOMAIN_NAME as SESSION_DOMAIN_NAME, DOMAIN_VERSION as SESSION_DOMAIN_VERSION, MessagePolicy,
+    SESSION_TYPE_HASH, Session, messages_hash, session_hash,
+};
 use crate::session::session_message::{
     SESSION_MESSAGE_MAGIC, SessionMessageToken, parse_session_message_token,
     session_message_signed_hash, token_message_hash,
@@ -177,6 +184,45 @@ fn test_a_policy_list_that_is_not_the_session_s() {
     let hash = hash_on(@other, vectors::message_members().span(), vectors::CHAIN_ID);
     let messages = array![message_policy(), other].span();
     is_valid(signed(SessionMessageToken { messages, message: other, ..token() }, hash), hash);
+}
+
+/// A token whose session, signed by the owner, allows messages of `domain_name` version
+/// `domain_version` and type `type_hash`, and the hash of such a message.
+fn allowing(
+    domain_name: felt252, domain_version: felt252, type_hash: felt252,
+) -> (SessionMessageToken, felt252) {
+    let allowed = MessagePolicy { domain_name, domain_version, type_hash };
+    let messages = array![allowed].span();
+    let session = Session { messages_hash: messages_hash(messages), ..session() };
+    let hash = hash_on(@allowed, vectors::message_members().span(), vectors::CHAIN_ID);
+    (SessionMessageToken { session, messages, message: allowed, ..token() }, hash)
+}
+
+/// Issue #23, item 4: the account refuses messages of its own domains whatever the session says,
+/// so that a session never signs another session (a broader one, for a dApp to present as the
+/// owner's) nor an outside execution.
+#[test]
+#[should_panic(expected: 'session/reserved-domain')]
+fn test_a_session_never_signs_a_message_of_the_session_domain() {
+    let (token, hash) = allowing(SESSION_DOMAIN_NAME, SESSION_DOMAIN_VERSION, SESSION_TYPE_HASH);
+    is_valid(signed(token, hash), hash);
+}
+
+#[test]
+#[should_panic(expected: 'session/reserved-domain')]
+fn test_a_session_never_signs_a_message_of_the_outside_execution_domain() {
+    let (token, hash) = allowing(
+        OUTSIDE_EXECUTION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_VERSION, OUTSIDE_EXECUTION_TYPE_HASH,
+    );
+    is_valid(signed(token, hash), hash);
+}
+
+#[test]
+fn test_a_domain_allowed_the_same_way_is_valid() {
+    // The same construction with a domain of the dApp's own is VALID: the refusal above is the
+    // domain's, not the construction's.
+    let (token, hash) = allowing('Chess', 1, vectors::MESSAGE_TYPE_HASH);
+    assert_eq!(is_valid(signed(token, hash), hash), VALIDATED);
 }
 
 #[test]

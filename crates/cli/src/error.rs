@@ -46,6 +46,7 @@ const CONTRACT_ERRORS: &[(&str, &str)] = &[
     (errors::SESSION_SPENDING_LIMIT, "the calls would move more of a token than the session's spending limit has left over its life"),
     (errors::SESSION_PERIOD_LIMIT, "the calls would move more of a token than the session may in the current period; wait for the next one"),
     (errors::SESSION_MESSAGE_HASH, "the session's message signature is for another message than the hash asked about (other members, or another chain)"),
+    (errors::SESSION_RESERVED_DOMAIN, "a session never signs messages of the account's own domains (sessions, outside executions), whatever its policies say"),
     (errors::SESSION_MESSAGE_LIST, "the session's message signature lists other message policies than the owner signed: the client that built it is broken"),
     (errors::SESSION_MESSAGE_NOT_ALLOWED, "the session may not sign messages of this domain and type: the owner did not allow them"),
     (errors::SESSION_NO_DECLARE, "a session cannot declare classes"),
@@ -96,9 +97,11 @@ pub fn session_error(err: &SessionError) -> String {
         SessionError::InvalidAddress(address) => {
             format!("{address:#x} is not a contract address (it must be non-zero and below 2^251)")
         }
-        SessionError::InvalidSelector(selector) => {
-            format!("`{selector}` is not a selector: give an entry point name like `transfer` or a hex felt")
-        }
+        SessionError::InvalidSelector(selector) => format!(
+            "`{}` is not a selector: give an entry point name like `transfer` (letters, digits and `_`, nothing \
+             around it) or a hex felt",
+            sk_session::Escaped(selector)
+        ),
         SessionError::DuplicatePolicy { contract, selector } => {
             format!("the policy {contract:#x}::{selector:#x} is listed twice")
         }
@@ -114,7 +117,8 @@ pub fn session_error(err: &SessionError) -> String {
         ),
         SessionError::MissingSessionKey => "the session key is missing (0)".into(),
         SessionError::SelectorNameMismatch { name, selector } => format!(
-            "the file was edited: the policy name `{name}` is not the name of its selector {selector:#x}"
+            "the file was edited: the policy name `{}` is not the name of its selector {selector:#x}",
+            sk_session::Escaped(name)
         ),
         SessionError::UnsupportedFileVersion { found, supported } => format!(
             "the file is of session file version {found}, and this `sk` reads version {supported} only; use a newer `sk`"

@@ -30,7 +30,9 @@ async fn main() -> ExitCode {
     match cli.command.run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("Error: {}", error::explain(&err, verbose));
+            // Errors carry text from files and nodes: no control character reaches the terminal
+            // (each part is escaped where it is made; this is the last line of defence).
+            eprintln!("Error: {}", sk_session::escape_keeping_lines(&error::explain(&err, verbose)));
             ExitCode::FAILURE
         }
     }

@@ -1,23 +1,25 @@
 //! Where transactions go: an embedded devnet, or a node given by `--rpc`.
+use std::time::Duration;
+
 use anyhow::{bail, Context};
 use clap::Args;
 use sk_contracts::bindings::SessionKeyAccountReader;
 use sk_contracts::SESSION_KEY_ACCOUNT;
 use sk_devnet::{
     declare, local_account, strk_transfer, wait_for_receipt, AccountDeployment, Declared, Devnet, DevnetClient,
-    LocalAccount, Provider, DEPLOY_FUNDS,
+    LocalAccount, Provider, RpcTransport, TransportConfig, DEPLOY_FUNDS,
 };
 use starknet::accounts::Account as _;
 use starknet::core::types::{
     BlockId, BlockTag, Felt, MaybePreConfirmedBlockWithTxHashes, StarknetError, TransactionReceiptWithBlockInfo,
 };
-use starknet::providers::jsonrpc::HttpTransport;
 use starknet::providers::ProviderError;
 use starknet::providers::{JsonRpcClient, Provider as _};
 use starknet::signers::SigningKey;
 use url::Url;
 
 use crate::progress;
+use crate::time::parse_duration;
 
 /// Network options shared by the subcommands that send transactions.
 #[derive(Args, Clone)]
@@ -32,6 +34,10 @@ pub struct NetworkArgs {
     /// Private key of that account.
     #[arg(long, env = "SK_FUNDER_KEY", requires = "funder_address", hide_env_values = true)]
     pub funder_key: Option<Felt>,
+    /// How long one request to the --rpc node may take, answer included (30s, 2m…); a node that
+    /// takes longer is given up on. The embedded devnet has its own limits.
+    #[arg(long, env = "SK_RPC_TIMEOUT", value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub rpc_timeout: u64,
 }
 
 /// A connected network.
@@ -44,10 +50,13 @@ pub struct Network {
     pub devnet: Option<DevnetClient>,
     /// The account that pays for deployments.
     pub funder: LocalAccount,
+    /// The limits of the requests to a node given by `--rpc`.
+    config: TransportConfig,
 }
 
 impl NetworkArgs {
     pub async fn connect(&self) -> anyhow::Result<Network> {
+        let config = transport_config(self.rpc_timeout);
         let Some(url) = &self.rpc else {
             let devnet = progress::step("starting an embedded devnet", Devnet::start()).await?;
             return Ok(Network {
@@ -56,12 +65,13 @@ impl NetworkArgs {
                 devnet: Some(devnet.client().clone()),
                 funder: devnet.funded_account(),
                 embedded: Some(devnet),
+                config,
             });
         };
-        let provider = provider(url);
+        let provider = provider(url, config);
         let chain_id = provider.chain_id().await.with_context(|| format!("cannot reach the node at {url}"))?;
-        let client = DevnetClient::new(url.clone());
-        let predeployed = devnet_account(url).await;
+        let client = DevnetClient::with_config(url.clone(), config);
+        let predeployed = first_predeployed(&client).await;
         let (funder_address, funder_key, devnet) = match (self.funder_address, self.funder_key, predeployed) {
             (Some(address), Some(key), predeployed) => (address, key, predeployed.map(|_| client)),
             (_, _, Some((address, key))) => (address, key, Some(client)),
@@ -70,14 +80,21 @@ impl NetworkArgs {
                  pass --funder-address and --funder-key (or SK_FUNDER_ADDRESS / SK_FUNDER_KEY)"
             ),
         };
-        let funder = local_account(provider, funder_address, SigningKey::from_secret_scalar(funder_key), chain_id);
-        Ok(Network { embedded: None, url: url.clone(), chain_id, devnet, funder })
+        // A key from a flag or from the node: refused rather than a panic if it is no private key.
+        let funder_key = sk_session::signing_key(funder_key).context("the funder's key")?;
+        let funder = local_account(provider, funder_address, funder_key, chain_id);
+        Ok(Network { embedded: None, url: url.clone(), chain_id, devnet, funder, config })
     }
 }
 
 impl Network {
+    /// A client of the network's node: the embedded devnet's own, or one with the limits of
+    /// `--rpc-timeout`.
     pub fn provider(&self) -> Provider {
-        provider(&self.url)
+        match &self.embedded {
+            Some(devnet) => devnet.provider(),
+            None => provider(&self.url, self.config),
+        }
     }
 
     /// Whether the network is a devnet this process started.
@@ -138,16 +155,22 @@ impl Network {
 /// What a new account gets from a funder on a network that is not a devnet: 2 STRK.
 const FUND_FROM_FUNDER: u128 = 2 * 10u128.pow(18);
 
-/// The first predeployed account of the node at `url` (address, private key), if it is a devnet
-/// (it answers devnet's own `devnet_getPredeployedAccounts`): the account that pays, on a devnet,
-/// for deployments and relayed outside executions.
-pub async fn devnet_account(url: &Url) -> Option<(Felt, Felt)> {
-    let accounts = DevnetClient::new(url.clone()).predeployed_accounts().await.ok()?;
+/// The first predeployed account of `client`'s node (address, private key), if it is a devnet (it
+/// answers devnet's own `devnet_getPredeployedAccounts`): the account that pays, on a devnet, for
+/// deployments and relayed outside executions.
+async fn first_predeployed(client: &DevnetClient) -> Option<(Felt, Felt)> {
+    let accounts = client.predeployed_accounts().await.ok()?;
     accounts.into_iter().next().map(|account| (account.address, account.private_key))
 }
 
-fn provider(url: &Url) -> Provider {
-    JsonRpcClient::new(HttpTransport::new(url.clone()))
+/// The limits of requests to a node: the defaults, with a request timeout of `seconds`.
+fn transport_config(seconds: u64) -> TransportConfig {
+    TransportConfig::default().with_request_timeout(Duration::from_secs(seconds))
+}
+
+/// A client of the node at `url`.
+fn provider(url: &Url, config: TransportConfig) -> Provider {
+    JsonRpcClient::new(RpcTransport::new(url.clone(), config))
 }
 
 /// The node of the session commands: optional (`--rpc`), never an embedded devnet, since what
@@ -157,6 +180,10 @@ pub struct RpcArgs {
     /// JSON-RPC URL of a Starknet node (`sk devnet` runs one locally).
     #[arg(long, env = "STARKNET_RPC")]
     pub rpc: Option<Url>,
+    /// How long one request to the node may take, answer included (30s, 2m…); a node that takes
+    /// longer is given up on.
+    #[arg(long, env = "SK_RPC_TIMEOUT", value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub rpc_timeout: u64,
 }
 
 /// A node reached by URL.
@@ -164,17 +191,20 @@ pub struct Node {
     pub url: Url,
     pub provider: Provider,
     pub chain_id: Felt,
+    /// The limits of the requests to it (`--rpc-timeout`).
+    pub config: TransportConfig,
 }
 
 impl RpcArgs {
     /// The node, if `--rpc` was given; an error if it does not answer.
     pub async fn connect(&self) -> anyhow::Result<Option<Node>> {
         let Some(url) = &self.rpc else { return Ok(None) };
-        let provider = provider(url);
+        let config = transport_config(self.rpc_timeout);
+        let provider = provider(url, config);
         let chain_id = progress::step("asking the node for its chain id", provider.chain_id())
             .await
             .with_context(|| format!("cannot reach the node at {url}"))?;
-        Ok(Some(Node { url: url.clone(), provider, chain_id }))
+        Ok(Some(Node { url: url.clone(), provider, chain_id, config }))
     }
 
     /// The node, required for `what` (e.g. "sending a session transaction").
@@ -187,6 +217,11 @@ impl RpcArgs {
 }
 
 impl Node {
+    /// The node's first predeployed account (address, private key), if it is a devnet.
+    pub async fn devnet_account(&self) -> Option<(Felt, Felt)> {
+        first_predeployed(&DevnetClient::with_config(self.url.clone(), self.config)).await
+    }
+
     /// The latest block's timestamp: the chain's clock (a devnet's may differ from this computer's).
     pub async fn timestamp(&self) -> anyhow::Result<u64> {
         chain_time(&self.provider).await.with_context(|| format!("reading the latest block from {}", self.url))

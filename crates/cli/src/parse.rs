@@ -34,15 +34,11 @@ const KNOWN_SELECTORS: &[&str] = &[
     "set_approval_for_all",
 ];
 
-/// A felt written as hex (`0x…`) or decimal.
+/// A felt written as hex (`0x…`) or decimal, below the field prime (`sk_session::parse_felt`:
+/// nothing reduced modulo P).
 pub fn felt(text: &str) -> Result<Felt, String> {
     let text = text.trim();
-    let parsed = if text.starts_with("0x") || text.starts_with("0X") {
-        Felt::from_hex(&format!("0x{}", &text[2..]))
-    } else {
-        Felt::from_dec_str(text)
-    };
-    parsed.map_err(|_| format!("`{text}` is not a felt: write it in hex (0x…) or decimal, below the field prime"))
+    sk_session::parse_felt(text).map_err(|why| format!("`{}` is not a felt: {why}", sk_session::Escaped(text)))
 }
 
 /// An amount of STRK in decimal (`0.05`, `2`, `1.5 STRK`), in FRI.
@@ -138,8 +134,12 @@ pub fn policy(text: &str) -> Result<PolicySpec, String> {
         return Err(format!("`{text}` is not a policy (one `:` only): {usage}"));
     }
     let contract = address(contract)?;
+    let selector = selector.trim();
     let selector_felt = parse_selector(selector).map_err(|_| {
-        format!("`{selector}` is not a selector: give an entry point name like `transfer` or a hex felt")
+        format!(
+            "`{}` is not a selector: give an entry point name like `transfer` or a hex felt",
+            sk_session::Escaped(selector)
+        )
     })?;
     Ok(PolicySpec { contract, selector: selector.trim().to_string(), selector_felt })
 }
@@ -222,8 +222,11 @@ pub fn call(text: &str) -> Result<CallSpec, String> {
         return Err(format!("`{text}` is not a call: {usage}"));
     };
     let to = address(contract)?;
-    let selector = parse_selector(selector).map_err(|_| {
-        format!("`{selector}` is not a selector: give an entry point name like `transfer` or a hex felt")
+    let selector = parse_selector(selector.trim()).map_err(|_| {
+        format!(
+            "`{}` is not a selector: give an entry point name like `transfer` or a hex felt",
+            sk_session::Escaped(selector)
+        )
     })?;
     let calldata = match parts.next().map(str::trim) {
         None | Some("") => Vec::new(),
@@ -240,7 +243,7 @@ pub fn chain_id(text: &str) -> Result<Felt, String> {
     }
     // Digits are a number, as starknet.js (and so a wallet) reads a chainId of digits.
     if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
-        return Felt::from_dec_str(text).map_err(|e| format!("`{text}` is not a chain id: {e}"));
+        return sk_session::parse_felt(text).map_err(|e| format!("`{text}` is not a chain id: {e}"));
     }
     if text.is_empty() || !text.chars().all(|c| c.is_ascii_graphic()) {
         return Err(format!("`{text}` is not a chain id: write e.g. SN_SEPOLIA, SN_MAIN or a hex felt"));

@@ -1,129 +1,15 @@
 //! The session commands of the `sk` binary, as a user runs them: against a devnet this test
 //! starts (`--rpc`), and offline for what needs no node.
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 
 use serde_json::Value;
-use sk_devnet::{strk_balance, Devnet};
+use sk_devnet::strk_balance;
 use starknet::core::types::Felt;
 use starknet::signers::SigningKey;
 
-/// A working directory and the `sk` binary.
-struct Sk {
-    dir: tempfile::TempDir,
-}
+mod support;
 
-/// What a run of `sk` printed, and how it ended.
-#[derive(Debug)]
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    /// Asserts success; returns stdout.
-    fn ok(&self) -> &str {
-        assert_eq!(self.code, Some(0), "sk failed:\n{}", self.stderr);
-        &self.stdout
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(self.ok()).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-
-    /// Asserts that `sk` failed with exit code `code` and `needle` on stderr.
-    fn fails(&self, code: i32, needle: &str) {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "expected exit code {code}:\nstdout: {}\nstderr: {}",
-            self.stdout,
-            self.stderr
-        );
-        assert!(self.stderr.contains(needle), "expected `{needle}` on stderr, got:\n{}", self.stderr);
-    }
-}
-
-impl Sk {
-    fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.path(name)).unwrap()
-    }
-
-    fn write(&self, name: &str, text: &str) {
-        std::fs::write(self.path(name), text).unwrap();
-    }
-
-    fn chmod(&self, name: &str, mode: u32) {
-        std::fs::set_permissions(self.path(name), std::fs::Permissions::from_mode(mode)).unwrap();
-    }
-
-    async fn run(&self, args: &[&str]) -> Out {
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_sk"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("STARKNET_RPC")
-            .output()
-            .await
-            .expect("sk runs");
-        Out {
-            code: output.status.code(),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
-    }
-
-    /// A deployed account owned by `owner.key`; returns its address.
-    async fn deploy(&self, rpc: &str) -> String {
-        self.run(&["account", "new-key", "--out", "owner.key"]).await.ok();
-        let deployed = self.run(&["account", "deploy", "--key", "owner.key", "--rpc", rpc, "--json"]).await.json();
-        assert_eq!(deployed["already_deployed"], false, "{deployed}");
-        deployed["address"].as_str().unwrap().to_string()
-    }
-
-    /// `sk session new` for STRK transfer and approve, 1h; returns its JSON output.
-    async fn new_session(&self, account: &str, rpc: &str, name: &str) -> Value {
-        let key = format!("{name}.key");
-        let request = format!("{name}.request.json");
-        let typed = format!("{name}.typed.json");
-        #[rustfmt::skip]
-        let args = [
-            "session", "new", "--account", account, "--policy", "STRK:transfer", "--policy", "STRK:approve",
-            "--valid-for", "1h", "--key-out", &key, "--out", &request, "--typed-data-out", &typed,
-            "--max-fee", "0.05", "--fee-budget", "1", "--max-transactions", "10", "--rpc", rpc, "--json",
-        ];
-        self.run(&args).await.json()
-    }
-
-    /// An offline session file `session.json` (key `session.key`) for account 0x123 on
-    /// SN_SEPOLIA, signed by `owner.key`.
-    async fn offline_session(&self) {
-        self.run(&["account", "new-key", "--out", "owner.key"]).await.ok();
-        #[rustfmt::skip]
-        let args = [
-            "session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--policy", "STRK:transfer",
-            "--valid-for", "2d", "--key-out", "session.key", "--out", "request.json",
-        ];
-        self.run(&args).await.ok();
-        self.run(&["session", "sign", "request.json", "--owner-key", "owner.key", "--out", "session.json", "--yes"])
-            .await
-            .ok();
-    }
-}
-
-async fn devnet() -> (Devnet, String) {
-    let devnet = Devnet::start().await.expect("devnet starts");
-    let url = devnet.url().to_string();
-    (devnet, url)
-}
+use support::{devnet, Sk};
 
 const RECIPIENT: &str = "0x7e57";
 
@@ -330,7 +216,7 @@ async fn session_signed_messages_from_the_command_line() {
     let new = [&base[..], &["--allow-messages-like", "move.json", "--key-out", "session.key", "--out", "request.json"]];
     let created = sk.run(&new.concat()).await;
     assert!(
-        created.ok().contains("may sign      messages of the domain \"Chess\" version \"1\""),
+        created.ok().contains("  1 of 1      messages of the domain \"Chess\" version \"1\""),
         "{}",
         created.stdout
     );
@@ -432,13 +318,14 @@ async fn register_and_revoke_all_sessions() {
 
     // Only the owner registers.
     sk.run(&["account", "new-key", "--out", "stranger.key"]).await.ok();
-    let stranger = ["session", "register", "session.json", "--owner-key", "stranger.key", "--rpc", &rpc];
+    let stranger = ["session", "register", "session.json", "--owner-key", "stranger.key", "--rpc", &rpc, "--yes"];
     sk.run(&stranger).await.fails(1, "is not the owner of");
     let stranger = ["session", "revoke-all", "--account", &account, "--owner-key", "stranger.key", "--rpc", &rpc];
     sk.run(&stranger).await.fails(1, "only the owner can call revoke_all_sessions");
 
     // register: the account records the authorization, so even the first use is short.
-    let registered = sk.run(&["session", "register", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
+    let register = ["session", "register", "session.json", "--owner-key", "owner.key", "--rpc", &rpc, "--yes"];
+    let registered = sk.run(&register).await;
     assert!(registered.ok().trim().starts_with("0x"), "{}", registered.stdout);
     assert!(registered.stderr.contains("(fee 0.") && registered.stderr.contains(" STRK)"), "{}", registered.stderr);
     let report = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc, "--json"]).await.json();
@@ -446,7 +333,7 @@ async fn register_and_revoke_all_sessions() {
     assert_eq!(report["node"]["epoch"], 0);
     let text = sk.run(&["session", "inspect", "session.json", "--rpc", &rpc]).await;
     assert!(text.ok().contains("authorization  recorded"), "{}", text.stdout);
-    let again = sk.run(&["session", "register", "session.json", "--owner-key", "owner.key", "--rpc", &rpc]).await;
+    let again = sk.run(&register).await;
     again.fails(1, "has recorded this session's authorization already");
     let execute = ["session", "execute", "session.json", "--key", "session.key", "--call", "STRK:transfer:0x7e57,1,0"];
     let mut send = execute.to_vec();
@@ -580,8 +467,11 @@ async fn offline_inspect_says_what_it_skipped() {
         "{stdout}"
     );
     assert!(stdout.contains("(STRK) transfer"), "{stdout}");
-    assert!(stdout.contains("max fee        0.1 STRK per transaction"), "the default cap: {stdout}");
-    assert!(stdout.contains("fee budget     2 STRK in all"), "the default budget: {stdout}");
+    assert!(
+        stdout.contains("max fee        0.1 STRK (100000000000000000 FRI) per transaction"),
+        "the default cap: {stdout}"
+    );
+    assert!(stdout.contains("fee budget     2 STRK (2000000000000000000 FRI) in all"), "the default budget: {stdout}");
     assert!(stdout.contains("transactions   no limit"), "{stdout}");
     let report = sk.run(&["session", "inspect", "session.json", "--json"]).await.json();
     assert_eq!(report["node"], Value::Null);
@@ -656,7 +546,7 @@ async fn argument_rules_are_flags_shown_and_checked_before_sending() {
     let out = sk.run(&new(&["--rule", "STRK:transfer:0:EQ:0x7e57", "--rule", "STRK:transfer:1:u256:<=:2.5"])).await;
     out.ok();
     assert!(
-        out.stdout.contains("transfer (0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e) where word 0 == 0x7e57 and word 1 (u256) <= 2500000000000000000"),
+        out.stdout.contains("(STRK) transfer (0x83afd3f4caedc6eebf44246fe54e38c95e3179a5ec9ea81740eca5b482d12e)\n                only if 2 rules all hold:\n                word 0 == 0x7e57\n                word 1 (u256) <= 2.5 STRK (2500000000000000000 base units)"),
         "{}",
         out.stdout
     );
@@ -665,7 +555,11 @@ async fn argument_rules_are_flags_shown_and_checked_before_sending() {
     let rules = serde_json::json!(["word 0 == 0x7e57", "word 1 (u256) <= 2500000000000000000"]);
     assert_eq!(report["policies"][0]["rules"], rules);
     let text = sk.run(&["session", "inspect", "session.json"]).await;
-    assert!(text.stdout.contains("      rule     word 1 (u256) <= 2500000000000000000"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("                 word 1 (u256) <= 2.5 STRK (2500000000000000000 base units)"),
+        "{}",
+        text.stdout
+    );
 
     #[rustfmt::skip]
     let out = sk.run(&[
@@ -706,12 +600,13 @@ async fn malformed_and_edited_session_files_are_refused() {
     // Signing with the owner key shows what it signs and, without a terminal, asks for --yes.
     let unconfirmed =
         sk.run(&["session", "sign", "request.json", "--owner-key", "owner.key", "--out", "unconfirmed.json"]).await;
-    unconfirmed.fails(1, "nothing was signed: stdin is not a terminal to confirm on; pass --yes");
+    unconfirmed.fails(1, "nothing was done: stdin is not a terminal to confirm on; pass --yes to sign");
     for shown in [
         "about to sign, as the owner of 0x0000000000000000000000000000000000000000000000000000000000000123",
         "ends          ",
         "max fee       ",
-        "may call      ",
+        "calls         1 kind of call the session may make",
+        "  1 of 1      0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d (STRK) transfer",
     ] {
         assert!(unconfirmed.stderr.contains(shown), "`{shown}` not in:\n{}", unconfirmed.stderr);
     }
@@ -782,7 +677,7 @@ async fn key_files_wrong_missing_and_never_overwritten() {
         "session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--policy", "STRK:transfer",
         "--valid-for", "1h", "--key-out", "session.key", "--out", "other.json", "--force",
     ]).await;
-    out.fails(1, "session.key exists already; a key file is never overwritten");
+    out.fails(1, "session.key exists already (a file or a link); a key file is never overwritten");
     assert_eq!(sk.read("session.key"), before);
     assert!(!sk.path("other.json").exists());
     sk.run(&["account", "new-key", "--out", "owner.key"]).await.fails(1, "owner.key exists already");
@@ -954,4 +849,54 @@ async fn typed_data_hash_of_a_file() {
     sk.write("nojson.json", "[");
     sk.run(&["typed-data", "hash", "nojson.json", "--account", "0x1"]).await.fails(1, "nojson.json is not JSON");
     sk.run(&["typed-data", "hash", "absent.json", "--account", "0x1"]).await.fails(1, "cannot read absent.json");
+}
+
+/// Issue #23, item 2: `register` authorized a session file with an empty owner signature, silently.
+/// It now shows the summary, asks to confirm, and refuses a session the on-chain owner did not
+/// sign unless told that the owner authorizes it by this registration (`--authorize-here`).
+#[tokio::test(flavor = "multi_thread")]
+async fn register_is_an_authorization_and_says_so() {
+    let (_devnet, rpc) = devnet().await;
+    let sk = Sk::new();
+    let account = sk.deploy(&rpc).await;
+    #[rustfmt::skip]
+    let args = [
+        "session", "new", "--account", &account, "--policy", "ETH:transfer", "--valid-for", "1h",
+        "--key-out", "session.key", "--out", "request.json", "--rpc", &rpc,
+    ];
+    sk.run(&args).await.ok();
+    sk.run(&["session", "sign", "request.json", "--owner-key", "owner.key", "--out", "session.json", "--yes"])
+        .await
+        .ok();
+    let mut file: Value = serde_json::from_str(&sk.read("session.json")).unwrap();
+    file["owner_signature"] = serde_json::json!([]);
+    sk.write("unsigned.json", &file.to_string());
+    file["owner_signature"] = serde_json::json!(["0x1", "0x2"]);
+    sk.write("forged.json", &file.to_string());
+
+    let register = |file: &'static str| {
+        vec!["session", "register", file, "--owner-key", "owner.key", "--rpc", rpc.as_str(), "--yes"]
+    };
+    sk.run(&register("unsigned.json")).await.fails(1, "carries no owner signature");
+    sk.run(&register("forged.json")).await.fails(1, "a signature that is not the on-chain owner's");
+    let report = sk.run(&["session", "inspect", "unsigned.json", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(report["node"]["usage"]["authorized"], false, "nothing was recorded: {report}");
+
+    // Without a terminal to confirm on, and without --yes: nothing is sent.
+    let mut unconfirmed = register("session.json");
+    unconfirmed.pop();
+    let out = sk.run(&unconfirmed).await;
+    out.fails(1, "pass --yes to register the session above");
+    assert!(out.stderr.contains("about to register, as the owner of"), "{}", out.stderr);
+    assert!(out.stderr.contains("  1 of 1") && out.stderr.contains("(ETH) transfer"), "{}", out.stderr);
+
+    // Told that the owner authorizes it here: registered, with a warning.
+    let mut authorized = register("unsigned.json");
+    authorized.push("--authorize-here");
+    let out = sk.run(&authorized).await;
+    out.ok();
+    assert!(out.stderr.contains("registering it is the owner's only authorization"), "{}", out.stderr);
+    assert!(out.stderr.contains("about to register"), "{}", out.stderr);
+    let report = sk.run(&["session", "inspect", "unsigned.json", "--rpc", &rpc, "--json"]).await.json();
+    assert_eq!(report["node"]["usage"]["authorized"], true, "{report}");
 }

@@ -1,15 +1,17 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use starknet::core::types::Felt;
+use starknet::providers::jsonrpc::{JsonRpcClientError, JsonRpcResponse};
 use url::Url;
 
-use crate::Error;
+use crate::transport::{escape, excerpt};
+use crate::{Error, RpcTransport, TransportConfig, TransportError};
 
-/// A client for devnet's own RPC methods (`devnet_*`), on any devnet reachable by URL.
+/// A client for devnet's own RPC methods (`devnet_*`), on any devnet reachable by URL, with the
+/// limits of an [`RpcTransport`].
 #[derive(Debug, Clone)]
 pub struct DevnetClient {
-    url: Url,
-    http: reqwest::Client,
+    transport: RpcTransport,
 }
 
 /// One of devnet's predeployed, funded accounts.
@@ -24,32 +26,35 @@ pub struct PredeployedAccount {
 }
 
 impl DevnetClient {
-    /// A client for the devnet at `url` (its JSON-RPC endpoint).
+    /// A client for the devnet at `url` (its JSON-RPC endpoint), with the default limits.
     pub fn new(url: Url) -> Self {
-        Self { url, http: reqwest::Client::new() }
+        Self::with_config(url, TransportConfig::default())
+    }
+
+    /// A client for the devnet at `url` with the limits of `config`.
+    pub fn with_config(url: Url, config: TransportConfig) -> Self {
+        Self { transport: RpcTransport::new(url, config) }
     }
 
     /// The node's JSON-RPC URL.
     pub fn url(&self) -> &Url {
-        &self.url
+        self.transport.url()
     }
 
+    /// The transport, for a [`Provider`](crate::Provider) sharing its connections and limits.
+    pub(crate) fn transport(&self) -> &RpcTransport {
+        &self.transport
+    }
+
+    /// Calls `method`. A failed exchange is a [`ProviderError`](starknet::providers::ProviderError)
+    /// holding the [`TransportError`], as for the Starknet methods; a JSON-RPC error (the node
+    /// is no devnet, or refused) is [`Error::Devnet`] with the node's message, escaped.
     async fn call(&self, method: &'static str, params: Value) -> Result<Value, Error> {
-        let request = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-        let response = self
-            .http
-            .post(self.url.clone())
-            .json(&request)
-            .send()
-            .await
-            .map_err(|source| Error::Unreachable { url: self.url.to_string(), source })?;
-        let body: Value =
-            response.json().await.map_err(|e| Error::Devnet { method, message: format!("unreadable answer: {e}") })?;
-        if let Some(error) = body.get("error") {
-            let message = error["message"].as_str().unwrap_or("error").to_string();
-            return Err(Error::Devnet { method, message });
+        let failed = |err: TransportError| Error::Provider(JsonRpcClientError::TransportError(err).into());
+        match self.transport.call(method, params).await.map_err(failed)? {
+            JsonRpcResponse::Success { result, .. } => Ok(result),
+            JsonRpcResponse::Error { error, .. } => Err(Error::Devnet { method, message: error.message }),
         }
-        Ok(body["result"].clone())
     }
 
     /// Mints `amount` FRI (STRK's smallest unit) to `address`; returns the mint transaction hash.
@@ -86,5 +91,12 @@ impl DevnetClient {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(value: &Value, method: &'static str) -> Result<T, Error> {
-    T::deserialize(value).map_err(|e| Error::Devnet { method, message: format!("unexpected answer {value}: {e}") })
+    T::deserialize(value).map_err(|e| Error::Devnet {
+        method,
+        message: format!(
+            "unexpected answer {} ({})",
+            excerpt(value.to_string().as_bytes()),
+            escape(&e.to_string(), false)
+        ),
+    })
 }

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use starknet::contract::{ContractFactory, UdcSelector};
 use starknet::core::types::Felt;
-use starknet::providers::jsonrpc::HttpTransport;
 use starknet::providers::{JsonRpcClient, Provider as _};
 use starknet::signers::SigningKey;
 use starknet_devnet_core::starknet::starknet_config::StarknetConfig;
@@ -20,7 +19,7 @@ use starknet::core::types::{FlattenedSierraClass, TransactionReceiptWithBlockInf
 
 use crate::{
     declare, local_account, AccountDeployment, Declared, DevnetClient, Error, LocalAccount, PredeployedAccount,
-    Provider,
+    Provider, TransportConfig,
 };
 
 /// What [`Devnet::deploy_account`] mints to a new account before deploying it: 1,000 STRK.
@@ -35,6 +34,15 @@ pub const ARGENT_ACCOUNT_VERSION: &str = starknet_devnet_core::constants::ARGENT
 
 /// The seed of the predeployed accounts' keys: fixed, so runs are reproducible.
 pub const DEVNET_SEED: u32 = 42;
+
+/// How long devnet's server works on a request before it gives up, in seconds.
+const SERVER_TIMEOUT_SECS: u16 = 120;
+
+/// The limits of the clients of an embedded devnet: the defaults, but a request timeout a little
+/// longer than the server's, so that a slow request ends with the server's answer.
+fn client_config() -> TransportConfig {
+    TransportConfig::default().with_request_timeout(Duration::from_secs(u64::from(SERVER_TIMEOUT_SECS) + 10))
+}
 
 /// A starknet-devnet running in this process, on 127.0.0.1 at an OS-chosen port. It stops when
 /// dropped (or when its tokio runtime ends).
@@ -85,7 +93,7 @@ impl Devnet {
         let server_config = ServerConfig {
             host: address.ip(),
             port: address.port(),
-            timeout: 120,
+            timeout: SERVER_TIMEOUT_SECS,
             log_request: false,
             log_response: false,
             restricted_methods: None,
@@ -101,8 +109,8 @@ impl Devnet {
         });
 
         let url = Url::parse(&format!("http://{address}/rpc")).map_err(|e| Error::Start(format!("devnet URL: {e}")))?;
-        let client = DevnetClient::new(url);
-        let provider = JsonRpcClient::new(HttpTransport::new(client.url().clone()));
+        let client = DevnetClient::with_config(url, client_config());
+        let provider = JsonRpcClient::new(client.transport().clone());
         let chain_id = wait_until_up(&provider).await?;
         let funder = client
             .predeployed_accounts()
@@ -123,9 +131,9 @@ impl Devnet {
         self.chain_id
     }
 
-    /// A JSON-RPC client for this devnet.
+    /// A JSON-RPC client for this devnet (sharing the connections of [`Devnet::client`]).
     pub fn provider(&self) -> Provider {
-        JsonRpcClient::new(HttpTransport::new(self.url().clone()))
+        JsonRpcClient::new(self.client.transport().clone())
     }
 
     /// Devnet's own methods (mint, time, blocks).

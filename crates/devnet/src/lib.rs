@@ -6,6 +6,8 @@
 //! [`Devnet::profile_invoke`] measures a transaction's Cairo steps and builtins, which RPC receipts
 //! no longer carry.
 //! [`declare`], [`AccountDeployment`] and [`wait_for_receipt`] work on any Starknet node.
+//! [`RpcTransport`], under every [`Provider`] and [`DevnetClient`], gives up on a node that does
+//! not answer in time or whose answer is too long ([`TransportConfig`]).
 #![deny(missing_docs)]
 
 mod client;
@@ -13,6 +15,7 @@ mod embedded;
 mod error;
 mod ops;
 mod profile;
+mod transport;
 
 pub use client::{DevnetClient, PredeployedAccount};
 pub use embedded::{Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION, DEPLOY_FUNDS, DEVNET_SEED};
@@ -24,8 +27,9 @@ pub use ops::{
 pub use profile::{ExecutionProfile, GasUsage, Outcome, PhaseProfile, VmResources};
 /// Devnet's configuration, for [`Devnet::start_with`].
 pub use starknet_devnet_core::starknet::starknet_config::StarknetConfig;
+pub use transport::{RpcTransport, TransportConfig, TransportError};
 
-/// The JSON-RPC client type used throughout.
-pub type Provider = starknet::providers::JsonRpcClient<starknet::providers::jsonrpc::HttpTransport>;
+/// The JSON-RPC client type used throughout: starknet-rs's client over our [`RpcTransport`].
+pub type Provider = starknet::providers::JsonRpcClient<RpcTransport>;
 /// An account signed by one local key (devnet's predeployed accounts, and owner-signed flows).
 pub type LocalAccount = starknet::accounts::SingleOwnerAccount<Provider, starknet::signers::LocalWallet>;

@@ -209,15 +209,16 @@ impl ArgumentRule {
     }
 }
 
-impl fmt::Display for ArgumentRule {
-    /// `word 0 == 0xb0b`, `word 1 (u256) <= 1000`, `word 1 (u256) in [5, 10]`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ArgumentRule {
+    /// The rule in words, like its `Display` (`word 1 (u256) <= 1000`), with each u256 value
+    /// written by `u256` (a token amount in tokens, say: `word 1 (u256) <= 0.001 STRK`).
+    pub fn describe(&self, u256: impl Fn(U256) -> String) -> String {
         let operator = match self.operator() {
             Some(operator) => operator.symbol().to_string(),
             None => format!("operator {:#x}", self.operator),
         };
         let values: Vec<String> = if self.is_u256() {
-            self.u256_values.iter().map(U256::to_string).collect()
+            self.u256_values.iter().map(|value| u256(*value)).collect()
         } else {
             self.values.iter().map(|felt| format!("{felt:#x}")).collect()
         };
@@ -226,7 +227,14 @@ impl fmt::Display for ArgumentRule {
             [one] if !matches!(self.operator(), Some(Operator::OneOf | Operator::InRange)) => one.clone(),
             _ => format!("[{}]", values.join(", ")),
         };
-        write!(f, "word {}{kind} {operator} {values}", self.word)
+        format!("word {}{kind} {operator} {values}", self.word)
+    }
+}
+
+impl fmt::Display for ArgumentRule {
+    /// `word 0 == 0xb0b`, `word 1 (u256) <= 1000`, `word 1 (u256) in [5, 10]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(|value| value.to_string()))
     }
 }
 

@@ -3,6 +3,7 @@
 use starknet::core::types::Felt;
 
 use crate::strk::format_strk;
+use crate::text::Escaped;
 
 /// Everything that can go wrong building, signing, reading or using a session.
 #[derive(Debug, thiserror::Error)]
@@ -12,8 +13,12 @@ pub enum Error {
     #[error("{0:#x} is not a contract address")]
     InvalidAddress(Felt),
     /// A selector is neither a hex felt nor a Cairo identifier.
-    #[error("`{0}` is not a selector: give an entry point name like `transfer` or a hex felt")]
+    #[error("`{}` is not a selector: give an entry point name like `transfer` (an identifier: letters, digits and `_`, nothing around it) or a hex felt below P", Escaped(.0))]
     InvalidSelector(String),
+    /// A session file names a policy's selector with a text that is not an entry point name (a
+    /// Cairo identifier): a name must be shown exactly as it was hashed.
+    #[error("`{}` is not an entry point name (an identifier: letters, digits and `_`, nothing around it)", Escaped(.0))]
+    InvalidSelectorName(String),
     /// The same `(contract, selector)` was listed twice.
     #[error("the policy {contract:#x}::{selector:#x} is listed twice")]
     DuplicatePolicy {
@@ -23,10 +28,10 @@ pub enum Error {
         selector: Felt,
     },
     /// A policy lists the same argument rule twice.
-    #[error("the argument rule `{0}` is listed twice in one policy")]
+    #[error("the argument rule `{}` is listed twice in one policy", Escaped(.0))]
     DuplicateRule(String),
     /// An argument rule the account cannot evaluate (the contract's `session/bad-rule`).
-    #[error("the argument rule `{rule}` cannot be evaluated: {reason}")]
+    #[error("the argument rule `{}` cannot be evaluated: {reason}", Escaped(rule))]
     BadRule {
         /// The rule, in words.
         rule: String,
@@ -34,7 +39,7 @@ pub enum Error {
         reason: &'static str,
     },
     /// An operator name that is not one of the rules' operators.
-    #[error("`{0}` is not an operator: use EQ, NEQ, LT, LE, GT, GE, IN_RANGE or ONE_OF (or ==, !=, <, <=, >, >=)")]
+    #[error("`{}` is not an operator: use EQ, NEQ, LT, LE, GT, GE, IN_RANGE or ONE_OF (or ==, !=, <, <=, >, >=)", Escaped(.0))]
     UnknownOperator(String),
     /// A token has two spending limits.
     #[error("the token {0:#x} has more than one spending limit")]
@@ -82,7 +87,7 @@ pub enum Error {
     #[error("the session key is missing (0)")]
     MissingSessionKey,
     /// A selector name in a session file does not hash to the selector next to it.
-    #[error("the policy name `{name}` does not match its selector {selector:#x}")]
+    #[error("the policy name `{}` does not match its selector {selector:#x}", Escaped(name))]
     SelectorNameMismatch {
         /// The name written in the file.
         name: String,
@@ -177,7 +182,7 @@ pub enum Error {
         index: usize,
     },
     /// A call breaks an argument rule of its policy (the contract's `session/argument-rule`).
-    #[error("call #{index} breaks the session's argument rule `{rule}`")]
+    #[error("call #{index} breaks the session's argument rule `{}`", Escaped(rule))]
     ArgumentRule {
         /// Position of the call in the multicall.
         index: usize,
@@ -246,21 +251,21 @@ pub enum Error {
     #[error("the session metadata cannot be hashed: {0}")]
     InvalidMetadata(crate::typed_data::TypedDataError),
     /// The guardian refused or failed to co-sign a session transaction.
-    #[error("the guardian did not co-sign: {0}")]
+    #[error("the guardian did not co-sign: {}", Escaped(.0))]
     Guardian(String),
     /// Typed data that cannot be a session-signed message (not revision 1, a value that does not
     /// fit its type, a domain type of other members).
     #[error("the message cannot be signed: {0}")]
     InvalidMessage(crate::typed_data::TypedDataError),
     /// A session's message policies list the same one twice.
-    #[error("the message policy `{0}` is listed twice")]
+    #[error("the message policy `{}` is listed twice", Escaped(.0))]
     DuplicateMessagePolicy(String),
     /// A message policy for one of the account's own domains (sessions, outside executions),
     /// whose messages no session may sign.
-    #[error("a session may not sign messages of the domain `{0}`: it is the account's own")]
+    #[error("a session may not sign messages of the domain `{}`: it is the account's own", Escaped(.0))]
     ReservedMessageDomain(String),
     /// A message whose domain and type the session does not allow.
-    #[error("the session does not allow {0}")]
+    #[error("the session does not allow {}", Escaped(.0))]
     MessageNotAllowed(String),
     /// A message of another chain than the session's.
     #[error("the message is for the chain {found:#x}, the session for {expected:#x}")]
@@ -274,8 +279,20 @@ pub enum Error {
     #[error("not a session message signature (the first felt is not 'sk-session-msg')")]
     NotASessionMessageSignature,
     /// A session file is not valid JSON of the expected shape.
-    #[error("invalid session JSON: {0}")]
+    #[error("invalid session JSON: {}", Escaped(&.0.to_string()))]
     Json(#[from] serde_json::Error),
+    /// A field of a session file is not what it must be: `field` is its path in the file
+    /// (`policies[2].selector`), `error` the cause with its line and column.
+    #[error("invalid session JSON at `{}`: {}", Escaped(field), Escaped(&error.to_string()))]
+    JsonField {
+        /// The path of the field (`policies[2].selector`).
+        field: String,
+        /// What is wrong with it, and where.
+        error: serde_json::Error,
+    },
+    /// A private key outside `1..n-1`, `n` the order of the Stark curve: no key signs with it.
+    #[error("{0} is not a private key: a Stark private key is a number from 1 to n - 1, n the curve's order")]
+    InvalidPrivateKey(&'static str),
 }
 
 /// A failure to sign a session transaction: the session refused it (a call it does not allow, a

@@ -24,6 +24,10 @@
 //! [`typed_data`] hashes any SNIP-12 revision-1 JSON the way wallets do (it knows nothing of
 //! sessions), and [`argent`] drives sessions on Argent's own account (0.4.0) in the format
 //! `@argent/x-sessions` produces.
+//!
+//! What a file or a node says may be hostile (a dApp writes the request the owner reads): `text`
+//! reads numbers strictly ([`parse_felt`]), admits only exact identifiers as entry point names
+//! ([`is_identifier`]) and escapes any other text before it is shown ([`escape`]).
 
 #![deny(missing_docs)]
 
@@ -44,6 +48,7 @@ mod session_token;
 mod signed_session;
 mod signer;
 mod strk;
+mod text;
 
 pub mod argent;
 pub mod typed_data;
@@ -67,7 +72,7 @@ pub use owner::{
     owner_rotation_hash, set_owner_call, upgrade_call, OWNER_ROTATION_TAG, SET_OWNER_SELECTOR, UPGRADE_SELECTOR,
 };
 pub use policy_tree::{call_proofs, check_call_proofs, policy_leaf, PolicyTree};
-pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, UNLIMITED_TRANSACTIONS};
+pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, RESERVED_DOMAINS, UNLIMITED_TRANSACTIONS};
 pub use revocation::{
     is_session_revoked, revoke_all_sessions_call, revoke_session_call, session_epoch, GET_SESSION_EPOCH_SELECTOR,
     IS_SESSION_REVOKED_SELECTOR, REVOKE_ALL_SESSIONS_SELECTOR, REVOKE_SESSION_SELECTOR,
@@ -90,5 +95,8 @@ pub use session_token::{
     VALID_AFTER_OFFSET, VALID_UNTIL_OFFSET, VERSION_OFFSET,
 };
 pub use signed_session::{SignedSession, REGISTER_SESSION_SELECTOR, SESSION_FILE_VERSION};
-pub use signer::{SessionKeySigner, SessionSigner};
+pub use signer::{signing_key, SessionKeySigner, SessionSigner, CURVE_ORDER};
 pub use strk::{format_strk, parse_strk, FRI_PER_STRK};
+pub use text::{
+    escape, escape_keeping_lines, is_hidden_char, is_identifier, parse_felt, parse_felt_hex, Escaped, FeltError,
+};

@@ -57,8 +57,10 @@ pub fn counted_amount(account: Felt, index: usize, call: &Call) -> Result<Option
 /// `left`). A differential test against the contract found the order of the calls used before.
 pub fn spends(session: &Session, account: Felt, calls: &[Call]) -> Result<Vec<(SpendingLimit, U256)>, Error> {
     let mut out: Vec<(SpendingLimit, U256)> = Vec::new();
-    for (i, limit) in session.spending_limits.iter().enumerate() {
-        if session.spending_limits[..i].iter().any(|earlier| earlier.token == limit.token) {
+    // A set, not a scan of the earlier limits: a file may list many (a test reads 100,000).
+    let mut seen = std::collections::HashSet::with_capacity(session.spending_limits.len());
+    for limit in &session.spending_limits {
+        if !seen.insert(limit.token) {
             continue;
         }
         let mut sum: Option<U256> = None;

@@ -23,7 +23,8 @@ pub const ANY_CALLER: Felt = Felt::from_hex_unchecked("0x414e595f43414c4c4552");
 /// The SNIP-12 domain's name, a short string.
 pub const OUTSIDE_EXECUTION_DOMAIN_NAME: &str = "Account.execute_from_outside";
 /// `'Account.execute_from_outside'`.
-const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x4163636f756e742e657865637574655f66726f6d5f6f757473696465");
+pub(crate) const DOMAIN_NAME_FELT: Felt =
+    Felt::from_hex_unchecked("0x4163636f756e742e657865637574655f66726f6d5f6f757473696465");
 /// The SNIP-12 domain's version: SNIP-9's version 2, the felt 2.
 pub const OUTSIDE_EXECUTION_DOMAIN_VERSION: u64 = 2;
 

@@ -22,11 +22,11 @@ use crate::session_hash::{
 /// JavaScript (and so a wallet) reads exactly only up to 2^53 - 1.
 pub const MAX_TIME: u64 = (1 << 53) - 1;
 
-/// The domains of the account's own typed data, whose messages a session may not sign: sessions
-/// (signed by the owner) and outside executions (signed in their own way, never through
-/// `is_valid_signature`).
-const RESERVED_DOMAINS: [&str; 2] =
-    [session_hash::DOMAIN_NAME, crate::outside_execution::OUTSIDE_EXECUTION_DOMAIN_NAME];
+/// The domain names of the account's own typed data, as the felts a message's domain hashes,
+/// whose messages a session may not sign: sessions (signed by the owner) and outside executions
+/// (signed in their own way, never through `is_valid_signature`). The account refuses them too
+/// (`session/reserved-domain`).
+pub const RESERVED_DOMAINS: [Felt; 2] = [session_hash::DOMAIN_NAME_FELT, crate::outside_execution::DOMAIN_NAME_FELT];
 
 /// The transaction count of a session whose request sets none: `u32::MAX`, no practical limit
 /// (the count is always part of what the owner signs, so the wallet shows this number).
@@ -213,7 +213,12 @@ impl SessionRequest {
             builder = builder.allow_message(message);
         }
         for entry in file.policies {
+            // The file's selector is what is hashed; a name beside it must be the exact name of
+            // that selector, so that what is shown is what is signed.
             if let Some(name) = &entry.name {
+                if !crate::text::is_identifier(name) {
+                    return Err(Error::InvalidSelectorName(name.clone()));
+                }
                 if get_selector_from_name(name).ok() != Some(entry.selector) {
                     return Err(Error::SelectorNameMismatch { name: name.clone(), selector: entry.selector });
                 }
@@ -221,7 +226,7 @@ impl SessionRequest {
             builder.policies.push(PolicyInput {
                 contract: entry.contract,
                 selector: match entry.name {
-                    Some(name) => SelectorInput::Name(name),
+                    Some(name) => SelectorInput::Named { name, selector: entry.selector },
                     None => SelectorInput::Felt(entry.selector),
                 },
                 uncounted: entry.uncounted,
@@ -248,6 +253,7 @@ impl<'de> Deserialize<'de> for SessionRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RequestFile {
+    #[serde(with = "crate::text::hex_felt")]
     pub session_key: Felt,
     pub valid_after: u64,
     pub valid_until: u64,
@@ -268,6 +274,7 @@ pub(crate) struct RequestFile {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SpendingLimitEntry {
+    #[serde(with = "crate::text::hex_felt")]
     pub token: Felt,
     #[serde(with = "amount::u256")]
     pub total: U256,
@@ -288,8 +295,24 @@ pub(crate) mod amount {
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u128, D::Error> {
         let text = String::deserialize(deserializer)?;
         text.parse().map_err(|_| {
-            serde::de::Error::custom(format!("`{text}` is not an amount in FRI (a decimal integer below 2^128)"))
+            serde::de::Error::custom(format!(
+                "`{}` is not an amount in FRI (a decimal integer below 2^128): {}",
+                crate::text::Escaped(&text),
+                decimal_cause(&text, "2^128")
+            ))
         })
+    }
+
+    /// Why `text` is not a decimal integer below `bound`: the first character that is not a
+    /// digit, or the size.
+    pub(crate) fn decimal_cause(text: &str, bound: &str) -> String {
+        match text.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
+            _ if text.is_empty() => "it is empty".to_string(),
+            Some((i, c)) => {
+                format!("`{}` at position {} is not a decimal digit", crate::text::escape(&c.to_string()), i + 1)
+            }
+            None => format!("it is {bound} or more"),
+        }
     }
 
     /// Token amounts (u256) as decimal strings.
@@ -306,8 +329,13 @@ pub(crate) mod amount {
         }
 
         pub(super) fn parse<E: serde::de::Error>(text: &str) -> Result<U256, E> {
-            crate::limits::parse_u256(text)
-                .ok_or_else(|| E::custom(format!("`{text}` is not a token amount (a decimal integer below 2^256)")))
+            crate::limits::parse_u256(text).ok_or_else(|| {
+                E::custom(format!(
+                    "`{}` is not a token amount (a decimal integer below 2^256): {}",
+                    crate::text::Escaped(text),
+                    super::decimal_cause(text, "2^256")
+                ))
+            })
         }
     }
 
@@ -329,7 +357,9 @@ pub(crate) mod amount {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PolicyEntry {
+    #[serde(with = "crate::text::hex_felt")]
     pub contract: Felt,
+    #[serde(with = "crate::text::hex_felt")]
     pub selector: Felt,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -348,7 +378,7 @@ pub(crate) struct PolicyEntry {
 pub(crate) struct RuleEntry {
     pub word: u32,
     pub operator: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::text::hex_felt::list")]
     pub values: Vec<Felt>,
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "amount::u256_list")]
     pub u256_values: Vec<U256>,
@@ -378,8 +408,12 @@ impl RuleEntry {
 
 #[derive(Debug, Clone)]
 enum SelectorInput {
-    Name(String),
+    /// As given to the builder: an entry point name or a hex felt, parsed by `build`.
+    Text(String),
+    /// A selector without a name.
     Felt(Felt),
+    /// A selector and its name, both checked already (a file's).
+    Named { name: String, selector: Felt },
 }
 
 #[derive(Debug, Clone)]
@@ -516,14 +550,7 @@ impl SessionRequestBuilder {
         selector: &str,
         rules: impl IntoIterator<Item = ArgumentRule>,
     ) -> Self {
-        let selector = if selector.trim().starts_with("0x") || selector.trim().starts_with("0X") {
-            match parse_selector(selector) {
-                Ok(felt) => SelectorInput::Felt(felt),
-                Err(_) => SelectorInput::Name(selector.to_string()),
-            }
-        } else {
-            SelectorInput::Name(selector.trim().to_string())
-        };
+        let selector = SelectorInput::Text(selector.to_string());
         self.policies.push(PolicyInput { contract, selector, uncounted: false, rules: rules.into_iter().collect() });
         self
     }
@@ -600,26 +627,36 @@ impl SessionRequestBuilder {
                 return Err(Error::ZeroLimit(limit));
             }
         }
-        for (i, limit) in self.spending_limits.iter().enumerate() {
+        for limit in &self.spending_limits {
             check_address(limit.token)?;
-            if self.spending_limits[..i].iter().any(|l| l.token == limit.token) {
-                return Err(Error::DuplicateSpendingLimit(limit.token));
-            }
         }
+        // Sorted, not compared pairwise: a file may list many limits (a test reads 100,000).
+        let mut tokens: Vec<Felt> = self.spending_limits.iter().map(|limit| limit.token).collect();
+        tokens.sort_unstable();
+        if let Some(pair) = tokens.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(Error::DuplicateSpendingLimit(pair[0]));
+        }
+        let limited: std::collections::HashSet<Felt> = tokens.into_iter().collect();
         let mut names = BTreeMap::new();
         let mut policies = Vec::with_capacity(self.policies.len());
         let mut uncounted = Vec::new();
         for input in self.policies {
-            let selector = match &input.selector {
-                SelectorInput::Felt(felt) => *felt,
-                SelectorInput::Name(name) => {
-                    let felt = parse_selector(name)?;
-                    names.insert(felt, name.clone());
+            let selector = match input.selector {
+                SelectorInput::Felt(felt) => felt,
+                SelectorInput::Text(text) => {
+                    let felt = parse_selector(&text)?;
+                    if crate::text::is_identifier(&text) {
+                        names.insert(felt, text);
+                    }
                     felt
+                }
+                SelectorInput::Named { name, selector } => {
+                    names.insert(selector, name);
+                    selector
                 }
             };
             let policy = Policy::with_rules(input.contract, selector, input.rules)?;
-            let limited = self.spending_limits.iter().any(|l| l.token == policy.contract);
+            let limited = limited.contains(&policy.contract);
             if input.uncounted {
                 uncounted.push((policy.contract, policy.selector));
             } else if limited && !is_counted_selector(policy.selector) {
@@ -641,9 +678,12 @@ impl SessionRequestBuilder {
         if let Some(pair) = messages.windows(2).find(|pair| pair[0] == pair[1]) {
             return Err(Error::DuplicateMessagePolicy(pair[0].to_string()));
         }
-        if let Some(message) = messages.iter().find(|message| RESERVED_DOMAINS.contains(&message.domain_name.as_str()))
-        {
-            return Err(Error::ReservedMessageDomain(message.domain_name.clone()));
+        for message in &messages {
+            // Compared as the felts that are hashed, so that no spelling (hex, decimal) slips by.
+            let (name, _) = message.felts()?;
+            if RESERVED_DOMAINS.contains(&name) {
+                return Err(Error::ReservedMessageDomain(message.domain_name.clone()));
+            }
         }
         Ok(SessionRequest {
             messages_hash: messages_hash(&messages)?,
@@ -850,5 +890,109 @@ mod tests {
             })
             .build();
         assert!(matches!(err, Err(Error::InvalidMessage(_))), "{err:?}");
+    }
+
+    /// Issue #23, item 1: a policy named `"transfer\r"` and 300 blanks, with the selector of that
+    /// untrimmed name, hid its line in the summary; the hash trimmed the name, the name check did
+    /// not. A name is now an exact identifier, in files and in the builder.
+    #[test]
+    fn a_name_with_a_carriage_return_and_blanks_is_refused() {
+        let hidden = format!("transfer\r{}", " ".repeat(300));
+        let honest = request().allow(Felt::ONE, "approve").build().unwrap();
+        let mut file: Value = serde_json::to_value(&honest).unwrap();
+        file["policies"].as_array_mut().unwrap().push(serde_json::json!({
+            "contract": "0x2",
+            "selector": format!("{:#x}", starknet::core::utils::starknet_keccak(hidden.as_bytes())),
+            "name": hidden,
+        }));
+        let err = serde_json::from_value::<SessionRequest>(file).unwrap_err().to_string();
+        assert!(err.contains("is not an entry point name"), "{err}");
+        assert!(err.contains("transfer\\r   "), "shown escaped: {err}");
+        assert!(!err.contains('\r'), "{err}");
+        let built = request().allow(Felt::TWO, &hidden).build();
+        assert!(matches!(built, Err(Error::InvalidSelector(_))), "{built:?}");
+        assert!(matches!(request().allow(Felt::TWO, " transfer").build(), Err(Error::InvalidSelector(_))));
+    }
+
+    /// Issue #23, item 5: with a `name`, the file's selector was ignored, and a name written as
+    /// hex signed that hex rather than the file's selector.
+    #[test]
+    fn the_files_selector_is_what_is_signed_and_its_name_must_be_its_name() {
+        let hex_name = format!("{:#x}", get_selector_from_name("transfer").unwrap());
+        let honest = request().allow(Felt::ONE, "approve").build().unwrap();
+        let mut file: Value = serde_json::to_value(&honest).unwrap();
+        file["policies"][0]["name"] = Value::String(hex_name.clone());
+        file["policies"][0]["selector"] =
+            Value::String(format!("{:#x}", starknet::core::utils::starknet_keccak(hex_name.as_bytes())));
+        let err = serde_json::from_value::<SessionRequest>(file).unwrap_err().to_string();
+        assert!(err.contains("is not an entry point name"), "{err}");
+        // A hex selector given to the builder has no name, so the file it writes reads back.
+        let by_hex = request().allow(Felt::ONE, &hex_name).build().unwrap();
+        assert_eq!(by_hex.selector_name(get_selector_from_name("transfer").unwrap()), None);
+        let json = serde_json::to_string(&by_hex).unwrap();
+        assert!(!json.contains("\"name\""), "{json}");
+        assert_eq!(serde_json::from_str::<SessionRequest>(&json).unwrap(), by_hex);
+    }
+
+    /// Issue #23, item 4: the account's own message domains passed the refusal when written in
+    /// hex (or as a decimal number); they are compared as the felts that are hashed.
+    #[test]
+    fn reserved_domains_are_refused_in_any_spelling() {
+        let base = request().allow(Felt::ONE, "transfer");
+        for name in [session_hash::DOMAIN_NAME, crate::outside_execution::OUTSIDE_EXECUTION_DOMAIN_NAME] {
+            let felt = starknet::core::utils::cairo_short_string_to_felt(name).unwrap();
+            for spelling in
+                [name.to_string(), format!("{felt:#x}"), format!("{felt:#X}").replace("0X", "0x"), felt.to_string()]
+            {
+                let policy =
+                    MessagePolicy { domain_name: spelling.clone(), domain_version: "1".into(), type_hash: Felt::ONE };
+                let err = base.clone().allow_message(policy).build().unwrap_err();
+                assert!(matches!(err, Error::ReservedMessageDomain(_)), "{spelling}: {err:?}");
+            }
+        }
+    }
+
+    /// Issue #23, item 9: the duplicate checks of spending limits compared every pair (100,000
+    /// limits took 27 s); they sort now, and `spends` keeps a set.
+    #[test]
+    fn a_hundred_thousand_spending_limits_are_checked_without_comparing_every_pair() {
+        let mut builder = request().allow(Felt::ONE, "transfer");
+        for token in 1..=100_000u32 {
+            builder = builder.spending_limit(Felt::from(0x10_0000 + token), 5u8);
+        }
+        let many = builder.clone().build().unwrap();
+        assert_eq!(many.spending_limits().len(), 100_000);
+        let session = many.session();
+        let token = Felt::from(0x10_0000 + 77_777u32);
+        let call = starknet::core::types::Call {
+            to: token,
+            selector: get_selector_from_name("transfer").unwrap(),
+            calldata: vec![Felt::TWO, Felt::THREE, Felt::ZERO],
+        };
+        let spent = crate::limits::spends(&session, Felt::from(0xacc0u32), &[call]).unwrap();
+        assert_eq!(spent, vec![(*session.spending_limit(token).unwrap(), U256::from(3u8))]);
+        let twice = builder.spending_limit(Felt::from(0x10_0000 + 50_000u32), 1u8).build();
+        assert!(matches!(twice, Err(Error::DuplicateSpendingLimit(t)) if t == Felt::from(0x10_0000 + 50_000u32)));
+    }
+
+    /// Issue #23, item 10: a number error named neither the field nor the cause, and a felt of P
+    /// was read as 0.
+    #[test]
+    fn number_errors_name_the_cause_and_the_prime_is_refused() {
+        let honest = request().allow(Felt::ONE, "approve").build().unwrap();
+        let with = |pointer: &str, value: Value| {
+            let mut file: Value = serde_json::to_value(&honest).unwrap();
+            *file.pointer_mut(pointer).unwrap() = value;
+            serde_json::from_value::<SessionRequest>(file).unwrap_err().to_string()
+        };
+        let p = "0x800000000000011000000000000000000000000000000000000000000000001";
+        let err = with("/policies/0/contract", Value::String(p.into()));
+        assert!(err.contains("is not a felt: it is not below the field prime"), "{err}");
+        let err = with("/session_key", Value::String("1".repeat(64)));
+        assert!(err.contains("is not a felt: it is not 0x-prefixed hex"), "{err}");
+        let err = with("/max_fee", Value::String("1".repeat(40)));
+        assert!(err.contains("is not an amount in FRI (a decimal integer below 2^128): it is 2^128 or more"), "{err}");
+        let err = with("/fee_budget", Value::String("12a".into()));
+        assert!(err.contains("`a` at position 3 is not a decimal digit"), "{err}");
     }
 }

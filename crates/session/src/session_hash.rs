@@ -21,7 +21,7 @@ pub const DOMAIN_VERSION: u64 = 3;
 pub const DOMAIN_NAME: &str = "SessionKeys.session";
 
 /// `'SessionKeys.session'`.
-const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b6579732e73657373696f6e");
+pub(crate) const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b6579732e73657373696f6e");
 
 /// The session's type string: its own, then those of the struct types it uses (`MessagePolicy`,
 /// `SpendingLimit`, the presets `TokenAmount` and `u256`), sorted by name. A `merkletree` member does not bring its leaf type
@@ -292,6 +292,7 @@ pub struct MessagePolicy {
     /// The messages' domain `version`.
     pub domain_version: String,
     /// The type hash of the messages' primary type (`typed_data::type_hash`).
+    #[serde(with = "crate::text::hex_felt")]
     pub type_hash: Felt,
 }
 
@@ -411,16 +412,15 @@ impl fmt::Display for Policy {
     }
 }
 
-/// Parses a selector given as a hex felt (`0x…`) or as an entry point name (`transfer`).
+/// Parses a selector given as a hex felt (`0x…`, below the field prime) or as an entry point
+/// name (`transfer`), exactly: a name is a Cairo identifier ([`crate::text::is_identifier`]), and
+/// nothing is trimmed, so that a name shown is the very name hashed.
 pub fn parse_selector(selector: &str) -> Result<Felt, Error> {
     let invalid = || Error::InvalidSelector(selector.to_string());
-    let selector = selector.trim();
-    if let Some(hex) = selector.strip_prefix("0x").or_else(|| selector.strip_prefix("0X")) {
-        return Felt::from_hex(&format!("0x{hex}")).map_err(|_| invalid());
+    if selector.starts_with("0x") || selector.starts_with("0X") {
+        return crate::text::parse_felt_hex(selector).map_err(|_| invalid());
     }
-    let is_name = selector.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && selector.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !is_name {
+    if !crate::text::is_identifier(selector) {
         return Err(invalid());
     }
     get_selector_from_name(selector).map_err(|_| invalid())
@@ -672,7 +672,8 @@ mod tests {
     fn bad_addresses_and_selectors_are_rejected() {
         assert!(matches!(Policy::new(Felt::ZERO, Felt::ONE), Err(Error::InvalidAddress(_))));
         assert!(matches!(Policy::new(ADDRESS_BOUND, Felt::ONE), Err(Error::InvalidAddress(_))));
-        for bad in ["", "1abc", "trans fer", "0xzz", "transfer()"] {
+        let p = "0x800000000000011000000000000000000000000000000000000000000000001";
+        for bad in ["", "1abc", "trans fer", "0xzz", "transfer()", "transfer\r", " transfer", "transfer ", p] {
             assert!(matches!(parse_selector(bad), Err(Error::InvalidSelector(_))), "{bad:?}");
         }
         assert_eq!(parse_selector("0X0Ab").unwrap(), Felt::from(0xabu32));

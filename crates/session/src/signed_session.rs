@@ -11,6 +11,7 @@ use crate::limits::{check_spending, spends, SpendingUsage};
 use crate::request::{amount, PolicyEntry, RequestFile, SessionRequest, SpendingLimitEntry};
 use crate::session_hash::{MessagePolicy, Session};
 use crate::session_token::{session_message_hash, CallProof, SessionToken};
+use crate::text::hex_felt;
 
 /// The version of the session file ([`SignedSession::to_json`]): the layout of the JSON, not the
 /// session's types ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)) nor the transaction signature's
@@ -173,9 +174,12 @@ impl SignedSession {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| unreachable!("serializing felts: {e}"))
     }
 
-    /// Reads the JSON form, with the checks described on the type.
+    /// Reads the JSON form, with the checks described on the type. An error names the field
+    /// that is wrong ([`Error::JsonField`]).
     pub fn from_json(json: &str) -> Result<Self, Error> {
-        Self::from_file(serde_json::from_str(json)?)
+        let deserializer = &mut serde_json::Deserializer::from_str(json);
+        let file: SignedSessionFile = serde_path_to_error::deserialize(deserializer).map_err(json_error)?;
+        Self::from_file(file)
     }
 
     fn from_file(file: SignedSessionFile) -> Result<Self, Error> {
@@ -202,13 +206,27 @@ impl SignedSession {
     }
 }
 
+/// A JSON error with the path of the field it is about, when it is about one.
+pub(crate) fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let field = err.path().to_string();
+    let error = err.into_inner();
+    if field == "." || error.is_syntax() || error.is_eof() {
+        return Error::Json(error);
+    }
+    Error::JsonField { field, error }
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SignedSessionFile {
     version: u64,
+    #[serde(with = "hex_felt")]
     account: Felt,
+    #[serde(with = "hex_felt")]
     chain_id: Felt,
+    #[serde(with = "hex_felt")]
     session_hash: Felt,
+    #[serde(with = "hex_felt")]
     session_key: Felt,
     valid_after: u64,
     valid_until: u64,
@@ -222,6 +240,7 @@ struct SignedSessionFile {
     policies: Vec<PolicyEntry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     messages: Vec<MessagePolicy>,
+    #[serde(with = "hex_felt::list")]
     owner_signature: Vec<Felt>,
 }
 
@@ -303,8 +322,28 @@ mod tests {
         let no_epoch = json.replace("\"epoch\": 0,", "");
         assert_ne!(no_epoch, json);
         let err = SignedSession::from_json(&no_epoch).unwrap_err();
-        assert!(matches!(&err, Error::Json(why) if why.to_string().contains("missing field `epoch`")), "{err:?}");
+        assert!(err.to_string().contains("missing field `epoch`"), "{err:?}");
         let extra = json.replacen('{', "{\"surprise\": 1,", 1);
-        assert!(matches!(SignedSession::from_json(&extra), Err(Error::Json(_))));
+        assert!(matches!(SignedSession::from_json(&extra), Err(Error::Json(_) | Error::JsonField { .. })));
+    }
+
+    /// Issue #23, item 10: an error in a session file names the field, its position and the
+    /// cause.
+    #[test]
+    fn errors_name_the_field_and_the_cause() {
+        let (session, _) = signed();
+        let mut file: serde_json::Value = serde_json::from_str(&session.to_json()).unwrap();
+        file["policies"][0]["selector"] = "0x800000000000011000000000000000000000000000000000000000000000001".into();
+        let err = SignedSession::from_json(&file.to_string()).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(&err, Error::JsonField { field, .. } if field == "policies[0].selector"), "{err:?}");
+        assert!(
+            text.contains("at `policies[0].selector`: `0x8000") && text.contains("not below the field prime"),
+            "{text}"
+        );
+        let mut file: serde_json::Value = serde_json::from_str(&session.to_json()).unwrap();
+        file["policies"][0]["\u{1b}[2J"] = 1.into();
+        let text = SignedSession::from_json(&file.to_string()).unwrap_err().to_string();
+        assert!(text.contains("unknown field `\\u{1b}[2J`") && !text.contains('\u{1b}'), "{text}");
     }
 }

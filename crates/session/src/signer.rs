@@ -11,6 +11,23 @@ use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, Signing
 use crate::error::{Error, SignError};
 use crate::signed_session::SignedSession;
 
+/// The order `n` of the Stark curve's group: a private key is a number from 1 to `n - 1`.
+pub const CURVE_ORDER: Felt =
+    Felt::from_hex_unchecked("0x0800000000000010ffffffffffffffffb781126dcae7b2321e66a241adc64d2f");
+
+/// The private key with the secret scalar `secret`, refused unless it is in `1..n-1`
+/// ([`CURVE_ORDER`]): starknet-rs's `SigningKey` takes any felt, and with 0 or a multiple of the
+/// order its public key is the point at infinity, which panics when asked for.
+pub fn signing_key(secret: Felt) -> Result<SigningKey, Error> {
+    if secret == Felt::ZERO {
+        return Err(Error::InvalidPrivateKey("0"));
+    }
+    if secret >= CURVE_ORDER {
+        return Err(Error::InvalidPrivateKey("a number of n or more"));
+    }
+    Ok(SigningKey::from_secret_scalar(secret))
+}
+
 /// What signs the transactions of a [`SessionAccount`](crate::SessionAccount): given the account,
 /// the transaction hash and the calls, the whole transaction signature. Our format
 /// ([`SessionKeySigner`]) and Argent's (`argent::ArgentSessionSigner`, and Argent's owner with
@@ -185,6 +202,18 @@ where
 mod tests {
     use super::*;
     use crate::{SessionRequest, SessionToken};
+
+    #[test]
+    fn private_keys_are_from_1_to_n_minus_1() {
+        assert!(matches!(signing_key(Felt::ZERO), Err(Error::InvalidPrivateKey(_))));
+        assert!(matches!(signing_key(CURVE_ORDER), Err(Error::InvalidPrivateKey(_))));
+        assert!(matches!(signing_key(Felt::MAX), Err(Error::InvalidPrivateKey(_))));
+        let last = signing_key(CURVE_ORDER - Felt::ONE).unwrap();
+        // n - 1 is -1: its public key is the generator's mirror, with the generator's x.
+        assert_eq!(last.verifying_key().scalar(), signing_key(Felt::ONE).unwrap().verifying_key().scalar());
+        let signature = last.sign(&Felt::TWO).unwrap();
+        assert!(last.verifying_key().verify(&Felt::TWO, &signature).unwrap());
+    }
 
     fn session(key: &SigningKey) -> SignedSession {
         SessionRequest::builder(key.verifying_key().scalar())

@@ -20,8 +20,9 @@ pub enum Command {
     #[command(subcommand)]
     Account(account::AccountCommand),
     /// Session keys: create, sign, inspect, use and revoke sessions.
+    /// (Boxed: its arguments are many times the size of the others'.)
     #[command(subcommand)]
-    Session(session::SessionCommand),
+    Session(Box<session::SessionCommand>),
     /// SNIP-12 typed data: check what a wallet is asked to sign.
     #[command(subcommand)]
     TypedData(typed_data::TypedDataCommand),
@@ -34,7 +35,7 @@ impl Command {
             Command::Bench(command) => command.run().await,
             Command::Devnet(command) => command.run().await,
             Command::Account(command) => command.run().await,
-            Command::Session(command) => command.run().await,
+            Command::Session(command) => (*command).run().await,
             Command::TypedData(command) => command.run().await,
         }
     }

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::text::Escaped;
+
 /// Why typed data could not be hashed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TypedDataError {
@@ -15,10 +17,10 @@ pub enum TypedDataError {
     )]
     LegacyRevision,
     /// The domain names a revision other than 0 or 1.
-    #[error("domain.revision: {0} is not a supported SNIP-12 revision; only revision 1 (\"1\") is")]
+    #[error("domain.revision: {} is not a supported SNIP-12 revision; only revision 1 (\"1\") is", Escaped(.0))]
     UnsupportedRevision(String),
     /// The type definitions (or the typed data's outer shape) are invalid at `path`.
-    #[error("{path}: {reason}")]
+    #[error("{}: {}", Escaped(path), Escaped(reason))]
     InvalidType {
         /// Where, e.g. `types.Policy[1]` or `primaryType`.
         path: String,
@@ -26,7 +28,7 @@ pub enum TypedDataError {
         reason: String,
     },
     /// A value does not fit its type at `path`.
-    #[error("{path}: {reason}")]
+    #[error("{}: {}", Escaped(path), Escaped(reason))]
     InvalidValue {
         /// Where, e.g. `message.Policies[2].Selector`.
         path: String,

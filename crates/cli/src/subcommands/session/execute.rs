@@ -9,9 +9,9 @@ use sk_devnet::{wait_for_receipt, Cost};
 use sk_session::{Error as SessionError, OutsideExecution, SessionAccount, SignError, SignedSession};
 use starknet::accounts::{Account, AccountError};
 use starknet::core::types::{Call, ExecutionResult, Felt, TransactionReceiptWithBlockInfo};
-use starknet::signers::SigningKey;
 
-use super::{contract_label, policy_lines, read_session, selector_name};
+use super::read_session;
+use super::summary::{contract_label, policy_lines, selector_name};
 use crate::error::SessionWindow;
 use crate::network::{Node, RpcArgs};
 use crate::output::{hex, print_json};
@@ -155,8 +155,10 @@ impl Execute {
     async fn relayer(&self, node: &Node) -> anyhow::Result<sk_devnet::LocalAccount> {
         let (address, key) = match (self.relayer_address, &self.relayer_key) {
             (Some(address), Some(path)) => (address, files::read_key(path)?),
-            _ => match crate::network::devnet_account(&node.url).await {
-                Some((address, key)) => (address, SigningKey::from_secret_scalar(key)),
+            _ => match node.devnet_account().await {
+                Some((address, key)) => {
+                    (address, sk_session::signing_key(key).context("the devnet's predeployed account's key")?)
+                }
                 None => bail!(
                     "{} is not a devnet, so --via-relayer needs the account that relays and pays: pass \
                          --relayer-address and --relayer-key",

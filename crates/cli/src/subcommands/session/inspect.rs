@@ -6,7 +6,8 @@ use serde::Serialize;
 use sk_session::SignedSession;
 use starknet::core::types::U256;
 
-use super::{contract_label, read_request, read_session, selector_name, token_amount, PolicyOut, RequestFile};
+use super::summary::{grants, token_amount, PolicyOut};
+use super::{read_request, read_session, RequestFile};
 use crate::network::{Node, RpcArgs};
 use crate::output::{hex, print_json};
 use crate::{parse, time};
@@ -276,19 +277,10 @@ fn print_text(report: &Report, session: &SignedSession) {
         _ => format!(", starts in {}", time::duration(window.valid_after - window.judged_at)),
     };
     println!("status         {} by the {} ({}{remaining})", window.status, window.clock, time::utc(window.judged_at));
-    for line in super::limits_text(session.request()).lines() {
-        // `limits_text` aligns to 14 columns; this report aligns to 15.
-        let (label, value) = line.split_at(14);
+    for line in grants(session.request()) {
+        // `grants` aligns to 14 columns; this report aligns to 15.
+        let (label, value) = line.split_at(line.len().min(14));
         println!("{label} {value}");
-    }
-    println!("policies       {}", report.policies.len());
-    for p in session.request().policies().policies() {
-        let name = selector_name(session.request(), p.selector).unwrap_or_else(|| "(unnamed)".into());
-        println!("  {} {name}", contract_label(p.contract));
-        println!("      selector {:#066x}", p.selector);
-        for rule in &p.rules {
-            println!("      rule     {rule}");
-        }
     }
     match &report.node {
         None => {
@@ -337,7 +329,7 @@ fn print_text(report: &Report, session: &SignedSession) {
                 println!("authorization  {recorded}");
             }
             for problem in &node.problems {
-                println!("problem        {problem}");
+                println!("problem        {}", sk_session::escape(problem));
             }
         }
     }

@@ -8,7 +8,8 @@ use sk_session::SessionRequest;
 use starknet::core::types::Felt;
 use starknet::signers::SigningKey;
 
-use super::{contract_label, PolicyOut, RequestFile, REQUEST_FILE_VERSION};
+use super::summary::{contract_label, grants, PolicyOut};
+use super::{RequestFile, REQUEST_FILE_VERSION};
 use crate::network::RpcArgs;
 use crate::output::{hex, print_json};
 use crate::parse::{self, PolicySpec, RuleSpec};
@@ -209,11 +210,36 @@ impl New {
         let typed_data = request.typed_data(chain_id);
         let file = RequestFile { version: REQUEST_FILE_VERSION, account: self.account, chain_id, request };
         let request_json = serde_json::to_string_pretty(&file)?;
+        // Every file `sk` writes, it reads back: checked before anything is written.
+        let read_back: RequestFile = serde_json::from_str(&request_json).context("the request would not read back")?;
+        let typed_data_hash = sk_session::typed_data::message_hash(&typed_data, self.account)
+            .context("the typed data would not hash as a wallet hashes it")?;
+        if read_back.request.hash(read_back.account, read_back.chain_id) != session_hash
+            || typed_data_hash != session_hash
+        {
+            bail!("the request or its typed data would not read back as the same session (a bug of sk); nothing was written");
+        }
 
-        files::write_key(&self.key_out, &key)?;
-        files::write_text(&self.out, &request_json, self.force)?;
+        // The request and the typed data go to temporary files beside their paths first, then the
+        // key, then the files move into place: a failure leaves neither a key without its request
+        // nor a request without its key, and a retry starts afresh.
+        let mut staged = vec![files::stage(&self.out, &request_json, self.force)?];
         if let Some(path) = &self.typed_data_out {
-            files::write_text(path, &serde_json::to_string_pretty(&typed_data)?, self.force)?;
+            staged.push(files::stage(path, &serde_json::to_string_pretty(&typed_data)?, self.force)?);
+        }
+        files::write_key(&self.key_out, &key)?;
+        let mut written = Vec::new();
+        for file in staged {
+            match file.commit() {
+                Ok(path) => written.push(path),
+                Err(err) => {
+                    // The key is new and nobody has it yet; without its request it is of no use.
+                    for path in written.iter().chain([&self.key_out]) {
+                        std::fs::remove_file(path).ok();
+                    }
+                    return Err(err);
+                }
+            }
         }
 
         let request = &file.request;
@@ -247,9 +273,8 @@ impl New {
         if created.valid_after > 0 {
             println!("valid after   {} (Unix {})", time::utc(created.valid_after), created.valid_after);
         }
-        println!("{}", super::limits_text(request));
-        for line in super::policy_lines(request) {
-            println!("may call      {line}");
+        for line in grants(request) {
+            println!("{line}");
         }
         println!("request       {}", self.out.display());
         if let Some(path) = &self.typed_data_out {

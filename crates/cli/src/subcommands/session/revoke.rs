@@ -8,6 +8,7 @@ use clap::Args;
 use sk_session::{revoke_all_sessions_call, revoke_session_call, SignedSession};
 
 use super::read_session;
+use super::summary::{confirm, summary};
 use crate::network::{Node, RpcArgs};
 use crate::output::hex;
 use crate::owner::{report, send_as_owner, OwnerArgs};
@@ -29,13 +30,26 @@ pub struct RevokeAll {
     owner: OwnerArgs,
 }
 
-/// Register a session up front: an owner-signed transaction calling `register_session`, which
-/// records the owner's authorization in the account, so that every transaction of the session,
-/// the first too, leaves out the owner signature (a shorter, cheaper signature).
+/// Register a session: an owner-signed transaction calling `register_session`, which records in
+/// the account that the owner authorizes the session. Registering is an authorization, like
+/// signing: the account then accepts the session's transactions (the first too) without the owner
+/// signature, so they are shorter and cheaper.
+///
+/// What the session grants is printed first and the command asks for confirmation (--yes for
+/// scripts, needed when stdin is not a terminal). The session file must carry the on-chain owner's
+/// signature of the session; a session the owner never signed is registered only with
+/// --authorize-here, which says that the owner authorizes it by this transaction alone.
 #[derive(Args)]
 pub struct Register {
     #[command(flatten)]
     args: OwnerSessionArgs,
+    /// Register without asking for confirmation.
+    #[arg(long, short = 'y')]
+    yes: bool,
+    /// Register a session whose file carries no valid owner signature: the owner authorizes it by
+    /// this registration alone.
+    #[arg(long)]
+    authorize_here: bool,
 }
 
 /// The arguments of an owner transaction about one session.
@@ -89,6 +103,30 @@ impl Register {
         let args = self.args;
         let (session, node) = session_on_node(&args.session, &args.rpc, "registering a session").await?;
         let (address, hash) = (session.account(), session.hash());
+        let owner = node.owner(address).await?;
+        match (session.verify_owner(owner), self.authorize_here) {
+            (Ok(()), _) => {}
+            (Err(_), true) => eprintln!(
+                "warning: {} carries no valid signature of the owner {}: registering it is the owner's only \
+                 authorization of this session (--authorize-here)",
+                args.session.display(),
+                hex(owner)
+            ),
+            (Err(_), false) => {
+                let what = if session.owner_signature().is_empty() {
+                    "no owner signature"
+                } else {
+                    "a signature that is not the on-chain owner's"
+                };
+                bail!(
+                    "{} carries {what} ({}), so the owner never signed this session; registering it would \
+                     authorize it all the same. Read what it grants with `sk session inspect`, and pass \
+                     --authorize-here if the owner authorizes it by this registration",
+                    args.session.display(),
+                    hex(owner)
+                );
+            }
+        }
         if node.is_revoked(address, hash).await? {
             bail!(
                 "the session {} is revoked ('{}'): it cannot be registered",
@@ -105,6 +143,10 @@ impl Register {
                 "the account has recorded this session's authorization already ('{}'): its transactions are short already",
                 sk_contracts::errors::SESSION_ALREADY_REGISTERED
             );
+        }
+        eprintln!("{}", summary(address, session.chain_id(), session.request(), "register"));
+        if !self.yes {
+            confirm("register")?;
         }
         let mut sent =
             send_as_owner(&node, address, &args.owner_key, session.register_call(), "register_session").await?;

@@ -6,10 +6,11 @@ use clap::{ArgGroup, Args};
 use serde::Serialize;
 use starknet::core::types::Felt;
 
-use super::{limits_text, policy_lines, read_request, RequestFile};
+use super::read_request;
+use super::summary::{confirm, summary};
 use crate::network::RpcArgs;
 use crate::output::{hex, print_json};
-use crate::{files, parse, time};
+use crate::{files, parse};
 
 /// Turn a request into a signed session file: sign it with the owner's key file, or attach the
 /// signature a wallet made of its typed data (checked against the account's owner).
@@ -85,9 +86,9 @@ impl Sign {
                         );
                     }
                 }
-                eprintln!("{}", summary(&file));
+                eprintln!("{}", summary(file.account, file.chain_id, &file.request, "sign"));
                 if !self.yes {
-                    confirm()?;
+                    confirm("sign")?;
                 }
                 let session = file.request.sign(file.account, file.chain_id, &key).context("signing the session")?;
                 (session, if onchain_owner.is_some() { "on-chain owner" } else { "owner key file" })
@@ -113,7 +114,10 @@ impl Sign {
             (None, None) => bail!("pass --owner-key FILE or --signature R,S"),
         };
 
-        files::write_text(&self.out, &session.to_json(), self.force)?;
+        // Every file `sk` writes, it reads back: checked before it is written.
+        let json = session.to_json();
+        sk_session::SignedSession::from_json(&json).context("the session file would not read back")?;
+        files::write_text(&self.out, &json, self.force)?;
         let signed = Signed {
             session_file: self.out.clone(),
             session_hash: hex(session.hash()),
@@ -128,45 +132,5 @@ impl Sign {
         println!("session file  {}", self.out.display());
         println!("owner check   {}", signed.owner_checked_against);
         Ok(())
-    }
-}
-
-/// What the owner is about to sign, in words.
-fn summary(file: &RequestFile) -> String {
-    let request = &file.request;
-    let starts = match request.valid_after() {
-        0 => "at once".to_string(),
-        after => format!("{} (Unix {after})", time::utc(after)),
-    };
-    let mut text = format!(
-        "about to sign, as the owner of {} on {}, a session for the key {}:\nstarts        {starts}\nends          {} (Unix {})\n{}",
-        hex(file.account),
-        parse::chain_name(file.chain_id),
-        hex(request.session_key()),
-        time::utc(request.valid_until()),
-        request.valid_until(),
-        limits_text(request)
-    );
-    for line in policy_lines(request) {
-        text.push_str(&format!("\nmay call      {line}"));
-    }
-    text
-}
-
-/// Asks on the terminal whether to sign; anything but `y` or `yes` declines. Without a terminal
-/// (a script, a pipe), asks for --yes instead of reading an answer nobody gives.
-fn confirm() -> anyhow::Result<()> {
-    use std::io::{BufRead, IsTerminal, Write};
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        bail!("nothing was signed: stdin is not a terminal to confirm on; pass --yes to sign the session above");
-    }
-    eprint!("sign it? [y/N] ");
-    std::io::stderr().flush().ok();
-    let mut answer = String::new();
-    stdin.lock().read_line(&mut answer).context("reading the answer")?;
-    match answer.trim().to_ascii_lowercase().as_str() {
-        "y" | "yes" => Ok(()),
-        _ => bail!("nothing was signed: declined"),
     }
 }

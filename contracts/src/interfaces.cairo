@@ -26,7 +26,9 @@ pub trait ISRC6<TState> {
     fn __execute__(ref self: TState, calls: Array<Call>) -> Array<Span<felt252>>;
     /// Accepts the transaction (returns `'VALID'`) or panics; protocol only.
     fn __validate__(ref self: TState, calls: Array<Call>) -> felt252;
-    /// `'VALID'` if `signature` is the owner's over `hash`, else 0.
+    /// `'VALID'` if `signature` is the owner's over `hash`, or a session key's signature of the
+    /// SNIP-12 message `hash` that its session allows (docs/protocol.md §6), else 0; a malformed
+    /// or refused session message signature panics with the reason.
     fn is_valid_signature(self: @TState, hash: felt252, signature: Array<felt252>) -> felt252;
 }
 

@@ -354,6 +354,22 @@ async fn register_and_revoke_all_sessions() {
     assert_ne!(fresh["session_hash"], created["session_hash"]);
     let request: Value = serde_json::from_str(&sk.read("fresh.request.json")).unwrap();
     assert_eq!(request["request"]["epoch"], 1);
+
+    // Issue #24, item 1 (the part that needs no new format): with a node, no request names another
+    // epoch than the account's, a later one (which would come to life at the next revoke-all)
+    // least of all, and none is signed.
+    #[rustfmt::skip]
+    let later = [
+        "session", "new", "--account", &account, "--policy", "STRK:transfer", "--valid-for", "1h",
+        "--epoch", "2", "--key-out", "later.key", "--out", "later.json", "--rpc", &rpc,
+    ];
+    sk.run(&later).await.fails(1, "--epoch 2 is not the account's owner epoch, 1");
+    assert!(!sk.path("later.key").exists());
+    let old = ["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "old.json", "--yes"];
+    let mut old = old.to_vec();
+    old.extend(["--rpc", rpc.as_str()]);
+    sk.run(&old).await.fails(1, "the request names owner epoch 0, but the account is at epoch 1");
+    assert!(!sk.path("old.json").exists());
     drop(devnet);
 }
 

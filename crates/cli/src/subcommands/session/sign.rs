@@ -70,6 +70,18 @@ impl Sign {
             Some(node) => Some(node.owner(file.account).await?),
             None => None,
         };
+        if let Some(node) = &node {
+            // Only a session of the account's epoch: one of a later epoch would come to life when the
+            // owner moves the epoch on.
+            let (current, named) = (node.epoch(file.account).await?, file.request.epoch());
+            if named != current {
+                bail!(
+                    "nothing was signed: the request names owner epoch {named}, but the account is at epoch \
+                     {current}; a session of another epoch is refused now, and one of a later epoch would come \
+                     to life when the owner revokes all sessions or changes the owner key. Ask for a new request"
+                );
+            }
+        }
 
         let (session, checked) = match (&self.owner_key, &self.signature) {
             (Some(path), _) => {

@@ -19,7 +19,7 @@ use crate::limits::{
     SpendingUsage,
 };
 use crate::node::read_felt;
-use crate::outside_execution::OutsideExecution;
+use crate::outside_execution::{encode_execute_calldata, OutsideExecution};
 use crate::revocation::{is_session_revoked, session_epoch};
 use crate::session_hash::{Session, SpendingLimit};
 use crate::signed_session::SignedSession;
@@ -274,16 +274,6 @@ async fn block_timestamp<P: Provider + Sync>(provider: &P, block_id: BlockId) ->
         Block::Block(block) => block.timestamp,
         Block::PreConfirmedBlock(block) => block.timestamp,
     })
-}
-
-/// `__execute__`'s calldata for `calls`: the Cairo serialization of `Array<Call>`.
-pub fn encode_execute_calldata(calls: &[Call]) -> Vec<Felt> {
-    let mut out = vec![Felt::from(calls.len())];
-    for call in calls {
-        out.extend([call.to, call.selector, Felt::from(call.calldata.len())]);
-        out.extend_from_slice(&call.calldata);
-    }
-    out
 }
 
 impl<P, S> SessionAccount<P, S>

@@ -53,8 +53,8 @@ mod text;
 pub mod argent;
 pub mod typed_data;
 
-pub use account::{encode_execute_calldata, SessionAccount, GAS_MARGIN, PRICE_MARGIN};
-pub use argument_rules::{check_rules, Operator};
+pub use account::{SessionAccount, GAS_MARGIN, PRICE_MARGIN};
+pub use argument_rules::{check_rules, ArgumentRule, Operator};
 pub use error::{Error, SignError, SpendingScope};
 pub use limits::{
     check_fee_cap, check_limits, check_spending, counted_amount, current_period, is_counted_selector, parse_u256,
@@ -63,10 +63,10 @@ pub use limits::{
 };
 pub use merkle::{hash_pair, merkle_root, next_level, verify_proof, MerkleTree};
 pub use outside_execution::{
-    domain_hash as outside_execution_domain_hash, OutsideExecution, ANY_CALLER, CALL_TYPE_HASH, CALL_TYPE_STRING,
-    EXECUTE_FROM_OUTSIDE_V2_SELECTOR, ISRC9_V2_ID, IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR,
-    OUTSIDE_EXECUTION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_VERSION, OUTSIDE_EXECUTION_TYPE_HASH,
-    OUTSIDE_EXECUTION_TYPE_STRING,
+    domain_hash as outside_execution_domain_hash, encode_execute_calldata, OutsideExecution, ANY_CALLER,
+    CALL_TYPE_HASH, CALL_TYPE_STRING, EXECUTE_FROM_OUTSIDE_V2_SELECTOR, ISRC9_V2_ID,
+    IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR, OUTSIDE_EXECUTION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_VERSION,
+    OUTSIDE_EXECUTION_TYPE_HASH, OUTSIDE_EXECUTION_TYPE_STRING,
 };
 pub use owner::{
     owner_rotation_hash, set_owner_call, upgrade_call, OWNER_ROTATION_TAG, SET_OWNER_SELECTOR, UPGRADE_SELECTOR,
@@ -79,11 +79,10 @@ pub use revocation::{
 };
 pub use session_hash::{
     domain_hash, messages_hash, parse_selector, token_amount_hash, type_hashes, typed_data as session_typed_data,
-    u256_hash, ArgumentRule, MessagePolicy, Policy, Session, SpendingLimit, ARGUMENT_RULE_TYPE_HASH,
-    ARGUMENT_RULE_TYPE_STRING, DOMAIN_NAME, DOMAIN_VERSION, FEE_TOKEN, MESSAGE_POLICY_TYPE_HASH,
-    MESSAGE_POLICY_TYPE_STRING, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH, SESSION_TYPE_STRING,
-    SPENDING_LIMIT_TYPE_HASH, SPENDING_LIMIT_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH, TOKEN_AMOUNT_TYPE_STRING,
-    U256_TYPE_HASH, U256_TYPE_STRING,
+    u256_hash, MessagePolicy, Policy, Session, SpendingLimit, ARGUMENT_RULE_TYPE_HASH, ARGUMENT_RULE_TYPE_STRING,
+    DOMAIN_NAME, DOMAIN_VERSION, FEE_TOKEN, MESSAGE_POLICY_TYPE_HASH, MESSAGE_POLICY_TYPE_STRING, POLICY_TYPE_HASH,
+    POLICY_TYPE_STRING, SESSION_TYPE_HASH, SESSION_TYPE_STRING, SPENDING_LIMIT_TYPE_HASH, SPENDING_LIMIT_TYPE_STRING,
+    TOKEN_AMOUNT_TYPE_HASH, TOKEN_AMOUNT_TYPE_STRING, U256_TYPE_HASH, U256_TYPE_STRING,
 };
 pub use session_message::{
     is_session_message_token, is_valid_signature, session_message_signed_hash, MessageScope, SessionMessageToken,

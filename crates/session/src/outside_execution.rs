@@ -173,7 +173,7 @@ impl OutsideExecution {
     /// serialization.
     pub fn calldata(&self, signature: &[Felt]) -> Vec<Felt> {
         let mut out = vec![self.caller, self.nonce, Felt::from(self.execute_after), Felt::from(self.execute_before)];
-        out.extend(crate::account::encode_execute_calldata(&self.calls));
+        out.extend(encode_execute_calldata(&self.calls));
         out.push(Felt::from(signature.len()));
         out.extend_from_slice(signature);
         out
@@ -189,6 +189,17 @@ impl OutsideExecution {
 /// The hash of the outside-execution domain on `chain_id`.
 pub fn domain_hash(chain_id: Felt) -> Felt {
     starknet_domain_hash(DOMAIN_NAME_FELT, Felt::from(OUTSIDE_EXECUTION_DOMAIN_VERSION), chain_id)
+}
+
+/// `__execute__`'s calldata for `calls`: the Cairo serialization of `Array<Call>`, which
+/// `execute_from_outside_v2` carries too. (Here, beneath `account`, which sends it.)
+pub fn encode_execute_calldata(calls: &[Call]) -> Vec<Felt> {
+    let mut out = vec![Felt::from(calls.len())];
+    for call in calls {
+        out.extend([call.to, call.selector, Felt::from(call.calldata.len())]);
+        out.extend_from_slice(&call.calldata);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@
 
 use starknet::core::types::{Call, Felt};
 
-use crate::argument_rules::check_rules;
+use crate::argument_rules::{check_rules, ArgumentRule};
 use crate::error::Error;
 use crate::merkle::{verify_proof, MerkleTree};
-use crate::session_hash::{policy_struct_hash, ArgumentRule, Policy};
+use crate::session_hash::{policy_struct_hash, Policy};
 use crate::session_token::CallProof;
 
 /// The leaf of the policy allowing calls of `selector` on `contract` whose arguments obey `rules`:

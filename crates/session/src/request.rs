@@ -10,12 +10,12 @@ use serde_json::Value;
 use starknet::core::types::{Felt, U256};
 use starknet::core::utils::get_selector_from_name;
 
-use crate::argument_rules::Operator;
+use crate::argument_rules::{ArgumentRule, Operator};
 use crate::error::Error;
 use crate::limits::is_counted_selector;
 use crate::policy_tree::PolicyTree;
 use crate::session_hash::{
-    self, check_address, messages_hash, parse_selector, ArgumentRule, MessagePolicy, Policy, Session, SpendingLimit,
+    self, check_address, messages_hash, parse_selector, MessagePolicy, Policy, Session, SpendingLimit,
 };
 
 /// The latest time a session may name: the typed data carries times as JSON numbers, which

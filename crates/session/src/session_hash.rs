@@ -9,6 +9,7 @@ use starknet::core::types::{Felt, U256};
 use starknet::core::utils::get_selector_from_name;
 use starknet_crypto::poseidon_hash_many;
 
+use crate::argument_rules::ArgumentRule;
 use crate::error::Error;
 use crate::typed_data::{chain_name, starknet_domain_hash, starknet_domain_type, typed_message_hash};
 
@@ -235,25 +236,8 @@ impl Session {
     }
 }
 
-/// A constraint on one argument of a call (docs/protocol.md §2, "Argument rules"): the felt at
-/// calldata word `word`, or the u256 at words `word` and `word + 1` for a rule with
-/// `u256_values`, compared by `operator` (a shortstring felt, [`Operator::felt`]) with the
-/// values. Built by [`ArgumentRule::felt`] and [`ArgumentRule::u256`]; the fields are public and
-/// mirror the contract's struct, so a rule the account cannot evaluate can be represented too
-/// ([`ArgumentRule::check`] says why). Ordered by its fields, the canonical order of a policy's
-/// rules.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ArgumentRule {
-    /// The calldata word the argument starts at.
-    pub word: u32,
-    /// The operator's shortstring (`'EQ'`, `'LE'`, …).
-    pub operator: Felt,
-    /// The values of a rule on a felt.
-    pub values: Vec<Felt>,
-    /// The values of a rule on a u256.
-    pub u256_values: Vec<U256>,
-}
-
+/// The hash and the signature layout of an argument rule (the rule itself, and what it means, is
+/// `argument_rules`'s).
 impl ArgumentRule {
     /// The SNIP-12 struct hash of the `ArgumentRule` type.
     pub fn struct_hash(&self) -> Felt {

@@ -15,8 +15,9 @@
 use starknet::core::types::{Felt, U256};
 use starknet_crypto::poseidon_hash_many;
 
+use crate::argument_rules::ArgumentRule;
 use crate::error::Error;
-use crate::session_hash::{is_contract_address, ArgumentRule, Session, SpendingLimit};
+use crate::session_hash::{is_contract_address, Session, SpendingLimit};
 
 /// `'sk-session'`: the first felt of every session transaction signature.
 pub const SESSION_MAGIC: Felt = Felt::from_hex_unchecked("0x736b2d73657373696f6e");

@@ -24,8 +24,11 @@ pub const REGISTER_SESSION_SELECTOR: Felt = starknet::macros::selector!("registe
 impl SessionRequest {
     /// Signs the request with the owner's private key, for `account` on `chain_id`.
     pub fn sign(self, account: Felt, chain_id: Felt, owner: &SigningKey) -> Result<SignedSession, Error> {
-        let signature = owner.sign(&self.hash(account, chain_id))?;
-        Ok(SignedSession::new(self, account, chain_id, vec![signature.r, signature.s]))
+        let hash = self.hash(account, chain_id);
+        let signature = owner.sign(&hash)?;
+        // The hash just signed, not computed again: with many spending limits, hashing is what
+        // signing costs.
+        Ok(SignedSession { request: self, account, chain_id, owner_signature: vec![signature.r, signature.s], hash })
     }
 
     /// Attaches a signature produced elsewhere (a wallet's `signMessage` of [`Self::typed_data`]).

@@ -5,10 +5,8 @@
 use serde_json::{json, Value};
 use starknet::core::types::{Call, Felt};
 use starknet::macros::{selector, short_string};
-use starknet::signers::SigningKey;
 use starknet_crypto::{poseidon_hash, poseidon_hash_many};
 
-use super::token::{signer_signatures, StarknetSignerSignature};
 use crate::error::Error;
 use crate::merkle::MerkleTree;
 use crate::policy_tree::call_proofs;
@@ -232,22 +230,6 @@ impl ArgentSession {
                 "Session Key": format!("{:#x}", starknet_signer_guid(self.session_key))
             }
         })
-    }
-
-    /// The session's authorization by an account with a guardian: owner and guardian both sign
-    /// the session hash, in signer-signature format (what Argent's wallet returns).
-    pub fn authorize(
-        &self,
-        account: Felt,
-        chain_id: Felt,
-        owner: &SigningKey,
-        guardian: &SigningKey,
-    ) -> Result<Vec<Felt>, Error> {
-        let hash = self.hash(account, chain_id);
-        Ok(signer_signatures(&[
-            StarknetSignerSignature::sign(owner, hash)?,
-            StarknetSignerSignature::sign(guardian, hash)?,
-        ]))
     }
 
     /// The proofs of `calls` (one per call), refusing calls to `account` itself (the account

@@ -6,7 +6,7 @@ use starknet::macros::short_string;
 use starknet::signers::SigningKey;
 use starknet_crypto::poseidon_hash_many;
 
-use super::session::OnChainSession;
+use super::session::{ArgentSession, OnChainSession};
 use crate::error::Error;
 
 /// `'session-token'`: the first felt of an Argent session transaction signature.
@@ -53,6 +53,26 @@ pub fn signer_signatures(signatures: &[StarknetSignerSignature]) -> Vec<Felt> {
         out.extend(signature.to_felts());
     }
     out
+}
+
+/// Here rather than in `session`, which the token builds on: the authorization is in the token's
+/// signer-signature format.
+impl ArgentSession {
+    /// The session's authorization by an account with a guardian: owner and guardian both sign
+    /// the session hash, in signer-signature format (what Argent's wallet returns).
+    pub fn authorize(
+        &self,
+        account: Felt,
+        chain_id: Felt,
+        owner: &SigningKey,
+        guardian: &SigningKey,
+    ) -> Result<Vec<Felt>, Error> {
+        let hash = self.hash(account, chain_id);
+        Ok(signer_signatures(&[
+            StarknetSignerSignature::sign(owner, hash)?,
+            StarknetSignerSignature::sign(guardian, hash)?,
+        ]))
+    }
 }
 
 /// Argent's `SessionToken`: the transaction signature of a session transaction.

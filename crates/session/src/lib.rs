@@ -97,5 +97,6 @@ pub use signed_session::{SignedSession, REGISTER_SESSION_SELECTOR, SESSION_FILE_
 pub use signer::{signing_key, SessionKeySigner, SessionSigner, CURVE_ORDER};
 pub use strk::{format_strk, parse_strk, FRI_PER_STRK};
 pub use text::{
-    escape, escape_keeping_lines, is_hidden_char, is_identifier, parse_felt, parse_felt_hex, Escaped, FeltError,
+    escape, escape_keeping_lines, hex_felt, is_hidden_char, is_identifier, parse_felt, parse_felt_hex, Escaped,
+    FeltError,
 };

@@ -189,15 +189,18 @@ impl fmt::Display for Escaped<'_> {
 
 /// Felts in files as `0x`-prefixed hex, read strictly ([`super::parse_felt_hex`]): a value
 /// of P or more is refused, not reduced, and the error says why. (starknet-rs's own `Felt`
-/// deserializer reduces modulo P and calls a decimal value "not prefixed by 0x".)
-pub(crate) mod hex_felt {
+/// deserializer reduces modulo P and calls a decimal value "not prefixed by 0x".) For
+/// `#[serde(with = "sk_session::hex_felt")]` in files of one's own, as the CLI's request file.
+pub mod hex_felt {
     use serde::{Deserialize, Deserializer, Serializer};
     use starknet::core::types::Felt;
 
+    /// `felt` as `0x`-prefixed lowercase hex.
     pub fn serialize<S: Serializer>(felt: &Felt, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&format!("{felt:#x}"))
     }
 
+    /// A felt from `0x`-prefixed hex below P, or an error naming the text and the cause.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Felt, D::Error> {
         parse(&String::deserialize(deserializer)?)
     }
@@ -211,10 +214,12 @@ pub(crate) mod hex_felt {
         use serde::{Deserialize, Deserializer, Serializer};
         use starknet::core::types::Felt;
 
+        /// Each felt as `0x`-prefixed lowercase hex.
         pub fn serialize<S: Serializer>(felts: &[Felt], serializer: S) -> Result<S::Ok, S::Error> {
             serializer.collect_seq(felts.iter().map(|felt| format!("{felt:#x}")))
         }
 
+        /// Each felt read as [`super::deserialize`] reads one.
         pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Felt>, D::Error> {
             Vec::<String>::deserialize(deserializer)?.iter().map(|text| super::parse(text)).collect()
         }

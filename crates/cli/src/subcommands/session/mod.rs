@@ -62,23 +62,11 @@ const REQUEST_FILE_VERSION: u64 = 3;
 #[serde(deny_unknown_fields)]
 pub struct RequestFile {
     pub version: u64,
-    #[serde(serialize_with = "hex", deserialize_with = "strict_felt")]
+    #[serde(with = "sk_session::hex_felt")]
     pub account: Felt,
-    #[serde(serialize_with = "hex", deserialize_with = "strict_felt")]
+    #[serde(with = "sk_session::hex_felt")]
     pub chain_id: Felt,
     pub request: SessionRequest,
-}
-
-fn hex<S: serde::Serializer>(felt: &Felt, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&format!("{felt:#x}"))
-}
-
-/// A felt as the SDK's files write them, read strictly (`sk_session::parse_felt_hex`: P and above
-/// refused, not reduced).
-fn strict_felt<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Felt, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    sk_session::parse_felt_hex(&text)
-        .map_err(|why| serde::de::Error::custom(format!("`{}` is not a felt: {why}", sk_session::Escaped(&text))))
 }
 
 /// Reads a request file, with an error that says what the file is if it is not one.

@@ -149,7 +149,7 @@ fn bare_session() -> Session {
         max_fee: 1,
         fee_budget: 1,
         max_transactions: 1,
-        epoch: 0,
+        epoch: Felt::ZERO,
         policies_root: Felt::ONE,
         spending_limits: vec![],
         messages_hash: Felt::ZERO,
@@ -465,7 +465,10 @@ fn spending_limit(token: Felt) -> impl Strategy<Value = SpendingLimit> {
 #[test]
 fn spending_agrees() {
     let tokens = vec![Felt::from(0x70u32), Felt::from(0x71u32), Felt::from(0x72u32)];
-    let limits = vec(proptest::sample::select(tokens.clone()).prop_flat_map(spending_limit), 0..4);
+    // Each token once, in increasing order, as a session token carries them (the parser refuses
+    // any other list: `session/limit-order`).
+    let limits = proptest::sample::subsequence(tokens.clone(), 0..=3)
+        .prop_flat_map(|tokens| tokens.into_iter().map(spending_limit).collect::<Vec<_>>());
     check("spends", 200, (limits, vec(token_call(tokens), 0..5)), |(limits, calls)| {
         let session = Session { spending_limits: limits.clone(), ..bare_session() };
         let mut input = vec![limits.len().into()];

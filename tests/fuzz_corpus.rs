@@ -82,7 +82,7 @@ fn signed_session() -> SignedSession {
         .max_fee(10u128.pow(17))
         .fee_budget(10u128.pow(18))
         .max_transactions(100)
-        .epoch(2)
+        .epoch(Felt::TWO)
         .periodic_spending_limit(token, 5000u32, 1000u32, 3600)
         .allow_with_rules(token, "transfer", [ArgumentRule::felt(0, Operator::Eq, [Felt::from(0xb0bu32)])])
         .allow(token, "approve")

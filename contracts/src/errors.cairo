@@ -11,9 +11,11 @@ pub const INVALID_OWNER_PROOF: felt252 = 'account/invalid-owner-proof';
 pub const ZERO_CLASS_HASH: felt252 = 'account/zero-class-hash';
 
 // Sessions (docs/protocol.md §4), in the order of the checks; the module raising each is named.
-// The session token (`session::session_token`).
+// The session token (`session::session_token`), also checked by `register_session`
+// (`session::component`).
 pub const SESSION_BAD_FORMAT: felt252 = 'session/bad-format';
 pub const SESSION_BAD_VERSION: felt252 = 'session/bad-version';
+pub const SESSION_LIMIT_ORDER: felt252 = 'session/limit-order';
 // At least one call (`session::component`).
 pub const SESSION_NO_CALLS: felt252 = 'session/no-calls';
 // The window (`session::component`).

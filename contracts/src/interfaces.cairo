@@ -95,13 +95,15 @@ pub trait ISession<TState> {
     fn revoke_session(ref self: TState, session_hash: felt252);
     /// Whether the session of `session_hash` was revoked.
     fn is_session_revoked(self: @TState, session_hash: felt252) -> bool;
-    /// Ends every session signed so far: adds one to the owner epoch, so that a session naming an
-    /// earlier one is refused (`session/stale-epoch`). Only the account itself may call it. Emits
-    /// `SessionsRevoked` with the new epoch.
+    /// Ends every session signed so far: moves the owner epoch on to a value nobody could know
+    /// before this transaction, so that a session naming any other epoch is refused
+    /// (`session/stale-epoch`). Only the account itself may call it. Emits `SessionsRevoked`
+    /// with the new epoch.
     fn revoke_all_sessions(ref self: TState);
-    /// The account's owner epoch: 0 at deployment, one more at each `revoke_all_sessions` and
-    /// each change of the owner key. A new session must name it.
-    fn get_session_epoch(self: @TState) -> u64;
+    /// The account's owner epoch: 0 at deployment, then a new hash at each `revoke_all_sessions`
+    /// and each change of the owner key (`RevocationComponent::next_epoch`). A new session must
+    /// name it.
+    fn get_session_epoch(self: @TState) -> felt252;
 }
 
 /// The authorization cache (docs/protocol.md §4, "Authorization cache"): the owner records a

@@ -1,7 +1,9 @@
 //! The owner epoch and the authorization cache on devnet (docs/protocol.md §4, "Epoch" and
 //! "Authorization cache"): a session's first use records its authorization and later ones are
 //! short and cheaper; `register_session` records it up front; `revoke_all_sessions` and a
-//! rotation end every earlier session and its record, and rotating back revives none.
+//! rotation end every earlier session and its record, move the epoch to a hash of their
+//! transaction, and neither rotating back nor a session signed for an epoch to come revives
+//! anything.
 
 use sk_devnet::{strk_transfer, wait_for_receipt, Cost, LocalAccount};
 use sk_session::{
@@ -9,9 +11,10 @@ use sk_session::{
 };
 use sk_tests::{account_with_key, owner_key, with_bounds};
 use starknet::accounts::{Account, ConnectedAccount};
-use starknet::core::types::{BlockId, BlockTag, Call, Felt, Transaction};
+use starknet::core::types::{BlockId, BlockTag, Call, Felt, ReceiptBlock, Transaction};
 use starknet::providers::Provider as _;
 use starknet::signers::SigningKey;
+use starknet_crypto::poseidon_hash_many;
 
 use crate::session::{assert_rejected_with, fee_limited, rejection, session_key, Setup, RECIPIENT};
 
@@ -36,13 +39,18 @@ impl Setup {
         (Cost::of(&receipt.receipt).l2_gas, SessionToken::from_felts(&tx.signature).unwrap().is_short())
     }
 
-    /// Sends `calls` as an owner transaction and waits for it.
-    async fn as_owner(&self, owner: &LocalAccount, calls: Vec<Call>) {
+    /// Sends `calls` as an owner transaction and waits for it; returns the owner epoch it moves
+    /// to if it moves it (docs/protocol.md §4, "Epoch"): `poseidon_hash_many([epoch before,
+    /// transaction hash, block number])`.
+    async fn as_owner(&self, owner: &LocalAccount, calls: Vec<Call>) -> Felt {
+        let before = self.epoch().await;
         let sent = owner.execute_v3(calls).send().await.unwrap();
-        wait_for_receipt(owner.provider(), sent.transaction_hash).await.unwrap();
+        let receipt = wait_for_receipt(owner.provider(), sent.transaction_hash).await.unwrap();
+        let ReceiptBlock::Block { block_number, .. } = receipt.block else { panic!("a receipt in a block") };
+        poseidon_hash_many(&[before, sent.transaction_hash, block_number.into()])
     }
 
-    async fn epoch(&self) -> u64 {
+    async fn epoch(&self) -> Felt {
         session_epoch(&self.devnet.provider(), self.account, BlockId::Tag(BlockTag::PreConfirmed)).await.unwrap()
     }
 
@@ -102,8 +110,8 @@ async fn revoke_all_sessions_ends_every_earlier_session_and_its_record() {
     setup.session_transfer(&setup.session).await;
     assert!(setup.usage().await.authorized);
     let owner = setup.owner();
-    setup.as_owner(&owner, vec![revoke_all_sessions_call(setup.account)]).await;
-    assert_eq!(setup.epoch().await, 1);
+    let moved = setup.as_owner(&owner, vec![revoke_all_sessions_call(setup.account)]).await;
+    assert_eq!(setup.epoch().await, moved, "the hash of the epoch before, the transaction and its block");
 
     // The recorded session is refused, short or long (Argent #532: a cached authorization must
     // not outlive the owner's decision).
@@ -113,7 +121,10 @@ async fn revoke_all_sessions_ends_every_earlier_session_and_its_record() {
     let err = sk_session::SessionAccount::connect(setup.devnet.provider(), setup.session.clone(), session_key())
         .await
         .unwrap_err();
-    assert!(matches!(err, SessionError::StaleEpoch { session: 0, account: 1 }), "{err:?}");
+    assert!(
+        matches!(err, SessionError::StaleEpoch { session, account } if session == Felt::ZERO && account == moved),
+        "{err:?}"
+    );
 
     // A session of the new epoch works.
     let fresh = setup.new_session(&owner_key()).await;
@@ -134,9 +145,8 @@ async fn rotating_back_to_an_old_owner_key_revives_none_of_its_sessions() {
         &second,
     )
     .unwrap();
-    let sent = owner.execute_v3(vec![rotate]).send().await;
-    wait_for_receipt(owner.provider(), sent.unwrap().transaction_hash).await.unwrap();
-    assert_eq!(setup.epoch().await, 1, "a rotation moves the epoch on");
+    let first = setup.as_owner(&owner, vec![rotate]).await;
+    assert_eq!(setup.epoch().await, first, "a rotation moves the epoch on");
 
     // The second key's session works, then the owner rotates back to the first key.
     let second_session = setup.new_session(&second).await;
@@ -149,9 +159,9 @@ async fn rotating_back_to_an_old_owner_key_revives_none_of_its_sessions() {
         &owner_key(),
     )
     .unwrap();
-    let sent = by_second.execute_v3(vec![rotate]).send().await;
-    wait_for_receipt(by_second.provider(), sent.unwrap().transaction_hash).await.unwrap();
-    assert_eq!(setup.epoch().await, 2);
+    let second_epoch = setup.as_owner(&by_second, vec![rotate]).await;
+    assert_eq!(setup.epoch().await, second_epoch);
+    assert!(second_epoch != first && second_epoch != Felt::ZERO, "rotating back does not bring an epoch back");
 
     // Neither the first key's old session (recorded, and signed by today's owner key) nor the
     // second key's comes back.
@@ -159,4 +169,58 @@ async fn rotating_back_to_an_old_owner_key_revives_none_of_its_sessions() {
     let second_account =
         sk_session::SessionAccount::new(setup.devnet.provider(), second_session, session_key()).unwrap();
     assert_rejected_with(&rejection(&second_account, transfer()).await, "session/stale-epoch");
+}
+
+/// Issue #24, finding 1: with a counting epoch, a dApp could have the owner sign a session naming
+/// the next value (refused today) and wait for the owner's own revoke-all to bring it to life, or
+/// for a rotation A→B→A to reach the value two ahead. Step by step on devnet: the owner signs
+/// sessions for 1 and 2, what a counter would give; both are refused before, after the revoke-all
+/// and after a rotation there and back.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_signed_for_an_epoch_to_come_never_wakes_up() {
+    let setup = Setup::new().await;
+    let owner = setup.owner();
+    let dormant = |epoch: u64| {
+        fee_limited(setup.now_at_start)
+            .allow(sk_devnet::STRK, "transfer")
+            .epoch(Felt::from(epoch))
+            .build()
+            .unwrap()
+            .sign(setup.account, setup.devnet.chain_id(), &owner_key())
+            .unwrap()
+    };
+    let (next, after_next) = (dormant(1), dormant(2));
+    let refused = |session: &SignedSession| {
+        sk_session::SessionAccount::new(setup.devnet.provider(), session.clone(), session_key()).unwrap()
+    };
+    for session in [&next, &after_next] {
+        assert_rejected_with(&rejection(&refused(session), transfer()).await, "session/stale-epoch");
+    }
+    // The emergency brake: the epoch moves, but not to 1.
+    let moved = setup.as_owner(&owner, vec![revoke_all_sessions_call(setup.account)]).await;
+    assert_eq!(setup.epoch().await, moved);
+    for session in [&next, &after_next] {
+        assert_rejected_with(&rejection(&refused(session), transfer()).await, "session/stale-epoch");
+    }
+    // A→B→A: two moves more, to neither 2 nor anything a session named in advance.
+    let second = SigningKey::from_secret_scalar(Felt::from(0x0e1_u32));
+    let owner_public = owner_key().verifying_key().scalar();
+    let away = sk_session::set_owner_call(setup.account, setup.devnet.chain_id(), owner_public, &second).unwrap();
+    setup.as_owner(&owner, vec![away]).await;
+    let by_second = account_with_key(&setup.devnet, setup.account, second.clone());
+    let back = sk_session::set_owner_call(
+        setup.account,
+        setup.devnet.chain_id(),
+        second.verifying_key().scalar(),
+        &owner_key(),
+    )
+    .unwrap();
+    setup.as_owner(&by_second, vec![back]).await;
+    for session in [&next, &after_next] {
+        assert_rejected_with(&rejection(&refused(session), transfer()).await, "session/stale-epoch");
+        let err = sk_session::SessionAccount::connect(setup.devnet.provider(), session.clone(), session_key())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, SessionError::StaleEpoch { .. }), "{err:?}");
+    }
 }

@@ -21,6 +21,7 @@ use starknet::accounts::{Account, ConnectedAccount, ExecutionV3};
 use starknet::core::types::{BlockId, BlockTag, Call, ExecutionResult, Felt, MaybePreConfirmedBlockWithTxHashes};
 use starknet::providers::Provider as _;
 use starknet::signers::SigningKey;
+use starknet_crypto::poseidon_hash_many;
 
 use crate::session::{approve, forged, session_key, wait_for_receipt_raw, RECIPIENT};
 
@@ -72,7 +73,7 @@ struct ModelSession {
     signed: SignedSession,
     /// Which owner key signed it (0: the account's first key, 1: the second).
     signer: usize,
-    epoch: u64,
+    epoch: Felt,
     valid_after: u64,
     valid_until: u64,
     max_fee: u128,
@@ -148,7 +149,11 @@ impl Use {
 /// The account as docs/protocol.md §4–5 describe it.
 struct Model {
     now: u64,
-    epoch: u64,
+    /// The owner epoch, as docs/protocol.md §4 "Epoch" computes it from the transactions that
+    /// moved it.
+    epoch: Felt,
+    /// The epochs before it, oldest first.
+    earlier_epochs: Vec<Felt>,
     /// The current owner key (0 or 1).
     owner: usize,
     sessions: Vec<ModelSession>,
@@ -157,6 +162,12 @@ struct Model {
 }
 
 impl Model {
+    /// The owner epoch moved on to `epoch`.
+    fn move_epoch(&mut self, epoch: Felt) {
+        self.earlier_epochs.push(self.epoch);
+        self.epoch = epoch;
+    }
+
     /// A session use at `now` with `balance` STRK on the account: as a transaction (`own_tx`:
     /// counted in validation, executed after) or a relayed outside execution (all or nothing,
     /// no fee). Applies what the account counts and returns the outcome.
@@ -283,19 +294,44 @@ impl Chain {
             }
             Ok(tx) => {
                 let result = wait_for_receipt_raw(&self.provider, tx.transaction_hash).await;
-                let receipt = self.provider.get_transaction_receipt(tx.transaction_hash).await.unwrap();
-                let block = receipt.block.block_number();
-                let at = match self.provider.get_block_with_tx_hashes(BlockId::Number(block)).await.unwrap() {
-                    MaybePreConfirmedBlockWithTxHashes::Block(block) => block.timestamp,
-                    MaybePreConfirmedBlockWithTxHashes::PreConfirmedBlock(block) => block.timestamp,
-                };
-                assert!(now <= at && at < now + MARGIN, "the transaction ran at {at}, the model at {now}");
+                self.block_at(tx.transaction_hash, now).await;
                 match result {
                     ExecutionResult::Succeeded => (Outcome::Done, String::new()),
                     ExecutionResult::Reverted { reason } => (Outcome::Reverted(""), reason),
                 }
             }
         }
+    }
+
+    /// Sends an owner transaction that moves the owner epoch on (a revoke-all, a rotation) and
+    /// returns the epoch it moves to from the model's `before` (docs/protocol.md §4, "Epoch":
+    /// `poseidon_hash_many([before, transaction_hash, block_number])`), or what went wrong.
+    async fn epoch_move<A: ConnectedAccount + Sync>(
+        &self,
+        execution: ExecutionV3<'_, A>,
+        now: u64,
+        before: Felt,
+    ) -> Result<Felt, String> {
+        let tx = with_bounds(execution).send().await.map_err(|err| format!("{err:?}"))?;
+        let result = wait_for_receipt_raw(&self.provider, tx.transaction_hash).await;
+        if let ExecutionResult::Reverted { reason } = result {
+            return Err(reason);
+        }
+        let block = self.block_at(tx.transaction_hash, now).await;
+        Ok(poseidon_hash_many(&[before, tx.transaction_hash, block.into()]))
+    }
+
+    /// The block the transaction `hash` ran in, after checking that its time is the model's
+    /// `now` (within [`MARGIN`]).
+    async fn block_at(&self, hash: Felt, now: u64) -> u64 {
+        let receipt = self.provider.get_transaction_receipt(hash).await.unwrap();
+        let block = receipt.block.block_number();
+        let at = match self.provider.get_block_with_tx_hashes(BlockId::Number(block)).await.unwrap() {
+            MaybePreConfirmedBlockWithTxHashes::Block(block) => block.timestamp,
+            MaybePreConfirmedBlockWithTxHashes::PreConfirmedBlock(block) => block.timestamp,
+        };
+        assert!(now <= at && at < now + MARGIN, "the transaction ran at {at}, the model at {now}");
+        block
     }
 
     /// A session use signed correctly (the short form if `short`) and checked by nothing but
@@ -344,7 +380,7 @@ fn agrees(expected: &Outcome, (actual, text): &(Outcome, String)) -> bool {
 /// One step of the run, as the log shows it.
 #[derive(Debug)]
 enum Step {
-    NewSession { index: usize, signer: usize, epoch: u64 },
+    NewSession { index: usize, signer: usize, epoch: Felt },
     Register(usize),
     Revoke(usize),
     RevokeAll,
@@ -376,7 +412,14 @@ async fn the_account_does_exactly_what_the_model_says() {
         MaybePreConfirmedBlockWithTxHashes::Block(block) => block.timestamp,
         MaybePreConfirmedBlockWithTxHashes::PreConfirmedBlock(block) => block.timestamp,
     };
-    let mut model = Model { now: start + 60, epoch: 0, owner: 0, sessions: Vec::new(), received: 0 };
+    let mut model = Model {
+        now: start + 60,
+        epoch: Felt::ZERO,
+        earlier_epochs: Vec::new(),
+        owner: 0,
+        sessions: Vec::new(),
+        received: 0,
+    };
     let received_before = chain.balance(RECIPIENT).await;
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
 
@@ -438,23 +481,22 @@ async fn the_account_does_exactly_what_the_model_says() {
             }
             Step::RevokeAll => {
                 let owner = chain.owner(model.owner);
-                let actual = chain.outcome(owner.execute_v3(vec![revoke_all_sessions_call(chain.account)]), model.now);
-                let actual = actual.await;
-                if !agrees(&Outcome::Done, &actual) {
-                    fail(format!("revoking all sessions: {actual:?}"));
+                let execution = owner.execute_v3(vec![revoke_all_sessions_call(chain.account)]);
+                match chain.epoch_move(execution, model.now, model.epoch).await {
+                    Ok(epoch) => model.move_epoch(epoch),
+                    Err(actual) => fail(format!("revoking all sessions: {actual}")),
                 }
-                model.epoch += 1;
                 "revoke all".to_string()
             }
             Step::Rotate { to } => {
                 let old = chain.keys[model.owner].verifying_key().scalar();
                 let call = set_owner_call(chain.account, chain.devnet.chain_id(), old, &chain.keys[*to]).unwrap();
-                let actual = chain.outcome(chain.owner(model.owner).execute_v3(vec![call]), model.now).await;
-                if !agrees(&Outcome::Done, &actual) {
-                    fail(format!("rotating the owner key: {actual:?}"));
+                let owner = chain.owner(model.owner);
+                match chain.epoch_move(owner.execute_v3(vec![call]), model.now, model.epoch).await {
+                    Ok(epoch) => model.move_epoch(epoch),
+                    Err(actual) => fail(format!("rotating the owner key: {actual}")),
                 }
                 model.owner = *to;
-                model.epoch += 1;
                 "rotate".to_string()
             }
             Step::Use { index, short, relayed, calls, overdraw } => {
@@ -484,7 +526,7 @@ async fn the_account_does_exactly_what_the_model_says() {
         let block = BlockId::Tag(BlockTag::PreConfirmed);
         let epoch = session_epoch(&chain.provider, chain.account, block).await.unwrap();
         if epoch != model.epoch {
-            fail(format!("the account's epoch is {epoch}, the model's {}", model.epoch));
+            fail(format!("the account's epoch is {epoch:#x}, the model's {:#x}", model.epoch));
         }
         for (i, s) in model.sessions.iter().enumerate() {
             let usage = session_usage(&chain.provider, chain.account, s.signed.hash(), block).await.unwrap();
@@ -524,10 +566,13 @@ fn next_step(rng: &mut Rng, model: &Model) -> Step {
     match roll {
         0..=9 => {
             // Mostly signed by the current owner at the current epoch; sometimes by the other key,
-            // or at an earlier epoch.
+            // at an earlier epoch, or at one to come as a counter would have it (issue #24, finding
+            // 1: such a session must never wake up).
+            let earlier = &model.earlier_epochs;
             let (signer, epoch) = match rng.range(0..10) {
                 0 => (1 - model.owner, model.epoch),
-                1 if model.epoch > 0 => (model.owner, model.epoch - 1),
+                1 if !earlier.is_empty() => (model.owner, earlier[rng.range(0..earlier.len() as u64) as usize]),
+                2 => (model.owner, Felt::from(earlier.len() + 1 + rng.range(0..2) as usize)),
                 _ => (model.owner, model.epoch),
             };
             Step::NewSession { index: sessions, signer, epoch }
@@ -573,7 +618,7 @@ fn pick(rng: &mut Rng, live: &[usize], sessions: usize) -> usize {
 
 /// A session of STRK `transfer` and `approve` with random limits and window around `now`, signed
 /// by owner key `signer` at `epoch`.
-fn new_session(rng: &mut Rng, chain: &Chain, now: u64, signer: usize, epoch: u64) -> ModelSession {
+fn new_session(rng: &mut Rng, chain: &Chain, now: u64, signer: usize, epoch: Felt) -> ModelSession {
     let valid_after = if rng.chance(70) { now - rng.range(0..1800) } else { now + rng.range(300..5400) };
     let valid_until = valid_after + rng.range(1200..6 * HOUR);
     let max_fee = if rng.chance(95) { FEE } else { FEE - 1 };

@@ -58,16 +58,22 @@ async fn call(setup: &Setup, selector: Felt, calldata: Vec<Felt>) -> Vec<Felt> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn upgrade_keeps_sessions_revocations_epoch_and_counters() {
-    // A session of epoch 1: the owner moves the epoch on first.
-    let setup = Setup::with_request(|now| {
-        fee_limited(now).allow(STRK, "transfer").max_transactions(10).spending_limit(STRK, 1_000u128).epoch(1)
-    })
-    .await;
+    // A session of the epoch after a revoke-all: the owner moves the epoch on first, then signs.
+    let request = |now| fee_limited(now).allow(STRK, "transfer").max_transactions(10).spending_limit(STRK, 1_000u128);
+    let mut setup = Setup::with_request(request).await;
     let owner = account_with_key(&setup.devnet, setup.account, owner_key());
     let provider = setup.devnet.provider();
     let revoked = Felt::from(0x5e55_0bad_u64);
     sent(owner.execute_v3(vec![revoke_all_sessions_call(setup.account)]), &owner).await;
     sent(owner.execute_v3(vec![revoke_session_call(setup.account, revoked)]), &owner).await;
+    let epoch = session_epoch(&provider, setup.account, PENDING).await.unwrap();
+    assert_ne!(epoch, Felt::ZERO);
+    setup.session = request(setup.now_at_start)
+        .epoch(epoch)
+        .build()
+        .unwrap()
+        .sign(setup.account, setup.devnet.chain_id(), &owner_key())
+        .unwrap();
 
     // The session is used: a transaction and a relayed transfer.
     let session = setup.session_account();
@@ -102,7 +108,7 @@ async fn upgrade_keeps_sessions_revocations_epoch_and_counters() {
 
     // Everything the sessions left in storage is there.
     assert_eq!(call(&setup, selector!("get_owner"), vec![]).await, vec![owner_key().verifying_key().scalar()]);
-    assert_eq!(session_epoch(&provider, setup.account, PENDING).await.unwrap(), 1);
+    assert_eq!(session_epoch(&provider, setup.account, PENDING).await.unwrap(), epoch);
     assert!(is_session_revoked(&provider, setup.account, revoked, PENDING).await.unwrap());
     assert_eq!(session_usage(&provider, setup.account, setup.session.hash(), PENDING).await.unwrap(), usage);
     let spending = session_spending(&provider, setup.account, setup.session.hash(), STRK, PENDING).await.unwrap();

@@ -20,8 +20,8 @@ pub mod SessionComponent {
     use crate::interfaces::{ISessionRegistry, ISessionUsage};
     use crate::session::limits::{
         SPENDING_PERIOD_HIGH, SPENDING_PERIOD_LOW, SPENDING_TOTAL_HIGH, SessionUsage, SpendingHead,
-        SpendingUsage, VALIDATION_TIME_ROUNDING, assert_fee_cap, spending_head,
-        assert_transaction_fields, charge, max_fee, spend, spends,
+        SpendingUsage, VALIDATION_TIME_ROUNDING, assert_fee_cap, assert_transaction_fields, charge,
+        limits_in_order, max_fee, spend, spending_head, spends,
     };
     use crate::session::policy_tree::assert_allowed_calls;
     use crate::session::revocation::RevocationComponent;
@@ -88,9 +88,11 @@ pub mod SessionComponent {
     > of ISessionRegistry<ComponentState<TContractState>> {
         /// Records the owner's authorization of `session` in its usage slot, its counters kept
         /// (docs/protocol.md §4, "Authorization cache"): only from the account itself, and not
-        /// for a session revoked, of another epoch than the current one, or recorded already.
+        /// for a session whose spending limits its token could not carry (`session/limit-order`),
+        /// revoked, of another epoch than the current one, or recorded already.
         fn register_session(ref self: ComponentState<TContractState>, session: Session) {
             assert_only_self();
+            assert(limits_in_order(session.spending_limits), errors::SESSION_LIMIT_ORDER);
             let chain_id = get_tx_info().unbox().chain_id;
             let session_hash = session_hash(@session, get_contract_address(), chain_id);
             let revocation = get_dep_component!(@self, Revocation);

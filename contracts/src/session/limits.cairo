@@ -175,21 +175,28 @@ fn amount_word(calldata: Span<felt252>, index: usize) -> u128 {
     word
 }
 
-/// The spending limit that applies to `token`: the first of `limits` on it, if any.
-pub fn spending_limit_of(
-    limits: Span<SpendingLimit>, token: ContractAddress,
-) -> Option<SpendingLimit> {
+/// Whether `limits` name each token once, in increasing address order: each token's address is
+/// above the one before (`session/limit-order` otherwise, `session_token::parse_header` and
+/// `register_session`). One comparison per limit, and the owner never signs two limits of one
+/// token of which the account would apply only one.
+pub fn limits_in_order(limits: Span<SpendingLimit>) -> bool {
+    let mut previous: Option<u256> = None;
     for limit in limits {
-        if *limit.token == token {
-            return Some(*limit);
+        let token: felt252 = (*limit.token).into();
+        let token: u256 = token.into();
+        if let Some(previous) = previous {
+            if token <= previous {
+                return false;
+            }
         }
+        previous = Some(token);
     }
-    None
+    true
 }
 
 /// What `calls`, a transaction's calls from `account`, move together of each token `limits`
 /// limits: one `(limit, amount)` per limited token a counted call is sent to, in the order of
-/// `limits` (a token's first entry applies, a later one is skipped), each amount the sum of that
+/// `limits` (one per token, `limits_in_order`), each amount the sum of that
 /// token's counted amounts (`counted_amount`; a multicall splitting a spend counts whole). Calls
 /// to other contracts are not looked at. A sum beyond u256 is beyond any total:
 /// `session/spending-limit`. Empty when nothing is counted.
@@ -197,11 +204,8 @@ pub fn spends(
     limits: Span<SpendingLimit>, calls: Span<Call>, account: ContractAddress,
 ) -> Array<(SpendingLimit, u256)> {
     let mut spends = array![];
-    for (index, limit) in limits.into_iter().enumerate() {
+    for limit in limits {
         let token = *limit.token;
-        if spending_limit_of(limits.slice(0, index), token).is_some() {
-            continue;
-        }
         let mut sum: Option<u256> = None;
         for call in calls {
             if *call.to != token {

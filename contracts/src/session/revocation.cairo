@@ -1,25 +1,29 @@
 //! Revocation (docs/protocol.md §4, "Revocation", "Epoch", and check 5): the session hashes the
 //! account revoked and the owner epoch, the `ISession` entry points that revoke and query them,
 //! and the checks validation runs. The epoch ends every session signed before it moved on: by
-//! `revoke_all_sessions`, or by a change of the owner key (the account calls `bump_epoch`).
+//! `revoke_all_sessions`, or by a change of the owner key (the account calls `bump_epoch`). Each
+//! new epoch is a hash of the transaction that moves it (`next_epoch`), so nobody can sign for it
+//! in advance.
 
 #[starknet::component]
 pub mod RevocationComponent {
+    use core::poseidon::poseidon_hash_span;
     use starknet::storage::{
         Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess,
         StoragePointerWriteAccess,
     };
     use crate::errors;
     use crate::interfaces::ISession;
+    use starknet::get_execution_info;
     use crate::utils::assert_only_self;
 
     #[storage]
     pub struct Storage {
         /// Session hashes the account revoked.
         pub Revocation_revoked: Map<felt252, bool>,
-        /// The owner epoch: 0 at deployment, only ever one more (`bump_epoch`). A session is valid
-        /// only while it is the epoch the session names.
-        pub Revocation_epoch: u64,
+        /// The owner epoch: 0 at deployment, then a hash of the transaction that moved it
+        /// (`next_epoch`). A session is valid only while it is the epoch the session names.
+        pub Revocation_epoch: felt252,
     }
 
     #[event]
@@ -40,7 +44,7 @@ pub mod RevocationComponent {
     /// every session of an earlier epoch is refused from now on.
     #[derive(Drop, Debug, PartialEq, starknet::Event)]
     pub struct SessionsRevoked {
-        pub epoch: u64,
+        pub epoch: felt252,
     }
 
     #[embeddable_as(SessionImpl)]
@@ -65,7 +69,7 @@ pub mod RevocationComponent {
             self.bump_epoch();
         }
 
-        fn get_session_epoch(self: @ComponentState<TContractState>) -> u64 {
+        fn get_session_epoch(self: @ComponentState<TContractState>) -> felt252 {
             self.Revocation_epoch.read()
         }
     }
@@ -82,18 +86,33 @@ pub mod RevocationComponent {
 
         /// Check 5, second half: `epoch`, the one a session names, is the account's current
         /// epoch (`session/stale-epoch`).
-        fn assert_current_epoch(self: @ComponentState<TContractState>, epoch: u64) {
+        fn assert_current_epoch(self: @ComponentState<TContractState>, epoch: felt252) {
             assert(epoch == self.Revocation_epoch.read(), errors::SESSION_STALE_EPOCH);
         }
 
-        /// Moves the owner epoch on by one, ending every session signed before, and emits
-        /// `SessionsRevoked` with the new epoch. Checks no caller: `revoke_all_sessions` does, and
-        /// the account calls it when the owner key changes. A u64 cannot overflow at one step per
-        /// owner transaction.
+        /// Moves the owner epoch on to `next_epoch` of this transaction, ending every session
+        /// signed before, and emits `SessionsRevoked` with the new epoch. Checks no caller:
+        /// `revoke_all_sessions` does, and the account calls it when the owner key changes.
         fn bump_epoch(ref self: ComponentState<TContractState>) {
-            let epoch = self.Revocation_epoch.read() + 1;
+            let execution_info = get_execution_info().unbox();
+            let epoch = next_epoch(
+                self.Revocation_epoch.read(),
+                execution_info.tx_info.unbox().transaction_hash,
+                execution_info.block_info.unbox().block_number,
+            );
             self.Revocation_epoch.write(epoch);
             self.emit(SessionsRevoked { epoch });
         }
+    }
+
+    /// The epoch after `epoch`, moved by the transaction `transaction_hash` in the block
+    /// `block_number`: `poseidon_hash_many([epoch, transaction_hash, block_number])`. Nobody can
+    /// know it before that transaction is in a block, so no session can be signed for an epoch
+    /// to come (a counter would let a dApp ask for a session naming the next value, which the
+    /// owner's own revoke-all would bring to life), and no epoch comes back: rotating the owner
+    /// key back, or revoking all twice, revives nothing. Two moves in one transaction chain
+    /// through `epoch`.
+    pub fn next_epoch(epoch: felt252, transaction_hash: felt252, block_number: u64) -> felt252 {
+        poseidon_hash_span(array![epoch, transaction_hash, block_number.into()].span())
     }
 }

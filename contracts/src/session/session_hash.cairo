@@ -57,12 +57,12 @@ pub struct Session {
     pub max_fee: u128,
     pub fee_budget: u128,
     pub max_transactions: u32,
-    /// The account's owner epoch when the owner signed (`Owner Epoch`, a `u128` in the typed
-    /// data, a u64 on the wire): the session is refused once the account's epoch has moved on
-    /// (`RevocationComponent`, `session/stale-epoch`).
-    pub epoch: u64,
+    /// The account's owner epoch when the owner signed (`Owner Epoch`, a `felt`): the session is
+    /// refused once the account's epoch has moved on (`RevocationComponent`,
+    /// `session/stale-epoch`).
+    pub epoch: felt252,
     pub policies_root: felt252,
-    /// Per token, the first entry applies (`limits::spending_limit_of`).
+    /// At most one per token, in increasing token address order (`limits::limits_in_order`).
     pub spending_limits: Span<SpendingLimit>,
     /// The `Messages` member as the typed data encodes it: `poseidon_hash_many` of the struct
     /// hashes of the session's `MessagePolicy`s (`messages_hash`). A transaction carries this one
@@ -74,7 +74,7 @@ pub struct Session {
 /// the types it uses, `MessagePolicy`, `SpendingLimit` and the presets `TokenAmount` and `u256`,
 /// follow its own, sorted by name.
 pub const SESSION_TYPE_HASH: felt252 = selector!(
-    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Owner Epoch\":\"u128\",\"Policies\":\"merkletree\",\"Spending Limits\":\"SpendingLimit*\",\"Messages\":\"MessagePolicy*\")\"MessagePolicy\"(\"Domain Name\":\"shortstring\",\"Domain Version\":\"shortstring\",\"Type Hash\":\"felt\")\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
+    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Owner Epoch\":\"felt\",\"Policies\":\"merkletree\",\"Spending Limits\":\"SpendingLimit*\",\"Messages\":\"MessagePolicy*\")\"MessagePolicy\"(\"Domain Name\":\"shortstring\",\"Domain Version\":\"shortstring\",\"Type Hash\":\"felt\")\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
 );
 
 pub impl SessionStructHash of StructHash<Session> {
@@ -84,7 +84,7 @@ pub impl SessionStructHash of StructHash<Session> {
                 SESSION_TYPE_HASH, *self.session_key, (*self.valid_after).into(),
                 (*self.valid_until).into(), token_amount_hash(FEE_TOKEN, (*self.max_fee).into()),
                 token_amount_hash(FEE_TOKEN, (*self.fee_budget).into()),
-                (*self.max_transactions).into(), (*self.epoch).into(), *self.policies_root,
+                (*self.max_transactions).into(), *self.epoch, *self.policies_root,
                 struct_hashes_hash(*self.spending_limits), *self.messages_hash,
             ]
                 .span(),
@@ -275,11 +275,11 @@ fn struct_hashes_hash<T, +StructHash<T>>(items: Span<T>) -> felt252 {
 
 /// The domain's name.
 pub const DOMAIN_NAME: felt252 = 'SessionKeys.session';
-/// The typed-data domain's version, the felt 3 (not the character '3'): the version of the
+/// The typed-data domain's version, the felt 4 (not the character '4'): the version of the
 /// `Session` type the owner signs, which a later session format bumps (docs/protocol.md §1,
 /// "Versioning"). Not the transaction signature's format version,
 /// `session_token::SESSION_TOKEN_VERSION`.
-pub const DOMAIN_VERSION: felt252 = 3;
+pub const DOMAIN_VERSION: felt252 = 4;
 /// The domain's revision: SNIP-12 revision 1, as the felt 1.
 pub const SNIP12_REVISION: felt252 = 1;
 

@@ -15,7 +15,7 @@
 //!  5      │ max_fee           u128
 //!  6      │ fee_budget        u128
 //!  7      │ max_transactions  u32
-//!  8      │ epoch             u64                      EPOCH_OFFSET
+//!  8      │ epoch             felt252                  EPOCH_OFFSET
 //!  9      │ policies_root
 //!  10     │ spending_limits   k, then for each:        SPENDING_LIMITS_OFFSET
 //!         │   token, total (low, high), per_period (low, high), period (u64)
@@ -34,15 +34,16 @@
 //! `parse_session_token` reads the header and then the spans after it.
 use core::poseidon::poseidon_hash_span;
 use crate::errors;
+use super::limits::limits_in_order;
 use super::session_hash::{ArgumentRule, Session};
 
 /// The first felt of every session transaction signature.
 pub const SESSION_MAGIC: felt252 = 'sk-session';
 /// The version of the session token format (this layout): the felt after the magic. Not the
-/// SNIP-12 domain's version (`session_hash::DOMAIN_VERSION`), though both are 3 today. A
+/// SNIP-12 domain's version (`session_hash::DOMAIN_VERSION`), though both are 4 today. A
 /// session-signed message's token (`session_message`) shares the version and the header, with its
 /// own magic.
-pub const SESSION_TOKEN_VERSION: felt252 = 3;
+pub const SESSION_TOKEN_VERSION: felt252 = 4;
 
 /// Offset of `SESSION_MAGIC`.
 pub const MAGIC_OFFSET: usize = 0;
@@ -108,8 +109,9 @@ pub fn is_session_token(signature: Span<felt252>) -> bool {
 /// (`session/bad-version` if it is not `SESSION_TOKEN_VERSION`, before anything after it is read,
 /// so that a later format is not refused as a bad one), then the `Session` by `Serde` from
 /// `SESSION_OFFSET`, its spending limits included (`session/bad-format` if it does not parse: too
-/// few felts, a time or the epoch beyond u64, an amount beyond u128 or a count beyond u32, a
-/// limit's word beyond u128 or its period beyond u64). Returns it with the felts after it, from
+/// few felts, a time beyond u64, an amount beyond u128 or a count beyond u32, a limit's word
+/// beyond u128 or its period beyond u64), and `session/limit-order` unless its spending limits
+/// name each token once, in increasing address order (`limits::limits_in_order`). Returns it with the felts after it, from
 /// the owner signature on, left unread. The felts are popped in turn rather than
 /// indexed by offset: fewer steps in `__execute__`, which runs this on every session transaction.
 /// The error is the one to panic with.
@@ -139,6 +141,9 @@ pub fn parse_header(
     let Some(session) = Serde::<Session>::deserialize(ref rest) else {
         return Err(errors::SESSION_BAD_FORMAT);
     };
+    if !limits_in_order(session.spending_limits) {
+        return Err(errors::SESSION_LIMIT_ORDER);
+    }
     Ok((session, rest))
 }
 

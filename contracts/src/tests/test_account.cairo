@@ -1,10 +1,12 @@
 use starknet::account::Call;
-use starknet::testing::{pop_log, set_contract_address};
+use starknet::testing::{pop_log, set_block_number, set_contract_address, set_transaction_hash};
 use starknet::VALIDATED;
 use crate::account::SessionKeyAccount;
 use crate::account::SessionKeyAccount::{OwnerChanged, Upgraded};
 use crate::owner::owner_rotation_hash;
-use crate::session::revocation::RevocationComponent::{Event as RevocationEvent, SessionsRevoked};
+use crate::session::revocation::RevocationComponent::{
+    Event as RevocationEvent, SessionsRevoked, next_epoch,
+};
 use crate::interfaces::{
     IDeclarerDispatcher, IDeclarerDispatcherTrait, IDeployableDispatcher,
     IDeployableDispatcherTrait, IOwnerDispatcherTrait, ISRC5Dispatcher, ISRC5DispatcherTrait,
@@ -260,7 +262,7 @@ fn test_set_owner_by_self() {
 }
 
 /// The event of the owner epoch moving on to `epoch`.
-fn sessions_revoked(epoch: u64) -> SessionKeyAccount::Event {
+fn sessions_revoked(epoch: felt252) -> SessionKeyAccount::Event {
     SessionKeyAccount::Event::RevocationEvent(
         RevocationEvent::SessionsRevoked(SessionsRevoked { epoch }),
     )
@@ -268,8 +270,9 @@ fn sessions_revoked(epoch: u64) -> SessionKeyAccount::Event {
 
 #[test]
 fn test_set_owner_bumps_the_epoch() {
-    // A rotation ends every session the old key signed: the epoch moves on, after the owner
-    // changed, and the constructor's setting of the first owner does not move it.
+    // A rotation ends every session the old key signed: the epoch moves on to the hash of the
+    // rotating transaction, after the owner changed, and the constructor's setting of the first
+    // owner does not move it.
     let address = deploy_account(OWNER);
     let (_, owner) = account(address);
     let sessions = ISessionDispatcher { contract_address: address };
@@ -277,17 +280,25 @@ fn test_set_owner_bumps_the_epoch() {
     pop_log::<SessionKeyAccount::Event>(address).unwrap(); // OwnerChanged
     assert!(pop_log::<SessionKeyAccount::Event>(address).is_none());
     set_contract_address(address);
+    set_transaction_hash(TX_HASH);
+    set_block_number(41);
     owner.set_owner(OTHER, rotation_proof(address, OWNER, OTHER).span());
-    assert_eq!(sessions.get_session_epoch(), 1);
+    let first = next_epoch(0, TX_HASH, 41);
+    assert_eq!(sessions.get_session_epoch(), first);
     pop_log::<SessionKeyAccount::Event>(address).unwrap(); // OwnerChanged
-    assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(1));
-    // Rotating back to the first key moves it on again: the epoch never goes back.
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(first));
+    // Rotating back to the first key, in another transaction, moves it on again: the epoch never
+    // goes back.
+    set_transaction_hash(OTHER_HASH);
+    set_block_number(42);
     owner.set_owner(OWNER, rotation_proof(address, OTHER, OWNER).span());
-    assert_eq!(sessions.get_session_epoch(), 2);
+    let second = next_epoch(first, OTHER_HASH, 42);
+    assert_eq!(sessions.get_session_epoch(), second);
+    assert_ne!(second, 0);
     let event = pop_log::<SessionKeyAccount::Event>(address).unwrap();
     let rotated_back = OwnerChanged { old_owner: OTHER, new_owner: OWNER };
     assert_eq!(event, SessionKeyAccount::Event::OwnerChanged(rotated_back));
-    assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(2));
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(second));
     assert!(pop_log::<SessionKeyAccount::Event>(address).is_none());
 }
 
@@ -297,9 +308,11 @@ fn test_revoke_all_sessions_through_the_account() {
     let sessions = ISessionDispatcher { contract_address: address };
     pop_log::<SessionKeyAccount::Event>(address).unwrap();
     set_contract_address(address);
+    set_transaction_hash(TX_HASH);
     sessions.revoke_all_sessions();
-    assert_eq!(sessions.get_session_epoch(), 1);
-    assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(1));
+    let epoch = next_epoch(0, TX_HASH, 0);
+    assert_eq!(sessions.get_session_epoch(), epoch);
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(address).unwrap(), sessions_revoked(epoch));
     // The owner key is unchanged.
     let (_, owner) = account(address);
     assert_eq!(owner.get_owner(), OWNER);

@@ -11,7 +11,7 @@ use starknet::{ContractAddress, ResourcesBounds};
 use crate::session::limits::{
     SessionUsage, SpendingHead, SpendingHeadStorePacking, SpendingUsage, assert_fee_cap,
     assert_transaction_fields, charge, counted_amount, current_period, max_fee, spend,
-    spending_head, spending_limit_of, spends,
+    spending_head, limits_in_order, spends,
 };
 use crate::session::session_hash::SpendingLimit;
 use super::support::contract;
@@ -398,7 +398,7 @@ fn test_counted_amount_transfer_from_high_word_above_u128() {
 }
 
 //
-// spending_limit_of / spends
+// limits_in_order / spends
 //
 
 fn limit(total: u256, per_period: u256, period: u64) -> SpendingLimit {
@@ -417,16 +417,19 @@ fn transfer_of(token: felt252, amount: u128) -> Call {
 }
 
 #[test]
-fn test_spending_limit_of_first_entry() {
-    let limits = array![limit_of(0x1, 10), limit_of(TOKEN, 20), limit_of(TOKEN, 30)];
-    assert_eq!(spending_limit_of(limits.span(), contract(TOKEN)), Some(limit_of(TOKEN, 20)));
-    assert_eq!(spending_limit_of(limits.span(), contract(0x2)), None);
-    assert_eq!(spending_limit_of(array![].span(), contract(TOKEN)), None);
+fn test_limits_in_order_one_per_token_increasing() {
+    assert!(limits_in_order(array![].span()));
+    assert!(limits_in_order(array![limit_of(TOKEN, 20)].span()));
+    assert!(limits_in_order(array![limit_of(0x1, 10), limit_of(0x3, 20)].span()));
+    // A token twice, at once or later, and a token below the one before: refused.
+    assert!(!limits_in_order(array![limit_of(0x3, 20), limit_of(0x3, 30)].span()));
+    assert!(!limits_in_order(array![limit_of(0x1, 10), limit_of(0x3, 20), limit_of(0x1, 30)].span()));
+    assert!(!limits_in_order(array![limit_of(0x3, 20), limit_of(0x1, 10)].span()));
 }
 
 #[test]
 fn test_spends_sums_per_token() {
-    let limits = array![limit_of(0x1, 10), limit_of(TOKEN, 20), limit_of(0x3, 30)];
+    let limits = array![limit_of(0x1, 10), limit_of(0x3, 30), limit_of(TOKEN, 20)];
     let calls = array![
         transfer_of(TOKEN, 5), transfer_of(0x1, 1), transfer_of(0x9, 100), transfer_of(TOKEN, 6),
         token_call(selector!("decrease_allowance"), array![0xb0b, 50, 0]),
@@ -436,13 +439,6 @@ fn test_spends_sums_per_token() {
         spends(limits.span(), calls.span(), account()),
         array![(limit_of(0x1, 10), 1), (limit_of(TOKEN, 20), 11)],
     );
-}
-
-#[test]
-fn test_spends_first_entry_of_a_token() {
-    let limits = array![limit_of(TOKEN, 20), limit_of(TOKEN, 30)];
-    let calls = array![transfer_of(TOKEN, 5)];
-    assert_eq!(spends(limits.span(), calls.span(), account()), array![(limit_of(TOKEN, 20), 5)]);
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! Revocation (docs/protocol.md §4, "Revocation" and "Epoch"): the `ISession` entry points of the
 //! `RevocationComponent`, on the account, and the epoch a change of the owner key moves on.
 //! Validation of a revoked session, or of one of an earlier epoch, is in `test_session`.
-use starknet::testing::{pop_log, set_caller_address};
+use core::poseidon::poseidon_hash_span;
+use starknet::testing::{pop_log, set_block_number, set_caller_address};
 use crate::account::SessionKeyAccount;
 use crate::interfaces::{IOwner, ISession};
 use crate::session::revocation::RevocationComponent::{
-    Event as RevocationEvent, SessionRevoked, SessionsRevoked,
+    Event as RevocationEvent, SessionRevoked, SessionsRevoked, next_epoch,
 };
 use super::support::{OTHER, contract, revoke, revoke_all, rotate_owner, session_account};
 use super::vectors;
@@ -60,7 +61,7 @@ fn test_revoke_session_by_protocol() {
 //
 
 /// The event of the owner epoch moving on to `epoch`.
-fn sessions_revoked(epoch: u64) -> SessionKeyAccount::Event {
+fn sessions_revoked(epoch: felt252) -> SessionKeyAccount::Event {
     SessionKeyAccount::Event::RevocationEvent(
         RevocationEvent::SessionsRevoked(SessionsRevoked { epoch }),
     )
@@ -78,18 +79,35 @@ fn test_revoke_all_sessions_by_self() {
     let mut state = session_account(vectors::signature());
     let account_address = contract(vectors::ACCOUNT);
     pop_log::<SessionKeyAccount::Event>(account_address).unwrap(); // OwnerChanged
+    set_block_number(7);
     revoke_all(ref state);
-    assert_eq!(state.get_session_epoch(), 1);
-    assert_eq!(pop_log::<SessionKeyAccount::Event>(account_address).unwrap(), sessions_revoked(1));
-    // Again: the epoch only grows, one at a time, and each move is announced.
+    // The hash of the epoch before, the transaction and its block: not 1, what a counter would
+    // have made it, which a dApp could have asked the owner to sign for in advance.
+    let first = next_epoch(0, vectors::TX_HASH, 7);
+    assert_eq!(first, poseidon_hash_span(array![0, vectors::TX_HASH, 7].span()));
+    assert_eq!(state.get_session_epoch(), first);
+    assert_ne!(first, 1);
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(account_address).unwrap(), sessions_revoked(first));
+    // Again, in the same transaction: the epoch chains from the one before, and each move is
+    // announced.
     revoke_all(ref state);
-    assert_eq!(state.get_session_epoch(), 2);
-    assert_eq!(pop_log::<SessionKeyAccount::Event>(account_address).unwrap(), sessions_revoked(2));
+    let second = next_epoch(first, vectors::TX_HASH, 7);
+    assert_eq!(state.get_session_epoch(), second);
+    assert_ne!(second, first);
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(account_address).unwrap(), sessions_revoked(second));
     assert!(pop_log::<SessionKeyAccount::Event>(account_address).is_none());
     // No session is marked revoked: the epoch ends them.
     assert!(!state.is_session_revoked(vectors::SESSION_HASH));
     // Nor does it change the owner.
     assert_eq!(state.get_owner(), vectors::OWNER_KEY);
+}
+
+#[test]
+fn test_next_epoch_depends_on_the_transaction_and_its_block() {
+    let epoch = next_epoch(5, 0x1234, 10);
+    assert_ne!(epoch, next_epoch(5, 0x1235, 10));
+    assert_ne!(epoch, next_epoch(5, 0x1234, 11));
+    assert_ne!(epoch, next_epoch(6, 0x1234, 10));
 }
 
 #[test]
@@ -113,15 +131,17 @@ fn test_set_owner_bumps_the_epoch() {
     let account_address = contract(vectors::ACCOUNT);
     pop_log::<SessionKeyAccount::Event>(account_address).unwrap(); // OwnerChanged
     rotate_owner(ref state, OTHER);
-    assert_eq!(state.get_session_epoch(), 1);
+    let first = next_epoch(0, vectors::TX_HASH, 0);
+    assert_eq!(state.get_session_epoch(), first);
     pop_log::<SessionKeyAccount::Event>(account_address).unwrap(); // OwnerChanged
-    assert_eq!(pop_log::<SessionKeyAccount::Event>(account_address).unwrap(), sessions_revoked(1));
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(account_address).unwrap(), sessions_revoked(first));
     // Back to the first key: the epoch does not go back.
     rotate_owner(ref state, vectors::OWNER_KEY);
-    assert_eq!(state.get_session_epoch(), 2);
+    let second = next_epoch(first, vectors::TX_HASH, 0);
+    assert_eq!(state.get_session_epoch(), second);
     pop_log::<SessionKeyAccount::Event>(account_address).unwrap(); // OwnerChanged
-    assert_eq!(pop_log::<SessionKeyAccount::Event>(account_address).unwrap(), sessions_revoked(2));
-    // And with `revoke_all_sessions`, one count.
+    assert_eq!(pop_log::<SessionKeyAccount::Event>(account_address).unwrap(), sessions_revoked(second));
+    // And with `revoke_all_sessions`, one move more.
     revoke_all(ref state);
-    assert_eq!(state.get_session_epoch(), 3);
+    assert_eq!(state.get_session_epoch(), next_epoch(second, vectors::TX_HASH, 0));
 }

@@ -26,9 +26,10 @@ use crate::session::component::SessionComponent::{
 use crate::session::limits::{SessionUsage, SpendingUsage, VALIDATION_TIME_ROUNDING};
 use crate::session::argument_rules::LT;
 use crate::session::policy_tree::policy_leaf;
+use crate::session::revocation::RevocationComponent::next_epoch;
 use crate::session::session_hash::{ArgumentRule, Session, SpendingLimit, session_hash};
 use crate::session::session_token::{
-    CallProof, EPOCH_OFFSET, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, SessionToken,
+    CallProof, SESSION_TOKEN_VERSION, SPENDING_LIMITS_OFFSET, SessionToken,
     VALID_UNTIL_OFFSET, session_message_hash,
 };
 use super::mocks::{IMockTargetDispatcherTrait, IMockTokenDispatcherTrait};
@@ -217,13 +218,6 @@ fn test___validate___session_count_above_u32() {
 
 #[test]
 #[should_panic(expected: ('session/bad-format',))]
-fn test___validate___session_epoch_above_u64() {
-    let mut state = session_account(signature_with(EPOCH_OFFSET, 0x10000000000000000));
-    state.__validate__(vectors::calls());
-}
-
-#[test]
-#[should_panic(expected: ('session/bad-format',))]
 fn test___validate___session_absurd_spending_limit_count() {
     let mut state = session_account(signature_with(SPENDING_LIMITS_OFFSET, 0xffffffff));
     state.__validate__(vectors::calls());
@@ -256,8 +250,9 @@ fn test___validate___session_version_2() {
 
 #[test]
 #[should_panic(expected: ('session/bad-version',))]
-fn test___validate___session_version_4() {
-    let mut state = session_account(signature_with(1, 4));
+fn test___validate___session_version_3() {
+    // Format 3 (a counting epoch) is read no more.
+    let mut state = session_account(signature_with(1, 3));
     state.__validate__(vectors::calls());
 }
 
@@ -376,10 +371,12 @@ fn test___validate___session_other_revoked() {
 
 #[test]
 fn test___validate___session_of_the_current_epoch() {
-    // After `revoke_all_sessions`, a session naming the new epoch validates.
-    let (token, hash) = signed_token(Session { epoch: 1, ..session() }, OWNER_PRIVATE_KEY, false);
-    let mut state = session_account(encode(token));
+    // After `revoke_all_sessions`, a session the owner signs for the new epoch validates.
+    let mut state = session_account(vectors::signature());
     revoke_all(ref state);
+    let epoch = state.get_session_epoch();
+    let (token, hash) = signed_token(Session { epoch, ..session() }, OWNER_PRIVATE_KEY, false);
+    set_signature(encode(token).span());
     assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
     assert_eq!(state.get_session_usage(hash), usage(1));
 }
@@ -389,6 +386,18 @@ fn test___validate___session_of_the_current_epoch() {
 fn test___validate___session_stale_after_revoke_all() {
     let mut state = session_account(vectors::signature());
     assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
+    revoke_all(ref state);
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/stale-epoch',))]
+fn test___validate___session_signed_for_the_next_counter_value_stays_dormant() {
+    // The attack of a counting epoch: a dApp has the owner sign a session naming epoch 1, refused
+    // today, hoping for the day the owner revokes all sessions. The epoch moves to a hash of that
+    // transaction instead, so the session never wakes.
+    let (token, _) = signed_token(Session { epoch: 1, ..session() }, OWNER_PRIVATE_KEY, false);
+    let mut state = session_account(encode(token));
     revoke_all(ref state);
     state.__validate__(vectors::calls());
 }
@@ -409,35 +418,65 @@ fn test___validate___session_stale_after_rotating_back() {
     let mut state = session_account(vectors::signature());
     rotate_owner(ref state, OTHER);
     rotate_owner(ref state, vectors::OWNER_KEY);
-    assert_eq!(state.get_session_epoch(), 2);
     state.__validate__(vectors::calls());
 }
 
 #[test]
 #[should_panic(expected: ('session/stale-epoch',))]
 fn test___validate___session_of_the_epoch_between_rotations() {
-    // Signed by the first key in the epoch of the other key's ownership: stale too.
-    let (token, _) = signed_token(Session { epoch: 1, ..session() }, OWNER_PRIVATE_KEY, false);
-    let mut state = session_account(encode(token));
+    // Signed by the first key for the epoch of the other key's ownership: stale once the first
+    // key is back.
+    let mut state = session_account(vectors::signature());
     rotate_owner(ref state, OTHER);
+    let epoch = state.get_session_epoch();
+    let (token, _) = signed_token(Session { epoch, ..session() }, OWNER_PRIVATE_KEY, false);
     rotate_owner(ref state, vectors::OWNER_KEY);
+    set_signature(encode(token).span());
     state.__validate__(vectors::calls());
 }
 
 #[test]
 fn test___validate___session_of_the_epoch_after_rotating_back() {
-    let (token, _) = signed_token(Session { epoch: 2, ..session() }, OWNER_PRIVATE_KEY, false);
-    let mut state = session_account(encode(token));
+    let mut state = session_account(vectors::signature());
     rotate_owner(ref state, OTHER);
     rotate_owner(ref state, vectors::OWNER_KEY);
+    let epoch = state.get_session_epoch();
+    let (token, _) = signed_token(Session { epoch, ..session() }, OWNER_PRIVATE_KEY, false);
+    set_signature(encode(token).span());
     assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
 }
 
 #[test]
 #[should_panic(expected: ('session/stale-epoch',))]
 fn test___validate___session_of_a_later_epoch() {
-    // The session must name the current epoch, not merely one at least as recent.
-    let (token, _) = signed_token(Session { epoch: 1, ..session() }, OWNER_PRIVATE_KEY, false);
+    // The session must name the current epoch, even one a revoke-all would move to.
+    let epoch = next_epoch(vectors::EPOCH, vectors::TX_HASH, 0);
+    let (token, _) = signed_token(Session { epoch, ..session() }, OWNER_PRIVATE_KEY, false);
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+/// Two limits of the vectors' token, the stricter second: a hand-written typed data can list them,
+/// and the account would apply only one.
+fn twice_limited_token() -> Span<SpendingLimit> {
+    array![spending_limit(), SpendingLimit { total: 1, ..spending_limit() }].span()
+}
+
+#[test]
+#[should_panic(expected: ('session/limit-order',))]
+fn test___validate___session_naming_a_token_twice() {
+    let session = Session { spending_limits: twice_limited_token(), ..session() };
+    let (token, _) = signed_token(session, OWNER_PRIVATE_KEY, false);
+    let mut state = session_account(encode(token));
+    state.__validate__(vectors::calls());
+}
+
+#[test]
+#[should_panic(expected: ('session/limit-order',))]
+fn test___validate___session_limits_out_of_order() {
+    let other = SpendingLimit { token: contract(vectors::SPENDING_TOKEN - 1), ..spending_limit() };
+    let session = Session { spending_limits: array![spending_limit(), other].span(), ..session() };
+    let (token, _) = signed_token(session, OWNER_PRIVATE_KEY, false);
     let mut state = session_account(encode(token));
     state.__validate__(vectors::calls());
 }
@@ -509,17 +548,21 @@ fn test___validate___session_other_chain() {
 fn test___validate___session_of_the_new_epoch_signed_by_the_old_key() {
     // After a rotation, a session naming the new epoch must be signed by the new key: the old
     // key's signature of it is no authorization.
-    let (token, _) = signed_token(Session { epoch: 1, ..session() }, OWNER_PRIVATE_KEY, false);
-    let mut state = session_account(encode(token));
+    let mut state = session_account(vectors::signature());
     rotate_owner(ref state, OTHER);
+    let epoch = state.get_session_epoch();
+    let (token, _) = signed_token(Session { epoch, ..session() }, OWNER_PRIVATE_KEY, false);
+    set_signature(encode(token).span());
     state.__validate__(vectors::calls());
 }
 
 #[test]
 fn test___validate___session_of_the_new_epoch_signed_by_the_new_key() {
-    let (token, _) = signed_token(Session { epoch: 1, ..session() }, OTHER_PRIVATE_KEY, false);
-    let mut state = session_account(encode(token));
+    let mut state = session_account(vectors::signature());
     rotate_owner(ref state, OTHER);
+    let epoch = state.get_session_epoch();
+    let (token, _) = signed_token(Session { epoch, ..session() }, OTHER_PRIVATE_KEY, false);
+    set_signature(encode(token).span());
     assert_eq!(state.__validate__(vectors::calls()), VALIDATED);
 }
 
@@ -741,7 +784,7 @@ fn test_register_session_by_self() {
 fn test_register_session_of_the_current_epoch() {
     let mut state = session_account(vectors::signature());
     revoke_all(ref state);
-    let session = Session { epoch: 1, ..session() };
+    let session = Session { epoch: state.get_session_epoch(), ..session() };
     register(ref state, session);
     let hash = session_hash(@session, account_address(), vectors::CHAIN_ID);
     assert!(state.get_session_usage(hash).authorized);
@@ -783,7 +826,15 @@ fn test_register_session_stale_epoch() {
 #[should_panic(expected: ('session/stale-epoch',))]
 fn test_register_session_of_a_later_epoch() {
     let mut state = session_account(vectors::signature());
-    register(ref state, Session { epoch: 1, ..session() });
+    let epoch = next_epoch(vectors::EPOCH, vectors::TX_HASH, 0);
+    register(ref state, Session { epoch, ..session() });
+}
+
+#[test]
+#[should_panic(expected: ('session/limit-order',))]
+fn test_register_session_naming_a_token_twice() {
+    let mut state = session_account(vectors::signature());
+    register(ref state, Session { spending_limits: twice_limited_token(), ..session() });
 }
 
 #[test]

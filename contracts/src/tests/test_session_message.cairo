@@ -355,7 +355,7 @@ fn test_a_message_token_with_a_felt_left_over() {
 fn test_parse_errors() {
     let bad_format = Err('session/bad-format');
     assert_eq!(parse_session_message_token(array![].span()), bad_format);
-    assert_eq!(parse_session_message_token(array!['sk-session', 3].span()), bad_format);
+    assert_eq!(parse_session_message_token(array!['sk-session', 4].span()), bad_format);
     let signature = vectors::message_signature();
     // Cut anywhere after the header, the token does not parse.
     for cut in 13..signature.len() {

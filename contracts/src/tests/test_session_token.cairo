@@ -38,8 +38,7 @@ fn test_offsets_of_the_vector_signature() {
     assert_eq!(*signature[SESSION_OFFSET + 4], fee_budget);
     assert_eq!(*signature[SESSION_OFFSET + 5], max_transactions);
     assert_eq!(EPOCH_OFFSET, 8);
-    let epoch: felt252 = vectors::EPOCH.into();
-    assert_eq!(*signature[EPOCH_OFFSET], epoch);
+    assert_eq!(*signature[EPOCH_OFFSET], vectors::EPOCH);
     assert_eq!(*signature[EPOCH_OFFSET + 1], vectors::ROOT);
     // One spending limit: its count, then token, total, per_period and period.
     assert_eq!(SPENDING_LIMITS_OFFSET, 10);
@@ -143,37 +142,46 @@ fn test_parse_session_header_leaves_the_rest_unread() {
 fn test_parse_session_header_errors() {
     let bad_format = Err('session/bad-format');
     assert_eq!(parse_session_header(array![].span()), bad_format);
-    assert_eq!(parse_session_header(array!['sk-other', 3].span()), bad_format);
+    assert_eq!(parse_session_header(array!['sk-other', 4].span()), bad_format);
     assert_eq!(parse_session_header(array![SESSION_MAGIC].span()), bad_format);
     // A session of six felts, format 1's four or none.
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6].span()), bad_format);
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6].span()), bad_format);
     // Seven felts: no epoch, and no spending limits' count (format 2 before spending limits).
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7].span()), bad_format,
+        parse_session_header(array![SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6, 7].span()), bad_format,
     );
     // Eight felts, without the spending limits' count (format 2 before the epoch, with its
     // count but no epoch, reads the count as the root).
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8].span()), bad_format,
+        parse_session_header(array![SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6, 7, 8].span()), bad_format,
     );
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 0].span()), bad_format,
+        parse_session_header(array![SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6, 7, 0].span()), bad_format,
     );
     // Nine felts and a count of no limits, without the messages' hash (format 2's whole session).
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8, 0].span()), bad_format,
+        parse_session_header(array![SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6, 7, 8, 0].span()), bad_format,
     );
     // A count of limits with fewer felts than it announces.
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8, 1, 9, 10].span()),
+        parse_session_header(array![SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6, 7, 8, 1, 9, 10].span()),
         bad_format,
     );
     assert_eq!(
-        parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8, 0xffffffff].span()),
+        parse_session_header(array![SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6, 7, 8, 0xffffffff].span()),
         bad_format,
     );
+    // Two limits of one token (or any two out of increasing address order): refused by name.
+    let twice = array![
+        SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6, 7, 8, 2, 0x70c, 1, 0, 1, 0, 0, 0x70c, 2, 0, 2, 0, 0, 9,
+    ];
+    assert_eq!(parse_session_header(twice.span()), Err('session/limit-order'));
+    let descending = array![
+        SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6, 7, 8, 2, 0x70d, 1, 0, 1, 0, 0, 0x70c, 2, 0, 2, 0, 0, 9,
+    ];
+    assert_eq!(parse_session_header(descending.span()), Err('session/limit-order'));
     // The smallest session: eight felts, no limits and the messages' hash.
-    let smallest = array![SESSION_MAGIC, 3, 1, 2, 3, 4, 5, 6, 7, 8, 0, 9];
+    let smallest = array![SESSION_MAGIC, 4, 1, 2, 3, 4, 5, 6, 7, 8, 0, 9];
     let expected = Session {
         session_key: 1,
         valid_after: 2,
@@ -187,11 +195,11 @@ fn test_parse_session_header_errors() {
         messages_hash: 9,
     };
     assert_eq!(parse_session_header(smallest.span()), Ok((expected, array![].span())));
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 3, 1, 2, 3, 4].span()), bad_format);
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 3].span()), bad_format);
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 4, 1, 2, 3, 4].span()), bad_format);
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 4].span()), bad_format);
     // The version is refused before the session is read.
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 2].span()), Err('session/bad-version'));
-    assert_eq!(parse_session_header(array![SESSION_MAGIC, 4].span()), Err('session/bad-version'));
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 3].span()), Err('session/bad-version'));
+    assert_eq!(parse_session_header(array![SESSION_MAGIC, 5].span()), Err('session/bad-version'));
 }
 
 #[test]
@@ -226,7 +234,7 @@ fn test_parse_session_header_field_ranges() {
         0xffffffffffffffff, 0xffffffffffffffffffffffffffffffff, 0xffffffff,
     );
     // The largest values parse, one more does not: valid_until, max_fee, fee_budget,
-    // max_transactions, epoch.
+    // max_transactions; the epoch is any felt.
     assert!(parse_session_header(header_with(2, u64_max).span()).is_ok());
     assert_eq!(parse_session_header(header_with(2, u64_max + 1).span()), bad_format);
     assert!(parse_session_header(header_with(3, u128_max).span()).is_ok());
@@ -236,8 +244,8 @@ fn test_parse_session_header_field_ranges() {
     assert!(parse_session_header(header_with(5, u32_max).span()).is_ok());
     assert_eq!(parse_session_header(header_with(5, u32_max + 1).span()), bad_format);
     assert_eq!(SESSION_OFFSET + 6, EPOCH_OFFSET);
-    assert!(parse_session_header(header_with(6, u64_max).span()).is_ok());
-    assert_eq!(parse_session_header(header_with(6, u64_max + 1).span()), bad_format);
+    assert!(parse_session_header(header_with(6, u64_max + 1).span()).is_ok());
+    assert!(parse_session_header(header_with(6, -1).span()).is_ok());
     // The spending limit's words: total (low, high), per_period (low, high), then period.
     for index in 10..14_u32 {
         assert!(parse_session_header(header_with(index, u128_max).span()).is_ok());
@@ -262,14 +270,14 @@ fn test_execution_session_of_the_vector_signature() {
 #[test]
 #[should_panic(expected: 'session/bad-format')]
 fn test_execution_session_of_a_short_signature() {
-    execution_session(array!['sk-session', 3, 2, 3].span());
+    execution_session(array!['sk-session', 4, 2, 3].span());
 }
 
 #[test]
 #[should_panic(expected: 'session/bad-format')]
 fn test_execution_session_beyond_u64() {
     execution_session(
-        array!['sk-session', 3, 2, 3, 0x10000000000000000, 5, 6, 7, 8, 9, 0, 0].span(),
+        array!['sk-session', 4, 2, 3, 0x10000000000000000, 5, 6, 7, 8, 9, 0, 0].span(),
     );
 }
 
@@ -277,7 +285,7 @@ fn test_execution_session_beyond_u64() {
 #[should_panic(expected: 'session/bad-format')]
 fn test_execution_session_of_a_short_session() {
     // The window is there, but the session does not parse: no spending limits' count.
-    execution_session(array!['sk-session', 3, 2, 3, 4, 5, 6, 7, 8, 9].span());
+    execution_session(array!['sk-session', 4, 2, 3, 4, 5, 6, 7, 8, 9].span());
 }
 
 #[test]

@@ -39,7 +39,7 @@ fn test_type_hashes_of_the_spec() {
     );
     assert_eq!(MESSAGE_POLICY_TYPE_HASH, 0x20717b7299a91f1542fbdcaf697fecebef4f475714c019c36a0c0514fe0d3de);
     assert_eq!(
-        SESSION_TYPE_HASH, 0x23ca5a872d08395b0865994091269bf1eedfc43288b85e5aa8f621b1a97381,
+        SESSION_TYPE_HASH, 0x2ec19dc4aafa5eee9bd103af2b2f57fcdc61e14161b2f4dd05e56e335346261,
     );
 }
 

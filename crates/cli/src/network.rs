@@ -275,7 +275,7 @@ impl Node {
     }
 
     /// The owner epoch of `account`: what a new session must name.
-    pub async fn epoch(&self, account: Felt) -> anyhow::Result<u64> {
+    pub async fn epoch(&self, account: Felt) -> anyhow::Result<Felt> {
         sk_session::session_epoch(&self.provider, account, BlockId::Tag(BlockTag::PreConfirmed))
             .await
             .with_context(|| format!("asking {account:#066x} for its owner epoch"))

@@ -38,7 +38,7 @@ pub struct Sent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_hash: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub epoch: Option<u64>,
+    pub epoch: Option<Felt>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

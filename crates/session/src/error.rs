@@ -44,6 +44,23 @@ pub enum Error {
     /// A token has two spending limits.
     #[error("the token {0:#x} has more than one spending limit")]
     DuplicateSpendingLimit(Felt),
+    /// A session's spending limits are not each token once in increasing address order, as its
+    /// token must carry them (the contract's `session/limit-order`). A request sorts its limits;
+    /// a token or session file written by hand may not.
+    #[error("the session's spending limits are not in increasing token address order, each token once (the account refuses it: a token listed twice would be limited by one entry only)")]
+    SpendingLimitsOutOfOrder,
+    /// A policy of a selector whose u256 amount a spending limit counts (`transfer`, `approve`,
+    /// …) has a rule that reads one word of that amount, or straddles it: a rule on the low word
+    /// alone lets `approve(spender, 0, 1)` (2^128) pass `LE 10`.
+    #[error("the rule on word {word} of {selector} reads one word of its u256 amount (words {amount_word} and {}): a felt rule on the low word lets a high word through; write it as a u256 rule on word {amount_word}", amount_word + 1)]
+    RuleSplitsAmount {
+        /// The selector, by name where the request knows it, else in hex.
+        selector: String,
+        /// The rule's word.
+        word: u32,
+        /// The word where the amount starts.
+        amount_word: u32,
+    },
     /// A request limits a token and allows a selector on it that the limit does not count.
     #[error("the session limits spending of {token:#x} but also allows selector {selector:#x} on it, which the limit does not count (it counts transfer, approve, increase_allowance and transfer_from from the account); allow it with allow_uncounted if that is intended")]
     UncountedSelector {
@@ -144,12 +161,12 @@ pub enum Error {
     Node(String),
     /// The session names an owner epoch the account has moved on from (the owner revoked all
     /// sessions or rotated the owner key since it was signed), or one it has not reached.
-    #[error("the session is of owner epoch {session}, but the account is at epoch {account}: the owner revoked all sessions or changed the owner key since it was signed; ask the owner for a new one")]
+    #[error("the session is of owner epoch {session:#x}, but the account is at epoch {account:#x}: the owner revoked all sessions or changed the owner key since it was signed; ask the owner for a new one")]
     StaleEpoch {
         /// The session's epoch.
-        session: u64,
+        session: Felt,
         /// The account's.
-        account: u64,
+        account: Felt,
     },
     /// A call is not allowed by the session's policies.
     #[error("call #{index} ({contract:#x}, selector {selector:#x}) is not allowed by the session's policies")]

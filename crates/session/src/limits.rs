@@ -29,7 +29,19 @@ const COUNTED: [(Felt, usize); 6] = [
 
 /// Whether a spending limit counts calls of `selector`.
 pub fn is_counted_selector(selector: Felt) -> bool {
-    COUNTED.iter().any(|(counted, _)| *counted == selector)
+    counted_amount_word(selector).is_some()
+}
+
+/// The calldata word where the u256 amount of a counted `selector` starts (its low word; the high
+/// word follows), or `None` for a selector no limit counts.
+pub fn counted_amount_word(selector: Felt) -> Option<u32> {
+    COUNTED.iter().find(|(counted, _)| *counted == selector).map(|&(_, at)| at as u32)
+}
+
+/// Whether `limits` name each token once, in increasing address order, as a session token must
+/// carry them (the contract's `limits_in_order`, `session/limit-order`).
+pub fn limits_in_order(limits: &[SpendingLimit]) -> bool {
+    limits.windows(2).all(|pair| pair[0].token < pair[1].token)
 }
 
 /// What `call` (the `index`th) moves of the account's tokens by the rules of
@@ -50,19 +62,14 @@ pub fn counted_amount(account: Felt, index: usize, call: &Call) -> Result<Option
 }
 
 /// What `calls` move together of each token `session` limits, as the contract's `spends` counts
-/// it: in the order of the session's limits (a token's first limit applies; tokens the calls do
-/// not touch are left out), each token's calls in call order. The first error in that order is
+/// it: in the order of the session's limits (one per token, in increasing address order; tokens
+/// the calls do not touch are left out), each token's calls in call order. The first error in that order is
 /// the error: a call whose amount is malformed ([`Error::BadAmount`]), or a sum beyond 2^256 − 1,
 /// beyond any total ([`Error::SpendingLimitExceeded`], with what the limit allows at most as
 /// `left`). A differential test against the contract found the order of the calls used before.
 pub fn spends(session: &Session, account: Felt, calls: &[Call]) -> Result<Vec<(SpendingLimit, U256)>, Error> {
     let mut out: Vec<(SpendingLimit, U256)> = Vec::new();
-    // A set, not a scan of the earlier limits: a file may list many (a test reads 100,000).
-    let mut seen = std::collections::HashSet::with_capacity(session.spending_limits.len());
     for limit in &session.spending_limits {
-        if !seen.insert(limit.token) {
-            continue;
-        }
         let mut sum: Option<U256> = None;
         for (index, call) in calls.iter().enumerate().filter(|(_, call)| call.to == limit.token) {
             let Some(amount) = counted_amount(account, index, call)? else { continue };
@@ -311,7 +318,7 @@ mod tests {
             max_fee: 100,
             fee_budget: 250,
             max_transactions: 3,
-            epoch: 0,
+            epoch: Felt::ZERO,
             policies_root: Felt::TWO,
             spending_limits: vec![],
             messages_hash: Felt::ZERO,

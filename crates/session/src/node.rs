@@ -145,8 +145,9 @@ mod tests {
         assert!(malformed(spending(vec![wide, "0x0", "0x0", "0x0", "0x0"])).contains("get_session_spending"));
 
         let epoch = |answer| block_on(crate::session_epoch(&node(answer), account, block));
-        assert_eq!(epoch(vec!["0x7"]).unwrap(), 7);
-        assert!(malformed(epoch(vec!["0x10000000000000000"])).contains("get_session_epoch"));
+        assert_eq!(epoch(vec!["0x7"]).unwrap(), Felt::from(7u8));
+        assert_eq!(epoch(vec!["0x10000000000000000"]).unwrap(), Felt::from(u64::MAX) + Felt::ONE);
+        assert!(malformed(epoch(vec!["0x1", "0x2"])).contains("get_session_epoch"));
         let revoked = |answer| block_on(crate::is_session_revoked(&node(answer), account, hash, block));
         assert!(malformed(revoked(vec!["0x2"])).contains("is_session_revoked"));
         let valid = |answer| block_on(crate::is_valid_signature(&node(answer), account, hash, &[], block));

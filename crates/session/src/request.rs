@@ -44,7 +44,7 @@ pub struct SessionRequest {
     max_fee: u128,
     fee_budget: u128,
     max_transactions: u32,
-    epoch: u64,
+    epoch: Felt,
     spending_limits: Vec<SpendingLimit>,
     tree: PolicyTree,
     names: BTreeMap<Felt, String>,
@@ -65,7 +65,7 @@ impl SessionRequest {
             max_fee: None,
             fee_budget: None,
             max_transactions: UNLIMITED_TRANSACTIONS,
-            epoch: 0,
+            epoch: Felt::ZERO,
             spending_limits: Vec::new(),
             policies: Vec::new(),
             messages: Vec::new(),
@@ -103,7 +103,7 @@ impl SessionRequest {
     }
 
     /// The account's owner epoch the session is for (docs/protocol.md §4, "Epoch").
-    pub fn epoch(&self) -> u64 {
+    pub fn epoch(&self) -> Felt {
         self.epoch
     }
 
@@ -262,7 +262,8 @@ pub(crate) struct RequestFile {
     #[serde(with = "amount")]
     pub fee_budget: u128,
     pub max_transactions: u32,
-    pub epoch: u64,
+    #[serde(with = "crate::text::hex_felt")]
+    pub epoch: Felt,
     pub spending_limits: Vec<SpendingLimitEntry>,
     pub policies: Vec<PolicyEntry>,
     /// The message policies (docs/protocol.md §6); none when absent.
@@ -440,7 +441,7 @@ pub struct SessionRequestBuilder {
     max_fee: Option<u128>,
     fee_budget: Option<u128>,
     max_transactions: u32,
-    epoch: u64,
+    epoch: Felt,
     spending_limits: Vec<SpendingLimit>,
     policies: Vec<PolicyInput>,
     messages: Vec<MessageInput>,
@@ -480,9 +481,10 @@ impl SessionRequestBuilder {
     }
 
     /// The account's owner epoch the session is for (default 0, a new account's): the account's
-    /// `get_session_epoch` when the owner signs. A session of another epoch is refused
-    /// (`session/stale-epoch`): revoking all sessions or rotating the owner key moves it on.
-    pub fn epoch(mut self, epoch: u64) -> Self {
+    /// `get_session_epoch` when the owner signs ([`session_epoch`](crate::session_epoch) reads
+    /// it). A session of another epoch is refused (`session/stale-epoch`): revoking all sessions
+    /// or rotating the owner key moves it on, to a value nobody can know in advance.
+    pub fn epoch(mut self, epoch: Felt) -> Self {
         self.epoch = epoch;
         self
     }
@@ -630,13 +632,14 @@ impl SessionRequestBuilder {
         for limit in &self.spending_limits {
             check_address(limit.token)?;
         }
-        // Sorted, not compared pairwise: a file may list many limits (a test reads 100,000).
-        let mut tokens: Vec<Felt> = self.spending_limits.iter().map(|limit| limit.token).collect();
-        tokens.sort_unstable();
-        if let Some(pair) = tokens.windows(2).find(|pair| pair[0] == pair[1]) {
-            return Err(Error::DuplicateSpendingLimit(pair[0]));
+        // Sorted by token, the order the token carries them in (`limits_in_order`); neighbours
+        // compared, not every pair: a file may list many limits (a test reads 100,000).
+        let mut spending_limits = self.spending_limits;
+        spending_limits.sort_unstable_by_key(|limit| limit.token);
+        if let Some(pair) = spending_limits.windows(2).find(|pair| pair[0].token == pair[1].token) {
+            return Err(Error::DuplicateSpendingLimit(pair[0].token));
         }
-        let limited: std::collections::HashSet<Felt> = tokens.into_iter().collect();
+        let limited: std::collections::HashSet<Felt> = spending_limits.iter().map(|limit| limit.token).collect();
         let mut names = BTreeMap::new();
         let mut policies = Vec::with_capacity(self.policies.len());
         let mut uncounted = Vec::new();
@@ -656,6 +659,7 @@ impl SessionRequestBuilder {
                 }
             };
             let policy = Policy::with_rules(input.contract, selector, input.rules)?;
+            check_amount_rules(&policy, names.get(&selector))?;
             let limited = limited.contains(&policy.contract);
             if input.uncounted {
                 uncounted.push((policy.contract, policy.selector));
@@ -695,11 +699,34 @@ impl SessionRequestBuilder {
             fee_budget,
             max_transactions: self.max_transactions,
             epoch: self.epoch,
-            spending_limits: self.spending_limits,
+            spending_limits,
             tree: PolicyTree::new(policies)?,
             names,
             uncounted,
         })
+    }
+}
+
+/// Refuses a rule of `policy` that reads one word of the u256 amount its selector moves, when a
+/// spending limit counts that selector (`transfer`, `approve`, …; `limits::counted_amount_word`),
+/// whatever the contract: a felt rule on either word, or a u256 rule starting at the high word.
+/// The only rule on the amount is a u256 rule at its first word. `name` is the selector's name
+/// for the error, if the request knows it.
+fn check_amount_rules(policy: &Policy, name: Option<&String>) -> Result<(), Error> {
+    let Some(amount_word) = crate::limits::counted_amount_word(policy.selector) else { return Ok(()) };
+    let (first, amount) = (u64::from(amount_word), u64::from(amount_word) + 1);
+    let splits = |rule: &ArgumentRule| {
+        let (word, last) = (u64::from(rule.word), u64::from(rule.word) + u64::from(rule.is_u256()));
+        let overlaps = word <= amount && last >= first;
+        overlaps && !(rule.is_u256() && word == first)
+    };
+    match policy.rules.iter().find(|rule| splits(rule)) {
+        Some(rule) => Err(Error::RuleSplitsAmount {
+            selector: name.cloned().unwrap_or_else(|| format!("{:#x}", policy.selector)),
+            word: rule.word,
+            amount_word,
+        }),
+        None => Ok(()),
     }
 }
 
@@ -744,6 +771,71 @@ mod tests {
         assert!(matches!(request().allow(Felt::ZERO, "a").build(), Err(Error::InvalidAddress(_))));
         let twice = request().allow(Felt::ONE, "a").allow(Felt::ONE, "a");
         assert!(matches!(twice.build(), Err(Error::DuplicatePolicy { .. })));
+    }
+
+    /// Issue #24, item 4: a spending-limit list naming a token twice is refused by the account;
+    /// a request sorts its limits into the order the account reads them in.
+    #[test]
+    fn spending_limits_are_sorted_by_token() {
+        let (a, b, c) = (Felt::from(0x7000u32), Felt::from(0x7001u32), Felt::from(0x8000u32));
+        let req = request()
+            .spending_limit(c, 1u8)
+            .spending_limit(a, 2u8)
+            .spending_limit(b, 3u8)
+            .allow(a, "transfer")
+            .build()
+            .unwrap();
+        let tokens: Vec<Felt> = req.spending_limits().iter().map(|limit| limit.token).collect();
+        assert_eq!(tokens, [a, b, c]);
+        assert!(crate::limits::limits_in_order(req.spending_limits()));
+        // A token that reads a hand-written list out of order, or with a token twice, is refused.
+        let mut session = req.session();
+        session.spending_limits.swap(0, 1);
+        let token = crate::SessionToken {
+            session,
+            owner_signature: vec![],
+            session_signature: vec![Felt::ONE, Felt::TWO],
+            proofs: vec![],
+        };
+        let felts = token.to_felts();
+        assert!(matches!(crate::SessionToken::from_felts(&felts), Err(Error::SpendingLimitsOutOfOrder)));
+    }
+
+    /// Issue #24, item 4: `LE 10` on the low word of `approve`'s amount lets
+    /// `approve(spender, 0, 1)` (2^128) through; rules on the amount of a counted selector must
+    /// read it whole.
+    #[test]
+    fn rules_that_read_one_word_of_a_counted_amount_are_refused() {
+        let token = Felt::from(0x7070u32);
+        let with = |selector: &str, rule: ArgumentRule| request().allow_with_rules(token, selector, [rule]).build();
+        for (selector, at) in [("transfer", 1), ("approve", 1), ("increaseAllowance", 1), ("transfer_from", 2)] {
+            for rule in [
+                ArgumentRule::felt(at, Operator::Le, [Felt::from(10u8)]),
+                ArgumentRule::felt(at + 1, Operator::Eq, [Felt::ZERO]),
+                ArgumentRule::u256(at + 1, Operator::Le, [10u8]),
+                ArgumentRule::u256(at - 1, Operator::Le, [10u8]),
+            ] {
+                let err = with(selector, rule.clone()).unwrap_err();
+                let Error::RuleSplitsAmount { selector: name, word, amount_word } = &err else {
+                    panic!("{selector} {rule}: {err:?}")
+                };
+                assert_eq!((name.as_str(), *word, *amount_word), (selector, rule.word, at), "{err}");
+            }
+            // The amount whole, and the other arguments by felt: fine.
+            with(selector, ArgumentRule::u256(at, Operator::Le, [10u8])).unwrap();
+            if at == 2 {
+                with(selector, ArgumentRule::felt(0, Operator::Eq, [Felt::ONE])).unwrap();
+            }
+            with(selector, ArgumentRule::felt(at + 2, Operator::Eq, [Felt::ONE])).unwrap();
+        }
+        // A selector no limit counts keeps any rule, and a hex selector is named in hex.
+        with("play", ArgumentRule::felt(1, Operator::Le, [Felt::ONE])).unwrap();
+        let approve = get_selector_from_name("approve").unwrap();
+        let err = request()
+            .allow_with_rules(token, &format!("{approve:#x}"), [ArgumentRule::felt(1, Operator::Le, [Felt::ONE])])
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().starts_with(&format!("the rule on word 1 of {approve:#x}")), "{err}");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub fn revoke_session_call(account: Felt, session_hash: Felt) -> Call {
 /// The selector of the account's `revoke_all_sessions()`.
 pub const REVOKE_ALL_SESSIONS_SELECTOR: Felt = selector!("revoke_all_sessions");
 
-/// The selector of the account's view `get_session_epoch() -> u64`.
+/// The selector of the account's view `get_session_epoch() -> felt252`.
 pub const GET_SESSION_EPOCH_SELECTOR: Felt = selector!("get_session_epoch");
 
 /// The call that ends every session of `account` signed so far: it moves the owner epoch on, so
@@ -39,9 +39,9 @@ pub fn revoke_all_sessions_call(account: Felt) -> Call {
 
 /// The owner epoch of `account`, as of `block_id`: what a new session must name
 /// ([`SessionRequestBuilder::epoch`](crate::SessionRequestBuilder::epoch)).
-pub async fn session_epoch<P: Provider + Sync>(provider: &P, account: Felt, block_id: BlockId) -> Result<u64, Error> {
+pub async fn session_epoch<P: Provider + Sync>(provider: &P, account: Felt, block_id: BlockId) -> Result<Felt, Error> {
     let view = ("get_session_epoch", GET_SESSION_EPOCH_SELECTOR);
-    read_words(provider, account, view, vec![], block_id, ("a u64", |[epoch]: [Felt; 1]| epoch.try_into().ok())).await
+    read_words(provider, account, view, vec![], block_id, ("a felt", |[epoch]: [Felt; 1]| Some(epoch))).await
 }
 
 /// Whether `account` revoked the session `session_hash`, as of `block_id`.

@@ -13,10 +13,10 @@ use crate::argument_rules::ArgumentRule;
 use crate::error::Error;
 use crate::typed_data::{chain_name, starknet_domain_hash, starknet_domain_type, typed_message_hash};
 
-/// The typed data domain's `version`: the felt 3 (not the character `'3'`). It changes with the
+/// The typed data domain's `version`: the felt 4 (not the character `'4'`). It changes with the
 /// session's types; the transaction signature's format has a version of its own
 /// ([`SESSION_TOKEN_VERSION`](crate::SESSION_TOKEN_VERSION)).
-pub const DOMAIN_VERSION: u64 = 3;
+pub const DOMAIN_VERSION: u64 = 4;
 
 /// The typed data domain name, a shortstring.
 pub const DOMAIN_NAME: &str = "SessionKeys.session";
@@ -30,7 +30,7 @@ pub(crate) const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x5365737369
 pub const SESSION_TYPE_STRING: &str = concat!(
     r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","#,
     r#""Max Fee Per Transaction":"TokenAmount","Fee Budget":"TokenAmount","Max Transactions":"u128","#,
-    r#""Owner Epoch":"u128","Policies":"merkletree","Spending Limits":"SpendingLimit*","#,
+    r#""Owner Epoch":"felt","Policies":"merkletree","Spending Limits":"SpendingLimit*","#,
     r#""Messages":"MessagePolicy*")"#,
     r#""MessagePolicy"("Domain Name":"shortstring","Domain Version":"shortstring","Type Hash":"felt")"#,
     r#""SpendingLimit"("Total":"TokenAmount","Per Period":"TokenAmount","Period":"u128")"#,
@@ -39,7 +39,7 @@ pub const SESSION_TYPE_STRING: &str = concat!(
 );
 /// `starknet_keccak(SESSION_TYPE_STRING)`.
 pub const SESSION_TYPE_HASH: Felt =
-    Felt::from_hex_unchecked("0x23ca5a872d08395b0865994091269bf1eedfc43288b85e5aa8f621b1a97381");
+    Felt::from_hex_unchecked("0x2ec19dc4aafa5eee9bd103af2b2f57fcdc61e14161b2f4dd05e56e335346261");
 
 /// The type string of a spending limit, with the presets it uses.
 pub const SPENDING_LIMIT_TYPE_STRING: &str = concat!(
@@ -176,8 +176,9 @@ pub struct Session {
     /// How many transactions the session may send.
     pub max_transactions: u32,
     /// The account's owner epoch the session was signed in: it is valid only while the account's
-    /// epoch is still this one (docs/protocol.md §4, "Epoch").
-    pub epoch: u64,
+    /// epoch is still this one (docs/protocol.md §4, "Epoch"). 0 for a new account, then a hash
+    /// nobody can know before the transaction that moved it.
+    pub epoch: Felt,
     /// Root of the policy tree.
     pub policies_root: Felt,
     /// Per token, how much the session may move.
@@ -198,7 +199,7 @@ impl Session {
             token_amount_hash(FEE_TOKEN, self.max_fee.into()),
             token_amount_hash(FEE_TOKEN, self.fee_budget.into()),
             self.max_transactions.into(),
-            self.epoch.into(),
+            self.epoch,
             self.policies_root,
             poseidon_hash_many(&self.spending_limits.iter().map(SpendingLimit::struct_hash).collect::<Vec<_>>()),
             self.messages_hash,
@@ -219,7 +220,7 @@ impl Session {
             self.max_fee.into(),
             self.fee_budget.into(),
             self.max_transactions.into(),
-            self.epoch.into(),
+            self.epoch,
             self.policies_root,
             self.spending_limits.len().into(),
         ];
@@ -230,7 +231,7 @@ impl Session {
         out
     }
 
-    /// The spending limit of `token`, if the session has one (the first listed).
+    /// The spending limit of `token`, if the session has one.
     pub fn spending_limit(&self, token: Felt) -> Option<&SpendingLimit> {
         self.spending_limits.iter().find(|limit| limit.token == token)
     }
@@ -443,7 +444,7 @@ pub fn typed_data(
                 { "name": "Max Fee Per Transaction", "type": "TokenAmount" },
                 { "name": "Fee Budget", "type": "TokenAmount" },
                 { "name": "Max Transactions", "type": "u128" },
-                { "name": "Owner Epoch", "type": "u128" },
+                { "name": "Owner Epoch", "type": "felt" },
                 { "name": "Policies", "type": "merkletree", "contains": "Policy" },
                 { "name": "Spending Limits", "type": "SpendingLimit*" },
                 { "name": "Messages", "type": "MessagePolicy*" }
@@ -484,7 +485,7 @@ pub fn typed_data(
             "Max Fee Per Transaction": token_amount(FEE_TOKEN, session.max_fee.into()),
             "Fee Budget": token_amount(FEE_TOKEN, session.fee_budget.into()),
             "Max Transactions": session.max_transactions,
-            "Owner Epoch": integer_value(session.epoch),
+            "Owner Epoch": format!("{:#x}", session.epoch),
             "Policies": policies,
             "Spending Limits": session.spending_limits.iter().map(|limit| json!({
                 "Total": token_amount(limit.token, limit.total),
@@ -517,7 +518,8 @@ fn rule_value(rule: &ArgumentRule) -> Value {
 
 /// A u64 member of the typed data: a JSON number where JavaScript holds it exactly (below
 /// 2^53), else its decimal string, since a wallet parsing the JSON would round a larger number
-/// and sign another hash (a property test found an owner epoch of 2^63 written as a number).
+/// and sign another hash (a property test found an owner epoch of 2^63 written as a number, when
+/// the epoch was a u64).
 fn integer_value(value: u64) -> Value {
     const JS_SAFE_LIMIT: u64 = 1 << 53;
     if value < JS_SAFE_LIMIT {
@@ -560,12 +562,12 @@ mod tests {
 
     use super::*;
 
-    /// Found by `tests/properties.rs`: an owner epoch (or a period) of 2^53 or more was written
-    /// as a JSON number, which a wallet rounds, so the owner would sign another hash.
+    /// Found by `tests/properties.rs`: an owner epoch (a u64 then) or a period of 2^53 or more
+    /// was written as a JSON number, which a wallet rounds, so the owner would sign another hash.
     #[test]
     fn typed_data_writes_integers_beyond_2_pow_53_as_strings() {
         let policy = Policy::new(Felt::from(5u8), Felt::from(6u8)).unwrap();
-        let session = |epoch: u64, period: u64| Session {
+        let session = |epoch: Felt, period: u64| Session {
             session_key: Felt::ONE,
             valid_after: 0,
             valid_until: 1,
@@ -583,9 +585,10 @@ mod tests {
             messages_hash: messages_hash(&[]).unwrap(),
         };
         let chain = cairo_short_string_to_felt("SN_MAIN").unwrap();
-        for (epoch, period, written) in
-            [((1 << 53) - 1, 7, json!((1u64 << 53) - 1)), (1 << 53, 1 << 60, json!("9007199254740992"))]
-        {
+        for (epoch, period, written) in [
+            (Felt::from((1u64 << 53) - 1), 7, json!("0x1fffffffffffff")),
+            (Felt::MAX, 1 << 60, json!(format!("{:#x}", Felt::MAX))),
+        ] {
             let session = session(epoch, period);
             let typed_data = typed_data(&session, std::slice::from_ref(&policy), &[], chain, |_| None);
             assert_eq!(typed_data["message"]["Owner Epoch"], written);
@@ -612,7 +615,7 @@ mod tests {
             max_fee: 10,
             fee_budget: 100,
             max_transactions: 3,
-            epoch: 0,
+            epoch: Felt::ZERO,
             policies_root: Felt::from(7u8),
             spending_limits: vec![],
             messages_hash: Felt::ZERO,
@@ -634,7 +637,7 @@ mod tests {
             max_fee: 1 << 100,
             fee_budget: u128::MAX,
             max_transactions: u32::MAX,
-            epoch: 7,
+            epoch: Felt::from(7u8),
             policies_root: policies[0].struct_hash(),
             spending_limits: vec![
                 SpendingLimit { token: Felt::ONE, total: U256::from_words(5, 1), per_period: 7u8.into(), period: 60 },

@@ -25,7 +25,7 @@ pub const SESSION_MAGIC: Felt = Felt::from_hex_unchecked("0x736b2d73657373696f6e
 /// The format version of the token, at [`VERSION_OFFSET`]. It is not the typed data domain's
 /// version ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)): a new layout of the signature and a new
 /// session type are different changes.
-pub const SESSION_TOKEN_VERSION: u64 = 3;
+pub const SESSION_TOKEN_VERSION: u64 = 4;
 
 /// Offset of [`SESSION_MAGIC`].
 pub const MAGIC_OFFSET: usize = 0;
@@ -165,7 +165,7 @@ pub(crate) fn parse_header(felts: &[Felt], magic: Felt) -> Result<(Session, &[Fe
         max_fee: reader.u128()?,
         fee_budget: reader.u128()?,
         max_transactions: reader.u32()?,
-        epoch: reader.u64()?,
+        epoch: reader.felt()?,
         policies_root: reader.felt()?,
         spending_limits: Vec::new(),
         messages_hash: Felt::ZERO,
@@ -180,6 +180,9 @@ pub(crate) fn parse_header(felts: &[Felt], magic: Felt) -> Result<(Session, &[Fe
         });
     }
     session.messages_hash = reader.felt()?;
+    if !crate::limits::limits_in_order(&session.spending_limits) {
+        return Err(Error::SpendingLimitsOutOfOrder);
+    }
     Ok((session, reader.0))
 }
 
@@ -267,7 +270,7 @@ mod tests {
                 max_fee: 10,
                 fee_budget: 11,
                 max_transactions: 12,
-                epoch: 13,
+                epoch: Felt::from(13u8),
                 policies_root: Felt::from(3u8),
                 spending_limits: vec![],
                 messages_hash: Felt::ONE,
@@ -386,7 +389,6 @@ mod tests {
             (SESSION_OFFSET + 3, Felt::from(u128::MAX) + Felt::ONE),
             (SESSION_OFFSET + 4, Felt::from(u128::MAX) + Felt::ONE),
             (SESSION_OFFSET + 5, Felt::from(u32::MAX) + Felt::ONE),
-            (EPOCH_OFFSET, Felt::from(u64::MAX) + Felt::ONE),
         ] {
             let mut wide = felts.clone();
             wide[offset] = too_big;

@@ -16,7 +16,7 @@ use crate::text::hex_felt;
 /// The version of the session file ([`SignedSession::to_json`]): the layout of the JSON, not the
 /// session's types ([`DOMAIN_VERSION`](crate::DOMAIN_VERSION)) nor the transaction signature's
 /// ([`SESSION_TOKEN_VERSION`](crate::SESSION_TOKEN_VERSION)).
-pub const SESSION_FILE_VERSION: u64 = 3;
+pub const SESSION_FILE_VERSION: u64 = 4;
 
 /// The selector of the account's `register_session(session)`.
 pub const REGISTER_SESSION_SELECTOR: Felt = starknet::macros::selector!("register_session");
@@ -238,7 +238,8 @@ struct SignedSessionFile {
     #[serde(with = "amount")]
     fee_budget: u128,
     max_transactions: u32,
-    epoch: u64,
+    #[serde(with = "hex_felt")]
+    epoch: Felt,
     spending_limits: Vec<SpendingLimitEntry>,
     policies: Vec<PolicyEntry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -316,13 +317,13 @@ mod tests {
         let json = session.to_json();
         let later = json.replace("\"valid_until\": 1000", "\"valid_until\": 9999");
         assert!(matches!(SignedSession::from_json(&later), Err(Error::HashMismatch { .. })));
-        let v2 = json.replace("\"version\": 3", "\"version\": 2");
-        assert!(matches!(SignedSession::from_json(&v2), Err(Error::UnsupportedFileVersion { found: 2, supported: 3 })));
+        let v3 = json.replace("\"version\": 4", "\"version\": 3");
+        assert!(matches!(SignedSession::from_json(&v3), Err(Error::UnsupportedFileVersion { found: 3, supported: 4 })));
         let cheaper = json.replace("\"fee_budget\": \"100\"", "\"fee_budget\": \"1000\"");
         assert!(matches!(SignedSession::from_json(&cheaper), Err(Error::HashMismatch { .. })));
         assert!(matches!(SignedSession::from_json("{"), Err(Error::Json(_))));
         // A file without a field the owner signed (the epoch of a file of before the epoch): refused.
-        let no_epoch = json.replace("\"epoch\": 0,", "");
+        let no_epoch = json.replace("\"epoch\": \"0x0\",", "");
         assert_ne!(no_epoch, json);
         let err = SignedSession::from_json(&no_epoch).unwrap_err();
         assert!(err.to_string().contains("missing field `epoch`"), "{err:?}");

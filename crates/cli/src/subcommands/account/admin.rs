@@ -48,7 +48,7 @@ impl SetOwner {
         sent.new_owner = Some(hex(new_owner));
         sent.epoch = Some(epoch);
         let done = format!(
-            "{} is now owned by {}; every session signed before is ended (owner epoch {epoch})",
+            "{} is now owned by {}; every session signed before is ended (owner epoch {epoch:#x})",
             hex(account),
             hex(new_owner)
         );

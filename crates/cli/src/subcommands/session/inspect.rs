@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 use sk_session::SignedSession;
-use starknet::core::types::U256;
+use starknet::core::types::{Felt, U256};
 
 use super::summary::{grants, token_amount, PolicyOut};
 use super::{read_request, read_session, RequestFile};
@@ -68,7 +68,7 @@ struct Limits {
     fee_budget: String,
     max_transactions: u32,
     /// The owner epoch the session was signed in.
-    epoch: u64,
+    epoch: Felt,
 }
 
 /// What the account has counted for the session, and what is left.
@@ -108,7 +108,7 @@ struct NodeReport {
     owner_signature_valid: Option<bool>,
     revoked: Option<bool>,
     /// The account's owner epoch: the session is valid only while it is the session's.
-    epoch: Option<u64>,
+    epoch: Option<Felt>,
     usage: Option<UsageReport>,
     /// Why a question could not be answered.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -309,10 +309,10 @@ fn print_text(report: &Report, session: &SignedSession) {
             if let Some(epoch) = node.epoch {
                 let signed = session.request().epoch();
                 if epoch == signed {
-                    println!("epoch          {epoch}, the session's");
+                    println!("epoch          {epoch:#x}, the session's");
                 } else {
                     println!(
-                        "epoch          {epoch}, NOT the session's ({signed}): the account will reject this session"
+                        "epoch          {epoch:#x}, NOT the session's ({signed:#x}): the account will reject this session"
                     );
                 }
             }

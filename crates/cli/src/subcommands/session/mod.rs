@@ -21,7 +21,7 @@ use crate::files;
 #[derive(Subcommand)]
 pub enum SessionCommand {
     /// Create a session key and a request for the owner to sign (and its SNIP-12 typed data).
-    New(new::New),
+    New(Box<new::New>),
     /// Sign a request with the owner key, or attach a wallet's signature, into a session file.
     Sign(sign::Sign),
     /// Sign a SNIP-12 message with the session key, for the account's is_valid_signature.
@@ -54,7 +54,7 @@ impl SessionCommand {
 }
 
 /// The version of the request file below.
-const REQUEST_FILE_VERSION: u64 = 3;
+const REQUEST_FILE_VERSION: u64 = 4;
 
 /// A request file (`sk session new --out`): what the owner is asked to sign, for which account
 /// on which chain. `request` is the SDK's `SessionRequest` JSON.

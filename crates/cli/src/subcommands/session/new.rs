@@ -68,11 +68,12 @@ pub struct New {
     /// How many transactions the session may send (default: no practical limit, 2^32 - 1).
     #[arg(long, value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..))]
     max_transactions: Option<u32>,
-    /// The account's owner epoch the session is for, for requests made offline (default 0, a new
-    /// account's). With --rpc the account's epoch is read, and another one is refused.
-    /// `sk session revoke-all` and a change of owner key move it on.
-    #[arg(long, value_name = "EPOCH")]
-    epoch: Option<u64>,
+    /// The account's owner epoch the session is for, as hex, for requests made offline (default
+    /// 0x0, a new account's; `sk session inspect` and `sk account revoke-all` print it). With
+    /// --rpc the account's epoch is read, and another one is refused. `sk session revoke-all` and
+    /// a change of owner key move it on, to a value nobody can know in advance.
+    #[arg(long, value_name = "EPOCH", value_parser = parse::felt)]
+    epoch: Option<Felt>,
     /// The chain (SN_SEPOLIA, SN_MAIN, or hex); without it, the node's is used.
     #[arg(long, value_parser = parse::chain_id)]
     chain_id: Option<Felt>,
@@ -158,23 +159,22 @@ impl New {
                 eprintln!("warning: there is no session-key account at {} on the node (yet?)", hex(self.account));
             }
         }
-        // With a node, the session is for the account's epoch, and no other: a session of a later
-        // epoch would wake up when the owner moves the epoch on (revoke-all, a new owner key).
+        // With a node, the session is for the account's epoch, and no other: the account refuses
+        // a session of any other epoch, now and later.
         let epoch = match (self.epoch, &node) {
             (given, Some(node)) => {
                 // An account not deployed yet starts at epoch 0.
-                let current = node.epoch(self.account).await.unwrap_or(0);
+                let current = node.epoch(self.account).await.unwrap_or(Felt::ZERO);
                 if let Some(given) = given.filter(|given| *given != current) {
                     bail!(
-                        "--epoch {given} is not the account's owner epoch, {current}: the account refuses a session \
-                         of another epoch now, and one of a later epoch would come to life when the owner revokes \
-                         all sessions or changes the owner key; leave --epoch out"
+                        "--epoch {given:#x} is not the account's owner epoch, {current:#x}: the account refuses a \
+                         session of another epoch; leave --epoch out"
                     );
                 }
                 current
             }
             (Some(epoch), None) => epoch,
-            (None, None) => 0,
+            (None, None) => Felt::ZERO,
         };
 
         let key = SigningKey::from_random();

@@ -91,7 +91,7 @@ impl RevokeAll {
         let epoch = node.epoch(account).await?;
         sent.epoch = Some(epoch);
         let done = format!(
-            "revoked every session of {} signed before: its owner epoch is now {epoch} (new sessions name it)",
+            "revoked every session of {} signed before: its owner epoch is now {epoch:#x} (new sessions name it)",
             hex(account)
         );
         report(&sent, json, &done)

@@ -71,14 +71,14 @@ impl Sign {
             None => None,
         };
         if let Some(node) = &node {
-            // Only a session of the account's epoch: one of a later epoch would come to life when the
-            // owner moves the epoch on.
+            // Only a session of the account's epoch: the account refuses any other, and the owner
+            // should not sign what can never be used.
             let (current, named) = (node.epoch(file.account).await?, file.request.epoch());
             if named != current {
                 bail!(
-                    "nothing was signed: the request names owner epoch {named}, but the account is at epoch \
-                     {current}; a session of another epoch is refused now, and one of a later epoch would come \
-                     to life when the owner revokes all sessions or changes the owner key. Ask for a new request"
+                    "nothing was signed: the request names owner epoch {named:#x}, but the account is at epoch \
+                     {current:#x} (the owner revoked all sessions or changed the owner key since the request was \
+                     made); the account refuses a session of another epoch. Ask for a new request"
                 );
             }
         }

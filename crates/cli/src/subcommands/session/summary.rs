@@ -117,7 +117,7 @@ pub fn grants(request: &SessionRequest) -> Vec<String> {
         n => format!("at most {n}"),
     };
     lines.push(line("transactions", transactions));
-    lines.push(line("owner epoch", request.epoch().to_string()));
+    lines.push(line("owner epoch", format!("{:#x}", request.epoch())));
 
     let limits = request.spending_limits();
     let listed = match limits.len() {

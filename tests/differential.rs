@@ -90,6 +90,7 @@ fn code(error: &Error) -> String {
             "session/bad-format"
         }
         Error::UnsupportedVersion(_) => "session/bad-version",
+        Error::SpendingLimitsOutOfOrder => "session/limit-order",
         Error::BadRule { .. } => "session/bad-rule",
         Error::ArgumentRule { .. } => "session/argument-rule",
         Error::FeeCapExceeded { .. } => "session/fee-cap",

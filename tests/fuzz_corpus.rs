@@ -146,6 +146,12 @@ fn seeds_are_current() {
     }
 }
 
+/// `command` without the clippy wrapper `.ci/run` builds the workspace with: cargo-fuzz's nightly
+/// build (and cargo-fuzz's own install) must use plain rustc.
+fn without_ci_lints(command: &mut Command) -> &mut Command {
+    command.env_remove("RUSTC_WORKSPACE_WRAPPER").env_remove("CLIPPY_ARGS")
+}
+
 fn succeeds(command: &mut Command) -> bool {
     command.output().is_ok_and(|output| output.status.success())
 }
@@ -161,7 +167,7 @@ fn cargo_fuzz() -> PathBuf {
     let installed = root.join("bin/cargo-fuzz");
     if !succeeds(Command::new(&installed).arg("--version")) {
         eprintln!("installing cargo-fuzz 0.13.2 into {}", root.display());
-        let status = Command::new("cargo")
+        let status = without_ci_lints(&mut Command::new("cargo"))
             .args(["install", "cargo-fuzz", "--version", "0.13.2", "--locked", "--root"])
             .arg(&root)
             .status()
@@ -188,7 +194,7 @@ fn bounded_fuzz_run() {
         let (found, artifacts) = (scratch.path().join("corpus"), scratch.path().join("artifacts"));
         std::fs::create_dir_all(&found).unwrap();
         std::fs::create_dir_all(&artifacts).unwrap();
-        let output = Command::new(&cargo_fuzz)
+        let output = without_ci_lints(&mut Command::new(&cargo_fuzz))
             .current_dir(sk_tests::repo_root())
             // cargo-fuzz runs as `cargo fuzz`: its first argument is its own name.
             .args(["fuzz", "run", "--fuzz-dir"])

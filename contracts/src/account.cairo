@@ -18,7 +18,9 @@ pub mod SessionKeyAccount {
         IUpgradeable,
     };
     use crate::owner::owner_rotation_hash;
-    use crate::outside_execution::{OutsideExecutionComponent, OutsideExecutionHooks};
+    use crate::outside_execution::{
+        OWNER_NONCE_SPACE, OutsideExecutionComponent, OutsideExecutionHooks,
+    };
     use crate::session::component::SessionComponent;
     use crate::session::revocation::RevocationComponent;
     use crate::session::session_message::is_session_message_token;
@@ -40,8 +42,13 @@ pub mod SessionKeyAccount {
     #[abi(embed_v0)]
     impl SessionImpl = RevocationComponent::SessionImpl<ContractState>;
     #[abi(embed_v0)]
+    impl SessionLogoutImpl = RevocationComponent::SessionLogoutImpl<ContractState>;
+    #[abi(embed_v0)]
     impl OutsideExecutionV2Impl =
         OutsideExecutionComponent::OutsideExecutionV2Impl<ContractState>;
+    #[abi(embed_v0)]
+    impl SessionOutsideExecutionImpl =
+        OutsideExecutionComponent::SessionOutsideExecutionImpl<ContractState>;
 
     #[storage]
     struct Storage {
@@ -136,21 +143,23 @@ pub mod SessionKeyAccount {
     }
 
     /// Who may sign an outside execution (docs/protocol.md §5): the owner, with `(r, s)` over its
-    /// hash, or a session, with a session token whose key signed the hash: the checks of a
-    /// session transaction but the fee's, then those of its execution (the exact window and
-    /// the spending), before the calls run.
+    /// hash, in the owner's nonce space, or a session, with a session token whose key signed the
+    /// hash: the checks of a session transaction but the fee's, then those of its execution (the
+    /// exact window and the spending), before the calls run, in the session's own nonce space.
     impl OutsideExecutionHooksImpl of OutsideExecutionHooks<ContractState> {
         fn validate_outside_execution(
             ref self: ContractState, calls: Span<Call>, hash: felt252, signature: Span<felt252>,
-        ) {
+        ) -> felt252 {
             if is_session_token(signature) {
                 let owner_key = self.Account_owner.read();
                 let session_hash = self
                     .session
                     .validate_outside_session(calls, hash, signature, owner_key);
                 self.session.execute_outside_session(calls, signature, session_hash);
+                session_hash
             } else {
                 self.validate_owner_signature(hash, signature);
+                OWNER_NONCE_SPACE
             }
         }
     }

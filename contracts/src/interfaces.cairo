@@ -47,8 +47,20 @@ pub trait ISRC9_V2<TState> {
     fn execute_from_outside_v2(
         ref self: TState, outside_execution: OutsideExecution, signature: Span<felt252>,
     ) -> Array<Span<felt252>>;
-    /// Whether `nonce` is still unused by this account's outside executions.
+    /// Whether `nonce` is still unused by the owner's outside executions (each session has
+    /// nonces of its own: `ISessionOutsideExecution`).
     fn is_valid_outside_execution_nonce(self: @TState, nonce: felt252) -> bool;
+}
+
+/// The nonces of sessions' outside executions (docs/protocol.md §5, "Nonces"): each session has
+/// a nonce space of its own, apart from the owner's, so that no session can use up a nonce the
+/// owner signed.
+#[starknet::interface]
+pub trait ISessionOutsideExecution<TState> {
+    /// Whether `nonce` is still unused by the outside executions of the session `session_hash`.
+    fn is_valid_session_outside_execution_nonce(
+        self: @TState, session_hash: felt252, nonce: felt252,
+    ) -> bool;
 }
 
 /// Validation of DECLARE transactions sent by this account.
@@ -104,6 +116,17 @@ pub trait ISession<TState> {
     /// and each change of the owner key (`RevocationComponent::next_epoch`). A new session must
     /// name it.
     fn get_session_epoch(self: @TState) -> felt252;
+}
+
+/// A session's own end (docs/protocol.md §4, "Logout"): the session key revokes its session for
+/// good, as a dApp's "log out" does, sent by anyone (the session's own transaction, an outside
+/// execution, a relayer's call).
+#[starknet::interface]
+pub trait ISessionLogout<TState> {
+    /// Revokes `session` (for this account and chain) if `signature` is its key's `(r, s)` over
+    /// `RevocationComponent::logout_hash` of its session hash (`session/invalid-signature`
+    /// otherwise), once (`session/already-revoked`). Emits `SessionRevoked`.
+    fn logout_session(ref self: TState, session: Session, signature: Span<felt252>);
 }
 
 /// The authorization cache (docs/protocol.md §4, "Authorization cache"): the owner records a

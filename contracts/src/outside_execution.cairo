@@ -4,8 +4,9 @@
 //! the times as `u128`. `OutsideExecutionComponent` checks what SNIP-9 defines (the caller, the
 //! window, the nonce) and hands the signature to the account (`OutsideExecutionHooks`), which
 //! accepts the owner's and a session's: a session's goes through the very checks of a session
-//! transaction (`SessionComponent::validate_outside_session`). The Rust SDK's `outside_execution`
-//! module builds and hashes the same message.
+//! transaction (`SessionComponent::validate_outside_session`). The owner and each session have
+//! nonces of their own (`nonce_key`), so that no session can use up a nonce the owner signed. The
+//! Rust SDK's `outside_execution` module builds and hashes the same message.
 use core::hash::HashStateTrait;
 use core::poseidon::{PoseidonTrait, poseidon_hash_span};
 use starknet::ContractAddress;
@@ -88,14 +89,32 @@ pub fn outside_execution_hash(
     )
 }
 
+/// The nonce space of the owner: its outside executions use their nonces as they are.
+pub const OWNER_NONCE_SPACE: felt252 = 0;
+
+/// Where the account records that `nonce` was used in the nonce space `space`: the nonce itself
+/// for the owner (`OWNER_NONCE_SPACE`, so that `is_valid_outside_execution_nonce` answers for the
+/// owner's nonces, as SNIP-9 relayers ask), else `poseidon_hash_many([space, nonce])` with the
+/// session hash as the space. A session cannot reach a key of the owner's space nor another
+/// session's without a Poseidon preimage, so it cannot burn a nonce the owner (or another session)
+/// signed for a relayer.
+pub fn nonce_key(space: felt252, nonce: felt252) -> felt252 {
+    if space == OWNER_NONCE_SPACE {
+        nonce
+    } else {
+        poseidon_hash_span(array![space, nonce].span())
+    }
+}
+
 /// What the account decides: whether `signature` authorizes `calls`, whose message hash is
-/// `hash`.
+/// `hash`, and in which nonce space.
 pub trait OutsideExecutionHooks<TContractState> {
     /// Panics unless `signature` authorizes `calls` under `hash`; runs whatever must happen
-    /// before the calls (a session's execution checks and its spending).
+    /// before the calls (a session's execution checks and its spending). Returns the nonce space
+    /// of the signer: `OWNER_NONCE_SPACE`, or the session's hash.
     fn validate_outside_execution(
         ref self: TContractState, calls: Span<Call>, hash: felt252, signature: Span<felt252>,
-    );
+    ) -> felt252;
 }
 
 #[starknet::component]
@@ -103,13 +122,14 @@ pub mod OutsideExecutionComponent {
     use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess};
     use starknet::{get_block_timestamp, get_caller_address, get_contract_address, get_tx_info};
     use crate::errors;
-    use crate::interfaces::ISRC9_V2;
+    use crate::interfaces::{ISRC9_V2, ISessionOutsideExecution};
     use crate::utils::execute_calls;
-    use super::{ANY_CALLER, OutsideExecution, OutsideExecutionHooks, outside_execution_hash};
+    use super::{ANY_CALLER, OutsideExecution, OutsideExecutionHooks, nonce_key, outside_execution_hash};
 
     #[storage]
     pub struct Storage {
-        /// The nonces used so far.
+        /// The nonces used so far, by `nonce_key`: the owner's as they are, each session's hashed
+        /// with its session hash.
         pub OutsideExecution_nonces: Map<felt252, bool>,
     }
 
@@ -126,8 +146,10 @@ pub mod OutsideExecutionComponent {
         +OutsideExecutionHooks<TContractState>,
         +Drop<TContractState>,
     > of ISRC9_V2<ComponentState<TContractState>> {
-        /// SNIP-9's checks in order (docs/protocol.md §5): the caller, the window, the nonce
-        /// (used from here on), then the signature by the account's hook, then the calls.
+        /// SNIP-9's checks in order (docs/protocol.md §5): the caller, the window, the signature
+        /// by the account's hook, then the nonce in the signer's nonce space (used from here on),
+        /// then the calls. The nonce comes after the signature because the signer names its
+        /// space; a panic anywhere reverts it all.
         fn execute_from_outside_v2(
             ref self: ComponentState<TContractState>,
             outside_execution: OutsideExecution,
@@ -143,22 +165,35 @@ pub mod OutsideExecutionComponent {
             let now = get_block_timestamp();
             assert(outside_execution.execute_after < now, errors::OUTSIDE_TOO_EARLY);
             assert(now < outside_execution.execute_before, errors::OUTSIDE_TOO_LATE);
-            let nonce = outside_execution.nonce;
-            assert(!self.OutsideExecution_nonces.read(nonce), errors::OUTSIDE_NONCE_USED);
-            self.OutsideExecution_nonces.write(nonce, true);
             let hash = outside_execution_hash(
                 @outside_execution, get_contract_address(), get_tx_info().unbox().chain_id,
             );
             let calls = outside_execution.calls;
             let mut contract = self.get_contract_mut();
-            contract.validate_outside_execution(calls, hash, signature);
+            let space = contract.validate_outside_execution(calls, hash, signature);
+            let key = nonce_key(space, outside_execution.nonce);
+            assert(!self.OutsideExecution_nonces.read(key), errors::OUTSIDE_NONCE_USED);
+            self.OutsideExecution_nonces.write(key, true);
             execute_calls(calls)
         }
 
+        /// Whether the owner's `nonce` is unused (sessions have nonces of their own:
+        /// `is_valid_session_outside_execution_nonce`).
         fn is_valid_outside_execution_nonce(
             self: @ComponentState<TContractState>, nonce: felt252,
         ) -> bool {
             !self.OutsideExecution_nonces.read(nonce)
+        }
+    }
+
+    #[embeddable_as(SessionOutsideExecutionImpl)]
+    impl SessionOutsideExecution<
+        TContractState, +HasComponent<TContractState>,
+    > of ISessionOutsideExecution<ComponentState<TContractState>> {
+        fn is_valid_session_outside_execution_nonce(
+            self: @ComponentState<TContractState>, session_hash: felt252, nonce: felt252,
+        ) -> bool {
+            !self.OutsideExecution_nonces.read(nonce_key(session_hash, nonce))
         }
     }
 }

@@ -4,6 +4,7 @@ mod account;
 mod argent;
 mod epoch;
 mod limits;
+mod logout;
 mod messages;
 mod outside;
 mod profile;

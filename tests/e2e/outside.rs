@@ -198,3 +198,33 @@ async fn relayed_uses_and_transactions_share_the_session_limits() {
     let err = session.execute_v3(vec![strk_transfer(RECIPIENT, 0)]).send().await.unwrap_err();
     assert!(matches!(err, AccountError::Signing(SignError::Session(SessionError::TransactionLimitReached { .. }))));
 }
+
+/// Issue #24, finding 4: the owner signs an outside execution (nonce N) and hands it to a
+/// relayer; a session front-runs it with an outside execution of its own naming N. With one
+/// nonce space for all, the session's use burned the owner's nonce and the owner's execution was
+/// refused (`outside/nonce-used`). Step by step on devnet: both run, and the views answer for
+/// each space.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_cannot_use_up_a_nonce_the_owner_signed() {
+    let setup = setup(10_000).await;
+    let relayer = setup.devnet.funded_account();
+    let provider = setup.devnet.provider();
+    let block = BlockId::Tag(BlockTag::PreConfirmed);
+    let owners = outside(&setup, vec![strk_transfer(RECIPIENT, 3)]).await;
+    let owner_signature = owners.sign_as_owner(&sk_tests::owner_key(), setup.account, setup.devnet.chain_id()).unwrap();
+    // The session copies the owner's nonce into its own outside execution, and goes first.
+    let session = setup.session_account();
+    let front_run = outside(&setup, vec![strk_transfer(RECIPIENT, 1)]).await.with_nonce(owners.nonce);
+    sent(relayer.execute_v3(vec![session.relayed_call(&front_run).await.unwrap()]), &relayer).await;
+    let valid =
+        |signer| sk_session::is_valid_outside_execution_nonce(&provider, setup.account, signer, owners.nonce, block);
+    assert!(!valid(Some(setup.session.hash())).await.unwrap(), "the session's nonce is used");
+    assert!(valid(None).await.unwrap(), "the owner's is not: SNIP-9's view answers for the owner");
+    // The owner's outside execution still runs, once.
+    let before = balance(&setup, RECIPIENT).await;
+    let call = owners.relayed_call(setup.account, &owner_signature);
+    sent(relayer.execute_v3(vec![call.clone()]), &relayer).await;
+    assert_eq!(balance(&setup, RECIPIENT).await, before + 3);
+    assert!(!valid(None).await.unwrap());
+    assert_rejected_with(&rejection(&relayer, vec![call]).await, "outside/nonce-used");
+}

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use sk_devnet::{strk_transfer, wait_for_receipt, STRK};
 use sk_session::{
-    is_session_revoked, revoke_all_sessions_call, revoke_session_call, session_epoch, session_spending, session_usage,
-    set_owner_call, upgrade_call, OutsideExecution, IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR,
+    is_session_revoked, is_valid_outside_execution_nonce, revoke_all_sessions_call, revoke_session_call, session_epoch,
+    session_spending, session_usage, set_owner_call, upgrade_call, OutsideExecution,
 };
 use sk_tests::{account_with_key, owner_key};
 use starknet::accounts::{Account, ConnectedAccount};
@@ -113,8 +113,10 @@ async fn upgrade_keeps_sessions_revocations_epoch_and_counters() {
     assert_eq!(session_usage(&provider, setup.account, setup.session.hash(), PENDING).await.unwrap(), usage);
     let spending = session_spending(&provider, setup.account, setup.session.hash(), STRK, PENDING).await.unwrap();
     assert_eq!(spending.total, 150u128.into());
-    let nonce_valid = call(&setup, IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR, vec![execution.nonce]).await;
-    assert_eq!(nonce_valid, vec![Felt::ZERO], "the used nonce stays used");
+    let session_nonce = Some(setup.session.hash());
+    let nonce_valid =
+        is_valid_outside_execution_nonce(&provider, setup.account, session_nonce, execution.nonce, PENDING).await;
+    assert!(!nonce_valid.unwrap(), "the session's used nonce stays used");
 
     // And the session goes on where it was, its limits included: 850 left of 1,000.
     sent(session.execute_v3(vec![strk_transfer(RECIPIENT, 850)]), &session).await;

@@ -1,6 +1,6 @@
-//! Revocation (docs/protocol.md §4, "Revocation", "Epoch", and check 5): the session hashes the
-//! account revoked and the owner epoch, the `ISession` entry points that revoke and query them,
-//! and the checks validation runs. The epoch ends every session signed before it moved on: by
+//! Revocation (docs/protocol.md §4, "Revocation", "Logout", "Epoch", and check 5): the session
+//! hashes the account revoked and the owner epoch, the `ISession` entry points that revoke and
+//! query them, the session's own logout (`ISessionLogout`), and the checks validation runs. The epoch ends every session signed before it moved on: by
 //! `revoke_all_sessions`, or by a change of the owner key (the account calls `bump_epoch`). Each
 //! new epoch is a hash of the transaction that moves it (`next_epoch`), so nobody can sign for it
 //! in advance.
@@ -12,10 +12,11 @@ pub mod RevocationComponent {
         Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess,
         StoragePointerWriteAccess,
     };
-    use crate::errors;
-    use crate::interfaces::ISession;
     use starknet::get_execution_info;
-    use crate::utils::assert_only_self;
+    use crate::errors;
+    use crate::interfaces::{ISession, ISessionLogout};
+    use crate::session::session_hash::{Session, session_hash};
+    use crate::utils::{assert_only_self, is_valid_stark_signature};
 
     #[storage]
     pub struct Storage {
@@ -33,7 +34,8 @@ pub mod RevocationComponent {
         SessionsRevoked: SessionsRevoked,
     }
 
-    /// The account revoked the session of `session_hash`: no transaction can use it any more.
+    /// The account revoked the session of `session_hash` (`revoke_session`, or the session's own
+    /// `logout_session`): nothing can use it any more.
     #[derive(Drop, Debug, PartialEq, starknet::Event)]
     pub struct SessionRevoked {
         #[key]
@@ -48,14 +50,12 @@ pub mod RevocationComponent {
     }
 
     #[embeddable_as(SessionImpl)]
-    impl Session<
+    impl Revocation<
         TContractState, +HasComponent<TContractState>,
     > of ISession<ComponentState<TContractState>> {
         fn revoke_session(ref self: ComponentState<TContractState>, session_hash: felt252) {
             assert_only_self();
-            assert(!self.Revocation_revoked.read(session_hash), errors::SESSION_ALREADY_REVOKED);
-            self.Revocation_revoked.write(session_hash, true);
-            self.emit(SessionRevoked { session_hash });
+            self.revoke(session_hash);
         }
 
         fn is_session_revoked(
@@ -74,10 +74,42 @@ pub mod RevocationComponent {
         }
     }
 
+    #[embeddable_as(SessionLogoutImpl)]
+    impl SessionLogout<
+        TContractState, +HasComponent<TContractState>,
+    > of ISessionLogout<ComponentState<TContractState>> {
+        /// Revokes `session` for good if its key signed `logout_hash` of it (`signature`, its
+        /// `(r, s)`; `session/invalid-signature` otherwise): from anyone, since only the session
+        /// key can sign it; the session's own transactions and outside executions may call it
+        /// too (the one call to the account itself they may make, docs/protocol.md §4, check 9).
+        /// Opens nothing else: it reads no owner key and revokes only the session whose key signed.
+        fn logout_session(
+            ref self: ComponentState<TContractState>, session: Session, signature: Span<felt252>,
+        ) {
+            let execution_info = get_execution_info().unbox();
+            let session_hash = session_hash(
+                @session, execution_info.contract_address, execution_info.tx_info.unbox().chain_id,
+            );
+            assert(
+                is_valid_stark_signature(logout_hash(session_hash), session.session_key, signature),
+                errors::SESSION_INVALID_SIGNATURE,
+            );
+            self.revoke(session_hash);
+        }
+    }
+
     #[generate_trait]
     pub impl InternalImpl<
         TContractState, +HasComponent<TContractState>,
     > of InternalTrait<TContractState> {
+        /// Marks the session of `session_hash` revoked (`session/already-revoked` if it is) and
+        /// emits `SessionRevoked`: `revoke_session` and `logout_session` after their checks.
+        fn revoke(ref self: ComponentState<TContractState>, session_hash: felt252) {
+            assert(!self.Revocation_revoked.read(session_hash), errors::SESSION_ALREADY_REVOKED);
+            self.Revocation_revoked.write(session_hash, true);
+            self.emit(SessionRevoked { session_hash });
+        }
+
         /// Check 5 of a session transaction, first half: the session of `session_hash` was not
         /// revoked (`session/revoked`).
         fn assert_not_revoked(self: @ComponentState<TContractState>, session_hash: felt252) {
@@ -103,6 +135,19 @@ pub mod RevocationComponent {
             self.Revocation_epoch.write(epoch);
             self.emit(SessionsRevoked { epoch });
         }
+    }
+
+    /// The first felt of what a session key signs to log out: the short string
+    /// `'sk-session-logout'`.
+    pub const LOGOUT_TAG: felt252 = 'sk-session-logout';
+
+    /// What the key of the session `session_hash` signs to end it (`logout_session`):
+    /// `poseidon_hash_many([LOGOUT_TAG, session_hash])`. Three felts, so it is neither what the key
+    /// signs for a transaction (two: the transaction hash and the session hash) nor for a message
+    /// (`session_message`, three beginning with its own magic); the session hash binds the
+    /// account and the chain.
+    pub fn logout_hash(session_hash: felt252) -> felt252 {
+        poseidon_hash_span(array![LOGOUT_TAG, session_hash].span())
     }
 
     /// The epoch after `epoch`, moved by the transaction `transaction_hash` in the block

@@ -6,12 +6,17 @@
 //! The tests run the account as contract state at `vectors::ACCOUNT`, called by `RELAYER`, with a
 //! session allowing `transfer` on a mock token (one policy, so its root is its leaf and each
 //! proof is empty) and limiting what it moves of that token.
+use core::poseidon::poseidon_hash_span;
 use starknet::account::Call;
 use starknet::testing::{set_block_timestamp, set_caller_address};
 use starknet::{ContractAddress, VALIDATED};
 use crate::account::SessionKeyAccount;
-use crate::interfaces::{ISRC5, ISRC6, ISRC9_V2, ISRC9_V2_ID, ISessionUsage};
-use crate::outside_execution::{ANY_CALLER, OutsideExecution, outside_execution_hash};
+use crate::interfaces::{
+    ISRC5, ISRC6, ISRC9_V2, ISRC9_V2_ID, ISessionOutsideExecution, ISessionUsage,
+};
+use crate::outside_execution::{
+    ANY_CALLER, OWNER_NONCE_SPACE, OutsideExecution, nonce_key, outside_execution_hash,
+};
 use crate::session::limits::{SessionUsage, SpendingUsage};
 use crate::session::policy_tree::policy_leaf;
 use crate::session::session_hash::{Session, SpendingLimit, session_hash};
@@ -207,15 +212,55 @@ fn test_replayed_nonce() {
     run_session(ref state, session, outside(array![transfer(token.contract_address, 1)], 7));
 }
 
+/// Issue #24, finding 4: the owner signs an outside execution with nonce 7 for a relayer; a
+/// session, front-running it, signs its own with nonce 7. With one nonce space the session's
+/// used up the owner's, which then reverted. Each has its own space now: both run.
+#[test]
+fn test_a_session_cannot_use_up_a_nonce_the_owner_signed() {
+    let (mut state, token) = setup();
+    let session = token_session(token.contract_address);
+    let session_hash = session_hash(@session, account_address(), vectors::CHAIN_ID);
+    let owner_execution = outside(array![transfer(token.contract_address, 2)], 7);
+    let owner_signature = sign(OWNER_PRIVATE_KEY, outside_hash(@owner_execution));
+    run_session(ref state, session, outside(array![transfer(token.contract_address, 1)], 7));
+    // The session's nonce 7 is used, the owner's is not: SNIP-9's view answers for the owner.
+    assert!(!state.is_valid_session_outside_execution_nonce(session_hash, 7));
+    assert!(state.is_valid_outside_execution_nonce(7));
+    state.execute_from_outside_v2(owner_execution, owner_signature.span());
+    assert_eq!(token.get_calls(), 2);
+    assert!(!state.is_valid_outside_execution_nonce(7));
+}
+
+#[test]
+fn test_the_owner_cannot_use_up_a_nonce_a_session_signed() {
+    let (mut state, token) = setup();
+    let session = token_session(token.contract_address);
+    let session_hash = session_hash(@session, account_address(), vectors::CHAIN_ID);
+    let owner_execution = outside(array![transfer(token.contract_address, 1)], 7);
+    let signature = sign(OWNER_PRIVATE_KEY, outside_hash(@owner_execution));
+    state.execute_from_outside_v2(owner_execution, signature.span());
+    assert!(state.is_valid_session_outside_execution_nonce(session_hash, 7));
+    run_session(ref state, session, outside(array![transfer(token.contract_address, 1)], 7));
+    assert_eq!(token.get_calls(), 2);
+    // Another session's space is its own too.
+    assert!(state.is_valid_session_outside_execution_nonce(session_hash + 1, 7));
+}
+
+#[test]
+fn test_nonce_keys() {
+    assert_eq!(nonce_key(OWNER_NONCE_SPACE, 7), 7);
+    assert_eq!(nonce_key(0x5e55, 7), poseidon_hash_span(array![0x5e55, 7].span()));
+    assert_ne!(nonce_key(0x5e55, 7), nonce_key(0x5e56, 7));
+}
+
 #[test]
 #[should_panic(expected: ('outside/nonce-used',))]
-fn test_nonce_used_by_the_owner_is_used_for_sessions() {
+fn test_replayed_owner_nonce() {
     let (mut state, token) = setup();
     let owner_execution = outside(array![transfer(token.contract_address, 1)], 7);
     let signature = sign(OWNER_PRIVATE_KEY, outside_hash(@owner_execution));
     state.execute_from_outside_v2(owner_execution, signature.span());
-    let session = token_session(token.contract_address);
-    run_session(ref state, session, outside(array![transfer(token.contract_address, 1)], 7));
+    state.execute_from_outside_v2(owner_execution, signature.span());
 }
 
 #[test]

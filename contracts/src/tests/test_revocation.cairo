@@ -1,14 +1,20 @@
-//! Revocation (docs/protocol.md §4, "Revocation" and "Epoch"): the `ISession` entry points of the
-//! `RevocationComponent`, on the account, and the epoch a change of the owner key moves on.
+//! Revocation (docs/protocol.md §4, "Revocation", "Logout" and "Epoch"): the `ISession` and
+//! `ISessionLogout` entry points of the `RevocationComponent`, on the account, and the epoch a
+//! change of the owner key moves on.
 //! Validation of a revoked session, or of one of an earlier epoch, is in `test_session`.
 use core::poseidon::poseidon_hash_span;
 use starknet::testing::{pop_log, set_block_number, set_caller_address};
 use crate::account::SessionKeyAccount;
-use crate::interfaces::{IOwner, ISession};
+use crate::interfaces::{IOwner, ISRC6, ISession, ISessionLogout};
 use crate::session::revocation::RevocationComponent::{
-    Event as RevocationEvent, SessionRevoked, SessionsRevoked, next_epoch,
+    Event as RevocationEvent, SessionRevoked, SessionsRevoked, logout_hash, next_epoch,
 };
-use super::support::{OTHER, contract, revoke, revoke_all, rotate_owner, session_account};
+use crate::session::session_hash::Session;
+use crate::session::session_token::session_message_hash;
+use super::support::{
+    OTHER, OWNER_PRIVATE_KEY, SESSION_PRIVATE_KEY, contract, revoke, revoke_all, rotate_owner, session, session_account,
+    sign,
+};
 use super::vectors;
 
 //
@@ -144,4 +150,83 @@ fn test_set_owner_bumps_the_epoch() {
     // And with `revoke_all_sessions`, one move more.
     revoke_all(ref state);
     assert_eq!(state.get_session_epoch(), next_epoch(second, vectors::TX_HASH, 0));
+}
+
+//
+// logout_session: the session ends itself
+//
+
+/// The session key's signature of the logout of the vectors' session.
+fn logout_signature(private_key: felt252) -> Array<felt252> {
+    sign(private_key, logout_hash(vectors::SESSION_HASH))
+}
+
+#[test]
+fn test_logout_by_anyone_with_the_session_key() {
+    // A relayer (any caller) submits the logout the session key signed.
+    let mut state = session_account(vectors::signature());
+    let account_address = contract(vectors::ACCOUNT);
+    pop_log::<SessionKeyAccount::Event>(account_address).unwrap(); // OwnerChanged
+    set_caller_address(contract(0x7e1a));
+    state.logout_session(session(), logout_signature(SESSION_PRIVATE_KEY).span());
+    assert!(state.is_session_revoked(vectors::SESSION_HASH));
+    let event = pop_log::<SessionKeyAccount::Event>(account_address).unwrap();
+    let expected = SessionKeyAccount::Event::RevocationEvent(
+        RevocationEvent::SessionRevoked(SessionRevoked { session_hash: vectors::SESSION_HASH }),
+    );
+    assert_eq!(event, expected);
+    // Nothing else moved: the owner, the epoch, other sessions.
+    assert_eq!(state.get_owner(), vectors::OWNER_KEY);
+    assert_eq!(state.get_session_epoch(), vectors::EPOCH);
+    assert!(!state.is_session_revoked(vectors::ONE_POLICY_SESSION_HASH));
+}
+
+#[test]
+fn test_logout_hash() {
+    assert_eq!(
+        logout_hash(vectors::SESSION_HASH),
+        poseidon_hash_span(array!['sk-session-logout', vectors::SESSION_HASH].span()),
+    );
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-signature',))]
+fn test_logout_signed_by_another_key() {
+    // The owner's key is no session key: only the session's own key logs it out.
+    let mut state = session_account(vectors::signature());
+    state.logout_session(session(), logout_signature(OWNER_PRIVATE_KEY).span());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-signature',))]
+fn test_logout_with_a_transaction_signature() {
+    // What the key signed for a transaction is no logout.
+    let mut state = session_account(vectors::signature());
+    let signed = sign(SESSION_PRIVATE_KEY, session_message_hash(vectors::TX_HASH, vectors::SESSION_HASH));
+    state.logout_session(session(), signed.span());
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-signature',))]
+fn test_logout_of_another_session() {
+    // The signature is of the vectors' session; the session presented is another one.
+    let mut state = session_account(vectors::signature());
+    let other = Session { max_transactions: 1, ..session() };
+    state.logout_session(other, logout_signature(SESSION_PRIVATE_KEY).span());
+}
+
+#[test]
+#[should_panic(expected: ('session/already-revoked',))]
+fn test_logout_twice() {
+    let mut state = session_account(vectors::signature());
+    state.logout_session(session(), logout_signature(SESSION_PRIVATE_KEY).span());
+    state.logout_session(session(), logout_signature(SESSION_PRIVATE_KEY).span());
+}
+
+#[test]
+#[should_panic(expected: ('session/revoked',))]
+fn test_a_logged_out_session_is_refused() {
+    let mut state = session_account(vectors::signature());
+    state.logout_session(session(), logout_signature(SESSION_PRIVATE_KEY).span());
+    state.__validate__(vectors::calls());
 }

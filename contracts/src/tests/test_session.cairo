@@ -25,7 +25,7 @@ use crate::session::component::SessionComponent::{
 };
 use crate::session::limits::{SessionUsage, SpendingUsage, VALIDATION_TIME_ROUNDING};
 use crate::session::argument_rules::LT;
-use crate::session::policy_tree::policy_leaf;
+use crate::session::policy_tree::{LOGOUT_SESSION_SELECTOR, policy_leaf};
 use crate::session::revocation::RevocationComponent::next_epoch;
 use crate::session::session_hash::{ArgumentRule, Session, SpendingLimit, session_hash};
 use crate::session::session_token::{
@@ -957,6 +957,38 @@ fn test___validate___session_self_call() {
         call(vectors::ACCOUNT, selector!("set_owner"), array![1]),
     ];
     state.__validate__(calls);
+}
+
+/// A session transaction whose one call is `logout_session` on the account, with `proof` beside
+/// it.
+fn logout_transaction(proof: CallProof) -> (SessionKeyAccount::ContractState, Array<Call>) {
+    let token = SessionToken { proofs: array![proof].span(), ..session_token() };
+    let state = session_account(encode(token));
+    (state, array![call(vectors::ACCOUNT, LOGOUT_SESSION_SELECTOR, array![])])
+}
+
+#[test]
+fn test___validate___session_may_call_logout_session() {
+    // The one call to the account a session may make, with no policy: it ends a session whose key
+    // signed for it (`test_revocation`).
+    let (mut state, calls) = logout_transaction(CallProof { rules: array![].span(), proof: array![].span() });
+    assert_eq!(state.__validate__(calls), VALIDATED);
+}
+
+#[test]
+#[should_panic(expected: ('session/invalid-proof',))]
+fn test___validate___session_logout_with_a_proof() {
+    let proof = CallProof { rules: array![].span(), proof: array![vectors::ROOT].span() };
+    let (mut state, calls) = logout_transaction(proof);
+    state.__validate__(calls);
+}
+
+#[test]
+#[should_panic(expected: ('session/self-call',))]
+fn test___validate___session_may_call_nothing_else_of_the_account() {
+    let empty = CallProof { rules: array![].span(), proof: array![].span() };
+    let (mut state, _) = logout_transaction(empty);
+    state.__validate__(array![call(vectors::ACCOUNT, selector!("revoke_session"), array![vectors::SESSION_HASH])]);
 }
 
 #[test]

@@ -39,6 +39,8 @@ fn check_demo_report(report: &Value) {
             ("fee cap (forced)", "rejected"),
             ("session revoked", "ok"),
             ("revoked session", "rejected"),
+            ("session logout", "ok"),
+            ("logged-out session", "rejected"),
             ("expired session", "rejected"),
         ]
     );
@@ -55,6 +57,8 @@ fn check_demo_report(report: &Value) {
     assert!(detail("out-of-policy (forced)").contains("rejected by the node in validation"));
     assert!(detail("out-of-policy (forced)").contains("('session/invalid-proof')"));
     assert!(detail("revoked session").contains("('session/revoked')"));
+    assert!(step("session logout")["l2_gas"].as_u64().unwrap() > 0);
+    assert!(detail("logged-out session").contains("('session/revoked')"));
     assert!(detail("expired session").contains("the session has expired (it was valid until "));
     assert!(detail("expired session").contains("('session/expired')"));
     // The session's extra checks cost L2 gas, but not an order of magnitude.

@@ -920,3 +920,34 @@ async fn register_is_an_authorization_and_says_so() {
     let report = sk.run(&["session", "inspect", "unsigned.json", "--rpc", &rpc, "--json"]).await.json();
     assert_eq!(report["node"]["usage"]["authorized"], true, "{report}");
 }
+
+/// Issue #24, item 5: `sk session logout` ends a session with its own key, as its own
+/// transaction or through a relayer; no owner key is asked for.
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_ends_a_session_with_its_own_key() {
+    let (devnet, rpc) = devnet().await;
+    let sk = Sk::new();
+    let account = sk.deploy(&rpc).await;
+    for (name, relayed) in [("own", false), ("relayed", true)] {
+        sk.new_session(&account, &rpc, name).await;
+        let (request, session, key) = (format!("{name}.request.json"), format!("{name}.json"), format!("{name}.key"));
+        sk.run(&["session", "sign", &request, "--owner-key", "owner.key", "--out", &session, "--yes"]).await.ok();
+        let mut logout = vec!["session", "logout", session.as_str(), "--key", key.as_str(), "--rpc", rpc.as_str()];
+        if relayed {
+            logout.push("--via-relayer");
+        }
+        let mut json = logout.clone();
+        json.push("--json");
+        let out = sk.run(&json).await.json();
+        let hash = out["session_hash"].as_str().unwrap().to_string();
+        let sender = Felt::from_hex(out["sender"].as_str().unwrap()).unwrap();
+        assert_eq!(sender == Felt::from_hex(&account).unwrap(), !relayed, "{out}");
+        let report = sk.run(&["session", "inspect", &session, "--rpc", &rpc, "--json"]).await.json();
+        assert_eq!(report["node"]["revoked"], true, "{report}");
+        sk.run(&logout).await.fails(1, &format!("the session {hash} is revoked already"));
+        let execute =
+            ["session", "execute", &session, "--key", &key, "--call", "STRK:transfer:0x7e57,1,0", "--rpc", &rpc];
+        sk.run(&execute).await.fails(1, "session/revoked");
+    }
+    drop(devnet);
+}

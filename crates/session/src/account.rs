@@ -13,7 +13,7 @@ use starknet::macros::selector;
 use starknet::providers::Provider;
 use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, SigningKey};
 
-use crate::error::Error;
+use crate::error::{Error, SignError};
 use crate::limits::{
     check_fee_cap, check_limits, check_spending, session_spending, session_usage, spends, FeeBounds, SessionUsage,
     SpendingUsage,
@@ -264,6 +264,26 @@ where
     pub async fn relayed_call(&self, outside_execution: &OutsideExecution) -> Result<Call, S::Error> {
         let signature = self.sign_outside_execution(outside_execution).await?;
         Ok(outside_execution.relayed_call(self.address, &signature))
+    }
+}
+
+impl<P, K> SessionAccount<P, SessionKeySigner<K>>
+where
+    P: Provider + Send + Sync,
+    K: Signer + Send + Sync,
+    K::SignError: 'static,
+{
+    /// Logs out: ends the session for good, as a transaction of the session whose one call is
+    /// the account's `logout_session` with the session key's signature of
+    /// [`logout_hash`](crate::logout_hash) (docs/protocol.md §4, "Logout"), the one call to its
+    /// account a session may make. The transaction is a session transaction like any other: its
+    /// fee counts against the session's cap and budget. Once it is in a block, every use of the
+    /// session is refused (`session/revoked`), its signed messages included. A session that can
+    /// no longer send (its transactions or fee budget used up) logs out through anyone's account
+    /// with [`SessionKeySigner::logout_call`].
+    pub async fn logout(&self) -> Result<InvokeTransactionResult, AccountError<SignError<K::SignError>>> {
+        let call = self.signer.logout_call().await.map_err(AccountError::Signing)?;
+        self.execute_v3(vec![call]).send().await
     }
 }
 

@@ -63,19 +63,23 @@ pub use limits::{
 };
 pub use merkle::{hash_pair, merkle_root, next_level, verify_proof, MerkleTree};
 pub use outside_execution::{
-    domain_hash as outside_execution_domain_hash, encode_execute_calldata, OutsideExecution, ANY_CALLER,
-    CALL_TYPE_HASH, CALL_TYPE_STRING, EXECUTE_FROM_OUTSIDE_V2_SELECTOR, ISRC9_V2_ID,
-    IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR, OUTSIDE_EXECUTION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_VERSION,
-    OUTSIDE_EXECUTION_TYPE_HASH, OUTSIDE_EXECUTION_TYPE_STRING,
+    domain_hash as outside_execution_domain_hash, encode_execute_calldata, is_valid_outside_execution_nonce,
+    OutsideExecution, ANY_CALLER, CALL_TYPE_HASH, CALL_TYPE_STRING, EXECUTE_FROM_OUTSIDE_V2_SELECTOR, ISRC9_V2_ID,
+    IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR, IS_VALID_SESSION_OUTSIDE_EXECUTION_NONCE_SELECTOR,
+    OUTSIDE_EXECUTION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_VERSION, OUTSIDE_EXECUTION_TYPE_HASH,
+    OUTSIDE_EXECUTION_TYPE_STRING,
 };
 pub use owner::{
     owner_rotation_hash, set_owner_call, upgrade_call, OWNER_ROTATION_TAG, SET_OWNER_SELECTOR, UPGRADE_SELECTOR,
 };
-pub use policy_tree::{call_proofs, check_call_proofs, policy_leaf, PolicyTree};
+pub use policy_tree::{
+    call_proofs, check_call_proofs, is_logout_call, policy_leaf, PolicyTree, LOGOUT_SESSION_SELECTOR,
+};
 pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, RESERVED_DOMAINS, UNLIMITED_TRANSACTIONS};
 pub use revocation::{
-    is_session_revoked, revoke_all_sessions_call, revoke_session_call, session_epoch, GET_SESSION_EPOCH_SELECTOR,
-    IS_SESSION_REVOKED_SELECTOR, REVOKE_ALL_SESSIONS_SELECTOR, REVOKE_SESSION_SELECTOR,
+    is_session_revoked, logout_hash, revoke_all_sessions_call, revoke_session_call, session_epoch,
+    GET_SESSION_EPOCH_SELECTOR, IS_SESSION_REVOKED_SELECTOR, LOGOUT_TAG, REVOKE_ALL_SESSIONS_SELECTOR,
+    REVOKE_SESSION_SELECTOR,
 };
 pub use session_hash::{
     domain_hash, messages_hash, parse_selector, token_amount_hash, type_hashes, typed_data as session_typed_data,

@@ -8,12 +8,14 @@
 //! in place of the transaction hash: [`SessionAccount::sign_outside_execution`](crate::SessionAccount::sign_outside_execution).
 
 use serde_json::{json, Value};
-use starknet::core::types::{Call, Felt};
+use starknet::core::types::{BlockId, Call, Felt};
 use starknet::macros::selector;
+use starknet::providers::Provider;
 use starknet::signers::SigningKey;
 use starknet_crypto::poseidon_hash_many;
 
 use crate::error::Error;
+use crate::node::read_bool;
 use crate::typed_data::{chain_name, starknet_domain_hash, starknet_domain_type, typed_message_hash};
 
 /// The `caller` that lets any contract submit an outside execution: the short string
@@ -43,10 +45,37 @@ pub const CALL_TYPE_STRING: &str = r#""Call"("To":"ContractAddress","Selector":"
 pub const CALL_TYPE_HASH: Felt =
     Felt::from_hex_unchecked("0x3635c7f2a7ba93844c0d064e18e487f35ab90f7c39d00f186a781fc3f0c2ca9");
 
+/// Whether `nonce` is still unused by the outside executions of `account` that `signer` signs:
+/// the owner's (`None`) or the session's of that hash (`Some(session_hash)`), as of `block_id`.
+pub async fn is_valid_outside_execution_nonce<P: Provider + Sync>(
+    provider: &P,
+    account: Felt,
+    signer: Option<Felt>,
+    nonce: Felt,
+    block_id: BlockId,
+) -> Result<bool, Error> {
+    match signer {
+        None => {
+            let view = ("is_valid_outside_execution_nonce", IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR);
+            read_bool(provider, account, view, vec![nonce], block_id).await
+        }
+        Some(session_hash) => {
+            let view = ("is_valid_session_outside_execution_nonce", IS_VALID_SESSION_OUTSIDE_EXECUTION_NONCE_SELECTOR);
+            read_bool(provider, account, view, vec![session_hash, nonce], block_id).await
+        }
+    }
+}
+
 /// `execute_from_outside_v2`, the entry point a relayer calls.
 pub const EXECUTE_FROM_OUTSIDE_V2_SELECTOR: Felt = selector!("execute_from_outside_v2");
-/// `is_valid_outside_execution_nonce`, the view telling whether a nonce is still unused.
+/// `is_valid_outside_execution_nonce(nonce)`, SNIP-9's view telling whether a nonce of the
+/// owner's is still unused.
 pub const IS_VALID_OUTSIDE_EXECUTION_NONCE_SELECTOR: Felt = selector!("is_valid_outside_execution_nonce");
+/// `is_valid_session_outside_execution_nonce(session_hash, nonce)`, the view telling whether a
+/// nonce of a session's is still unused: each session has nonces of its own, apart from the
+/// owner's and every other session's (docs/protocol.md §5, "Nonces").
+pub const IS_VALID_SESSION_OUTSIDE_EXECUTION_NONCE_SELECTOR: Felt =
+    selector!("is_valid_session_outside_execution_nonce");
 /// The SRC-5 id of SNIP-9 version 2, which a relayer may ask `supports_interface` about.
 pub const ISRC9_V2_ID: Felt =
     Felt::from_hex_unchecked("0x1d1144bb2138366ff28d8e9ab57456b1d332ac42196230c3a602003c89872");
@@ -54,7 +83,8 @@ pub const ISRC9_V2_ID: Felt =
 /// What the account's owner or a session signs for a relayer to submit: `calls`, by `caller`
 /// ([`ANY_CALLER`] for anyone), strictly after `execute_after` and strictly before
 /// `execute_before` (Unix seconds, judged by the block's time), once: `nonce` is any felt the
-/// account has not seen in an outside execution.
+/// signer has not used in an outside execution of the account (the owner and each session have
+/// nonces of their own, [`is_valid_outside_execution_nonce`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutsideExecution {
     /// Who may submit it: a contract address, or [`ANY_CALLER`].

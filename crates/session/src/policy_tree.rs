@@ -5,6 +5,7 @@
 //! Mirrors `contracts/src/session/policy_tree.cairo`.
 
 use starknet::core::types::{Call, Felt};
+use starknet::macros::selector;
 
 use crate::argument_rules::{check_rules, ArgumentRule};
 use crate::error::Error;
@@ -26,14 +27,15 @@ impl Policy {
 }
 
 /// One proof per call, found by `proof(contract, selector)`, for a session transaction of
-/// `account`: the first call to the account itself or without a proof is the error. Our format
-/// (a [`CallProof`]) and Argent's (the siblings alone) both build their proofs here.
+/// `account`: the first call to the account itself (but a `logout_session`, which `proof` answers
+/// for: ours with an empty proof, Argent's format with none) or without a proof is the error.
+/// Our format (a [`CallProof`]) and Argent's (the siblings alone) both build their proofs here.
 pub fn call_proofs<T>(account: Felt, calls: &[Call], proof: impl Fn(Felt, Felt) -> Option<T>) -> Result<Vec<T>, Error> {
     calls
         .iter()
         .enumerate()
         .map(|(index, call)| {
-            if call.to == account {
+            if call.to == account && call.selector != LOGOUT_SESSION_SELECTOR {
                 return Err(Error::SelfCall { index });
             }
             proof(call.to, call.selector).ok_or(Error::CallNotAllowed {
@@ -45,18 +47,34 @@ pub fn call_proofs<T>(account: Felt, calls: &[Call], proof: impl Fn(Felt, Felt) 
         .collect()
 }
 
+/// The one entry point of the account a session may call: `logout_session`, which ends a session
+/// whose key signed for it (docs/protocol.md §4, "Logout"), with no policy and an empty proof.
+pub const LOGOUT_SESSION_SELECTOR: Felt = selector!("logout_session");
+
+/// Whether `call` is a `logout_session` of `account`, the one call to itself a session may make.
+pub fn is_logout_call(account: Felt, call: &Call) -> bool {
+    call.to == account && call.selector == LOGOUT_SESSION_SELECTOR
+}
+
 /// The account's checks of a session transaction's calls against the policy root, in its order:
-/// exactly one proof per call, no call to `account` itself, and for each call its leaf (with the
-/// rules beside its proof) proven under `root`, then its rules holding (the contract's
+/// exactly one proof per call, no call to `account` itself but `logout_session`
+/// ([`is_logout_call`]), and for each call its leaf (with the rules beside its proof) proven
+/// under `root`, then its rules holding, or for a logout an empty proof (the contract's
 /// `assert_allowed_calls`).
 pub fn check_call_proofs(account: Felt, root: Felt, calls: &[Call], proofs: &[CallProof]) -> Result<(), Error> {
     if proofs.len() != calls.len() {
         return Err(Error::ProofCount { calls: calls.len(), proofs: proofs.len() });
     }
-    if let Some(index) = calls.iter().position(|call| call.to == account) {
+    if let Some(index) = calls.iter().position(|call| call.to == account && !is_logout_call(account, call)) {
         return Err(Error::SelfCall { index });
     }
     for (index, (call, proof)) in calls.iter().zip(proofs).enumerate() {
+        if call.to == account {
+            if *proof != CallProof::default() {
+                return Err(Error::InvalidProof { index });
+            }
+            continue;
+        }
         if !verify_proof(root, policy_leaf(call.to, call.selector, &proof.rules), &proof.proof) {
             return Err(Error::InvalidProof { index });
         }
@@ -118,9 +136,15 @@ impl PolicyTree {
 
     /// One proof per call of a session transaction of `account` (see [`call_proofs`]), each call
     /// checked against its policy's argument rules ([`check_rules`]): the first call to the
-    /// account itself, outside the policies, or breaking a rule is the error.
+    /// account itself (but a `logout_session`, [`is_logout_call`], whose proof is empty), outside
+    /// the policies, or breaking a rule is the error.
     pub fn call_proofs(&self, account: Felt, calls: &[Call]) -> Result<Vec<CallProof>, Error> {
-        let proofs = call_proofs(account, calls, |contract, selector| self.proof(contract, selector))?;
+        let proofs = call_proofs(account, calls, |contract, selector| {
+            if contract == account && selector == LOGOUT_SESSION_SELECTOR {
+                return Some(CallProof::default());
+            }
+            self.proof(contract, selector)
+        })?;
         for (index, (call, proof)) in calls.iter().zip(&proofs).enumerate() {
             check_rules(&proof.rules, &call.calldata, index)?;
         }

@@ -1,12 +1,15 @@
 //! Revocation: the owner ends a session for good with the account's `revoke_session`, or every
-//! session at once with `revoke_all_sessions` (which moves the owner epoch on), and anyone can ask
-//! `is_session_revoked` and `get_session_epoch` (docs/protocol.md §4, "Revocation", "Epoch"). The
+//! session at once with `revoke_all_sessions` (which moves the owner epoch on); a session ends
+//! itself with `logout_session`, its key's signature of [`logout_hash`]; and anyone can ask
+//! `is_session_revoked` and `get_session_epoch` (docs/protocol.md §4, "Revocation", "Logout",
+//! "Epoch"). The
 //! calls and the reads that the SDK, the CLI and the tests use; the contract side is
 //! `contracts/src/session/revocation.cairo`.
 
 use starknet::core::types::{BlockId, Call, Felt};
 use starknet::macros::selector;
 use starknet::providers::Provider;
+use starknet_crypto::poseidon_hash_many;
 
 use crate::error::Error;
 use crate::node::{read_bool, read_words};
@@ -22,6 +25,16 @@ pub const IS_SESSION_REVOKED_SELECTOR: Felt = selector!("is_session_revoked");
 /// call its own account).
 pub fn revoke_session_call(account: Felt, session_hash: Felt) -> Call {
     Call { to: account, selector: REVOKE_SESSION_SELECTOR, calldata: vec![session_hash] }
+}
+
+/// `'sk-session-logout'`, the first felt of what a session key signs to log out.
+pub const LOGOUT_TAG: Felt = Felt::from_hex_unchecked("0x736b2d73657373696f6e2d6c6f676f7574");
+
+/// What the key of the session `session_hash` signs to end it with the account's
+/// `logout_session(session, signature)`: `poseidon_hash_many([LOGOUT_TAG, session_hash])`, never
+/// what it signs for a transaction or a message (docs/protocol.md §4, "Logout").
+pub fn logout_hash(session_hash: Felt) -> Felt {
+    poseidon_hash_many(&[LOGOUT_TAG, session_hash])
 }
 
 /// The selector of the account's `revoke_all_sessions()`.

@@ -142,6 +142,18 @@ impl SignedSession {
         Call { to: self.account, selector: REGISTER_SESSION_SELECTOR, calldata: self.session().to_felts() }
     }
 
+    /// The call that ends this session for good (docs/protocol.md §4, "Logout"):
+    /// `logout_session(session, signature)` with `signature`, the session key's `(r, s)` over
+    /// [`logout_hash`](crate::logout_hash) of the session hash
+    /// ([`SessionKeySigner::logout_call`](crate::SessionKeySigner::logout_call) signs it). Anyone
+    /// may send it: the session itself, as the one call to its account it may make, or a relayer.
+    pub fn logout_call(&self, signature: &[Felt]) -> Call {
+        let mut calldata = self.session().to_felts();
+        calldata.push(signature.len().into());
+        calldata.extend_from_slice(signature);
+        Call { to: self.account, selector: crate::policy_tree::LOGOUT_SESSION_SELECTOR, calldata }
+    }
+
     /// The message the session key signs for the transaction `transaction_hash`.
     pub fn message_hash(&self, transaction_hash: Felt) -> Felt {
         session_message_hash(transaction_hash, self.hash)

@@ -135,6 +135,16 @@ impl<K: Signer> SessionKeySigner<K> {
         &self.key
     }
 
+    /// The call that ends the session for good, signed by its key: [`SignedSession::logout_call`]
+    /// with the key's signature of [`logout_hash`](crate::logout_hash). Send it as a transaction
+    /// of the session ([`SessionAccount::logout`](crate::SessionAccount::logout)) or through
+    /// anyone's account.
+    pub async fn logout_call(&self) -> Result<Call, SignError<K::SignError>> {
+        let hash = crate::revocation::logout_hash(self.session.hash());
+        let signature = self.key.sign_hash(&hash).await.map_err(SignError::Signer)?;
+        Ok(self.session.logout_call(&[signature.r, signature.s]))
+    }
+
     /// Signs the SNIP-12 revision 1 `typed_data` for the account's `is_valid_signature`
     /// (docs/protocol.md §6), once the session is found to allow it
     /// ([`SignedSession::allowed_message`]; refused before the key is asked): returns the message

@@ -458,6 +458,28 @@ impl Demo {
             Ok(sent) => bail!("a revoked session's transfer was accepted ({:#x})", sent.transaction_hash),
         }
 
+        // A third session logs itself out, as a dApp's "log out" does: its own key signs the
+        // account's logout_session, sent as its own transaction; the owner is not needed.
+        let third_key = SigningKey::from_random();
+        let third = session_request(&third_key, now, network.chain_id)?.sign(address, network.chain_id, &owner)?;
+        let third_hash = third.hash();
+        let third_account = SessionAccount::new(network.provider(), third, third_key)?;
+        let sent = progress::step("the third session logs out", third_account.logout())
+            .await
+            .context("logging the third session out")?;
+        let receipt = wait_for_receipt(&provider, sent.transaction_hash).await?;
+        if !is_session_revoked(&provider, address, third_hash, BlockId::Tag(BlockTag::PreConfirmed)).await? {
+            bail!("the account does not report the logged-out session as revoked");
+        }
+        out.push(
+            Step::new("session logout", format!("a third session {third_hash:#066x} ended itself with its own key"))
+                .with_receipt(&receipt),
+        );
+        match third_account.execute_v3(vec![strk_transfer(recipient, 1)]).send().await {
+            Err(err) => out.push(Step::rejected("logged-out session", &err.to_string(), None, "")?),
+            Ok(sent) => bail!("a logged-out session's transfer was accepted ({:#x})", sent.transaction_hash),
+        }
+
         // 15. Expiry: move the devnet's clock past the first session's end.
         match &network.devnet {
             Some(devnet) => {

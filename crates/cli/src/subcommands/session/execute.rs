@@ -153,21 +153,31 @@ impl Execute {
 impl Execute {
     /// The account that relays: the one given, or a devnet's predeployed account.
     async fn relayer(&self, node: &Node) -> anyhow::Result<sk_devnet::LocalAccount> {
-        let (address, key) = match (self.relayer_address, &self.relayer_key) {
-            (Some(address), Some(path)) => (address, files::read_key(path)?),
-            _ => match node.devnet_account().await {
-                Some((address, key)) => {
-                    (address, sk_session::signing_key(key).context("the devnet's predeployed account's key")?)
-                }
-                None => bail!(
-                    "{} is not a devnet, so --via-relayer needs the account that relays and pays: pass \
-                         --relayer-address and --relayer-key",
-                    node.url
-                ),
-            },
-        };
-        Ok(sk_devnet::local_account(node.provider.clone(), address, key, node.chain_id))
+        relayer(node, self.relayer_address, self.relayer_key.as_deref()).await
     }
+}
+
+/// The account that relays and pays: `address` with the key in `key`, or a devnet's predeployed
+/// account when neither is given.
+pub(super) async fn relayer(
+    node: &Node,
+    address: Option<Felt>,
+    key: Option<&std::path::Path>,
+) -> anyhow::Result<sk_devnet::LocalAccount> {
+    let (address, key) = match (address, key) {
+        (Some(address), Some(path)) => (address, files::read_key(path)?),
+        _ => match node.devnet_account().await {
+            Some((address, key)) => {
+                (address, sk_session::signing_key(key).context("the devnet's predeployed account's key")?)
+            }
+            None => bail!(
+                "{} is not a devnet, so --via-relayer needs the account that relays and pays: pass \
+                 --relayer-address and --relayer-key",
+                node.url
+            ),
+        },
+    };
+    Ok(sk_devnet::local_account(node.provider.clone(), address, key, node.chain_id))
 }
 
 /// The SDK's policy check, with the refused call named as the user wrote it.
@@ -202,7 +212,7 @@ fn check_calls(session: &SignedSession, specs: &[CallSpec]) -> anyhow::Result<()
 }
 
 /// A failed signature: the SDK's own errors as they are.
-fn sign_error<E: std::error::Error + Send + Sync + 'static>(err: SignError<E>) -> anyhow::Error {
+pub(super) fn sign_error<E: std::error::Error + Send + Sync + 'static>(err: SignError<E>) -> anyhow::Error {
     match err {
         SignError::Session(err) => anyhow::Error::new(err),
         SignError::Signer(err) => anyhow::Error::new(err).context("the session key could not sign"),
@@ -210,7 +220,9 @@ fn sign_error<E: std::error::Error + Send + Sync + 'static>(err: SignError<E>) -
 }
 
 /// A failed send: the SDK's own errors as they are, the node's with what was being done.
-fn account_error<E: std::error::Error + Send + Sync + 'static>(err: AccountError<SignError<E>>) -> anyhow::Error {
+pub(super) fn account_error<E: std::error::Error + Send + Sync + 'static>(
+    err: AccountError<SignError<E>>,
+) -> anyhow::Error {
     match err {
         AccountError::Signing(SignError::Session(err)) => anyhow::Error::new(err),
         AccountError::Signing(SignError::Signer(err)) => {

@@ -1,5 +1,6 @@
 mod execute;
 mod inspect;
+mod logout;
 mod new;
 mod revoke;
 mod sign;
@@ -36,6 +37,8 @@ pub enum SessionCommand {
     RevokeAll(revoke::RevokeAll),
     /// Record a session's authorization in the account up front, so its transactions are short.
     Register(revoke::Register),
+    /// End a session for good with its own key (log out): no owner key needed.
+    Logout(logout::Logout),
 }
 
 impl SessionCommand {
@@ -49,6 +52,7 @@ impl SessionCommand {
             SessionCommand::Revoke(command) => command.run().await,
             SessionCommand::RevokeAll(command) => command.run().await,
             SessionCommand::Register(command) => command.run().await,
+            SessionCommand::Logout(command) => command.run().await,
         }
     }
 }

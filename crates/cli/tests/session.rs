@@ -951,3 +951,55 @@ async fn logout_ends_a_session_with_its_own_key() {
     }
     drop(devnet);
 }
+
+/// Issue #24, finding 2: a message policy for a token's permits lets the session grant any
+/// allowance, beyond its spending limits. `sk session new` refuses one unless asked on purpose,
+/// and `sign` then warns in words; any message policy is said to be outside the limits.
+#[tokio::test(flavor = "multi_thread")]
+async fn permit_messages_are_refused_unless_allowed_on_purpose() {
+    let sk = Sk::new();
+    sk.run(&["account", "new-key", "--out", "owner.key"]).await.ok();
+    let permit = serde_json::json!({
+        "types": {
+            "StarknetDomain": sk_session::typed_data::starknet_domain_type(),
+            "Permit": [
+                { "name": "token", "type": "ContractAddress" },
+                { "name": "spender", "type": "ContractAddress" },
+                { "name": "amount", "type": "u256" },
+                { "name": "nonce", "type": "felt" },
+                { "name": "deadline", "type": "u128" }
+            ]
+        },
+        "primaryType": "Permit",
+        "domain": { "name": "STRK", "version": "1", "chainId": "SN_SEPOLIA", "revision": "1" },
+        "message": {
+            "token": "0x4718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d", "spender": "0xb0b",
+            "amount": { "low": "0x1", "high": "0x0" }, "nonce": "0x0", "deadline": "2000000000"
+        }
+    });
+    sk.write("permit.json", &permit.to_string());
+    #[rustfmt::skip]
+    let new = |extra: &[&'static str]| {
+        let mut args = vec![
+            "session", "new", "--account", "0x123", "--chain-id", "SN_SEPOLIA", "--policy", "STRK:transfer",
+            "--spending-limit", "STRK:10", "--valid-for", "1h", "--allow-messages-like", "permit.json",
+            "--key-out", "permit.key", "--out", "permit.request.json",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    sk.run(&new(&[])).await.fails(1, "which are ERC-20 permits (OpenZeppelin's), which let a spender take");
+    assert!(!sk.path("permit.key").exists());
+    sk.run(&new(&["--allow-token-authorizing-messages"])).await.ok();
+    let request: Value = serde_json::from_str(&sk.read("permit.request.json")).unwrap();
+    assert_eq!(request["request"]["messages"][0]["token_authorizing"], true, "{request}");
+    let sign = ["session", "sign", "permit.request.json", "--owner-key", "owner.key", "--out", "s.json", "--yes"];
+    let signed = sk.run(&sign).await;
+    signed.clean().ok();
+    let summary = &signed.stderr;
+    assert!(summary.contains("a signed message costs no fee and counts no transaction"), "{summary}");
+    assert!(
+        summary.contains("WARNING: these messages may authorize someone to take the account's tokens"),
+        "{summary}"
+    );
+}

@@ -61,6 +61,15 @@ pub enum Error {
         /// The word where the amount starts.
         amount_word: u32,
     },
+    /// A message policy of a type that may authorize someone to take the account's tokens (an
+    /// ERC-20 permit, a delegation), not allowed on purpose.
+    #[error("the session would sign {policy}, which are {what}: a session allowed them could sign any number of them, for any amount, outside its spending limits, transaction count and fees; allow them only on purpose (allow_token_authorizing_message(s_like), sk session new --allow-token-authorizing-messages)")]
+    TokenAuthorizingMessage {
+        /// The message policy, in words.
+        policy: String,
+        /// What the messages authorize.
+        what: &'static str,
+    },
     /// A request limits a token and allows a selector on it that the limit does not count.
     #[error("the session limits spending of {token:#x} but also allows selector {selector:#x} on it, which the limit does not count (it counts transfer, approve, increase_allowance and transfer_from from the account); allow it with allow_uncounted if that is intended")]
     UncountedSelector {

@@ -15,7 +15,8 @@ use crate::error::Error;
 use crate::limits::is_counted_selector;
 use crate::policy_tree::PolicyTree;
 use crate::session_hash::{
-    self, check_address, messages_hash, parse_selector, MessagePolicy, Policy, Session, SpendingLimit,
+    self, check_address, messages_hash, parse_selector, token_authorizing_type, MessagePolicy, Policy, Session,
+    SpendingLimit,
 };
 
 /// The latest time a session may name: the typed data carries times as JSON numbers, which
@@ -53,6 +54,8 @@ pub struct SessionRequest {
     /// The message policies, in canonical order (sorted, none twice), and their hash.
     messages: Vec<MessagePolicy>,
     messages_hash: Felt,
+    /// The message policies allowed with `allow_token_authorizing_message(s_like)`.
+    token_authorizing: Vec<MessagePolicy>,
 }
 
 impl SessionRequest {
@@ -117,6 +120,13 @@ impl SessionRequest {
     /// not count.
     pub fn is_uncounted(&self, contract: Felt, selector: Felt) -> bool {
         self.uncounted.contains(&(contract, selector))
+    }
+
+    /// Whether the request allows messages of `policy` on purpose although they may authorize
+    /// someone to take the account's tokens ([`SessionRequestBuilder::allow_token_authorizing_message`]):
+    /// a summary warns about them in words.
+    pub fn is_token_authorizing(&self, policy: &MessagePolicy) -> bool {
+        self.token_authorizing.contains(policy)
     }
 
     /// The kinds of SNIP-12 message the session may sign (docs/protocol.md §6), in canonical
@@ -194,7 +204,16 @@ impl SessionRequest {
                     rules: p.rules.iter().map(RuleEntry::from).collect(),
                 })
                 .collect(),
-            messages: self.messages.clone(),
+            messages: self
+                .messages
+                .iter()
+                .map(|m| MessageEntry {
+                    domain_name: m.domain_name.clone(),
+                    domain_version: m.domain_version.clone(),
+                    type_hash: m.type_hash,
+                    token_authorizing: self.is_token_authorizing(m),
+                })
+                .collect(),
         }
     }
 
@@ -209,8 +228,15 @@ impl SessionRequest {
         for l in file.spending_limits {
             builder = builder.periodic_spending_limit(l.token, l.total, l.per_period, l.period);
         }
-        for message in file.messages {
-            builder = builder.allow_message(message);
+        for entry in file.messages {
+            let policy = MessagePolicy {
+                domain_name: entry.domain_name,
+                domain_version: entry.domain_version,
+                type_hash: entry.type_hash,
+            };
+            builder
+                .messages
+                .push(MessageInput { source: MessageSource::Policy(policy), on_purpose: entry.token_authorizing });
         }
         for entry in file.policies {
             // The file's selector is what is hashed; a name beside it must be the exact name of
@@ -268,7 +294,23 @@ pub(crate) struct RequestFile {
     pub policies: Vec<PolicyEntry>,
     /// The message policies (docs/protocol.md §6); none when absent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub messages: Vec<MessagePolicy>,
+    pub messages: Vec<MessageEntry>,
+}
+
+/// A message policy in files: the policy (its domain's name and version as the typed data writes
+/// them, the type hash in hex), and `token_authorizing` when the request allows it on purpose
+/// although it may authorize token spending ([`SessionRequestBuilder::allow_token_authorizing_message`]);
+/// left out when false. The marker is not signed: it is the request's statement, which the
+/// summary shows.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MessageEntry {
+    pub domain_name: String,
+    pub domain_version: String,
+    #[serde(with = "crate::text::hex_felt")]
+    pub type_hash: Felt,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub token_authorizing: bool,
 }
 
 /// A spending limit in files: amounts as decimal strings.
@@ -418,7 +460,14 @@ enum SelectorInput {
 }
 
 #[derive(Debug, Clone)]
-enum MessageInput {
+struct MessageInput {
+    source: MessageSource,
+    /// Allowed on purpose although it may authorize token spending.
+    on_purpose: bool,
+}
+
+#[derive(Debug, Clone)]
+enum MessageSource {
     Policy(MessagePolicy),
     Like(Value),
 }
@@ -561,7 +610,24 @@ impl SessionRequestBuilder {
     /// messages of `policy`'s domain (on the session's chain) and primary type (docs/protocol.md
     /// §6). The account's own domains are refused by [`Self::build`].
     pub fn allow_message(mut self, policy: MessagePolicy) -> Self {
-        self.messages.push(MessageInput::Policy(policy));
+        self.messages.push(MessageInput { source: MessageSource::Policy(policy), on_purpose: false });
+        self
+    }
+
+    /// [`Self::allow_message`] for messages that may authorize someone to take the account's
+    /// tokens, such as an ERC-20 permit ([`token_authorizing_type`](crate::token_authorizing_type)),
+    /// which [`Self::build`] otherwise refuses. Only on purpose: the account bounds a signed
+    /// message by its domain and type alone, never by the session's spending limits, transaction
+    /// count or fees, so a session allowed permits may sign permits of any amount, any number of
+    /// times. The request records the choice and a summary warns about it.
+    pub fn allow_token_authorizing_message(mut self, policy: MessagePolicy) -> Self {
+        self.messages.push(MessageInput { source: MessageSource::Policy(policy), on_purpose: true });
+        self
+    }
+
+    /// [`Self::allow_token_authorizing_message`] for messages like `typed_data`.
+    pub fn allow_token_authorizing_messages_like(mut self, typed_data: &Value) -> Self {
+        self.messages.push(MessageInput { source: MessageSource::Like(typed_data.clone()), on_purpose: true });
         self
     }
 
@@ -592,7 +658,7 @@ impl SessionRequestBuilder {
     /// assert_eq!(request.messages()[0].domain_name, "Chess");
     /// ```
     pub fn allow_messages_like(mut self, typed_data: &Value) -> Self {
-        self.messages.push(MessageInput::Like(typed_data.clone()));
+        self.messages.push(MessageInput { source: MessageSource::Like(typed_data.clone()), on_purpose: false });
         self
     }
 
@@ -668,16 +734,25 @@ impl SessionRequestBuilder {
             }
             policies.push(policy);
         }
-        let mut messages = self
-            .messages
-            .into_iter()
-            .map(|input| match input {
-                MessageInput::Policy(policy) => {
-                    MessagePolicy::new(&policy.domain_name, &policy.domain_version, policy.type_hash)
+        let mut messages = Vec::with_capacity(self.messages.len());
+        let mut token_authorizing = Vec::new();
+        for input in self.messages {
+            let (policy, primary_type) = match &input.source {
+                MessageSource::Policy(policy) => {
+                    (MessagePolicy::new(&policy.domain_name, &policy.domain_version, policy.type_hash)?, None)
                 }
-                MessageInput::Like(typed_data) => MessagePolicy::of_typed_data(&typed_data),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+                MessageSource::Like(typed_data) => {
+                    let primary = typed_data.get("primaryType").and_then(Value::as_str);
+                    (MessagePolicy::of_typed_data(typed_data)?, primary)
+                }
+            };
+            if input.on_purpose {
+                token_authorizing.push(policy.clone());
+            } else if let Some(what) = token_authorizing_type(policy.type_hash, primary_type) {
+                return Err(Error::TokenAuthorizingMessage { policy: policy.to_string(), what });
+            }
+            messages.push(policy);
+        }
         messages.sort();
         if let Some(pair) = messages.windows(2).find(|pair| pair[0] == pair[1]) {
             return Err(Error::DuplicateMessagePolicy(pair[0].to_string()));
@@ -703,6 +778,7 @@ impl SessionRequestBuilder {
             tree: PolicyTree::new(policies)?,
             names,
             uncounted,
+            token_authorizing,
         })
     }
 }
@@ -733,6 +809,8 @@ fn check_amount_rules(policy: &Policy, name: Option<&String>) -> Result<(), Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session_hash::TOKEN_AUTHORIZING_TYPES;
+    use crate::FEE_TOKEN;
 
     fn request() -> SessionRequestBuilder {
         SessionRequest::builder(Felt::from(0x5e55u32)).valid_until(100).max_fee(10).fee_budget(100)
@@ -771,6 +849,66 @@ mod tests {
         assert!(matches!(request().allow(Felt::ZERO, "a").build(), Err(Error::InvalidAddress(_))));
         let twice = request().allow(Felt::ONE, "a").allow(Felt::ONE, "a");
         assert!(matches!(twice.build(), Err(Error::DuplicatePolicy { .. })));
+    }
+
+    /// OpenZeppelin's ERC-20 permit as a wallet would sign it, on STRK's domain.
+    fn permit(primary: &str) -> Value {
+        serde_json::json!({
+            "types": {
+                "StarknetDomain": crate::typed_data::starknet_domain_type(),
+                primary: [
+                    { "name": "token", "type": "ContractAddress" },
+                    { "name": "spender", "type": "ContractAddress" },
+                    { "name": "amount", "type": "u256" },
+                    { "name": "nonce", "type": "felt" },
+                    { "name": "deadline", "type": "u128" }
+                ]
+            },
+            "primaryType": primary,
+            "domain": { "name": "STRK", "version": "1", "chainId": "SN_SEPOLIA", "revision": "1" },
+            "message": {
+                "token": "0x4718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d",
+                "spender": "0xb0b",
+                "amount": { "low": "0xffffffffffffffffffffffffffffffff", "high": "0x0" },
+                "nonce": "0x0",
+                "deadline": "2000000000"
+            }
+        })
+    }
+
+    /// Issue #24, finding 2: a session limited to 10 STRK that may sign the token's permits
+    /// grants allowances of any amount, any number of times; the owner saw only a type hash.
+    /// Such message policies are refused unless the request allows them on purpose, and then
+    /// marked.
+    #[test]
+    fn token_authorizing_messages_are_refused_unless_allowed_on_purpose() {
+        let limited = || request().spending_limit(FEE_TOKEN, 10u8).allow(FEE_TOKEN, "transfer");
+        let err = limited().allow_messages_like(&permit("Permit")).build().unwrap_err();
+        assert!(
+            matches!(&err, Error::TokenAuthorizingMessage { what, .. } if what.contains("ERC-20 permits")),
+            "{err}"
+        );
+        assert!(err.to_string().contains("outside its spending limits"), "{err}");
+        // By its type hash alone, as a hand-written policy gives it.
+        let policy = MessagePolicy::of_typed_data(&permit("Permit")).unwrap();
+        assert_eq!(policy.type_hash, starknet::core::utils::starknet_keccak(TOKEN_AUTHORIZING_TYPES[0].0.as_bytes()));
+        assert!(matches!(limited().allow_message(policy.clone()).build(), Err(Error::TokenAuthorizingMessage { .. })));
+        // Another shape of permit, recognized by its name.
+        let renamed = limited().allow_messages_like(&permit("SpendPermit")).build();
+        assert!(matches!(renamed, Err(Error::TokenAuthorizingMessage { .. })));
+        // On purpose: allowed, and marked in the request and its file.
+        let chosen = limited().allow_token_authorizing_messages_like(&permit("Permit")).build().unwrap();
+        assert!(chosen.is_token_authorizing(&policy));
+        let json = serde_json::to_string(&chosen).unwrap();
+        assert!(json.contains("\"token_authorizing\":true"), "{json}");
+        assert_eq!(serde_json::from_str::<SessionRequest>(&json).unwrap(), chosen);
+        // A file that drops the mark is refused when read.
+        let unmarked = json.replace(",\"token_authorizing\":true", "");
+        assert!(serde_json::from_str::<SessionRequest>(&unmarked).unwrap_err().to_string().contains("ERC-20 permits"));
+        // A move of a game is no permit.
+        let mut a_move = permit("Move");
+        a_move["domain"]["name"] = "Chess".into();
+        assert!(!limited().allow_messages_like(&a_move).build().unwrap().is_token_authorizing(&policy));
     }
 
     /// Issue #24, item 4: a spending-limit list naming a token twice is refused by the account;

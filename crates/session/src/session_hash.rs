@@ -323,6 +323,50 @@ impl MessagePolicy {
     }
 }
 
+/// SNIP-12 revision 1 types whose messages authorize someone to act with the signer's tokens or
+/// rights, with what they authorize: the type strings of OpenZeppelin's Cairo ERC-20 permit
+/// (`ERC20PermitComponent`, with and without the `u256` type appended, as its versions wrote it)
+/// and of its votes delegation (`VotesComponent::delegate_by_sig`).
+pub const TOKEN_AUTHORIZING_TYPES: [(&str, &str); 3] = [
+    (
+        concat!(
+            r#""Permit"("token":"ContractAddress","spender":"ContractAddress","amount":"u256","nonce":"felt","#,
+            r#""deadline":"u128")"u256"("low":"u128","high":"u128")"#
+        ),
+        "ERC-20 permits (OpenZeppelin's), which let a spender take the account's tokens",
+    ),
+    (
+        r#""Permit"("token":"ContractAddress","spender":"ContractAddress","amount":"u256","nonce":"felt","deadline":"u128")"#,
+        "ERC-20 permits (OpenZeppelin's), which let a spender take the account's tokens",
+    ),
+    (
+        r#""Delegation"("verifying_contract":"ContractAddress","delegatee":"ContractAddress","nonce":"felt","expiry":"u128")"#,
+        "vote delegations (OpenZeppelin's), which hand the account's voting power to another",
+    ),
+];
+
+/// Primary type names of messages that commonly authorize token spending or act for the signer,
+/// compared without case, for types not in [`TOKEN_AUTHORIZING_TYPES`]; any name containing
+/// `permit` counts too.
+const TOKEN_AUTHORIZING_NAMES: [&str; 5] = ["approval", "approve", "allowance", "delegation", "authorization"];
+
+/// What messages of the type `type_hash` (primary type `primary_type`, when known) authorize, if
+/// they are of a known token-authorizing type ([`TOKEN_AUTHORIZING_TYPES`]) or their primary type
+/// is named like one (a `Permit` of any shape, an `Approval`, …). A request refuses such a message
+/// policy unless it allows it on purpose.
+pub fn token_authorizing_type(type_hash: Felt, primary_type: Option<&str>) -> Option<&'static str> {
+    if let Some((_, what)) = TOKEN_AUTHORIZING_TYPES
+        .iter()
+        .find(|(string, _)| starknet::core::utils::starknet_keccak(string.as_bytes()) == type_hash)
+    {
+        return Some(what);
+    }
+    let name = primary_type?.to_ascii_lowercase();
+    (name.contains("permit") || TOKEN_AUTHORIZING_NAMES.contains(&name.as_str())).then_some(
+        "messages whose type is named like a permit or an approval, which may let someone take the account's tokens",
+    )
+}
+
 /// The `Messages` member of a session with `messages`: the hash of their struct hashes.
 pub fn messages_hash(messages: &[MessagePolicy]) -> Result<Felt, Error> {
     let hashes = messages.iter().map(MessagePolicy::struct_hash).collect::<Result<Vec<_>, _>>()?;

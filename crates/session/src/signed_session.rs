@@ -8,8 +8,8 @@ use starknet::signers::SigningKey;
 
 use crate::error::Error;
 use crate::limits::{check_spending, spends, SpendingUsage};
-use crate::request::{amount, PolicyEntry, RequestFile, SessionRequest, SpendingLimitEntry};
-use crate::session_hash::{MessagePolicy, Session};
+use crate::request::{amount, MessageEntry, PolicyEntry, RequestFile, SessionRequest, SpendingLimitEntry};
+use crate::session_hash::Session;
 use crate::session_token::{session_message_hash, CallProof, SessionToken};
 use crate::text::hex_felt;
 
@@ -255,7 +255,7 @@ struct SignedSessionFile {
     spending_limits: Vec<SpendingLimitEntry>,
     policies: Vec<PolicyEntry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    messages: Vec<MessagePolicy>,
+    messages: Vec<MessageEntry>,
     #[serde(with = "hex_felt::list")]
     owner_signature: Vec<Felt>,
 }

@@ -65,6 +65,13 @@ pub struct New {
     /// (`sk session sign-message`). Repeat for more kinds of message.
     #[arg(long = "allow-messages-like", value_name = "FILE")]
     messages_like: Vec<PathBuf>,
+    /// Allow --allow-messages-like files whose messages may authorize someone to take the
+    /// account's tokens (an ERC-20 permit, an approval, a vote delegation), which are refused
+    /// otherwise: the account bounds a signed message by its domain and type only, never by the
+    /// session's spending limits, so a session allowed permits may grant any allowance. The
+    /// request marks them, and `sk session sign` warns about them.
+    #[arg(long, requires = "messages_like")]
+    allow_token_authorizing_messages: bool,
     /// How many transactions the session may send (default: no practical limit, 2^32 - 1).
     #[arg(long, value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..))]
     max_transactions: Option<u32>,
@@ -207,7 +214,11 @@ impl New {
                     parse::chain_name(chain_id)
                 );
             }
-            builder = builder.allow_messages_like(&typed_data);
+            builder = if self.allow_token_authorizing_messages {
+                builder.allow_token_authorizing_messages_like(&typed_data)
+            } else {
+                builder.allow_messages_like(&typed_data)
+            };
         }
         let allowed = |spec: &&RuleSpec| self.policies.iter().any(|policy| target(policy) == target(&spec.policy));
         if let Some(PolicySpec { contract, selector, .. }) =

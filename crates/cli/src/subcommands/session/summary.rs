@@ -169,8 +169,22 @@ pub fn grants(request: &SessionRequest) -> Vec<String> {
                 "messages",
                 count(n, "kind", "kinds")
             ));
+            lines.push(format!(
+                "{:<LABEL$}a signed message costs no fee and counts no transaction: the session may sign any \
+                 number of them, and no spending limit bounds what they say",
+                ""
+            ));
             for (i, message) in messages.iter().enumerate() {
                 lines.push(format!("{:<LABEL$}{}", format!("  {} of {n}", i + 1), message_text(message)));
+                if request.is_token_authorizing(message) {
+                    lines.push(format!(
+                        "{:<LABEL$}WARNING: these messages may authorize someone to take the account's tokens (an \
+                         ERC-20 permit, an approval, a delegation): the session could sign them for any amount, \
+                         any number of times, beyond its spending limits (the request marks this policy \
+                         \"token_authorizing\")",
+                        ""
+                    ));
+                }
             }
         }
     }

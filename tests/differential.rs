@@ -18,8 +18,8 @@ use sk_cairo::{CallResult, Package, Program};
 use sk_session::typed_data::{starknet_domain_hash, typed_message_hash};
 use sk_session::{
     check_limits, check_rules, check_spending, current_period, hash_pair, messages_hash, policy_leaf, spends,
-    verify_proof, ArgumentRule, Error, FeeBounds, MerkleTree, Operator, Session, SessionMessageToken, SessionToken,
-    SessionUsage, SpendingLimit, SpendingScope, SpendingUsage,
+    verify_proof, ArgumentRule, Error, FeeBounds, MerkleTree, MessagePolicy, Operator, Session, SessionMessageToken,
+    SessionToken, SessionUsage, SpendingLimit, SpendingScope, SpendingUsage,
 };
 use sk_tests::arbitrary::{argument_rule, felt_value, nonzero_felt, operator, request_spec, u256_value};
 use starknet::core::crypto::compute_hash_on_elements;
@@ -174,11 +174,37 @@ fn session_and_messages_hashes_agree() {
 
         let mut input = vec![request.messages().len().into()];
         for message in request.messages() {
-            let (name, version) = message.felts().expect("a built request's messages encode");
-            input.extend([name, version, message.type_hash]);
+            message.scope().expect("a built request's messages encode").push_felts(&mut input);
         }
         let answer = cairo("messages_hash_of", &input).map_err(TestCaseError::fail)?;
         same("messages hash", vec![messages_hash(request.messages()).expect("encodes")], answer)
+    });
+}
+
+/// A message of a random policy (its type string any ASCII text of up to 100 characters, so
+/// zero to four `ByteArray` words) with random members: the hash the account rebuilds for it, and
+/// the type hash it takes from the type string (`starknet_keccak`, by the Keccak syscall).
+#[test]
+fn message_hashes_agree() {
+    let policy = ("[ -~]{1,100}", vec(argument_rule(), 0..3)).prop_filter_map("a valid policy", |(text, rules)| {
+        MessagePolicy::new("Chess", "1", &text).and_then(|p| p.with_rules(rules)).ok()
+    });
+    let case = (policy, vec(felt_value(), 0..5), nonzero_felt(), chain_id());
+    check("message-hash", 100, case, |(policy, members, account, chain)| {
+        let scope = policy.scope().expect("encodes");
+        let mut input = Vec::new();
+        scope.push_felts(&mut input);
+        input.push(members.len().into());
+        input.extend_from_slice(&members);
+        input.extend([account, chain]);
+        let mut encoded = vec![policy.type_hash()];
+        encoded.extend_from_slice(&members);
+        let hash = typed_message_hash(
+            starknet_domain_hash(scope.domain_name, scope.domain_version, chain),
+            account,
+            starknet_crypto::poseidon_hash_many(&encoded),
+        );
+        same("message hash", Ok(vec![hash, policy.type_hash()]), cairo("message_hash_of", &input))
     });
 }
 
@@ -327,55 +353,29 @@ fn session_tokens_parse_alike() {
 
 /// A session-signed message's token for a random session and message.
 fn message_token() -> impl Strategy<Value = Vec<Felt>> {
-    (
-        request_spec(),
-        vec(felt_value(), 2),
-        vec(felt_value(), 0..3),
-        vec([felt_value(), felt_value(), felt_value()], 0..3),
-        [felt_value(), felt_value(), felt_value()],
-        vec(felt_value(), 0..5),
-    )
-        .prop_map(|(spec, key, owner, messages, message, members)| {
+    (request_spec(), vec(felt_value(), 2), vec(felt_value(), 0..3), 0u32..3, vec(felt_value(), 0..5)).prop_map(
+        |(spec, key, owner, index, members)| {
+            let request = spec.build();
             SessionMessageToken {
-                session: spec.build().session(),
+                session: request.session(),
                 owner_signature: owner,
                 session_signature: key,
-                messages,
-                message,
+                messages: request.messages().iter().map(|m| m.scope().expect("encodes")).collect(),
+                index,
                 members,
             }
             .to_felts()
-        })
+        },
+    )
 }
 
 #[test]
 fn message_tokens_parse_alike() {
-    check(
-        "message-token",
-        150,
-        (message_token().prop_flat_map(mangled), nonzero_felt(), chain_id()),
-        |(felts, account, chain)| {
-            let rust = SessionMessageToken::from_felts(&felts)
-                .map(|token| {
-                    let [name, version, type_hash] = token.message;
-                    let mut encoded = vec![type_hash];
-                    encoded.extend_from_slice(&token.members);
-                    let hash = typed_message_hash(
-                        starknet_domain_hash(name, version, chain),
-                        account,
-                        starknet_crypto::poseidon_hash_many(&encoded),
-                    );
-                    let mut out = token.to_felts()[1..].to_vec();
-                    out.push(hash);
-                    out
-                })
-                .map_err(|e| code(&e));
-            let mut input = vec![felts.len().into()];
-            input.extend_from_slice(&felts);
-            input.extend([account, chain]);
-            same("parse", rust, cairo("parse_session_message_token_of", &input))
-        },
-    );
+    check("message-token", 150, message_token().prop_flat_map(mangled), |felts| {
+        let rust =
+            SessionMessageToken::from_felts(&felts).map(|token| token.to_felts()[1..].to_vec()).map_err(|e| code(&e));
+        same("parse", rust, cairo("parse_session_message_token_of", &felts))
+    });
 }
 
 #[test]

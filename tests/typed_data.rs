@@ -124,8 +124,8 @@ fn sessions() -> Vec<Case> {
             // Message policies: none, one, two; names that read as numbers too (encoded as such).
             let domains = [("Chess", "1"), ("42", "v2"), ("My dApp", "0x3")];
             for (i, (name, version)) in domains.iter().enumerate().take((policies % 3) as usize) {
-                let type_hash = pedersen_hash(&seed, &Felt::from(0x7e_0000 + i as u64));
-                let policy = MessagePolicy::new(name, version, type_hash).expect("a valid message policy");
+                let type_string = format!("\"Move{i}\"(\"Seed\":\"felt\",\"Square\":\"shortstring\")");
+                let policy = MessagePolicy::new(name, version, &type_string).expect("a valid message policy");
                 builder = builder.allow_message(policy);
             }
             for i in 0..policies {

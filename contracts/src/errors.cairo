@@ -52,12 +52,14 @@ pub const SESSION_BAD_AMOUNT: felt252 = 'session/bad-amount';
 pub const SESSION_SPENDING_LIMIT: felt252 = 'session/spending-limit';
 pub const SESSION_PERIOD_LIMIT: felt252 = 'session/period-limit';
 // Session-signed messages (`session::session_message`), after the window, revocation and the
-// owner's authorization above: the hash is the message's, its domain not the account's own, its
-// policy the session's, then the key's signature (`session/invalid-signature`).
-pub const SESSION_MESSAGE_HASH: felt252 = 'session/message-hash';
-pub const SESSION_RESERVED_DOMAIN: felt252 = 'session/reserved-domain';
+// owner's authorization above: the policies are the session's, the token names one, of no domain
+// of the account's own; the hash is a message of its domain and type; then its rules on the
+// members (`session/bad-rule`, `session/argument-rule`) and the key's signature
+// (`session/invalid-signature`).
 pub const SESSION_MESSAGE_LIST: felt252 = 'session/message-list';
 pub const SESSION_MESSAGE_NOT_ALLOWED: felt252 = 'session/message-not-allowed';
+pub const SESSION_RESERVED_DOMAIN: felt252 = 'session/reserved-domain';
+pub const SESSION_MESSAGE_HASH: felt252 = 'session/message-hash';
 // The entry points that refuse sessions (`account`).
 pub const SESSION_NO_DECLARE: felt252 = 'session/no-declare';
 pub const SESSION_NO_DEPLOY: felt252 = 'session/no-deploy';

@@ -75,7 +75,8 @@ async fn a_session_signs_an_allowed_message_and_nothing_else() {
     }
 
     // Another type, domain version or chain: the SDK refuses to sign, and so does the account
-    // when the signature is built anyway (with the allowed policy's scope in place of its own).
+    // when the signature is built anyway (naming the allowed policy, whose domain and type
+    // string make another message hash).
     let (allowed_hash, allowed) = signer.sign_message(&a_move(chain, "1", "Move", "e4"), false).await.unwrap();
     let mut checkers = a_move(chain, "1", "Move", "e4");
     checkers["domain"]["name"] = json!("Checkers");
@@ -89,7 +90,7 @@ async fn a_session_signs_an_allowed_message_and_nothing_else() {
         let hash = sk_session::typed_data::message_hash(&other, setup.account).unwrap();
         let forged = forge_for(&setup, &other, hash);
         let said = account_says(&setup, hash, &forged).await;
-        assert!(refused_with(&said, "session/message-not-allowed"), "{what}: {said:?}");
+        assert!(refused_with(&said, "session/message-hash"), "{what}: {said:?}");
     }
     let mainnet = starknet::core::chain_id::MAINNET;
     let err = signer.sign_message(&a_move(mainnet, "1", "Move", "e4"), false).await.unwrap_err();
@@ -117,11 +118,45 @@ async fn a_session_signs_an_allowed_message_and_nothing_else() {
 }
 
 /// A session signature of `typed_data` (whose hash is `hash`) that the SDK would refuse to make:
-/// its own members and type, with the allowed policy's domain and type hash in the token.
+/// its own members, naming the session's first message policy.
 fn forge_for(setup: &Setup, typed_data: &Value, hash: Felt) -> Vec<Felt> {
     let parts = sk_session::typed_data::message_parts(typed_data).unwrap();
     let signed = sk_session::session_message_signed_hash(hash, setup.session.hash());
     let signature = session_key().sign(&signed).unwrap();
-    let token = setup.session.message_token(&parts, vec![signature.r, signature.s]).unwrap();
+    let token = setup.session.message_token(&parts, 0, vec![signature.r, signature.s]).unwrap();
     token.to_felts()
+}
+
+/// Issue #24, item 2: a message policy bounds each message by rules on its members. A session
+/// that may sign moves of game 7 only: the SDK refuses a move of game 8, and so does the account
+/// when the signature is made anyway.
+#[tokio::test(flavor = "multi_thread")]
+async fn message_rules_bound_each_message() {
+    let chain = starknet::core::chain_id::SEPOLIA;
+    let game_7 = sk_session::ArgumentRule::felt(0, sk_session::Operator::Eq, [Felt::from(7u8)]);
+    let setup = Setup::with_request(|now| {
+        fee_limited(now)
+            .allow(STRK, "transfer")
+            .allow_messages_like_with_rules(&a_move(chain, "1", "Move", "e4"), [game_7])
+    })
+    .await;
+    let signer = signer(&setup);
+    let (hash, signature) = signer.sign_message(&a_move(chain, "1", "Move", "e4"), false).await.unwrap();
+    assert_eq!(account_says(&setup, hash, &signature).await, Ok(true));
+    let mut game_8 = a_move(chain, "1", "Move", "e4");
+    game_8["message"]["Game"] = json!("0x8");
+    let err = signer.sign_message(&game_8, false).await.unwrap_err();
+    assert!(matches!(err, SignError::Session(SessionError::MessageRule { .. })), "{err:?}");
+    let hash = sk_session::typed_data::message_hash(&game_8, setup.account).unwrap();
+    let said = account_says(&setup, hash, &forge_for(&setup, &game_8, hash)).await;
+    assert!(refused_with(&said, "session/argument-rule"), "{said:?}");
+    // A rule on a member encoded as a hash (the `Pieces` array) is refused when the session is made.
+    let on_pieces = sk_session::ArgumentRule::felt(2, sk_session::Operator::Eq, [Felt::ONE]);
+    let err = fee_limited(0)
+        .valid_until(100)
+        .allow(STRK, "transfer")
+        .allow_messages_like_with_rules(&a_move(chain, "1", "Move", "e4"), [on_pieces])
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, SessionError::BadRule { .. }), "{err:?}");
 }

@@ -173,13 +173,25 @@ pub fn short_text() -> impl Strategy<Value = String> {
     "[A-Za-z0-9 ._-]{1,31}"
 }
 
-/// Up to two distinct message policies, none in the account's own domains.
+/// A message policy's type string: a short primary type of a few members, sometimes longer than a
+/// `ByteArray` word, named so that no request takes it for a permit.
+pub fn type_string() -> impl Strategy<Value = String> {
+    ("[A-Z][a-z]{0,8}", vec("[A-Z][a-z ]{0,12}", 0..4)).prop_map(|(name, members)| {
+        let members: Vec<String> = members.iter().map(|m| format!("\"{m}\":\"felt\"")).collect();
+        format!("\"Game{name}\"({})", members.join(","))
+    })
+}
+
+/// Up to two distinct message policies, none in the account's own domains, some with rules on
+/// their members.
 pub fn message_policies() -> impl Strategy<Value = Vec<MessagePolicy>> {
-    btree_set((short_text(), short_text(), nonzero_felt()), 0..3).prop_map(|set| {
+    btree_set((short_text(), short_text(), type_string(), btree_set(argument_rule(), 0..2)), 0..3).prop_map(|set| {
         set.into_iter()
-            .filter(|(name, _, _)| name != "SessionKeys.session" && name != "Account.execute_from_outside")
+            .filter(|(name, _, _, _)| name != "SessionKeys.session" && name != "Account.execute_from_outside")
             // A text that reads as a negative number is no shortstring, as for starknet.js.
-            .filter_map(|(name, version, hash)| MessagePolicy::new(&name, &version, hash).ok())
+            .filter_map(|(name, version, type_string, rules)| {
+                MessagePolicy::new(&name, &version, &type_string).and_then(|p| p.with_rules(rules)).ok()
+            })
             .collect()
     })
 }

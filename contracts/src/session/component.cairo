@@ -27,8 +27,9 @@ pub mod SessionComponent {
     use crate::session::revocation::RevocationComponent;
     use crate::session::revocation::RevocationComponent::InternalTrait as RevocationInternalTrait;
     use crate::session::session_hash::{Session, session_hash};
+    use crate::session::argument_rules::assert_rules_hold;
     use crate::session::session_message::{
-        assert_allowed_message, parse_session_message_token, session_message_signed_hash,
+        allowed_policy, parse_session_message_token, session_message_signed_hash,
         token_message_hash,
     };
     use crate::session::session_token::{
@@ -206,10 +207,12 @@ pub mod SessionComponent {
 
         /// The checks of a session-signed message (docs/protocol.md §6) for `is_valid_signature`
         /// of `hash` with `signature`, a message token (`session_message`): its format, the exact
-        /// window, revocation and the owner's authorization as for a transaction, then that
-        /// `hash` is the token's message on this account and chain, that the message's domain and
-        /// type are among the session's message policies, and that the session key signed it. The
-        /// first that fails panics. Nothing is counted or written: a view cannot.
+        /// window, revocation and the owner's authorization as for a transaction, then the
+        /// message policy the token names (one of the session's, not of the account's own
+        /// domains), that `hash` is a message of that policy's domain and type on this account
+        /// and chain with the token's members, that the policy's rules hold on the members, and
+        /// that the session key signed it. The first that fails panics. Nothing is counted or
+        /// written: a view cannot.
         fn check_session_message(
             self: @ComponentState<TContractState>,
             hash: felt252,
@@ -232,15 +235,17 @@ pub mod SessionComponent {
             // 3-4. Revocation, then the owner's authorization.
             let session_hash = session_hash(@session, account, chain_id);
             self.assert_authorized(@session, session_hash, token.owner_signature, owner_key);
-            // 5. `hash` is the message the token describes, in this account's domain of it.
+            // 5. The policy the token names: one of the session's, of no domain of the account's.
+            let policy = allowed_policy(session.messages_hash, token.messages, token.index);
+            // 6. `hash` is a message of that policy's domain and type (the hash of its type
+            // string) with the token's members, in this account's domain of it.
             assert(
-                token_message_hash(@token.message, token.members, account, chain_id) == hash,
+                token_message_hash(@policy, token.members, account, chain_id) == hash,
                 errors::SESSION_MESSAGE_HASH,
             );
-            // 6. The message's domain is not the account's own, and the session allows its domain
-            // and type.
-            assert_allowed_message(session.messages_hash, token.messages, @token.message);
-            // 7. The session key signed this message under this session.
+            // 7. The policy's rules hold on the members.
+            assert_rules_hold(policy.rules, token.members);
+            // 8. The session key signed this message under this session.
             assert(
                 is_valid_stark_signature(
                     session_message_signed_hash(hash, session_hash),

@@ -71,10 +71,10 @@ pub struct Session {
 }
 
 /// Type hash of `Session`. A `merkletree` member does not bring its leaf type into the type string;
-/// the types it uses, `MessagePolicy`, `SpendingLimit` and the presets `TokenAmount` and `u256`,
-/// follow its own, sorted by name.
+/// the types it uses, `ArgumentRule` (through `MessagePolicy`), `MessagePolicy`, `SpendingLimit`
+/// and the presets `TokenAmount` and `u256`, follow its own, sorted by name.
 pub const SESSION_TYPE_HASH: felt252 = selector!(
-    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Owner Epoch\":\"felt\",\"Policies\":\"merkletree\",\"Spending Limits\":\"SpendingLimit*\",\"Messages\":\"MessagePolicy*\")\"MessagePolicy\"(\"Domain Name\":\"shortstring\",\"Domain Version\":\"shortstring\",\"Type Hash\":\"felt\")\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
+    "\"Session\"(\"Session Key\":\"felt\",\"Valid After\":\"timestamp\",\"Valid Until\":\"timestamp\",\"Max Fee Per Transaction\":\"TokenAmount\",\"Fee Budget\":\"TokenAmount\",\"Max Transactions\":\"u128\",\"Owner Epoch\":\"felt\",\"Policies\":\"merkletree\",\"Spending Limits\":\"SpendingLimit*\",\"Messages\":\"MessagePolicy*\")\"ArgumentRule\"(\"Word\":\"u128\",\"Operator\":\"shortstring\",\"Values\":\"felt*\",\"U256 Values\":\"u256*\")\"MessagePolicy\"(\"Domain Name\":\"shortstring\",\"Domain Version\":\"shortstring\",\"Type\":\"string\",\"Rules\":\"ArgumentRule*\")\"SpendingLimit\"(\"Total\":\"TokenAmount\",\"Per Period\":\"TokenAmount\",\"Period\":\"u128\")\"TokenAmount\"(\"token_address\":\"ContractAddress\",\"amount\":\"u256\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
 );
 
 pub impl SessionStructHash of StructHash<Session> {
@@ -128,27 +128,38 @@ pub impl SpendingLimitStructHash of StructHash<SpendingLimit> {
 
 /// A kind of SNIP-12 message the session may sign (docs/protocol.md §6, session-signed messages):
 /// revision 1 messages of the domain `domain_name`, `domain_version` on the account's own chain,
-/// whose primary type's type hash is `type_hash`. The names are the domain's felts as the typed
-/// data encodes them (a shortstring, or the number a numeric text reads as).
+/// whose primary type's encoded type string is `type_string` (their type hash is its
+/// `starknet_keccak`, `session_message::policy_type_hash`), and whose encoded members obey every
+/// one of `rules` (a rule's `word` is a member's index, its operators those of argument rules).
+/// The names are the domain's felts as the typed data encodes them (a shortstring, or the number a
+/// numeric text reads as).
 #[derive(Copy, Drop, Serde, Debug, PartialEq)]
 pub struct MessagePolicy {
     pub domain_name: felt252,
     pub domain_version: felt252,
-    pub type_hash: felt252,
+    /// The type string as a `ByteArray` in `Serde` layout (the count of full 31-byte words, the
+    /// words, the pending word and its length): what SNIP-12 hashes for a `string` member.
+    pub type_string: Span<felt252>,
+    /// In canonical order (sorted, none twice: the SDK's job).
+    pub rules: Span<ArgumentRule>,
 }
 
-/// Type hash of `MessagePolicy`.
+/// Type hash of `MessagePolicy`, which uses `ArgumentRule` and so `u256`.
 pub const MESSAGE_POLICY_TYPE_HASH: felt252 = selector!(
-    "\"MessagePolicy\"(\"Domain Name\":\"shortstring\",\"Domain Version\":\"shortstring\",\"Type Hash\":\"felt\")",
+    "\"MessagePolicy\"(\"Domain Name\":\"shortstring\",\"Domain Version\":\"shortstring\",\"Type\":\"string\",\"Rules\":\"ArgumentRule*\")\"ArgumentRule\"(\"Word\":\"u128\",\"Operator\":\"shortstring\",\"Values\":\"felt*\",\"U256 Values\":\"u256*\")\"u256\"(\"low\":\"u128\",\"high\":\"u128\")",
 );
 
+/// `poseidon_hash_many([MESSAGE_POLICY_TYPE_HASH, domain_name, domain_version,
+/// poseidon_hash_many(type_string), poseidon_hash_many(rule hashes)])`: a `string` member is the
+/// hash of its `ByteArray` serialization.
 pub impl MessagePolicyStructHash of StructHash<MessagePolicy> {
     fn struct_hash(self: @MessagePolicy) -> felt252 {
         PoseidonTrait::new()
             .update(MESSAGE_POLICY_TYPE_HASH)
             .update(*self.domain_name)
             .update(*self.domain_version)
-            .update(*self.type_hash)
+            .update(poseidon_hash_span(*self.type_string))
+            .update(struct_hashes_hash(*self.rules))
             .finalize()
     }
 }

@@ -1,6 +1,8 @@
 //! Session-signed messages (docs/protocol.md §6): the signature a session key gives a SNIP-12
 //! revision 1 message for the account's `is_valid_signature`, and the checks that tie it to the
-//! message and to the session's `MessagePolicy`s. Mirrors the Rust SDK's `session_message`.
+//! message and to the session's `MessagePolicy`s: the policy the token names, its type string (of
+//! which the message's type hash is the `starknet_keccak`) and its rules on the members. Mirrors
+//! the Rust SDK's `session_message`.
 //!
 //! Layout, felt by felt (the token's `Serde` layout after the magic), with `k` spending limits,
 //! `m` message policies and `n` encoded members:
@@ -11,14 +13,18 @@
 //!  2      session             the `Session`, 10 + 6k felts, as in the session token
 //!  …      owner_signature     len, r, s; or len 0 (the short form)
 //!  …      session_signature   len, r, s
-//!  …      messages            m, then for each: domain_name, domain_version, type_hash
-//!  …      message             domain_name, domain_version, type_hash: the message's own
+//!  …      messages            m, then for each: domain_name, domain_version, type_string (len,
+//!                               its `ByteArray` serialization), rules (count, each as in a
+//!                               call's proof)
+//!  …      index               u32: the policy of `messages` the message follows
 //!  …      members             n, then the primary type's members as the typed data encodes them
 //! ```
 //!
 //! Its own magic keeps the two kinds apart: a message token is never a transaction's signature
 //! (validation reads it as an owner signature of the wrong length), and `is_valid_signature`
 //! never reads a session token as a message's.
+use core::integer::u128_byte_reverse;
+use core::keccak::compute_keccak_byte_array;
 use core::poseidon::poseidon_hash_span;
 use starknet::ContractAddress;
 use crate::errors;
@@ -46,8 +52,9 @@ pub struct SessionMessageToken {
     /// The session's message policies, all of them, in the order the owner signed them: they
     /// must hash to the session's `messages_hash`.
     pub messages: Span<MessagePolicy>,
-    /// The message's domain name and version and its primary type's type hash.
-    pub message: MessagePolicy,
+    /// The index in `messages` of the policy the message follows: its domain, its type string,
+    /// its rules.
+    pub index: u32,
     /// The primary type's members, encoded as SNIP-12 revision 1 encodes them (a nested struct
     /// by its struct hash, an array by the hash of its elements).
     pub members: Span<felt252>,
@@ -75,7 +82,7 @@ pub fn parse_session_message_token(signature: Span<felt252>) -> Result<SessionMe
     let Some(messages) = Serde::<Span<MessagePolicy>>::deserialize(ref rest) else {
         return Err(errors::SESSION_BAD_FORMAT);
     };
-    let Some(message) = Serde::<MessagePolicy>::deserialize(ref rest) else {
+    let Some(index) = Serde::<u32>::deserialize(ref rest) else {
         return Err(errors::SESSION_BAD_FORMAT);
     };
     let Some(members) = Serde::<Span<felt252>>::deserialize(ref rest) else {
@@ -91,25 +98,45 @@ pub fn parse_session_message_token(signature: Span<felt252>) -> Result<SessionMe
             owner_signature,
             session_signature,
             messages,
-            message,
+            index,
             members,
         },
     )
 }
 
-/// The SNIP-12 message hash of the token's message, signed by `account` on `chain_id`:
-/// `poseidon_hash_many(['StarkNet Message', domain_hash, account, poseidon_hash_many([type_hash,
-/// members…])])`, the domain being `(domain_name, domain_version, chain_id, 1)`.
+/// 2^122 - 1: the high word of a `starknet_keccak`, which keeps 250 bits of the Keccak-256.
+const KECCAK_250_HIGH_MASK: u128 = 0x3ffffffffffffffffffffffffffffff;
+
+/// The type hash of the messages of `policy`: `starknet_keccak` of its type string, the Keccak-256
+/// of its bytes as a big-endian number, its low 250 bits. `session/bad-format` if the type string
+/// is not a whole `ByteArray` serialization.
+pub fn policy_type_hash(policy: @MessagePolicy) -> felt252 {
+    let mut serialized = *policy.type_string;
+    let Some(type_string) = Serde::<ByteArray>::deserialize(ref serialized) else {
+        core::panic_with_felt252(errors::SESSION_BAD_FORMAT)
+    };
+    assert(serialized.is_empty(), errors::SESSION_BAD_FORMAT);
+    // The corelib answers the digest as a little-endian u256: reversed, it is big-endian.
+    let digest = compute_keccak_byte_array(@type_string);
+    let high = u128_byte_reverse(digest.low) & KECCAK_250_HIGH_MASK;
+    let low = u128_byte_reverse(digest.high);
+    u256 { low, high }.try_into().unwrap()
+}
+
+/// The SNIP-12 message hash of a message of `policy` with `members`, signed by `account` on
+/// `chain_id`: `poseidon_hash_many(['StarkNet Message', domain_hash, account,
+/// poseidon_hash_many([type_hash, members…])])`, the domain being `(domain_name, domain_version,
+/// chain_id, 1)` and `type_hash` the policy's (`policy_type_hash`).
 pub fn token_message_hash(
-    message: @MessagePolicy, members: Span<felt252>, account: ContractAddress, chain_id: felt252,
+    policy: @MessagePolicy, members: Span<felt252>, account: ContractAddress, chain_id: felt252,
 ) -> felt252 {
     let domain = StarknetDomain {
-        name: *message.domain_name,
-        version: *message.domain_version,
+        name: *policy.domain_name,
+        version: *policy.domain_version,
         chain_id,
         revision: SNIP12_REVISION,
     };
-    let mut message_elements = array![*message.type_hash];
+    let mut message_elements = array![policy_type_hash(policy)];
     message_elements.append_span(members);
     poseidon_hash_span(
         array![
@@ -126,26 +153,22 @@ pub fn token_message_hash(
 /// another session's hash or for an outside execution's.
 pub const RESERVED_DOMAINS: [felt252; 2] = [SESSION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_NAME];
 
-/// The message policies check (docs/protocol.md §6, check 6): the message's domain is not one of
-/// the account's own (`session/reserved-domain`), `messages` are the session's
-/// (`session/message-list` if they do not hash to `messages_hash`) and one of them is `message`
-/// (`session/message-not-allowed`).
-pub fn assert_allowed_message(
-    messages_hash_signed: felt252, messages: Span<MessagePolicy>, message: @MessagePolicy,
-) {
-    let domain_name = *message.domain_name;
-    for reserved in RESERVED_DOMAINS.span() {
-        assert(domain_name != *reserved, errors::SESSION_RESERVED_DOMAIN);
-    }
+/// The message policies check (docs/protocol.md §6, check 5), in this order: `messages` are the
+/// session's (`session/message-list` if they do not hash to `messages_hash_signed`), `index` names
+/// one of them (`session/message-not-allowed`), and its domain is not one of the account's own
+/// (`session/reserved-domain`). Returns that policy.
+pub fn allowed_policy(
+    messages_hash_signed: felt252, messages: Span<MessagePolicy>, index: u32,
+) -> MessagePolicy {
     assert(messages_hash(messages) == messages_hash_signed, errors::SESSION_MESSAGE_LIST);
-    let mut allowed = false;
-    for policy in messages {
-        if *policy == *message {
-            allowed = true;
-            break;
-        }
+    let Some(policy) = messages.get(index) else {
+        core::panic_with_felt252(errors::SESSION_MESSAGE_NOT_ALLOWED)
+    };
+    let policy = *policy.unbox();
+    for reserved in RESERVED_DOMAINS.span() {
+        assert(policy.domain_name != *reserved, errors::SESSION_RESERVED_DOMAIN);
     }
-    assert(allowed, errors::SESSION_MESSAGE_NOT_ALLOWED);
+    policy
 }
 
 /// What the session key signs for the message hash `hash`:

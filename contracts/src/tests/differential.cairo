@@ -15,7 +15,9 @@ use crate::session::policy_tree::policy_leaf;
 use crate::session::session_hash::{
     ArgumentRule, MessagePolicy, Session, SpendingLimit, StructHash, messages_hash, session_hash,
 };
-use crate::session::session_message::{parse_session_message_token, token_message_hash};
+use crate::session::session_message::{
+    parse_session_message_token, policy_type_hash, token_message_hash,
+};
 use crate::session::session_token::parse_session_token;
 
 fn read<T, +Serde<T>, +Drop<T>>(ref input: Span<felt252>) -> T {
@@ -109,24 +111,25 @@ pub fn parse_session_token_of(input: Array<felt252>) -> Array<felt252> {
     }
 }
 
-/// A session-signed message's signature, then `[account, chain_id]` → the token after its magic
-/// (`Serde`) and the message hash the account rebuilds, or the parse error.
+/// A session-signed message's signature → the token after its magic (`Serde`), or the parse
+/// error.
 pub fn parse_session_message_token_of(input: Array<felt252>) -> Array<felt252> {
-    let mut input = input.span();
-    let length: usize = read(ref input);
-    let signature = input.slice(0, length);
-    let mut rest = input.slice(length, input.len() - length);
-    let account: ContractAddress = read(ref rest);
-    let chain_id: felt252 = read(ref rest);
-    done(rest);
-    match parse_session_message_token(signature) {
-        Ok(token) => {
-            let mut out = serialized(@token);
-            out.append(token_message_hash(@token.message, token.members, account, chain_id));
-            out
-        },
+    match parse_session_message_token(input.span()) {
+        Ok(token) => serialized(@token),
         Err(error) => core::panic_with_felt252(error),
     }
+}
+
+/// `[MessagePolicy…, members span…, account, chain_id]` → `[the hash of a message of that policy
+/// with those members, its type hash]` (`token_message_hash`, `policy_type_hash`).
+pub fn message_hash_of(input: Array<felt252>) -> Array<felt252> {
+    let mut input = input.span();
+    let policy: MessagePolicy = read(ref input);
+    let members: Span<felt252> = read(ref input);
+    let account: ContractAddress = read(ref input);
+    let chain_id: felt252 = read(ref input);
+    done(input);
+    array![token_message_hash(@policy, members, account, chain_id), policy_type_hash(@policy)]
 }
 
 /// `[ResourcesBounds span…, tip]` → `[max fee as u256]`.

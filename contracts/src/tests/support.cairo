@@ -179,8 +179,16 @@ pub fn message_policy() -> MessagePolicy {
     MessagePolicy {
         domain_name: vectors::MESSAGE_DOMAIN_NAME,
         domain_version: vectors::MESSAGE_DOMAIN_VERSION,
-        type_hash: vectors::MESSAGE_TYPE_HASH,
+        type_string: vectors::message_type_string().span(),
+        rules: array![].span(),
     }
+}
+
+/// `text` as a message policy's `type_string`: its `ByteArray` serialization.
+pub fn type_string(text: ByteArray) -> Span<felt252> {
+    let mut serialized = array![];
+    text.serialize(ref serialized);
+    serialized.span()
 }
 
 /// The argument rules of the vectors' policy `(contract, selector)` (`vectors::policy_rules()`),

@@ -1,6 +1,7 @@
 //! Session-signed messages (docs/protocol.md §6): `is_valid_signature` accepts a session key's
-//! signature of a SNIP-12 message whose domain and primary type the session's message policies
-//! allow, with the window, revocation and authorization checks of a session transaction, and
+//! signature of a SNIP-12 message of a domain and a primary type (the hash of the policy's type
+//! string) that one of the session's message policies names, whose members obey the policy's
+//! rules, with the window, revocation and authorization checks of a session transaction, and
 //! nothing else: not another type, domain or chain, not a transaction's session token, and a
 //! message token is no transaction signature.
 //!
@@ -13,20 +14,21 @@ use starknet::testing::set_block_timestamp;
 use crate::interfaces::ISRC6;
 use crate::outside_execution::{
     DOMAIN_NAME as OUTSIDE_EXECUTION_DOMAIN_NAME, DOMAIN_VERSION as OUTSIDE_EXECUTION_DOMAIN_VERSION,
-    OUTSIDE_EXECUTION_TYPE_HASH,
 };
 use crate::session::session_hash::{
     DOMAIN_NAME as SESSION_DOMAIN_NAME, DOMAIN_VERSION as SESSION_DOMAIN_VERSION, MessagePolicy,
-    SESSION_TYPE_HASH, Session, messages_hash, session_hash,
+    Session, messages_hash, session_hash,
 };
+use crate::session::argument_rules::{EQ, LE};
+use crate::session::session_hash::ArgumentRule;
 use crate::session::session_message::{
-    SESSION_MESSAGE_MAGIC, SessionMessageToken, parse_session_message_token,
+    SESSION_MESSAGE_MAGIC, SessionMessageToken, parse_session_message_token, policy_type_hash,
     session_message_signed_hash, token_message_hash,
 };
 use crate::session::session_token::{SESSION_TOKEN_VERSION, session_message_hash};
 use super::support::{
     OTHER_PRIVATE_KEY, OWNER_PRIVATE_KEY, SESSION_PRIVATE_KEY, contract, message_policy, register,
-    revoke, revoke_all, session, session_account, sign,
+    revoke, revoke_all, session, session_account, sign, type_string,
 };
 use super::vectors;
 
@@ -38,7 +40,7 @@ fn token() -> SessionMessageToken {
         owner_signature: vectors::owner_authorization().span(),
         session_signature: vectors::message_session_signature().span(),
         messages: array![message_policy()].span(),
-        message: message_policy(),
+        index: 0,
         members: vectors::message_members().span(),
     }
 }
@@ -69,9 +71,9 @@ fn signed(token: SessionMessageToken, hash: felt252) -> Array<felt252> {
     )
 }
 
-/// The message hash of `message` with `members` on this account, on `chain_id`.
-fn hash_on(message: @MessagePolicy, members: Span<felt252>, chain_id: felt252) -> felt252 {
-    token_message_hash(message, members, contract(vectors::ACCOUNT), chain_id)
+/// The message hash of a message of `policy` with `members` on this account, on `chain_id`.
+fn hash_on(policy: @MessagePolicy, members: Span<felt252>, chain_id: felt252) -> felt252 {
+    token_message_hash(policy, members, contract(vectors::ACCOUNT), chain_id)
 }
 
 fn is_valid(signature: Array<felt252>, hash: felt252) -> felt252 {
@@ -90,6 +92,30 @@ fn test_message_hash_of_the_vectors() {
         vectors::MESSAGE_HASH,
     );
     assert_eq!(messages_hash(array![message_policy()].span()), vectors::MESSAGES_HASH);
+}
+
+#[test]
+fn test_the_type_hash_is_the_keccak_of_the_type_string() {
+    // The vectors' type hash is the SDK's (and starknet.js's) `starknet_keccak` of the Move's
+    // type string; the account computes it from the string the owner saw.
+    assert_eq!(policy_type_hash(@message_policy()), vectors::MESSAGE_TYPE_HASH);
+    let short = MessagePolicy { type_string: type_string("\"A\"()"), ..message_policy() };
+    assert_eq!(policy_type_hash(@short), selector!("\"A\"()"));
+    // Longer than a word: the ByteArray's full words are hashed in order.
+    let long: ByteArray = "\"Order\"(\"Market\":\"felt\",\"Side\":\"shortstring\",\"Price\":\"u128\")";
+    let long_policy = MessagePolicy { type_string: type_string(long), ..message_policy() };
+    assert_eq!(
+        policy_type_hash(@long_policy),
+        selector!("\"Order\"(\"Market\":\"felt\",\"Side\":\"shortstring\",\"Price\":\"u128\")"),
+    );
+}
+
+#[test]
+#[should_panic(expected: 'session/bad-format')]
+fn test_a_type_string_that_is_no_byte_array() {
+    // Three full words announced, none given.
+    let broken = MessagePolicy { type_string: array![3, 0, 0].span(), ..message_policy() };
+    policy_type_hash(@broken);
 }
 
 #[test]
@@ -130,28 +156,39 @@ fn test_the_owner_signature_is_still_valid() {
 // What the session does not allow
 //
 
+/// A message of the domain `domain_name`, `domain_version` and the type of `type_text` with the
+/// vectors' members, signed by the session key as if the vectors' policy allowed it: the token
+/// still names the vectors' policy, whose domain and type are not the message's.
+fn other_message(domain_name: felt252, domain_version: felt252, type_text: ByteArray) -> felt252 {
+    let other = MessagePolicy {
+        domain_name, domain_version, type_string: type_string(type_text), rules: array![].span(),
+    };
+    let hash = hash_on(@other, vectors::message_members().span(), vectors::CHAIN_ID);
+    is_valid(signed(token(), hash), hash)
+}
+
 #[test]
-#[should_panic(expected: 'session/message-not-allowed')]
+#[should_panic(expected: 'session/message-hash')]
 fn test_another_type_is_refused() {
-    let other = MessagePolicy { type_hash: vectors::MESSAGE_TYPE_HASH + 1, ..message_policy() };
-    let hash = hash_on(@other, vectors::message_members().span(), vectors::CHAIN_ID);
-    is_valid(signed(SessionMessageToken { message: other, ..token() }, hash), hash);
+    other_message(vectors::MESSAGE_DOMAIN_NAME, vectors::MESSAGE_DOMAIN_VERSION, "\"Resign\"(\"Game\":\"felt\",\"Square\":\"shortstring\")");
 }
 
 #[test]
-#[should_panic(expected: 'session/message-not-allowed')]
+#[should_panic(expected: 'session/message-hash')]
 fn test_another_domain_is_refused() {
-    let other = MessagePolicy { domain_name: 'Checkers', ..message_policy() };
-    let hash = hash_on(@other, vectors::message_members().span(), vectors::CHAIN_ID);
-    is_valid(signed(SessionMessageToken { message: other, ..token() }, hash), hash);
+    other_message('Checkers', vectors::MESSAGE_DOMAIN_VERSION, vectors_type_text());
 }
 
 #[test]
-#[should_panic(expected: 'session/message-not-allowed')]
+#[should_panic(expected: 'session/message-hash')]
 fn test_another_domain_version_is_refused() {
-    let other = MessagePolicy { domain_version: 2, ..message_policy() };
-    let hash = hash_on(@other, vectors::message_members().span(), vectors::CHAIN_ID);
-    is_valid(signed(SessionMessageToken { message: other, ..token() }, hash), hash);
+    other_message(vectors::MESSAGE_DOMAIN_NAME, 2, vectors_type_text());
+}
+
+/// The vectors' type string, as text.
+fn vectors_type_text() -> ByteArray {
+    let mut serialized = vectors::message_type_string().span();
+    Serde::<ByteArray>::deserialize(ref serialized).unwrap()
 }
 
 #[test]
@@ -179,23 +216,30 @@ fn test_other_members_than_the_message_hash() {
 #[test]
 #[should_panic(expected: 'session/message-list')]
 fn test_a_policy_list_that_is_not_the_session_s() {
-    // Adding the message's own policy to the list does not make it the signed list.
-    let other = MessagePolicy { type_hash: 0x7e, ..message_policy() };
+    // Adding a policy to the list does not make it the signed list.
+    let other = MessagePolicy { type_string: type_string("\"Resign\"()"), ..message_policy() };
     let hash = hash_on(@other, vectors::message_members().span(), vectors::CHAIN_ID);
     let messages = array![message_policy(), other].span();
-    is_valid(signed(SessionMessageToken { messages, message: other, ..token() }, hash), hash);
+    is_valid(signed(SessionMessageToken { messages, index: 1, ..token() }, hash), hash);
+}
+
+#[test]
+#[should_panic(expected: 'session/message-not-allowed')]
+fn test_an_index_past_the_policies() {
+    is_valid(signed(SessionMessageToken { index: 1, ..token() }, vectors::MESSAGE_HASH), vectors::MESSAGE_HASH);
 }
 
 /// A token whose session, signed by the owner, allows messages of `domain_name` version
-/// `domain_version` and type `type_hash`, and the hash of such a message.
+/// `domain_version`, of the type of `type_text`, with `rules` on their members, and the hash of
+/// such a message with the vectors' members.
 fn allowing(
-    domain_name: felt252, domain_version: felt252, type_hash: felt252,
+    domain_name: felt252, domain_version: felt252, type_text: ByteArray, rules: Span<ArgumentRule>,
 ) -> (SessionMessageToken, felt252) {
-    let allowed = MessagePolicy { domain_name, domain_version, type_hash };
+    let allowed = MessagePolicy { domain_name, domain_version, type_string: type_string(type_text), rules };
     let messages = array![allowed].span();
     let session = Session { messages_hash: messages_hash(messages), ..session() };
     let hash = hash_on(@allowed, vectors::message_members().span(), vectors::CHAIN_ID);
-    (SessionMessageToken { session, messages, message: allowed, ..token() }, hash)
+    (SessionMessageToken { session, messages, index: 0, ..token() }, hash)
 }
 
 /// Issue #23, item 4: the account refuses messages of its own domains whatever the session says,
@@ -204,7 +248,7 @@ fn allowing(
 #[test]
 #[should_panic(expected: 'session/reserved-domain')]
 fn test_a_session_never_signs_a_message_of_the_session_domain() {
-    let (token, hash) = allowing(SESSION_DOMAIN_NAME, SESSION_DOMAIN_VERSION, SESSION_TYPE_HASH);
+    let (token, hash) = allowing(SESSION_DOMAIN_NAME, SESSION_DOMAIN_VERSION, "\"Session\"()", array![].span());
     is_valid(signed(token, hash), hash);
 }
 
@@ -212,7 +256,8 @@ fn test_a_session_never_signs_a_message_of_the_session_domain() {
 #[should_panic(expected: 'session/reserved-domain')]
 fn test_a_session_never_signs_a_message_of_the_outside_execution_domain() {
     let (token, hash) = allowing(
-        OUTSIDE_EXECUTION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_VERSION, OUTSIDE_EXECUTION_TYPE_HASH,
+        OUTSIDE_EXECUTION_DOMAIN_NAME, OUTSIDE_EXECUTION_DOMAIN_VERSION, "\"OutsideExecution\"()",
+        array![].span(),
     );
     is_valid(signed(token, hash), hash);
 }
@@ -221,8 +266,34 @@ fn test_a_session_never_signs_a_message_of_the_outside_execution_domain() {
 fn test_a_domain_allowed_the_same_way_is_valid() {
     // The same construction with a domain of the dApp's own is VALID: the refusal above is the
     // domain's, not the construction's.
-    let (token, hash) = allowing('Chess', 1, vectors::MESSAGE_TYPE_HASH);
+    let (token, hash) = allowing('Chess', 1, vectors_type_text(), array![].span());
     assert_eq!(is_valid(signed(token, hash), hash), VALIDATED);
+}
+
+/// Issue #24, item 2: a message policy bounds each message by rules on its members, with the
+/// operators of argument rules: the vectors' move is of game 7 on square `e4`.
+#[test]
+fn test_the_policy_rules_hold_on_the_members() {
+    let game_7 = ArgumentRule { word: 0, operator: EQ, values: array![0x7].span(), u256_values: array![].span() };
+    let up_to_e4 = ArgumentRule { word: 1, operator: LE, values: array!['e4'].span(), u256_values: array![].span() };
+    let (token, hash) = allowing('Chess', 1, vectors_type_text(), array![game_7, up_to_e4].span());
+    assert_eq!(is_valid(signed(token, hash), hash), VALIDATED);
+}
+
+#[test]
+#[should_panic(expected: 'session/argument-rule')]
+fn test_a_member_that_breaks_a_rule_is_refused() {
+    let game_8 = ArgumentRule { word: 0, operator: EQ, values: array![0x8].span(), u256_values: array![].span() };
+    let (token, hash) = allowing('Chess', 1, vectors_type_text(), array![game_8].span());
+    is_valid(signed(token, hash), hash);
+}
+
+#[test]
+#[should_panic(expected: 'session/argument-rule')]
+fn test_a_rule_past_the_members_is_refused() {
+    let third = ArgumentRule { word: 2, operator: EQ, values: array![0].span(), u256_values: array![].span() };
+    let (token, hash) = allowing('Chess', 1, vectors_type_text(), array![third].span());
+    is_valid(signed(token, hash), hash);
 }
 
 #[test]

@@ -37,9 +37,9 @@ fn test_type_hashes_of_the_spec() {
     assert_eq!(
         SPENDING_LIMIT_TYPE_HASH, 0xbcac1fd26d2c9944d0d56d2c8a032ca94ee8a8fa74ad15ba2fbfa73348422f,
     );
-    assert_eq!(MESSAGE_POLICY_TYPE_HASH, 0x20717b7299a91f1542fbdcaf697fecebef4f475714c019c36a0c0514fe0d3de);
+    assert_eq!(MESSAGE_POLICY_TYPE_HASH, 0xd10b90e484349caa49bc477ab4ee40a56c3fe486c3fb439836b3985dc6e53);
     assert_eq!(
-        SESSION_TYPE_HASH, 0x2ec19dc4aafa5eee9bd103af2b2f57fcdc61e14161b2f4dd05e56e335346261,
+        SESSION_TYPE_HASH, 0x374dddf44022c2aedcd1d383fec09f03f29fa30a378f44cd5ad69491c9c00da,
     );
 }
 

@@ -98,7 +98,8 @@ async fn the_accounts_own_domains_are_refused_in_hex() {
         ("outside-domain.json", "0x4163636f756e742e657865637574655f66726f6d5f6f757473696465"),
     ] {
         altered(&sk, &request, name, |file| {
-            file["request"]["messages"] = json!([{ "domain_name": domain, "domain_version": "1", "type_hash": "0x1" }]);
+            file["request"]["messages"] =
+                json!([{ "domain_name": domain, "domain_version": "1", "type": "\"Move\"()" }]);
         });
         refused(&run(&sk, &sign(name)).await, "a session may not sign messages of the domain", &sk);
     }
@@ -116,7 +117,7 @@ async fn escape_sequences_in_files_are_shown_escaped() {
     });
     altered(&sk, &request, "escape-domain.json", |file| {
         file["request"]["messages"] =
-            json!([{ "domain_name": "\u{1b}[2J", "domain_version": "\r", "type_hash": "0x1" }]);
+            json!([{ "domain_name": "\u{1b}[2J", "domain_version": "\r", "type": "\"Move\"()" }]);
     });
     for (name, needle) in [
         ("escape-field.json", "unknown field `\\u{1b}[2J\\u{1b}[Hsession file written\\r\\n\\u{202e}`"),

@@ -101,7 +101,7 @@ async fn crafted_request(sk: &Sk) {
         "name": "burn", "uncounted": true,
     }));
     request["request"]["messages"] =
-        json!([{ "domain_name": "\u{1b}[2J\u{1b}[H", "domain_version": "1\r", "type_hash": "0x1234" }]);
+        json!([{ "domain_name": "\u{1b}[2J\u{1b}[H", "domain_version": "1\r", "type": "\"Move\"()" }]);
     sk.write("crafted.json", &request.to_string());
 }
 

@@ -70,6 +70,12 @@ pub enum Error {
         /// What the messages authorize.
         what: &'static str,
     },
+    /// A message breaks a rule of the message policy it follows (docs/protocol.md §6).
+    #[error("the message breaks the rule `{}` of its policy (words are the members' indexes)", Escaped(rule))]
+    MessageRule {
+        /// The rule, in words.
+        rule: String,
+    },
     /// A request limits a token and allows a selector on it that the limit does not count.
     #[error("the session limits spending of {token:#x} but also allows selector {selector:#x} on it, which the limit does not count (it counts transfer, approve, increase_allowance and transfer_from from the account); allow it with allow_uncounted if that is intended")]
     UncountedSelector {

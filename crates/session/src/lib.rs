@@ -83,14 +83,14 @@ pub use revocation::{
 };
 pub use session_hash::{
     domain_hash, messages_hash, parse_selector, token_amount_hash, token_authorizing_type, type_hashes,
-    typed_data as session_typed_data, u256_hash, MessagePolicy, Policy, Session, SpendingLimit,
+    typed_data as session_typed_data, u256_hash, MessagePolicy, MessageScope, Policy, Session, SpendingLimit,
     ARGUMENT_RULE_TYPE_HASH, ARGUMENT_RULE_TYPE_STRING, DOMAIN_NAME, DOMAIN_VERSION, FEE_TOKEN,
     MESSAGE_POLICY_TYPE_HASH, MESSAGE_POLICY_TYPE_STRING, POLICY_TYPE_HASH, POLICY_TYPE_STRING, SESSION_TYPE_HASH,
     SESSION_TYPE_STRING, SPENDING_LIMIT_TYPE_HASH, SPENDING_LIMIT_TYPE_STRING, TOKEN_AMOUNT_TYPE_HASH,
     TOKEN_AMOUNT_TYPE_STRING, TOKEN_AUTHORIZING_TYPES, U256_TYPE_HASH, U256_TYPE_STRING,
 };
 pub use session_message::{
-    is_session_message_token, is_valid_signature, session_message_signed_hash, MessageScope, SessionMessageToken,
+    is_session_message_token, is_valid_signature, session_message_signed_hash, SessionMessageToken,
     IS_VALID_SIGNATURE_SELECTOR, SESSION_MESSAGE_MAGIC, VALID,
 };
 pub use session_token::{

@@ -210,7 +210,8 @@ impl SessionRequest {
                 .map(|m| MessageEntry {
                     domain_name: m.domain_name.clone(),
                     domain_version: m.domain_version.clone(),
-                    type_hash: m.type_hash,
+                    type_string: m.type_string.clone(),
+                    rules: m.rules.iter().map(RuleEntry::from).collect(),
                     token_authorizing: self.is_token_authorizing(m),
                 })
                 .collect(),
@@ -232,7 +233,8 @@ impl SessionRequest {
             let policy = MessagePolicy {
                 domain_name: entry.domain_name,
                 domain_version: entry.domain_version,
-                type_hash: entry.type_hash,
+                type_string: entry.type_string,
+                rules: entry.rules.into_iter().map(RuleEntry::into_rule).collect::<Result<_, _>>()?,
             };
             builder
                 .messages
@@ -298,17 +300,20 @@ pub(crate) struct RequestFile {
 }
 
 /// A message policy in files: the policy (its domain's name and version as the typed data writes
-/// them, the type hash in hex), and `token_authorizing` when the request allows it on purpose
-/// although it may authorize token spending ([`SessionRequestBuilder::allow_token_authorizing_message`]);
-/// left out when false. The marker is not signed: it is the request's statement, which the
-/// summary shows.
+/// them, the primary type's encoded type string as `type`, its rules on the members as a policy's
+/// argument rules are written, left out when none), and `token_authorizing` when the request
+/// allows it on purpose although it may authorize token spending
+/// ([`SessionRequestBuilder::allow_token_authorizing_message`]); left out when false. The marker
+/// is not signed: it is the request's statement, which the summary shows.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MessageEntry {
     pub domain_name: String,
     pub domain_version: String,
-    #[serde(with = "crate::text::hex_felt")]
-    pub type_hash: Felt,
+    #[serde(rename = "type")]
+    pub type_string: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleEntry>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub token_authorizing: bool,
 }
@@ -469,7 +474,8 @@ struct MessageInput {
 #[derive(Debug, Clone)]
 enum MessageSource {
     Policy(MessagePolicy),
-    Like(Value),
+    /// Typed data, and the rules on its members.
+    Like(Value, Vec<ArgumentRule>),
 }
 
 #[derive(Debug, Clone)]
@@ -627,7 +633,8 @@ impl SessionRequestBuilder {
 
     /// [`Self::allow_token_authorizing_message`] for messages like `typed_data`.
     pub fn allow_token_authorizing_messages_like(mut self, typed_data: &Value) -> Self {
-        self.messages.push(MessageInput { source: MessageSource::Like(typed_data.clone()), on_purpose: true });
+        self.messages
+            .push(MessageInput { source: MessageSource::Like(typed_data.clone(), Vec::new()), on_purpose: true });
         self
     }
 
@@ -658,7 +665,24 @@ impl SessionRequestBuilder {
     /// assert_eq!(request.messages()[0].domain_name, "Chess");
     /// ```
     pub fn allow_messages_like(mut self, typed_data: &Value) -> Self {
-        self.messages.push(MessageInput { source: MessageSource::Like(typed_data.clone()), on_purpose: false });
+        self.messages
+            .push(MessageInput { source: MessageSource::Like(typed_data.clone(), Vec::new()), on_purpose: false });
+        self
+    }
+
+    /// [`Self::allow_messages_like`], each message bounded by `rules` on its members
+    /// (docs/protocol.md §6): a rule's `word` is a member's index in the primary type, and only
+    /// members encoded as their value can be compared (`felt`, `u128`, `ContractAddress`,
+    /// `shortstring`, …; [`MessagePolicy::of_typed_data_with_rules`]). The account checks them
+    /// before answering VALID. They bound each message, never their sum: a session may sign any
+    /// number of messages.
+    pub fn allow_messages_like_with_rules(
+        mut self,
+        typed_data: &Value,
+        rules: impl IntoIterator<Item = ArgumentRule>,
+    ) -> Self {
+        let source = MessageSource::Like(typed_data.clone(), rules.into_iter().collect());
+        self.messages.push(MessageInput { source, on_purpose: false });
         self
     }
 
@@ -737,18 +761,16 @@ impl SessionRequestBuilder {
         let mut messages = Vec::with_capacity(self.messages.len());
         let mut token_authorizing = Vec::new();
         for input in self.messages {
-            let (policy, primary_type) = match &input.source {
+            let policy = match input.source {
                 MessageSource::Policy(policy) => {
-                    (MessagePolicy::new(&policy.domain_name, &policy.domain_version, policy.type_hash)?, None)
+                    MessagePolicy::new(&policy.domain_name, &policy.domain_version, &policy.type_string)?
+                        .with_rules(policy.rules)?
                 }
-                MessageSource::Like(typed_data) => {
-                    let primary = typed_data.get("primaryType").and_then(Value::as_str);
-                    (MessagePolicy::of_typed_data(typed_data)?, primary)
-                }
+                MessageSource::Like(typed_data, rules) => MessagePolicy::of_typed_data_with_rules(&typed_data, rules)?,
             };
             if input.on_purpose {
                 token_authorizing.push(policy.clone());
-            } else if let Some(what) = token_authorizing_type(policy.type_hash, primary_type) {
+            } else if let Some(what) = token_authorizing_type(policy.type_hash(), policy.primary_type()) {
                 return Err(Error::TokenAuthorizingMessage { policy: policy.to_string(), what });
             }
             messages.push(policy);
@@ -889,9 +911,10 @@ mod tests {
             "{err}"
         );
         assert!(err.to_string().contains("outside its spending limits"), "{err}");
-        // By its type hash alone, as a hand-written policy gives it.
+        // By its type string, as a hand-written policy gives it: the very string OpenZeppelin's
+        // permit type hash is of.
         let policy = MessagePolicy::of_typed_data(&permit("Permit")).unwrap();
-        assert_eq!(policy.type_hash, starknet::core::utils::starknet_keccak(TOKEN_AUTHORIZING_TYPES[0].0.as_bytes()));
+        assert_eq!(policy.type_string, TOKEN_AUTHORIZING_TYPES[0].0);
         assert!(matches!(limited().allow_message(policy.clone()).build(), Err(Error::TokenAuthorizingMessage { .. })));
         // Another shape of permit, recognized by its name.
         let renamed = limited().allow_messages_like(&permit("SpendPermit")).build();
@@ -1116,7 +1139,8 @@ mod tests {
             .allow_message(MessagePolicy {
                 domain_name: too_long.into(),
                 domain_version: "1".into(),
-                type_hash: Felt::ONE,
+                type_string: "\"Move\"()".into(),
+                rules: vec![],
             })
             .build();
         assert!(matches!(err, Err(Error::InvalidMessage(_))), "{err:?}");
@@ -1174,8 +1198,12 @@ mod tests {
             for spelling in
                 [name.to_string(), format!("{felt:#x}"), format!("{felt:#X}").replace("0X", "0x"), felt.to_string()]
             {
-                let policy =
-                    MessagePolicy { domain_name: spelling.clone(), domain_version: "1".into(), type_hash: Felt::ONE };
+                let policy = MessagePolicy {
+                    domain_name: spelling.clone(),
+                    domain_version: "1".into(),
+                    type_string: "\"Session\"()".into(),
+                    rules: vec![],
+                };
                 let err = base.clone().allow_message(policy).build().unwrap_err();
                 assert!(matches!(err, Error::ReservedMessageDomain(_)), "{spelling}: {err:?}");
             }

@@ -24,22 +24,24 @@ pub const DOMAIN_NAME: &str = "SessionKeys.session";
 /// `'SessionKeys.session'`.
 pub(crate) const DOMAIN_NAME_FELT: Felt = Felt::from_hex_unchecked("0x53657373696f6e4b6579732e73657373696f6e");
 
-/// The session's type string: its own, then those of the struct types it uses (`MessagePolicy`,
-/// `SpendingLimit`, the presets `TokenAmount` and `u256`), sorted by name. A `merkletree` member does not bring its leaf type
-/// into it.
+/// The session's type string: its own, then those of the struct types it uses (`ArgumentRule`
+/// through `MessagePolicy`, `MessagePolicy`, `SpendingLimit`, the presets `TokenAmount` and
+/// `u256`), sorted by name. A `merkletree` member does not bring its leaf type into it.
 pub const SESSION_TYPE_STRING: &str = concat!(
     r#""Session"("Session Key":"felt","Valid After":"timestamp","Valid Until":"timestamp","#,
     r#""Max Fee Per Transaction":"TokenAmount","Fee Budget":"TokenAmount","Max Transactions":"u128","#,
     r#""Owner Epoch":"felt","Policies":"merkletree","Spending Limits":"SpendingLimit*","#,
     r#""Messages":"MessagePolicy*")"#,
-    r#""MessagePolicy"("Domain Name":"shortstring","Domain Version":"shortstring","Type Hash":"felt")"#,
+    r#""ArgumentRule"("Word":"u128","Operator":"shortstring","Values":"felt*","U256 Values":"u256*")"#,
+    r#""MessagePolicy"("Domain Name":"shortstring","Domain Version":"shortstring","Type":"string","#,
+    r#""Rules":"ArgumentRule*")"#,
     r#""SpendingLimit"("Total":"TokenAmount","Per Period":"TokenAmount","Period":"u128")"#,
     r#""TokenAmount"("token_address":"ContractAddress","amount":"u256")"#,
     r#""u256"("low":"u128","high":"u128")"#
 );
 /// `starknet_keccak(SESSION_TYPE_STRING)`.
 pub const SESSION_TYPE_HASH: Felt =
-    Felt::from_hex_unchecked("0x2ec19dc4aafa5eee9bd103af2b2f57fcdc61e14161b2f4dd05e56e335346261");
+    Felt::from_hex_unchecked("0x374dddf44022c2aedcd1d383fec09f03f29fa30a378f44cd5ad69491c9c00da");
 
 /// The type string of a spending limit, with the presets it uses.
 pub const SPENDING_LIMIT_TYPE_STRING: &str = concat!(
@@ -51,12 +53,16 @@ pub const SPENDING_LIMIT_TYPE_STRING: &str = concat!(
 pub const SPENDING_LIMIT_TYPE_HASH: Felt =
     Felt::from_hex_unchecked("0xbcac1fd26d2c9944d0d56d2c8a032ca94ee8a8fa74ad15ba2fbfa73348422f");
 
-/// The type string of a message policy.
-pub const MESSAGE_POLICY_TYPE_STRING: &str =
-    r#""MessagePolicy"("Domain Name":"shortstring","Domain Version":"shortstring","Type Hash":"felt")"#;
+/// The type string of a message policy, with the types it uses.
+pub const MESSAGE_POLICY_TYPE_STRING: &str = concat!(
+    r#""MessagePolicy"("Domain Name":"shortstring","Domain Version":"shortstring","Type":"string","#,
+    r#""Rules":"ArgumentRule*")"#,
+    r#""ArgumentRule"("Word":"u128","Operator":"shortstring","Values":"felt*","U256 Values":"u256*")"#,
+    r#""u256"("low":"u128","high":"u128")"#
+);
 /// `starknet_keccak(MESSAGE_POLICY_TYPE_STRING)`.
 pub const MESSAGE_POLICY_TYPE_HASH: Felt =
-    Felt::from_hex_unchecked("0x20717b7299a91f1542fbdcaf697fecebef4f475714c019c36a0c0514fe0d3de");
+    Felt::from_hex_unchecked("0xd10b90e484349caa49bc477ab4ee40a56c3fe486c3fb439836b3985dc6e53");
 
 /// The type string of revision 1's preset `TokenAmount`, with the `u256` it uses.
 pub const TOKEN_AMOUNT_TYPE_STRING: &str =
@@ -267,34 +273,71 @@ impl ArgumentRule {
 
 /// A kind of SNIP-12 revision 1 message the session may sign (docs/protocol.md §6): those of the
 /// domain named `domain_name`, version `domain_version`, on the session's chain, whose primary
-/// type has the type hash `type_hash`. The name and version are kept as the typed data writes them
-/// (the wallet shows them so); they are encoded as a shortstring member is (`"1"` is the felt 1).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// type's encoded type string is `type_string` (their type hash is its `starknet_keccak`,
+/// [`Self::type_hash`]), and whose encoded members obey every one of `rules` (a rule's `word` is a
+/// member's index). The name and version are kept as the typed data writes them (the wallet shows
+/// them so); they are encoded as a shortstring member is (`"1"` is the felt 1).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MessagePolicy {
     /// The messages' domain `name`.
     pub domain_name: String,
     /// The messages' domain `version`.
     pub domain_version: String,
-    /// The type hash of the messages' primary type (`typed_data::type_hash`).
-    #[serde(with = "crate::text::hex_felt")]
-    pub type_hash: Felt,
+    /// The encoded type string of the messages' primary type, the types it uses after its own
+    /// (`typed_data::encode_type`): what the owner reads, and what the account hashes into the
+    /// type hash.
+    pub type_string: String,
+    /// Rules on the messages' encoded members, by index, in canonical order (sorted, none twice).
+    pub rules: Vec<ArgumentRule>,
 }
 
+/// The SNIP-12 types whose members are one felt of their value, which a message policy's rules
+/// can compare; any other member (`u256`, `string`, a struct, an enum, an array) is encoded as a
+/// hash.
+const SCALAR_MEMBER_TYPES: [&str; 9] =
+    ["felt", "bool", "u128", "i128", "ContractAddress", "ClassHash", "timestamp", "shortstring", "selector"];
+
 impl MessagePolicy {
-    /// A policy for messages of the domain `domain_name`, `domain_version` whose primary type has
-    /// `type_hash`: both names must encode as a typed data shortstring does (at most 31 ASCII
-    /// characters, or a number below the prime).
-    pub fn new(domain_name: &str, domain_version: &str, type_hash: Felt) -> Result<Self, Error> {
-        let policy =
-            Self { domain_name: domain_name.to_string(), domain_version: domain_version.to_string(), type_hash };
+    /// A policy for messages of the domain `domain_name`, `domain_version` whose primary type's
+    /// encoded type string is `type_string`, without rules: both names must encode as a typed data
+    /// shortstring does (at most 31 ASCII characters, or a number below the prime), and the type
+    /// string must be text SNIP-12 hashes as starknet.js does (ASCII, not empty).
+    pub fn new(domain_name: &str, domain_version: &str, type_string: &str) -> Result<Self, Error> {
+        let policy = Self {
+            domain_name: domain_name.to_string(),
+            domain_version: domain_version.to_string(),
+            type_string: type_string.to_string(),
+            rules: Vec::new(),
+        };
         policy.felts()?;
+        if type_string.is_empty() {
+            return Err(Error::InvalidMessage(crate::typed_data::TypedDataError::InvalidValue {
+                path: "MessagePolicy.Type".into(),
+                reason: "a message policy's type string is empty".into(),
+            }));
+        }
+        crate::typed_data::string_hash(type_string).map_err(Error::InvalidMessage)?;
         Ok(policy)
     }
 
-    /// The policy of messages like `typed_data`: its domain's name and version, and the type hash
-    /// of its primary type. The whole message is checked as [`message_hash`] checks it, so that a
-    /// policy is never made of typed data no wallet could sign.
+    /// This policy with `rules` on the messages' members: each can be evaluated
+    /// ([`ArgumentRule::check`]), none is written twice; they are put in canonical order.
+    pub fn with_rules(mut self, rules: impl IntoIterator<Item = ArgumentRule>) -> Result<Self, Error> {
+        let mut rules: Vec<ArgumentRule> = rules.into_iter().collect();
+        for rule in &rules {
+            rule.check()?;
+        }
+        rules.sort();
+        if let Some(pair) = rules.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(Error::DuplicateRule(pair[0].to_string()));
+        }
+        self.rules = rules;
+        Ok(self)
+    }
+
+    /// The policy of messages like `typed_data`: its domain's name and version, and the encoded
+    /// type string of its primary type. The whole message is checked as [`message_hash`] checks
+    /// it, so that a policy is never made of typed data no wallet could sign.
     ///
     /// [`message_hash`]: crate::typed_data::message_hash
     pub fn of_typed_data(typed_data: &Value) -> Result<Self, Error> {
@@ -304,10 +347,58 @@ impl MessagePolicy {
             Some(value) => value.to_string(),
             None => String::new(),
         };
-        let policy = Self::new(&text("name"), &text("version"), parts.type_hash)?;
-        // The texts read back as the felts that were hashed (a JSON number's text reads as it).
+        let primary = typed_data.get("primaryType").and_then(Value::as_str).unwrap_or_default();
+        let types = typed_data.get("types").unwrap_or(&Value::Null);
+        let type_string = crate::typed_data::encode_type(types, primary).map_err(Error::InvalidMessage)?;
+        let policy = Self::new(&text("name"), &text("version"), &type_string)?;
+        // The texts read back as the felts that were hashed (a JSON number's text reads as it),
+        // and the type string as the type hash.
         debug_assert_eq!(policy.felts().ok(), Some((parts.domain_name, parts.domain_version)));
+        debug_assert_eq!(policy.type_hash(), parts.type_hash);
         Ok(policy)
+    }
+
+    /// [`Self::of_typed_data`] with `rules` on the members of `typed_data`'s primary type, by
+    /// index: each rule must be on a member that exists and is encoded as one felt of its value
+    /// (a `felt`, `u128`, `ContractAddress`, `shortstring`, …; not a `u256`, a `string`, a struct
+    /// or an array, which are hashes), and be a felt rule ([`Error::BadRule`] otherwise).
+    pub fn of_typed_data_with_rules(
+        typed_data: &Value,
+        rules: impl IntoIterator<Item = ArgumentRule>,
+    ) -> Result<Self, Error> {
+        let policy = Self::of_typed_data(typed_data)?;
+        let primary = typed_data.get("primaryType").and_then(Value::as_str).unwrap_or_default();
+        let members = typed_data.pointer(&format!("/types/{}", primary.replace('~', "~0").replace('/', "~1")));
+        let members = members.and_then(Value::as_array).cloned().unwrap_or_default();
+        let rules: Vec<ArgumentRule> = rules.into_iter().collect();
+        for rule in &rules {
+            let bad = |reason: &'static str| Error::BadRule { rule: rule.to_string(), reason };
+            if rule.is_u256() {
+                return Err(bad("a message member is one felt: a rule on it has felt values, not u256 ones"));
+            }
+            let Some(member) = members.get(rule.word as usize) else {
+                return Err(bad("the message's primary type has no member at that index"));
+            };
+            let kind = member.get("type").and_then(Value::as_str).unwrap_or_default();
+            if !SCALAR_MEMBER_TYPES.contains(&kind) {
+                return Err(bad(
+                    "that member is encoded as a hash (a u256, a string, a struct, an enum or an array), not \
+                     its value: a rule cannot compare it",
+                ));
+            }
+        }
+        policy.with_rules(rules)
+    }
+
+    /// The type hash of the messages: `starknet_keccak` of the type string.
+    pub fn type_hash(&self) -> Felt {
+        starknet::core::utils::starknet_keccak(self.type_string.as_bytes())
+    }
+
+    /// The primary type's name, as the type string begins with it (`Move` of `"Move"(…)`).
+    pub fn primary_type(&self) -> Option<&str> {
+        let rest = self.type_string.strip_prefix('"')?;
+        rest.split('"').next()
     }
 
     /// The name and version as the felts the typed data (and the account) hash.
@@ -316,10 +407,56 @@ impl MessagePolicy {
         Ok((felt(&self.domain_name, "Domain Name")?, felt(&self.domain_version, "Domain Version")?))
     }
 
-    /// The SNIP-12 struct hash of the `MessagePolicy` type.
+    /// The SNIP-12 struct hash of the `MessagePolicy` type: `poseidon_hash_many([type hash, name,
+    /// version, string hash of the type string, poseidon_hash_many(rule hashes)])`.
     pub fn struct_hash(&self) -> Result<Felt, Error> {
         let (name, version) = self.felts()?;
-        Ok(poseidon_hash_many(&[MESSAGE_POLICY_TYPE_HASH, name, version, self.type_hash]))
+        let type_string = crate::typed_data::string_hash(&self.type_string).map_err(Error::InvalidMessage)?;
+        let rules: Vec<Felt> = self.rules.iter().map(ArgumentRule::struct_hash).collect();
+        Ok(poseidon_hash_many(&[MESSAGE_POLICY_TYPE_HASH, name, version, type_string, poseidon_hash_many(&rules)]))
+    }
+
+    /// The policy as a message token carries it (docs/protocol.md §6): name and version as felts,
+    /// the type string's `ByteArray` serialization (its length first), the rules (their count
+    /// first, each as in a call's proof).
+    pub fn scope(&self) -> Result<MessageScope, Error> {
+        let (domain_name, domain_version) = self.felts()?;
+        Ok(MessageScope {
+            domain_name,
+            domain_version,
+            type_string: crate::typed_data::byte_array(&self.type_string),
+            rules: self.rules.clone(),
+        })
+    }
+}
+
+/// A message policy as the account reads it from a message token: the domain's name and version
+/// as felts, the type string as its `ByteArray` serialization, the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageScope {
+    /// The domain name's felt.
+    pub domain_name: Felt,
+    /// The domain version's felt.
+    pub domain_version: Felt,
+    /// The type string's `ByteArray` serialization: the count of full 31-byte words, the words,
+    /// the pending word and its length.
+    pub type_string: Vec<Felt>,
+    /// The rules on the members.
+    pub rules: Vec<ArgumentRule>,
+}
+
+impl MessageScope {
+    /// Appends the scope's felts, as the token carries them (and as the contract's `Serde`
+    /// reads a `MessagePolicy`).
+    pub fn push_felts(&self, out: &mut Vec<Felt>) {
+        out.push(self.domain_name);
+        out.push(self.domain_version);
+        out.push(self.type_string.len().into());
+        out.extend_from_slice(&self.type_string);
+        out.push(self.rules.len().into());
+        for rule in &self.rules {
+            rule.push_felts(out);
+        }
     }
 }
 
@@ -375,7 +512,15 @@ pub fn messages_hash(messages: &[MessagePolicy]) -> Result<Felt, Error> {
 
 impl fmt::Display for MessagePolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "messages of {} version {} of type {:#x}", self.domain_name, self.domain_version, self.type_hash)
+        let name = self.primary_type().unwrap_or("?");
+        write!(
+            f,
+            "messages of {} version {} of type {} ({:#x})",
+            self.domain_name,
+            self.domain_version,
+            name,
+            self.type_hash()
+        )
     }
 }
 
@@ -496,7 +641,8 @@ pub fn typed_data(
             "MessagePolicy": [
                 { "name": "Domain Name", "type": "shortstring" },
                 { "name": "Domain Version", "type": "shortstring" },
-                { "name": "Type Hash", "type": "felt" }
+                { "name": "Type", "type": "string" },
+                { "name": "Rules", "type": "ArgumentRule*" }
             ],
             "SpendingLimit": [
                 { "name": "Total", "type": "TokenAmount" },
@@ -539,7 +685,8 @@ pub fn typed_data(
             "Messages": messages.iter().map(|message| json!({
                 "Domain Name": message.domain_name,
                 "Domain Version": message.domain_version,
-                "Type Hash": format!("{:#x}", message.type_hash),
+                "Type": message.type_string,
+                "Rules": message.rules.iter().map(rule_value).collect::<Vec<_>>(),
             })).collect::<Vec<_>>()
         }
     })
@@ -690,8 +837,11 @@ mod tests {
             messages_hash: Felt::ZERO,
         };
         let messages = vec![
-            MessagePolicy::new("Chess", "1", Felt::from(0x40u8)).unwrap(),
-            MessagePolicy::new("0x1f", "v2", Felt::from(0x41u8)).unwrap(),
+            MessagePolicy::new("Chess", "1", r#""Move"("Game":"felt")"#).unwrap(),
+            MessagePolicy::new("0x1f", "v2", r#""Post"("Text":"string")"#)
+                .unwrap()
+                .with_rules([ArgumentRule::felt(0, crate::argument_rules::Operator::Le, [Felt::TWO])])
+                .unwrap(),
         ];
         let session = Session { messages_hash: messages_hash(&messages).unwrap(), ..session };
         let chain = cairo_short_string_to_felt("SN_SEPOLIA").unwrap();

@@ -1,13 +1,14 @@
 //! Session-signed messages (docs/protocol.md §6): the signature a session key gives a SNIP-12
-//! revision 1 message, which the account's `is_valid_signature` accepts when the session's message
-//! policies allow the message's domain and primary type. Mirrors
-//! `contracts/src/session/session_message.cairo`.
+//! revision 1 message, which the account's `is_valid_signature` accepts when one of the session's
+//! message policies names the message's domain and primary type (its type string) and its rules
+//! hold on the members. Mirrors `contracts/src/session/session_message.cairo`.
 //!
 //! ```text
 //! magic ('sk-session-msg'), version (SESSION_TOKEN_VERSION), the session (as in a transaction),
 //! owner_signature (len, felts…), session_signature (len, felts…),
-//! messages (count, then each as domain_name, domain_version, type_hash),
-//! message (domain_name, domain_version, type_hash), members (len, felts…)
+//! messages (count, then each as domain_name, domain_version, type_string (len, its ByteArray
+//! serialization), rules (count, each as in a call's proof)),
+//! index (the policy the message follows), members (len, felts…)
 //! ```
 
 use serde_json::Value;
@@ -19,7 +20,7 @@ use starknet_crypto::poseidon_hash_many;
 
 use crate::error::Error;
 use crate::node::read_felt;
-use crate::session_hash::{MessagePolicy, Session};
+use crate::session_hash::{MessageScope, Session};
 use crate::session_token::{parse_header, push_span, Reader, SESSION_TOKEN_VERSION};
 use crate::signed_session::SignedSession;
 use crate::typed_data::{message_parts, MessageParts};
@@ -35,9 +36,6 @@ pub fn session_message_signed_hash(hash: Felt, session_hash: Felt) -> Felt {
     poseidon_hash_many(&[SESSION_MESSAGE_MAGIC, hash, session_hash])
 }
 
-/// A message policy as the account reads it: domain name, domain version, type hash.
-pub type MessageScope = [Felt; 3];
-
 /// A decoded session-signed message's signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionMessageToken {
@@ -49,8 +47,8 @@ pub struct SessionMessageToken {
     pub session_signature: Vec<Felt>,
     /// All the session's message policies, in its order (they hash to its `messages_hash`).
     pub messages: Vec<MessageScope>,
-    /// The message's domain name, domain version and primary type hash.
-    pub message: MessageScope,
+    /// The index in `messages` of the policy the message follows.
+    pub index: u32,
     /// The message's members, encoded as SNIP-12 revision 1 encodes them.
     pub members: Vec<Felt>,
 }
@@ -64,9 +62,9 @@ impl SessionMessageToken {
         push_span(&mut out, &self.session_signature);
         out.push(self.messages.len().into());
         for scope in &self.messages {
-            out.extend_from_slice(scope);
+            scope.push_felts(&mut out);
         }
-        out.extend_from_slice(&self.message);
+        out.push(self.index.into());
         push_span(&mut out, &self.members);
         out
     }
@@ -79,19 +77,23 @@ impl SessionMessageToken {
         let owner_signature = reader.span()?.to_vec();
         let session_signature = reader.span()?.to_vec();
         let count = reader.len()?;
-        if count > reader.0.len() / 3 {
+        if count > reader.0.len() / 4 {
             return Err(Error::MalformedSignature("a length runs past the end"));
         }
         let scope = |reader: &mut Reader<'_>| -> Result<MessageScope, Error> {
-            Ok([reader.felt()?, reader.felt()?, reader.felt()?])
+            let (domain_name, domain_version) = (reader.felt()?, reader.felt()?);
+            let type_string = reader.span()?.to_vec();
+            let rules = reader.rules()?;
+            Ok(MessageScope { domain_name, domain_version, type_string, rules })
         };
         let messages = (0..count).map(|_| scope(&mut reader)).collect::<Result<Vec<_>, _>>()?;
-        let message = scope(&mut reader)?;
+        let index = u32::try_from(reader.felt()?)
+            .map_err(|_| Error::MalformedSignature("the message policy's index is not a u32"))?;
         let members = reader.span()?.to_vec();
         if !reader.0.is_empty() {
             return Err(Error::MalformedSignature("felts left over after the members"));
         }
-        Ok(Self { session, owner_signature, session_signature, messages, message, members })
+        Ok(Self { session, owner_signature, session_signature, messages, index, members })
     }
 }
 
@@ -128,16 +130,23 @@ pub fn is_session_message_token(signature: &[Felt]) -> bool {
 
 impl SignedSession {
     /// The message hash of `typed_data` (what the account's `is_valid_signature` is asked
-    /// about) and its parts, once the session is found to allow it: revision 1, the session's
-    /// chain ([`Error::MessageChain`]), and a domain and primary type among its message policies
-    /// ([`Error::MessageNotAllowed`]).
-    pub fn allowed_message(&self, typed_data: &Value) -> Result<(Felt, MessageParts), Error> {
+    /// about), its parts and the index of the policy it follows, once the session is found to
+    /// allow it: revision 1, the session's chain ([`Error::MessageChain`]), a domain and primary
+    /// type of one of its message policies ([`Error::MessageNotAllowed`]), and that policy's rules
+    /// holding on its members ([`Error::MessageRule`]).
+    pub fn allowed_message(&self, typed_data: &Value) -> Result<(Felt, MessageParts, u32), Error> {
         let parts = message_parts(typed_data).map_err(Error::InvalidMessage)?;
         if parts.chain_id != self.chain_id() {
             return Err(Error::MessageChain { expected: self.chain_id(), found: parts.chain_id });
         }
-        let scope = [parts.domain_name, parts.domain_version, parts.type_hash];
-        if !self.message_scopes()?.contains(&scope) {
+        let mut found = None;
+        for (index, policy) in self.request().messages().iter().enumerate() {
+            if policy.felts()? == (parts.domain_name, parts.domain_version) && policy.type_hash() == parts.type_hash {
+                found = Some((index, policy));
+                break;
+            }
+        }
+        let Some((index, policy)) = found else {
             let name = typed_data.get("primaryType").and_then(Value::as_str).unwrap_or_default();
             let domain = |key: &str| typed_data.pointer(&format!("/domain/{key}")).map(Value::to_string);
             return Err(Error::MessageNotAllowed(format!(
@@ -146,27 +155,29 @@ impl SignedSession {
                 domain("name").unwrap_or_default(),
                 domain("version").unwrap_or_default(),
             )));
+        };
+        if let Err(err) = crate::argument_rules::check_rules(&policy.rules, &parts.members, 0) {
+            return Err(match err {
+                Error::ArgumentRule { rule, .. } => Error::MessageRule { rule },
+                other => other,
+            });
         }
-        Ok((parts.message_hash(self.account()), parts))
+        let index = u32::try_from(index).map_err(|_| Error::MalformedSignature("more message policies than a u32"))?;
+        Ok((parts.message_hash(self.account()), parts, index))
     }
 
     /// The session's message policies as the account reads them.
     fn message_scopes(&self) -> Result<Vec<MessageScope>, Error> {
-        self.request()
-            .messages()
-            .iter()
-            .map(|policy: &MessagePolicy| {
-                let (name, version) = policy.felts()?;
-                Ok([name, version, policy.type_hash])
-            })
-            .collect()
+        self.request().messages().iter().map(|policy| policy.scope()).collect()
     }
 
-    /// The signature of a message with `parts` (from [`Self::allowed_message`]) made of the
-    /// session key's `session_signature` over [`session_message_signed_hash`].
+    /// The signature of a message with `parts` following the policy `index` (from
+    /// [`Self::allowed_message`]) made of the session key's `session_signature` over
+    /// [`session_message_signed_hash`].
     pub fn message_token(
         &self,
         parts: &MessageParts,
+        index: u32,
         session_signature: Vec<Felt>,
     ) -> Result<SessionMessageToken, Error> {
         Ok(SessionMessageToken {
@@ -174,7 +185,7 @@ impl SignedSession {
             owner_signature: self.owner_signature().to_vec(),
             session_signature,
             messages: self.message_scopes()?,
-            message: [parts.domain_name, parts.domain_version, parts.type_hash],
+            index,
             members: parts.members.clone(),
         })
     }
@@ -184,8 +195,8 @@ impl SignedSession {
     /// does with any signer): returns the message hash and the signature.
     pub fn sign_message(&self, key: &SigningKey, typed_data: &Value) -> Result<(Felt, Vec<Felt>), Error> {
         self.check_key(key)?;
-        let (hash, parts) = self.allowed_message(typed_data)?;
+        let (hash, parts, index) = self.allowed_message(typed_data)?;
         let signature = key.sign(&session_message_signed_hash(hash, self.hash()))?;
-        Ok((hash, self.message_token(&parts, vec![signature.r, signature.s])?.to_felts()))
+        Ok((hash, self.message_token(&parts, index, vec![signature.r, signature.s])?.to_felts()))
     }
 }

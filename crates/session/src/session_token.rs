@@ -234,6 +234,15 @@ impl<'a> Reader<'a> {
         Ok(len as usize)
     }
 
+    /// A span of rules: their count, then each rule.
+    pub(crate) fn rules(&mut self) -> Result<Vec<ArgumentRule>, Error> {
+        let count = self.len()?;
+        if count > self.0.len() / 4 {
+            return Err(Error::MalformedSignature("a length runs past the end"));
+        }
+        (0..count).map(|_| self.rule()).collect()
+    }
+
     fn rule(&mut self) -> Result<ArgumentRule, Error> {
         let word = u32::try_from(self.felt()?).map_err(|_| Error::MalformedSignature("a rule's word is not a u32"))?;
         let operator = self.felt()?;

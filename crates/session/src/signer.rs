@@ -155,10 +155,10 @@ impl<K: Signer> SessionKeySigner<K> {
         typed_data: &serde_json::Value,
         recorded: bool,
     ) -> Result<(Felt, Vec<Felt>), SignError<K::SignError>> {
-        let (hash, parts) = self.session.allowed_message(typed_data)?;
+        let (hash, parts, index) = self.session.allowed_message(typed_data)?;
         let signed = crate::session_message::session_message_signed_hash(hash, self.session.hash());
         let signature = self.key.sign_hash(&signed).await.map_err(SignError::Signer)?;
-        let mut token = self.session.message_token(&parts, vec![signature.r, signature.s])?;
+        let mut token = self.session.message_token(&parts, index, vec![signature.r, signature.s])?;
         if recorded {
             token.owner_signature.clear();
         }

@@ -235,7 +235,12 @@ impl Vectors {
                 "policy": {
                     "domain_name": hex(self.message_parts().domain_name),
                     "domain_version": hex(self.message_parts().domain_version),
+                    "type": self.session.request().messages()[0].type_string,
+                    "type_string_felts": felts(&sk_session::typed_data::byte_array(
+                        &self.session.request().messages()[0].type_string
+                    )),
                     "type_hash": hex(self.message_parts().type_hash),
+                    "struct_hash": hex(self.session.request().messages()[0].struct_hash().expect("hashes")),
                 },
                 "members": felts(&self.message_parts().members),
                 "messages_hash": hex(self.session.session().messages_hash),
@@ -398,6 +403,11 @@ impl Vectors {
                 "message_members",
                 "The encoded members of the vectors' `Move` (Game 0x7, Square 'e4').",
                 self.message_parts().members,
+            ),
+            (
+                "message_type_string",
+                "The `Move`'s encoded type string, as a `ByteArray` serialization: the message policy's `type_string`.",
+                sk_session::typed_data::byte_array(&self.session.request().messages()[0].type_string),
             ),
             (
                 "message_session_signature",

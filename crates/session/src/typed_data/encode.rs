@@ -312,9 +312,14 @@ pub(super) fn encode_string(value: &Value, path: &Path<'_>) -> Result<Felt, Type
     Ok(byte_array_hash(text))
 }
 
-/// The Poseidon hash of `text`'s Cairo `ByteArray` serialization: the count of full 31-byte
-/// words, the words, the pending word and its length.
+/// The Poseidon hash of `text`'s Cairo `ByteArray` serialization ([`byte_array_felts`]).
 fn byte_array_hash(text: &str) -> Felt {
+    poseidon_hash_many(&byte_array_felts(text))
+}
+
+/// `text`'s Cairo `ByteArray` serialization: the count of full 31-byte words, the words, the
+/// pending word and its length.
+pub(super) fn byte_array_felts(text: &str) -> Vec<Felt> {
     let chunks: Vec<&[u8]> = text.as_bytes().chunks(31).collect();
     let (full, pending) = match chunks.split_last() {
         Some((last, rest)) if last.len() < 31 => (rest, *last),
@@ -325,7 +330,7 @@ fn byte_array_hash(text: &str) -> Felt {
     elements.extend(full.iter().map(|chunk| Felt::from_bytes_be_slice(chunk)));
     elements.push(Felt::from_bytes_be_slice(pending));
     elements.push(Felt::from(pending.len()));
-    poseidon_hash_many(&elements)
+    elements
 }
 
 /// `selector`: a hex string is the selector, any other string a name.

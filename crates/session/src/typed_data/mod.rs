@@ -217,6 +217,13 @@ pub fn encode_type(types: &Value, name: &str) -> Result<String, TypedDataError> 
     Hasher::new(&types).encode_type(Scope::User, name)
 }
 
+/// `text` as a Cairo `ByteArray` in `Serde` layout (the count of full 31-byte words, the words,
+/// the pending word and its length): what the SNIP-12 hash of a `string` hashes, and how a message
+/// token carries a policy's type string.
+pub fn byte_array(text: &str) -> Vec<Felt> {
+    encode::byte_array_felts(text)
+}
+
 /// The SNIP-12 revision-1 hash of a `string` (as starknet.js hashes it), e.g. Argent's session
 /// `Metadata`: refuses the control characters starknet.js encodes differently.
 pub fn string_hash(text: &str) -> Result<Felt, TypedDataError> {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use sk_session::SignedSession;
 use starknet::core::types::{Felt, U256};
 
-use super::summary::{grants, token_amount, PolicyOut};
+use super::summary::{grants, token_amount, MessageOut, PolicyOut};
 use super::{read_request, read_session, RequestFile};
 use crate::network::{Node, RpcArgs};
 use crate::output::{hex, print_json};
@@ -40,7 +40,7 @@ struct Report {
     limits: Limits,
     policies: Vec<PolicyOut>,
     /// The kinds of SNIP-12 message the session may sign.
-    messages: Vec<sk_session::MessagePolicy>,
+    messages: Vec<MessageOut>,
     owner_signature: Vec<String>,
     /// What the node said; `null` without --rpc.
     node: Option<NodeReport>,
@@ -238,7 +238,7 @@ impl Inspect {
                 epoch: request.epoch(),
             },
             policies: PolicyOut::list(request),
-            messages: request.messages().to_vec(),
+            messages: MessageOut::list(request),
             owner_signature: session.owner_signature().iter().map(|f| format!("{f:#x}")).collect(),
             skipped: match (&node_report, file) {
                 (None, _) => vec!["owner signature check", "revocation", "usage", "status by the node's clock"],

@@ -74,14 +74,56 @@ pub fn short_string(text: &str) -> String {
     }
 }
 
-/// A message policy in words.
+/// A message policy in words: its domain, and its primary type's full type string (escaped)
+/// with the type hash it hashes to.
 pub fn message_text(message: &MessagePolicy) -> String {
     format!(
-        "messages of the domain {} version {} whose primary type's hash is {}",
+        "messages of the domain {} version {} of the type {} ({})",
         short_string(&message.domain_name),
         short_string(&message.domain_version),
-        hex(message.type_hash)
+        escape(&message.type_string),
+        hex(message.type_hash())
     )
+}
+
+/// A rule of a message policy in words, members named by index (`member 0 == 0x7`).
+pub fn message_rule_text(rule: &sk_session::ArgumentRule) -> String {
+    rule.describe(|value| value.to_string()).replacen("word ", "member ", 1)
+}
+
+/// A message policy as `new` and `inspect` print it in JSON.
+#[derive(Serialize)]
+pub struct MessageOut {
+    pub domain_name: String,
+    pub domain_version: String,
+    /// The primary type's encoded type string.
+    #[serde(rename = "type")]
+    pub type_string: String,
+    pub type_hash: String,
+    /// The rules on the members, in words (`member 0 == 0x7`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// Allowed on purpose although it may authorize token spending.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub token_authorizing: bool,
+}
+
+impl MessageOut {
+    /// The message policies of `request`, in canonical order.
+    pub fn list(request: &SessionRequest) -> Vec<Self> {
+        request
+            .messages()
+            .iter()
+            .map(|message| MessageOut {
+                domain_name: message.domain_name.clone(),
+                domain_version: message.domain_version.clone(),
+                type_string: message.type_string.clone(),
+                type_hash: hex(message.type_hash()),
+                rules: message.rules.iter().map(message_rule_text).collect(),
+                token_authorizing: request.is_token_authorizing(message),
+            })
+            .collect()
+    }
 }
 
 /// `1 policy`, `3 policies`.
@@ -176,6 +218,9 @@ pub fn grants(request: &SessionRequest) -> Vec<String> {
             ));
             for (i, message) in messages.iter().enumerate() {
                 lines.push(format!("{:<LABEL$}{}", format!("  {} of {n}", i + 1), message_text(message)));
+                for rule in &message.rules {
+                    lines.push(format!("{:<LABEL$}rule: {}", "", message_rule_text(rule)));
+                }
                 if request.is_token_authorizing(message) {
                     lines.push(format!(
                         "{:<LABEL$}WARNING: these messages may authorize someone to take the account's tokens (an \

@@ -4,7 +4,7 @@
 use proptest::collection::{btree_map, btree_set, vec};
 use proptest::prelude::*;
 use sk_session::{
-    counted_amount_word, ArgumentRule, MessagePolicy, Operator, SessionRequest, SessionRequestBuilder, MAX_TIME,
+    rule_splits_amount, ArgumentRule, MessagePolicy, Operator, SessionRequest, SessionRequestBuilder, MAX_TIME,
 };
 use starknet::core::types::{Felt, U256};
 use starknet::core::utils::get_selector_from_name;
@@ -114,14 +114,6 @@ pub struct PolicySpec {
     pub rules: Vec<ArgumentRule>,
 }
 
-/// Whether `rule` reads the u256 amount of a counted `selector` other than whole (a felt rule on
-/// either word, a u256 rule straddling it), which a request refuses (`Error::RuleSplitsAmount`).
-fn splits_amount(selector: Felt, rule: &ArgumentRule) -> bool {
-    let Some(first) = counted_amount_word(selector) else { return false };
-    let last = rule.word + u32::from(rule.is_u256());
-    rule.word <= first + 1 && last >= first && !(rule.is_u256() && rule.word == first)
-}
-
 /// 1 to `max` policies of distinct `(contract, selector)`, over a few contracts so several
 /// policies share one; no rule reads one word of a counted amount.
 pub fn policies(max: usize) -> impl Strategy<Value = Vec<PolicySpec>> {
@@ -135,7 +127,7 @@ pub fn policies(max: usize) -> impl Strategy<Value = Vec<PolicySpec>> {
                 .into_iter()
                 .map(|(index, selector, rules)| PolicySpec {
                     contract: contracts[index.index(contracts.len())],
-                    rules: rules.into_iter().filter(|rule| !splits_amount(selector.felt(), rule)).collect(),
+                    rules: rules.into_iter().filter(|rule| !rule_splits_amount(selector.felt(), rule)).collect(),
                     selector,
                 })
                 .filter(|spec| seen.insert((spec.contract, spec.selector.felt())))

@@ -8,6 +8,7 @@ use starknet::core::types::{BlockId, Call, Felt, U256};
 use starknet::macros::selector;
 use starknet::providers::Provider;
 
+use crate::argument_rules::ArgumentRule;
 use crate::error::{Error, SpendingScope};
 use crate::node::{felt_bool, read_words};
 use crate::session_hash::{Session, SpendingLimit};
@@ -42,6 +43,16 @@ pub fn counted_amount_word(selector: Felt) -> Option<u32> {
 /// carry them (the contract's `limits_in_order`, `session/limit-order`).
 pub fn limits_in_order(limits: &[SpendingLimit]) -> bool {
     limits.windows(2).all(|pair| pair[0].token < pair[1].token)
+}
+
+/// Whether `rule`, on a policy of `selector`, reads the u256 amount a spending limit counts other
+/// than whole: a felt rule on either of its words, or a u256 rule starting a word early or late.
+/// A request refuses such a rule ([`Error::RuleSplitsAmount`]); only a u256 rule at the amount's
+/// first word reads it. False for a selector no limit counts.
+pub fn rule_splits_amount(selector: Felt, rule: &ArgumentRule) -> bool {
+    let Some(first) = counted_amount_word(selector).map(u64::from) else { return false };
+    let (word, last) = (u64::from(rule.word), u64::from(rule.word) + u64::from(rule.is_u256()));
+    word <= first + 1 && last >= first && !(rule.is_u256() && word == first)
 }
 
 /// What `call` (the `index`th) moves of the account's tokens by the rules of

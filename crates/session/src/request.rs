@@ -770,7 +770,7 @@ impl SessionRequestBuilder {
             };
             if input.on_purpose {
                 token_authorizing.push(policy.clone());
-            } else if let Some(what) = token_authorizing_type(policy.type_hash(), policy.primary_type()) {
+            } else if let Some(what) = token_authorizing_type(&policy.type_string) {
                 return Err(Error::TokenAuthorizingMessage { policy: policy.to_string(), what });
             }
             messages.push(policy);
@@ -812,13 +812,7 @@ impl SessionRequestBuilder {
 /// for the error, if the request knows it.
 fn check_amount_rules(policy: &Policy, name: Option<&String>) -> Result<(), Error> {
     let Some(amount_word) = crate::limits::counted_amount_word(policy.selector) else { return Ok(()) };
-    let (first, amount) = (u64::from(amount_word), u64::from(amount_word) + 1);
-    let splits = |rule: &ArgumentRule| {
-        let (word, last) = (u64::from(rule.word), u64::from(rule.word) + u64::from(rule.is_u256()));
-        let overlaps = word <= amount && last >= first;
-        overlaps && !(rule.is_u256() && word == first)
-    };
-    match policy.rules.iter().find(|rule| splits(rule)) {
+    match policy.rules.iter().find(|rule| crate::limits::rule_splits_amount(policy.selector, rule)) {
         Some(rule) => Err(Error::RuleSplitsAmount {
             selector: name.cloned().unwrap_or_else(|| format!("{:#x}", policy.selector)),
             word: rule.word,

@@ -397,8 +397,7 @@ impl MessagePolicy {
 
     /// The primary type's name, as the type string begins with it (`Move` of `"Move"(…)`).
     pub fn primary_type(&self) -> Option<&str> {
-        let rest = self.type_string.strip_prefix('"')?;
-        rest.split('"').next()
+        primary_type_name(&self.type_string)
     }
 
     /// The name and version as the felts the typed data (and the account) hash.
@@ -428,6 +427,11 @@ impl MessagePolicy {
             rules: self.rules.clone(),
         })
     }
+}
+
+/// The name an encoded type string begins with (`Move` of `"Move"(…)`).
+fn primary_type_name(type_string: &str) -> Option<&str> {
+    type_string.strip_prefix('"')?.split('"').next()
 }
 
 /// A message policy as the account reads it from a message token: the domain's name and version
@@ -487,18 +491,15 @@ pub const TOKEN_AUTHORIZING_TYPES: [(&str, &str); 3] = [
 /// `permit` counts too.
 const TOKEN_AUTHORIZING_NAMES: [&str; 5] = ["approval", "approve", "allowance", "delegation", "authorization"];
 
-/// What messages of the type `type_hash` (primary type `primary_type`, when known) authorize, if
-/// they are of a known token-authorizing type ([`TOKEN_AUTHORIZING_TYPES`]) or their primary type
-/// is named like one (a `Permit` of any shape, an `Approval`, …). A request refuses such a message
-/// policy unless it allows it on purpose.
-pub fn token_authorizing_type(type_hash: Felt, primary_type: Option<&str>) -> Option<&'static str> {
-    if let Some((_, what)) = TOKEN_AUTHORIZING_TYPES
-        .iter()
-        .find(|(string, _)| starknet::core::utils::starknet_keccak(string.as_bytes()) == type_hash)
-    {
+/// What messages of the encoded type string `type_string` authorize, if it is a known
+/// token-authorizing type ([`TOKEN_AUTHORIZING_TYPES`], compared as strings: the same string is
+/// the same type hash) or its primary type is named like one (a `Permit` of any shape, an
+/// `Approval`, …). A request refuses such a message policy unless it allows it on purpose.
+pub fn token_authorizing_type(type_string: &str) -> Option<&'static str> {
+    if let Some((_, what)) = TOKEN_AUTHORIZING_TYPES.iter().find(|(string, _)| *string == type_string) {
         return Some(what);
     }
-    let name = primary_type?.to_ascii_lowercase();
+    let name = primary_type_name(type_string)?.to_ascii_lowercase();
     (name.contains("permit") || TOKEN_AUTHORIZING_NAMES.contains(&name.as_str())).then_some(
         "messages whose type is named like a permit or an approval, which may let someone take the account's tokens",
     )

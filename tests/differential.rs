@@ -17,9 +17,9 @@ use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestCaseError, TestRu
 use sk_cairo::{CallResult, Package, Program};
 use sk_session::typed_data::{starknet_domain_hash, typed_message_hash};
 use sk_session::{
-    check_limits, check_rules, check_spending, current_period, hash_pair, messages_hash, policy_leaf, spends,
-    verify_proof, ArgumentRule, Error, FeeBounds, MerkleTree, MessagePolicy, Operator, Session, SessionMessageToken,
-    SessionToken, SessionUsage, SpendingLimit, SpendingScope, SpendingUsage,
+    check_limits, check_rules, check_spending, current_period, granted_allowance, hash_pair, messages_hash,
+    policy_leaf, verify_proof, ArgumentRule, Error, FeeBounds, MerkleTree, MessagePolicy, Operator, Session,
+    SessionMessageToken, SessionToken, SessionUsage, SpendingLimit, SpendingScope, SpendingUsage,
 };
 use sk_tests::arbitrary::{argument_rule, felt_value, nonzero_felt, operator, request_spec, u256_value};
 use starknet::core::crypto::compute_hash_on_elements;
@@ -426,11 +426,9 @@ fn fee_limits_agree() {
     );
 }
 
-const ACCOUNT: Felt = Felt::from_hex_unchecked("0xacc");
-
-/// A call to one of `tokens` (or elsewhere) of a counted selector (or not), its amount words
-/// right, missing, or 2^128 and more; `transfer_from` from the account or another sender.
-fn token_call(tokens: Vec<Felt>) -> impl Strategy<Value = Call> {
+/// A call of an approval selector (or not), its spender an address or not (2^251 and more), its
+/// amount words right, missing, or 2^128 and more.
+fn token_call() -> impl Strategy<Value = Call> {
     let names = [
         "transfer",
         "approve",
@@ -442,18 +440,18 @@ fn token_call(tokens: Vec<Felt>) -> impl Strategy<Value = Call> {
         "swap",
     ];
     let word = prop_oneof![4 => (0u128..1000).prop_map(Felt::from), 1 => any::<u128>().prop_map(Felt::from), 1 => Just(Felt::from(u128::MAX) + Felt::ONE)];
-    let sender = prop_oneof![Just(ACCOUNT), Just(Felt::from(0xb0bu32))];
-    let mut targets = tokens;
-    targets.push(Felt::from(0x07e5u32));
-    (proptest::sample::select(targets), proptest::sample::select(names.to_vec()), sender, vec(word, 0..5)).prop_map(
-        |(to, name, sender, words)| {
-            let mut calldata = words;
-            if (name.starts_with("transfer_from") || name == "transferFrom") && !calldata.is_empty() {
-                calldata[0] = sender;
-            }
-            Call { to, selector: get_selector_from_name(name).expect("ASCII"), calldata }
-        },
-    )
+    let spender = prop_oneof![
+        3 => Just(Felt::from(0xb0bu32)),
+        1 => Just(Felt::from_hex_unchecked("0x800000000000000000000000000000000000000000000000000000000000000")),
+        1 => Just(Felt::MAX),
+    ];
+    (proptest::sample::select(names.to_vec()), spender, vec(word, 0..4)).prop_map(|(name, spender, words)| {
+        let mut calldata = words;
+        if !calldata.is_empty() {
+            calldata[0] = spender;
+        }
+        Call { to: Felt::from(0x70u32), selector: get_selector_from_name(name).expect("ASCII"), calldata }
+    })
 }
 
 fn spending_limit(token: Felt) -> impl Strategy<Value = SpendingLimit> {
@@ -465,33 +463,23 @@ fn spending_limit(token: Felt) -> impl Strategy<Value = SpendingLimit> {
 
 #[test]
 fn spending_agrees() {
-    let tokens = vec![Felt::from(0x70u32), Felt::from(0x71u32), Felt::from(0x72u32)];
-    // Each token once, in increasing order, as a session token carries them (the parser refuses
-    // any other list: `session/limit-order`).
-    let limits = proptest::sample::subsequence(tokens.clone(), 0..=3)
-        .prop_flat_map(|tokens| tokens.into_iter().map(spending_limit).collect::<Vec<_>>());
-    check("spends", 200, (limits, vec(token_call(tokens), 0..5)), |(limits, calls)| {
-        let session = Session { spending_limits: limits.clone(), ..bare_session() };
-        let mut input = vec![limits.len().into()];
-        for limit in &limits {
-            limit_felts(limit, &mut input);
-        }
-        input.push(calls.len().into());
-        for call in &calls {
-            call_felts(call, &mut input);
-        }
-        input.push(ACCOUNT);
-        let rust = spends(&session, ACCOUNT, &calls)
-            .map(|spends| {
-                let mut out = vec![spends.len().into()];
-                for (limit, amount) in &spends {
-                    limit_felts(limit, &mut out);
-                    out.extend(u256_felts(*amount));
+    // What an approval grants, read from its calldata by both sides (the account reads it before
+    // the calls, the SDK before signing), errors included.
+    check("granted allowance", 300, token_call(), |call| {
+        let mut input = Vec::new();
+        call_felts(&call, &mut input);
+        let rust = granted_allowance(0, &call)
+            .map(|granted| match granted {
+                // Cairo's `Option` in `Serde` layout: `Some` is variant 0, `None` variant 1.
+                None => vec![Felt::ONE],
+                Some((spender, amount)) => {
+                    let mut out = vec![Felt::ZERO, spender];
+                    out.extend(u256_felts(amount));
+                    out
                 }
-                out
             })
             .map_err(|e| code(&e));
-        same("spends", rust, cairo("spends_of", &input))
+        same("granted allowance", rust, cairo("granted_allowance_of", &input))
     });
     let usage = (u256_value(), 0u64..5, u256_value());
     let amount = prop_oneof![(0u128..3000).prop_map(U256::from), u256_value()];

@@ -21,7 +21,7 @@ pub mod SessionKeyAccount {
     use crate::outside_execution::{
         OWNER_NONCE_SPACE, OutsideExecutionComponent, OutsideExecutionHooks,
     };
-    use crate::session::component::SessionComponent;
+    use crate::session::component::{SessionComponent, SessionOwnerKey};
     use crate::session::revocation::RevocationComponent;
     use crate::session::session_message::is_session_message_token;
     use crate::session::session_token::is_session_token;
@@ -101,9 +101,9 @@ pub mod SessionKeyAccount {
             let tx_info = protocol_tx_info();
             if is_session_token(tx_info.signature) {
                 // Validation saw a rounded-down timestamp; the exact window is enforced here
-                // (docs/protocol.md §4, "Time"), and spending is counted here, so that it
-                // reverts with the calls ("Spending").
-                self.session.execute_session(calls.span(), tx_info.signature);
+                // (docs/protocol.md §4, "Time"), and spending is counted here, around the calls,
+                // so that it sees what they move and reverts with them ("Spending").
+                return self.session.execute_session(calls.span(), tx_info.signature, None);
             }
             execute_calls(calls.span())
         }
@@ -111,12 +111,9 @@ pub mod SessionKeyAccount {
         fn __validate__(ref self: ContractState, calls: Array<Call>) -> felt252 {
             let tx_info = protocol_tx_info();
             if is_session_token(tx_info.signature) {
-                let owner_key = self.Account_owner.read();
                 self
                     .session
-                    .validate_session(
-                        calls.span(), tx_info.transaction_hash, tx_info.signature, owner_key,
-                    );
+                    .validate_session(calls.span(), tx_info.transaction_hash, tx_info.signature);
                 return VALIDATED;
             }
             self.validate_owner_signature(tx_info.transaction_hash, tx_info.signature)
@@ -130,8 +127,7 @@ pub mod SessionKeyAccount {
             self: @ContractState, hash: felt252, signature: Array<felt252>,
         ) -> felt252 {
             if is_session_message_token(signature.span()) {
-                let owner_key = self.Account_owner.read();
-                self.session.check_session_message(hash, signature.span(), owner_key);
+                self.session.check_session_message(hash, signature.span());
                 return VALIDATED;
             }
             if self.is_valid_owner_signature(hash, signature.span()) {
@@ -142,24 +138,37 @@ pub mod SessionKeyAccount {
         }
     }
 
+    /// The owner key the session component checks an owner's signature of a session with.
+    impl SessionOwnerKeyImpl of SessionOwnerKey<ContractState> {
+        fn session_owner_key(self: @ContractState) -> felt252 {
+            self.Account_owner.read()
+        }
+    }
+
     /// Who may sign an outside execution (docs/protocol.md §5): the owner, with `(r, s)` over its
     /// hash, in the owner's nonce space, or a session, with a session token whose key signed the
-    /// hash: the checks of a session transaction but the fee's, then those of its execution (the
-    /// exact window and the spending), before the calls run, in the session's own nonce space.
+    /// hash (the checks of a session transaction but the fee's), in the session's own nonce
+    /// space; a session's calls then run as a session transaction's do, with the exact window and
+    /// the spending around them.
     impl OutsideExecutionHooksImpl of OutsideExecutionHooks<ContractState> {
         fn validate_outside_execution(
             ref self: ContractState, calls: Span<Call>, hash: felt252, signature: Span<felt252>,
         ) -> felt252 {
             if is_session_token(signature) {
-                let owner_key = self.Account_owner.read();
-                let session_hash = self
-                    .session
-                    .validate_outside_session(calls, hash, signature, owner_key);
-                self.session.execute_outside_session(calls, signature, session_hash);
-                session_hash
+                self.session.validate_outside_session(calls, hash, signature)
             } else {
                 self.validate_owner_signature(hash, signature);
                 OWNER_NONCE_SPACE
+            }
+        }
+
+        fn execute_outside_calls(
+            ref self: ContractState, calls: Span<Call>, signature: Span<felt252>, space: felt252,
+        ) -> Array<Span<felt252>> {
+            if space == OWNER_NONCE_SPACE {
+                execute_calls(calls)
+            } else {
+                self.session.execute_session(calls, signature, Some(space))
             }
         }
     }

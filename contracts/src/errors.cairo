@@ -70,3 +70,7 @@ pub const OUTSIDE_INVALID_CALLER: felt252 = 'outside/invalid-caller';
 pub const OUTSIDE_TOO_EARLY: felt252 = 'outside/too-early';
 pub const OUTSIDE_TOO_LATE: felt252 = 'outside/too-late';
 pub const OUTSIDE_NONCE_USED: felt252 = 'outside/nonce-used';
+
+// The example tip jar (`examples::tip_jar`), not the account.
+pub const TIP_JAR_ZERO: felt252 = 'tip-jar/zero-amount';
+pub const TIP_JAR_NOT_MOVED: felt252 = 'tip-jar/not-moved';

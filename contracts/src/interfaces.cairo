@@ -156,3 +156,17 @@ pub trait ISessionUsage<TState> {
         self: @TState, session_hash: felt252, token: ContractAddress,
     ) -> SpendingUsage;
 }
+
+/// The ERC-20 entry points the account reads of a token a session limits (docs/protocol.md §4,
+/// "Spending"), and the one the example tip jar calls, in OpenZeppelin's Cairo ERC-20 spelling.
+#[starknet::interface]
+pub trait IERC20<TState> {
+    /// The tokens `account` holds.
+    fn balance_of(self: @TState, account: ContractAddress) -> u256;
+    /// What `spender` may still take of `owner`'s tokens.
+    fn allowance(self: @TState, owner: ContractAddress, spender: ContractAddress) -> u256;
+    /// Moves `amount` of `sender`'s tokens to `recipient`, from the caller's allowance.
+    fn transfer_from(
+        ref self: TState, sender: ContractAddress, recipient: ContractAddress, amount: u256,
+    ) -> bool;
+}

@@ -1,6 +1,7 @@
 //! A Starknet account contract whose owner can grant session keys.
 pub mod account;
 pub mod errors;
+pub mod examples;
 pub mod interfaces;
 pub mod outside_execution;
 pub mod owner;

@@ -107,14 +107,18 @@ pub fn nonce_key(space: felt252, nonce: felt252) -> felt252 {
 }
 
 /// What the account decides: whether `signature` authorizes `calls`, whose message hash is
-/// `hash`, and in which nonce space.
+/// `hash`, and in which nonce space; then how the calls run.
 pub trait OutsideExecutionHooks<TContractState> {
-    /// Panics unless `signature` authorizes `calls` under `hash`; runs whatever must happen
-    /// before the calls (a session's execution checks and its spending). Returns the nonce space
-    /// of the signer: `OWNER_NONCE_SPACE`, or the session's hash.
+    /// Panics unless `signature` authorizes `calls` under `hash`. Returns the nonce space of the
+    /// signer: `OWNER_NONCE_SPACE`, or the session's hash.
     fn validate_outside_execution(
         ref self: TContractState, calls: Span<Call>, hash: felt252, signature: Span<felt252>,
     ) -> felt252;
+    /// Runs `calls`, which `signature` authorized in the nonce space `space`, with whatever must
+    /// surround them (a session's execution checks and its spending), and returns their results.
+    fn execute_outside_calls(
+        ref self: TContractState, calls: Span<Call>, signature: Span<felt252>, space: felt252,
+    ) -> Array<Span<felt252>>;
 }
 
 #[starknet::component]
@@ -123,7 +127,6 @@ pub mod OutsideExecutionComponent {
     use starknet::{get_block_timestamp, get_caller_address, get_contract_address, get_tx_info};
     use crate::errors;
     use crate::interfaces::{ISRC9_V2, ISessionOutsideExecution};
-    use crate::utils::execute_calls;
     use super::{ANY_CALLER, OutsideExecution, OutsideExecutionHooks, nonce_key, outside_execution_hash};
 
     #[storage]
@@ -148,8 +151,8 @@ pub mod OutsideExecutionComponent {
     > of ISRC9_V2<ComponentState<TContractState>> {
         /// SNIP-9's checks in order (docs/protocol.md §5): the caller, the window, the signature
         /// by the account's hook, then the nonce in the signer's nonce space (used from here on),
-        /// then the calls. The nonce comes after the signature because the signer names its
-        /// space; a panic anywhere reverts it all.
+        /// then the calls, which the account's hook runs. The nonce comes after the signature
+        /// because the signer names its space; a panic anywhere reverts it all.
         fn execute_from_outside_v2(
             ref self: ComponentState<TContractState>,
             outside_execution: OutsideExecution,
@@ -174,7 +177,7 @@ pub mod OutsideExecutionComponent {
             let key = nonce_key(space, outside_execution.nonce);
             assert(!self.OutsideExecution_nonces.read(key), errors::OUTSIDE_NONCE_USED);
             self.OutsideExecution_nonces.write(key, true);
-            execute_calls(calls)
+            contract.execute_outside_calls(calls, signature, space)
         }
 
         /// Whether the owner's `nonce` is unused (sessions have nonces of their own:

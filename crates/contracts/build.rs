@@ -81,7 +81,10 @@ fn generate(package_dir: &Path, out_dir: &Path) -> Result<(), String> {
             ])
             .with_contract_derives(vec!["Debug".into(), "Clone".into()]);
         let generated = abigen.generate().map_err(|e| format!("cainome: {e:#}"))?;
-        bindings.push_str(&generated.to_string());
+        // One module per contract (`session_key_account`, `tip_jar`): each has its own `Event`.
+        let module = constant.to_ascii_lowercase();
+        writeln!(bindings, "/// `{}`'s bindings.\npub mod {module} {{ {generated} }}", contract.name)
+            .expect("writing to a String");
     }
     writeln!(
         artifacts,

@@ -1,21 +1,23 @@
-//! The limits of session format 2 on devnet (docs/protocol.md §4, "Fees" and "Where each count
-//! happens"): each limit lets through exactly its amount and refuses one unit more, in the SDK (a
-//! typed error before anything is signed) and in the account (the node refuses what a client that
-//! skips the SDK's checks sends, before anything is charged).
+//! The limits of a session on devnet (docs/protocol.md §4, "Fees", "Spending" and "Where each
+//! count happens"): each limit lets through exactly its amount and refuses one unit more, in the
+//! SDK (a typed error before anything is signed) and in the account (the node refuses what a
+//! client that skips the SDK's checks sends, or reverts a spend no calldata shows).
 
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt, STRK};
 use sk_session::{
-    session_spending, session_usage, Error as SessionError, SessionRequestBuilder, SessionUsage, SignError,
-    SpendingScope, SpendingUsage,
+    session_spending, session_usage, Error as SessionError, OutsideExecution, SessionRequestBuilder, SessionUsage,
+    SignError, SpendingScope, SpendingUsage,
 };
-use sk_tests::{with_bounds, BOUNDS_PRICE, WITH_BOUNDS_MAX_FEE};
+use sk_tests::{
+    account_with_key, deploy_tip_jar, owner_key, tip_jar_address, with_bounds, BOUNDS_PRICE, WITH_BOUNDS_MAX_FEE,
+};
 use starknet::accounts::{Account, AccountError, ConnectedAccount, ExecutionV3};
 use starknet::core::types::{BlockId, BlockTag, Call, ExecutionResult, Felt};
 use starknet::macros::selector;
 
 use crate::session::{
-    approve, assert_rejected_with, rejection, session_key, session_signature, wait_for_receipt_raw, Forge, Forged,
-    Setup, ONE_STRK, RECIPIENT,
+    approve, assert_rejected_with, fee_limited, rejection, session_key, session_signature, wait_for_receipt_raw, Forge,
+    Forged, Setup, ONE_STRK, RECIPIENT,
 };
 
 /// The maximum fee of a transaction sent [`priced`] with no extra: [`with_bounds`] plus one unit of
@@ -288,15 +290,69 @@ async fn multicall_splitting_a_spend_counts_the_sum_and_approvals_count() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn transfer_from_the_account_counts_against_the_limit() {
+async fn transfer_from_the_account_is_counted_once() {
     // Braavos' audit: a spend limit bypassed through transferFrom. The account approving itself
-    // and then moving its tokens with transfer_from counts both: 600 + 600 > 1000.
+    // and then moving its tokens with transfer_from: 600 left the balance and the allowance is
+    // used up, so the account counts 600, once. The SDK, which reads calldata, counts the
+    // approval and the transfer (1200) and refuses; a client without its checks is accepted.
     let setup = setup_with(|request| request.spending_limit(STRK, 1000u32).allow(STRK, "transfer_from")).await;
     let through_allowance = || vec![approve(setup.account, 600), transfer_from(setup.account, RECIPIENT, 600)];
     let err = sdk_refusal(setup.session_account().execute_v3(through_allowance())).await;
     assert!(matches!(err, SessionError::SpendingLimitExceeded { .. }), "{err:?}");
-    assert_rejected_with(&rejection(&setup.unchecked(), through_allowance()).await, "session/spending-limit");
-    assert_eq!(spent(&setup).await, SpendingUsage::default());
+    let unchecked = setup.unchecked();
+    sent(priced(unchecked.execute_v3(through_allowance()), 0), &unchecked).await;
+    assert_eq!(spent(&setup).await, spent_total(600));
+    // 401 more by the same path is over the limit.
+    let over = vec![approve(setup.account, 401), transfer_from(setup.account, RECIPIENT, 401)];
+    assert_rejected_with(&rejection(&unchecked, over).await, "session/spending-limit");
+}
+
+/// The tip jar `jar`'s `tip` of `amount` FRI of STRK, which the jar takes with `transfer_from`.
+fn tip(jar: Felt, amount: u128) -> Call {
+    Call { to: jar, selector: selector!("tip"), calldata: vec![STRK, amount.into(), Felt::ZERO] }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_contract_pulling_the_account_s_tokens_counts_against_the_limit() {
+    // Finding 3 of the format 3 review, step by step. The owner once approved a contract (the
+    // example tip jar, which takes tips with transfer_from, as a router takes a swap's input)
+    // for far more than the session's limit. The session may call the jar and never calls the
+    // token, so no calldata says what leaves the account: in format 3 the jar took any amount
+    // while the counter stayed at 0. Now the account counts what left its balance.
+    let jar = tip_jar_address(RECIPIENT);
+    let setup = Setup::with_request(|now| {
+        fee_limited(now).allow(jar, "tip").max_transactions(10).spending_limit(STRK, 1000u32)
+    })
+    .await;
+    deploy_tip_jar(&setup.devnet, RECIPIENT).await;
+    let owner = account_with_key(&setup.devnet, setup.account, owner_key());
+    sent(owner.execute_v3(vec![approve(jar, ONE_STRK)]), &owner).await;
+    let account = setup.session_account();
+    let recipient_before = strk_balance(&setup.devnet.provider(), RECIPIENT).await.unwrap();
+
+    // 600 through the jar: counted.
+    sent(account.execute_v3(vec![tip(jar, 600)]), &account).await;
+    assert_eq!(spent(&setup).await, spent_total(600));
+    // 401 more: the SDK cannot know what the jar will take, and signs; the account counts it
+    // after the calls and reverts them, in the fee estimate and when sent.
+    assert_rejected_with(&rejection(&account, vec![tip(jar, 401)]).await, "session/spending-limit");
+    // Relayed (SNIP-9) by anyone: the same count, the same refusal.
+    let relayer = setup.devnet.funded_account();
+    let now = crate::session::now(&setup.devnet.provider()).await;
+    let relay = |amount: u128| OutsideExecution::new(vec![tip(jar, amount)], now - 3_600, now + 3_600);
+    let execution = relay(401);
+    let signature = account.sign_outside_execution(&execution).await.unwrap();
+    let call = execution.relayed_call(setup.account, &signature);
+    assert_rejected_with(&rejection(&relayer, vec![call]).await, "session/spending-limit");
+    assert_eq!(spent(&setup).await, spent_total(600), "nothing reverted was counted");
+    // What is left, exactly: 300 relayed and 100 as a transaction.
+    let execution = relay(300);
+    let signature = account.sign_outside_execution(&execution).await.unwrap();
+    sent(relayer.execute_v3(vec![execution.relayed_call(setup.account, &signature)]), &relayer).await;
+    sent(account.execute_v3(vec![tip(jar, 100)]), &account).await;
+    assert_eq!(spent(&setup).await, spent_total(1000));
+    let received = strk_balance(&setup.devnet.provider(), RECIPIENT).await.unwrap() - recipient_before;
+    assert_eq!(received, 1000, "the jar passed on exactly what was counted");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -304,8 +360,8 @@ async fn reverted_transfer_creates_no_spending_room() {
     let setup = setup_with(|request| request.spending_limit(STRK, 1000u32)).await;
     let account = setup.session_account();
     let balance = setup.balance().await;
-    // The second transfer fails (more than the balance): the whole transaction reverts, and the
-    // spend counted before the calls reverts with it.
+    // The second transfer fails (more than the balance): the whole transaction reverts, and
+    // nothing is counted (the count comes after the calls, and would revert with them).
     let failing = vec![strk_transfer(RECIPIENT, 500), strk_transfer(RECIPIENT, balance + 1)];
     let tx = priced(setup.unchecked().execute_v3(failing), 0).send().await.unwrap();
     let result = wait_for_receipt_raw(&setup.devnet.provider(), tx.transaction_hash).await;

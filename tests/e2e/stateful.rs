@@ -1,6 +1,7 @@
 //! The stateful invariant test (#13 item 3): a random sequence of what an account's owner and its
 //! sessions do (create sessions, register and revoke them, use them as transactions and as
-//! relayed outside executions, spend in multicalls, move the epoch on, rotate the owner key and
+//! relayed outside executions, spend in multicalls, directly and through a contract that pulls
+//! with `transfer_from` (the tip jar), move the epoch on, rotate the owner key and
 //! back, move the clock across periods and expiries, send transactions whose calls revert) runs
 //! against one account on devnet and against [`Model`], a plain reading of docs/protocol.md §4–5
 //! written without the SDK's limit code. After every step the account must have done exactly what
@@ -16,7 +17,7 @@ use sk_session::{
     revoke_all_sessions_call, revoke_session_call, session_epoch, session_message_hash, session_spending,
     session_usage, set_owner_call, OutsideExecution, SessionRequest, SessionUsage, SignedSession, SpendingUsage,
 };
-use sk_tests::{account_with_key, deploy_account, devnet, owner_key, with_bounds, WITH_BOUNDS_MAX_FEE};
+use sk_tests::{account_with_key, deploy_account, deploy_tip_jar, devnet, owner_key, with_bounds, WITH_BOUNDS_MAX_FEE};
 use starknet::accounts::{Account, ConnectedAccount, ExecutionV3};
 use starknet::core::types::{BlockId, BlockTag, Call, ExecutionResult, Felt, MaybePreConfirmedBlockWithTxHashes};
 use starknet::providers::Provider as _;
@@ -114,35 +115,54 @@ enum Outcome {
     Reverted(&'static str),
 }
 
-/// The calls of a session use: STRK transfers and approvals to [`RECIPIENT`].
+/// What one call of a session use does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A STRK transfer to [`RECIPIENT`].
+    Transfer,
+    /// A STRK approval of [`RECIPIENT`] (which never takes it).
+    Approve,
+    /// A tip through the tip jar, which takes it with `transfer_from` under the owner's allowance
+    /// and passes it to [`RECIPIENT`]: no calldata of the session's says that STRK moves.
+    Tip,
+}
+
+/// The calls of a session use.
 #[derive(Debug, Clone)]
 struct Use {
-    /// `(is_transfer, amount)` per call.
-    calls: Vec<(bool, u128)>,
+    /// `(kind, amount)` per call.
+    calls: Vec<(Kind, u128)>,
 }
 
 impl Use {
-    fn calls(&self) -> Vec<Call> {
+    fn calls(&self, jar: Felt) -> Vec<Call> {
+        let tip = |amount: u128| Call {
+            to: jar,
+            selector: starknet::macros::selector!("tip"),
+            calldata: vec![STRK, amount.into(), Felt::ZERO],
+        };
         self.calls
             .iter()
-            .map(
-                |&(transfer, amount)| {
-                    if transfer {
-                        strk_transfer(RECIPIENT, amount)
-                    } else {
-                        approve(RECIPIENT, amount)
-                    }
-                },
-            )
+            .map(|&(kind, amount)| match kind {
+                Kind::Transfer => strk_transfer(RECIPIENT, amount),
+                Kind::Approve => approve(RECIPIENT, amount),
+                Kind::Tip => tip(amount),
+            })
             .collect()
     }
 
-    fn counted(&self) -> u128 {
-        self.calls.iter().map(|(_, amount)| amount).sum()
+    /// What leaves the account's balance (and reaches [`RECIPIENT`]).
+    fn moved(&self) -> u128 {
+        self.calls.iter().filter(|(kind, _)| *kind != Kind::Approve).map(|(_, amount)| amount).sum()
     }
 
-    fn transferred(&self) -> u128 {
-        self.calls.iter().filter(|(transfer, _)| *transfer).map(|(_, amount)| amount).sum()
+    /// What a spending limit counts (docs/protocol.md §4, "Spending"): what left the balance, and
+    /// for each approval the part of it still there, `min(granted, allowance after)`; the
+    /// allowance of [`RECIPIENT`] after the calls is the last approval's (`approve` sets it).
+    fn counted(&self) -> u128 {
+        let approvals = self.calls.iter().filter(|(kind, _)| *kind == Kind::Approve).map(|(_, amount)| *amount);
+        let left = approvals.clone().next_back().unwrap_or(0);
+        self.moved() + approvals.map(|granted| granted.min(left)).sum::<u128>()
     }
 }
 
@@ -157,7 +177,7 @@ struct Model {
     /// The current owner key (0 or 1).
     owner: usize,
     sessions: Vec<ModelSession>,
-    /// What the sessions have transferred to [`RECIPIENT`].
+    /// What the sessions have moved to [`RECIPIENT`], directly or through the tip jar.
     received: u128,
 }
 
@@ -215,18 +235,21 @@ impl Model {
         if own_tx {
             s.usage = counted;
         }
-        // Execution: the exact clock, the spending, then the calls.
+        // Execution: the exact clock, the calls, then what they spent.
         if s.valid_after > now {
             return Outcome::Reverted("session/not-yet-valid");
         }
         if now >= s.valid_until {
             return Outcome::Reverted("session/expired");
         }
+        if calls.moved() > balance {
+            return Outcome::Reverted("insufficient balance");
+        }
         let mut spending = s.spending;
-        if let Some(limit) = s.limit {
+        let amount = calls.counted();
+        if let Some(limit) = s.limit.filter(|_| amount > 0) {
             let period = s.period(&limit, now);
             let in_period = if spending.period == period { spending.period_spent.low() } else { 0 };
-            let amount = calls.counted();
             if spending.total.low() + amount > limit.total {
                 return Outcome::Reverted("session/spending-limit");
             }
@@ -239,12 +262,9 @@ impl Model {
                 period_spent: (in_period + amount).into(),
             };
         }
-        if calls.transferred() > balance {
-            return Outcome::Reverted("insufficient balance");
-        }
         s.usage = counted;
         s.spending = spending;
-        self.received += calls.transferred();
+        self.received += calls.moved();
         Outcome::Done
     }
 
@@ -267,6 +287,9 @@ impl Model {
 struct Chain {
     devnet: Devnet,
     account: Felt,
+    /// The tip jar, passing tips to [`RECIPIENT`], which the owner approved for all the STRK the
+    /// account will ever hold.
+    jar: Felt,
     keys: [SigningKey; 2],
     relayer: LocalAccount,
     provider: Provider,
@@ -399,12 +422,17 @@ async fn the_account_does_exactly_what_the_model_says() {
     let mut rng = Rng(seed);
 
     let devnet = devnet().await;
-    let account = deploy_account(&devnet, owner_key()).await.address();
+    let owner = deploy_account(&devnet, owner_key()).await;
+    let account = owner.address();
+    let jar = deploy_tip_jar(&devnet, RECIPIENT).await;
+    let approved = with_bounds(owner.execute_v3(vec![approve(jar, u128::MAX)])).send().await.unwrap();
+    wait_for_receipt_raw(&devnet.provider(), approved.transaction_hash).await;
     let provider = devnet.provider();
     let chain = Chain {
         relayer: devnet.funded_account(),
         keys: [owner_key(), SigningKey::from_secret_scalar(Felt::from(0x0e1_u32))],
         account,
+        jar,
         provider,
         devnet,
     };
@@ -504,14 +532,14 @@ async fn the_account_does_exactly_what_the_model_says() {
                 let balance = chain.balance(chain.account).await;
                 if *overdraw {
                     // One transfer of more than the account holds: the calls revert.
-                    calls.calls.push((true, balance + 1));
+                    calls.calls.push((Kind::Transfer, balance + 1));
                 }
                 let session = model.sessions[*index].signed.clone();
                 let expected = model.apply_use(*index, *short, !relayed, &calls, balance);
                 let actual = if *relayed {
-                    chain.relayed_use(&session, *short, calls.calls(), model.now).await
+                    chain.relayed_use(&session, *short, calls.calls(chain.jar), model.now).await
                 } else {
-                    chain.session_use(&session, *short, calls.calls(), model.now).await
+                    chain.session_use(&session, *short, calls.calls(chain.jar), model.now).await
                 };
                 if !agrees(&expected, &actual) {
                     fail(format!("the model says {expected:?}, the account did {actual:?}"));
@@ -601,7 +629,12 @@ fn next_step(rng: &mut Rng, model: &Model) -> Step {
             let index = pick(rng, &live, sessions);
             // The short form mostly where the authorization is recorded.
             let short = rng.chance(if model.sessions[index].usage.authorized { 75 } else { 15 });
-            let calls = (0..rng.range(1..4)).map(|_| (rng.chance(70), rng.range(1..900) as u128)).collect();
+            let kind = |rng: &mut Rng| match rng.range(0..10) {
+                0..5 => Kind::Transfer,
+                5..7 => Kind::Approve,
+                _ => Kind::Tip,
+            };
+            let calls = (0..rng.range(1..4)).map(|_| (kind(rng), rng.range(1..900) as u128)).collect();
             Step::Use { index, short, relayed: rng.chance(35), calls: Use { calls }, overdraw: rng.chance(6) }
         }
     }
@@ -616,7 +649,7 @@ fn pick(rng: &mut Rng, live: &[usize], sessions: usize) -> usize {
     }
 }
 
-/// A session of STRK `transfer` and `approve` with random limits and window around `now`, signed
+/// A session of STRK `transfer` and `approve` and the tip jar's `tip`, with random limits and window around `now`, signed
 /// by owner key `signer` at `epoch`.
 fn new_session(rng: &mut Rng, chain: &Chain, now: u64, signer: usize, epoch: Felt) -> ModelSession {
     let valid_after = if rng.chance(70) { now - rng.range(0..1800) } else { now + rng.range(300..5400) };
@@ -637,7 +670,8 @@ fn new_session(rng: &mut Rng, chain: &Chain, now: u64, signer: usize, epoch: Fel
         .max_transactions(max_transactions)
         .epoch(epoch)
         .allow(STRK, "transfer")
-        .allow(STRK, "approve");
+        .allow(STRK, "approve")
+        .allow(chain.jar, "tip");
     if let Some(limit) = limit {
         request = request.periodic_spending_limit(STRK, limit.total, limit.per_period, limit.period);
     }

@@ -3,7 +3,7 @@ pub mod arbitrary;
 
 use std::path::PathBuf;
 
-use sk_contracts::SESSION_KEY_ACCOUNT;
+use sk_contracts::{SESSION_KEY_ACCOUNT, TIP_JAR};
 use sk_devnet::{local_account, Devnet, LocalAccount};
 use starknet::accounts::{Account, ExecutionV3};
 use starknet::core::types::Felt;
@@ -15,6 +15,30 @@ pub async fn devnet() -> Devnet {
     let class = SESSION_KEY_ACCOUNT.sierra_class().expect("the compiled class parses");
     devnet.declare(class, SESSION_KEY_ACCOUNT.compiled_class_hash).await.expect("the account class declares");
     devnet
+}
+
+/// Where [`deploy_tip_jar`] deploys the example tip jar passing tips to `recipient` (it deploys
+/// through the Universal Deployer, not unique, with salt 0), known before it is deployed so that
+/// a session can allow it first.
+pub fn tip_jar_address(recipient: Felt) -> Felt {
+    starknet::core::utils::get_udc_deployed_address(
+        Felt::ZERO,
+        TIP_JAR.class_hash,
+        &starknet::core::utils::UdcUniqueness::NotUnique,
+        &[recipient],
+    )
+}
+
+/// Declares the example tip jar (`contracts/src/examples/tip_jar.cairo`, a contract that takes
+/// tips with `transfer_from`) and deploys one passing tips to `recipient`, at
+/// [`tip_jar_address`].
+pub async fn deploy_tip_jar(devnet: &Devnet, recipient: Felt) -> Felt {
+    let class = TIP_JAR.sierra_class().expect("the compiled class parses");
+    devnet.declare(class, TIP_JAR.compiled_class_hash).await.expect("the tip jar class declares");
+    let address =
+        devnet.deploy_contract(TIP_JAR.class_hash, vec![recipient], Felt::ZERO).await.expect("the tip jar deploys");
+    assert_eq!(address, tip_jar_address(recipient), "the tip jar's address");
+    address
 }
 
 /// A fixed owner key, so failures reproduce.

@@ -4,12 +4,18 @@
 //! recorded in its usage slot by its first transaction or up front by `register_session`
 //! (`ISessionRegistry`). Each check lives with its concept and is run from here: the token format
 //! in `session_token`, the session hash in `session_hash`, the fee, transaction and spending limits
-//! in `limits`, revocation and the owner epoch in
-//! the `RevocationComponent` this component depends on, the call rules in `policy_tree` (with the
-//! argument rules of `argument_rules`). The
-//! account passes in what is its own (the owner key); the component never reads the account's
-//! storage. A use of a session, or a spend, emits no event: the transaction records it, the views
-//! read it.
+//! in `limits`, revocation and the owner epoch in the `RevocationComponent` this component
+//! depends on, the call rules in `policy_tree` (with the argument rules of `argument_rules`). The
+//! account gives what is its own (the owner key, through `SessionOwnerKey`, when a check needs
+//! it); the component never reads the account's storage. A use of a session, or a spend, emits
+//! no event: the transaction records it, the views read it.
+
+/// What the session component asks of the account that embeds it: its current owner key, read
+/// only when a session token carries the owner's signature of the session (the short form of a
+/// recorded session reads none).
+pub trait SessionOwnerKey<TContractState> {
+    fn session_owner_key(self: @TContractState) -> felt252;
+}
 
 #[starknet::component]
 pub mod SessionComponent {
@@ -17,11 +23,15 @@ pub mod SessionComponent {
     use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess};
     use starknet::{ContractAddress, get_contract_address, get_execution_info, get_tx_info};
     use crate::errors;
-    use crate::interfaces::{ISessionRegistry, ISessionUsage};
+    use core::num::traits::CheckedAdd;
+    use crate::interfaces::{
+        IERC20Dispatcher, IERC20DispatcherTrait, ISessionRegistry, ISessionUsage,
+    };
     use crate::session::limits::{
         SPENDING_PERIOD_HIGH, SPENDING_PERIOD_LOW, SPENDING_TOTAL_HIGH, SessionUsage, SpendingHead,
         SpendingUsage, VALIDATION_TIME_ROUNDING, assert_fee_cap, assert_transaction_fields, charge,
-        limits_in_order, max_fee, spend, spending_head, spends,
+        counted_allowance, granted_allowance, limits_in_order, max_fee, spend, spending_head,
+        spent_amount,
     };
     use crate::session::policy_tree::assert_allowed_calls;
     use crate::session::revocation::RevocationComponent;
@@ -35,7 +45,8 @@ pub mod SessionComponent {
     use crate::session::session_token::{
         SessionToken, execution_session, parse_session_token, session_message_hash,
     };
-    use crate::utils::{assert_only_self, is_valid_stark_signature};
+    use crate::utils::{assert_only_self, execute_calls, is_valid_stark_signature};
+    use super::SessionOwnerKey;
 
     #[storage]
     pub struct Storage {
@@ -111,19 +122,18 @@ pub mod SessionComponent {
         TContractState,
         +HasComponent<TContractState>,
         impl Revocation: RevocationComponent::HasComponent<TContractState>,
+        +SessionOwnerKey<TContractState>,
     > of InternalTrait<TContractState> {
         /// Validates a session transaction of this account: `signature` is the whole transaction
-        /// signature (starting with the magic) and `owner_key` the account's current owner key.
-        /// Runs the checks of docs/protocol.md §4 in their order (`check_session`); the first that
+        /// signature (starting with the magic). Runs the checks of docs/protocol.md §4 in their order (`check_session`); the first that
         /// fails panics.
         fn validate_session(
             ref self: ComponentState<TContractState>,
             calls: Span<Call>,
             transaction_hash: felt252,
             signature: Span<felt252>,
-            owner_key: felt252,
         ) {
-            self.check_session(calls, transaction_hash, signature, owner_key, true);
+            self.check_session(calls, transaction_hash, signature, true);
         }
 
         /// Validates a session's outside execution (docs/protocol.md §5): the checks of a session
@@ -137,9 +147,8 @@ pub mod SessionComponent {
             calls: Span<Call>,
             hash: felt252,
             signature: Span<felt252>,
-            owner_key: felt252,
         ) -> felt252 {
-            self.check_session(calls, hash, signature, owner_key, false)
+            self.check_session(calls, hash, signature, false)
         }
 
         /// The checks of docs/protocol.md §4 in their order, for a session transaction (`own_tx`:
@@ -153,7 +162,6 @@ pub mod SessionComponent {
             calls: Span<Call>,
             hash: felt252,
             signature: Span<felt252>,
-            owner_key: felt252,
             own_tx: bool,
         ) -> felt252 {
             let execution_info = get_execution_info().unbox();
@@ -184,8 +192,7 @@ pub mod SessionComponent {
             // 5-6. Revocation, then the owner's authorization; the usage slot is read here, once,
             // and charged in check 11.
             let session_hash = session_hash(@session, account, tx_info.chain_id);
-            let usage = self
-                .assert_authorized(@session, session_hash, token.owner_signature, owner_key);
+            let usage = self.assert_authorized(@session, session_hash, token.owner_signature);
             // 7. The session key signed this transaction (or outside execution) under this session.
             assert(
                 is_valid_stark_signature(
@@ -217,7 +224,6 @@ pub mod SessionComponent {
             self: @ComponentState<TContractState>,
             hash: felt252,
             signature: Span<felt252>,
-            owner_key: felt252,
         ) {
             let execution_info = get_execution_info().unbox();
             let account = execution_info.contract_address;
@@ -234,7 +240,7 @@ pub mod SessionComponent {
             assert_not_expired(session.valid_until, now);
             // 3-4. Revocation, then the owner's authorization.
             let session_hash = session_hash(@session, account, chain_id);
-            self.assert_authorized(@session, session_hash, token.owner_signature, owner_key);
+            self.assert_authorized(@session, session_hash, token.owner_signature);
             // 5. The policy the token names: one of the session's, of no domain of the account's.
             let policy = allowed_policy(session.messages_hash, token.messages, token.index);
             // 6. `hash` is a message of that policy's domain and type (the hash of its type
@@ -259,14 +265,14 @@ pub mod SessionComponent {
         /// Checks 5 and 6 of docs/protocol.md §4, shared by transactions, outside executions and
         /// messages: the session is neither revoked nor of an earlier epoch (refused before its
         /// recorded authorization is read), and the owner authorized it: recorded, for the short
-        /// form (no owner signature), else signed by the current owner key, record or not.
-        /// Returns the session's usage slot, read once here.
+        /// form (no owner signature), else signed by the current owner key, record or not: the
+        /// key is asked of the account (`SessionOwnerKey`) only then, so the short form reads no
+        /// owner key. Returns the session's usage slot, read once here.
         fn assert_authorized(
             self: @ComponentState<TContractState>,
             session: @Session,
             session_hash: felt252,
             owner_signature: Span<felt252>,
-            owner_key: felt252,
         ) -> SessionUsage {
             let revocation = get_dep_component!(self, Revocation);
             revocation.assert_not_revoked(session_hash);
@@ -275,6 +281,7 @@ pub mod SessionComponent {
             if owner_signature.is_empty() {
                 assert(usage.authorized, errors::SESSION_NOT_AUTHORIZED);
             } else {
+                let owner_key = self.get_contract().session_owner_key();
                 assert(
                     is_valid_stark_signature(session_hash, owner_key, owner_signature),
                     errors::SESSION_INVALID_AUTHORIZATION,
@@ -283,67 +290,85 @@ pub mod SessionComponent {
             usage
         }
 
-        /// Execution's part of a session transaction (docs/protocol.md §4, "Time" and
-        /// "Spending"), in `__execute__` before any call runs; `signature` is the one validation
-        /// accepted, of which the header alone is read. Checks the exact window,
-        /// `valid_after <= now < valid_until`, then counts what `calls` move of each token the
-        /// session limits (`limits::spends`, `limits::spend`) and writes the new counters. A
-        /// transaction that moves no limited token computes no session hash and touches no
-        /// storage. It reverts with the calls, so a reverted transfer uses no spending room.
+        /// Execution's part of a session transaction or outside execution (docs/protocol.md §4,
+        /// "Time" and "Spending"): runs `calls`, whose signature `signature` validation accepted
+        /// (its header alone is read), and returns their results. First the exact window,
+        /// `valid_after <= now < valid_until`. Then, for a session with spending limits, the
+        /// balance of each limited token before the calls, the calls, and for each token what
+        /// they spent (`limits::spent_amount`: what left the balance, plus the allowances they
+        /// granted that are still there), counted against its limit (`limits::spend`) and
+        /// written. A session without limits reads no balance; a transaction that spends nothing
+        /// computes no session hash and writes nothing. `known_hash` is the session hash when the
+        /// caller has it (an outside execution's validation computed it). A limit exceeded
+        /// panics, so the calls revert with it and a reverted transfer uses no spending room.
         fn execute_session(
             ref self: ComponentState<TContractState>,
             calls: Span<Call>,
             signature: Span<felt252>,
-        ) {
-            self.count_execution(calls, signature, Option::None);
-        }
-
-        /// `execute_session` for an outside execution, whose validation just computed
-        /// `session_hash` (`validate_outside_session`): the same checks and counts, without
-        /// hashing the session again.
-        fn execute_outside_session(
-            ref self: ComponentState<TContractState>,
-            calls: Span<Call>,
-            signature: Span<felt252>,
-            session_hash: felt252,
-        ) {
-            self.count_execution(calls, signature, Option::Some(session_hash));
-        }
-
-        /// The exact window and the spending of `execute_session`; the session hash is computed
-        /// only if a limited token moves and `known_hash` is none.
-        fn count_execution(
-            ref self: ComponentState<TContractState>,
-            calls: Span<Call>,
-            signature: Span<felt252>,
             known_hash: Option<felt252>,
-        ) {
+        ) -> Array<Span<felt252>> {
             let session = execution_session(signature);
             let execution_info = get_execution_info().unbox();
             let now = execution_info.block_info.unbox().block_timestamp;
             assert(session.valid_after <= now, errors::SESSION_NOT_YET_VALID);
             assert_not_expired(session.valid_until, now);
             if session.spending_limits.is_empty() {
-                return;
+                return execute_calls(calls);
             }
             let account = execution_info.contract_address;
-            let spends = spends(session.spending_limits, calls, account);
-            if spends.is_empty() {
-                return;
+            // Before the calls: each limited token's balance, and the allowances the calls grant
+            // of it (their calldata is read here, so a malformed one is refused before any call).
+            let mut before: Array<(u256, Span<(ContractAddress, u256)>)> = array![];
+            for limit in session.spending_limits {
+                let token = *limit.token;
+                let mut grants = array![];
+                for call in calls {
+                    if *call.to == token {
+                        if let Some(grant) = granted_allowance(call) {
+                            grants.append(grant);
+                        }
+                    }
+                }
+                before.append((erc20(token).balance_of(account), grants.span()));
             }
-            let session_hash = match known_hash {
-                Option::Some(hash) => hash,
-                Option::None => session_hash(
-                    @session, account, execution_info.tx_info.unbox().chain_id,
-                ),
-            };
-            for (limit, amount) in spends {
-                let key = (session_hash, limit.token);
-                let usage = read_spending(@self, key);
-                let usage = spend(usage, limit, amount, now, session.valid_after);
+            let results = execute_calls(calls);
+            // After them: what each token spent, counted and written.
+            let mut known_hash = known_hash;
+            let mut before = before.span();
+            for limit in session.spending_limits {
+                let limit = *limit;
+                let Some((balance_before, grants)) = before.pop_front() else { break; };
+                let token = erc20(limit.token);
+                let mut allowances: u256 = 0;
+                for (spender, granted) in *grants {
+                    let left = token.allowance(account, *spender);
+                    let Some(sum) = allowances.checked_add(counted_allowance(*granted, left)) else {
+                        core::panic_with_felt252(errors::SESSION_SPENDING_LIMIT)
+                    };
+                    allowances = sum;
+                }
+                let amount = spent_amount(*balance_before, token.balance_of(account), allowances);
+                if amount == 0 {
+                    continue;
+                }
+                let hash = match known_hash {
+                    Some(hash) => hash,
+                    None => session_hash(
+                        @session, account, execution_info.tx_info.unbox().chain_id,
+                    ),
+                };
+                known_hash = Some(hash);
+                let key = (hash, limit.token);
+                let usage = spend(read_spending(@self, key), limit, amount, now, session.valid_after);
                 write_spending(ref self, key, usage);
             }
+            results
         }
+    }
+
+    /// The ERC-20 entry points of `token`.
+    fn erc20(token: ContractAddress) -> IERC20Dispatcher {
+        IERC20Dispatcher { contract_address: token }
     }
 
     /// The `SpendingUsage` of `key` (session hash, token): its head, then the words the head

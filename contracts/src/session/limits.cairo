@@ -2,8 +2,9 @@
 //! and "Time"): what a transaction may cost at most, the transaction fields a session may not
 //! use, the usage the account counts per session with its one-slot packing, and the spending
 //! counted per session and token in execution. Pure functions: the `SessionComponent` reads the
-//! transaction and its storage and runs them (checks 3, 4 and 11 of validation, spending in
-//! execution). Mirrors the Rust SDK's `limits` module.
+//! transaction, its storage and the limited tokens' balances and allowances, and runs them
+//! (checks 3, 4 and 11 of validation, spending in execution). Mirrors the Rust SDK's `limits`
+//! module.
 use core::num::traits::{CheckedAdd, WideMul};
 use starknet::account::Call;
 use starknet::storage_access::StorePacking;
@@ -130,38 +131,57 @@ pub fn charge(
 }
 
 //
-// Spending (docs/protocol.md §4, "Spending"): counted in `__execute__`, before any call runs.
+// Spending (docs/protocol.md §4, "Spending"): counted in execution, around the session's calls.
 //
 
-/// What a call of `call.selector` moves of the token it is sent to, if a spending limit counts it
-/// (docs/protocol.md §4, "Spending"): the u256 amount at calldata words 1 and 2 of `transfer`,
-/// `approve`, `increase_allowance` and `increaseAllowance`, and at words 2 and 3 of `transfer_from`
-/// and `transferFrom` when their sender (word 0) is `account`; `None` for any other call (another
-/// sender's tokens, or a selector not counted, `decrease_allowance` among them). An amount whose
-/// words (or `transfer_from`'s sender) are missing, or with a word of 2^128 or more, is
-/// `session/bad-amount`. An approval counts when it is granted: the account cannot see what the
-/// spender takes later. The caller asks only about calls to a limited token.
-pub fn counted_amount(call: @Call, account: ContractAddress) -> Option<u256> {
+/// The allowance a call grants, if a spending limit counts it (docs/protocol.md §4, "Spending"):
+/// `(spender, amount)` of `approve`, `increase_allowance` and `increaseAllowance`, the spender at
+/// calldata word 0 and the u256 amount at words 1 and 2; `None` for any other selector (what
+/// those move is counted from the balance). A spender that is no address, or an amount whose
+/// words are missing or with a word of 2^128 or more, is `session/bad-amount`. The caller asks
+/// only about calls to a limited token.
+pub fn granted_allowance(call: @Call) -> Option<(ContractAddress, u256)> {
     let selector = *call.selector;
-    let calldata = *call.calldata;
-    let at: usize = if selector == selector!("transfer")
-        || selector == selector!("approve")
-        || selector == selector!("increase_allowance")
-        || selector == selector!("increaseAllowance") {
-        1
-    } else if selector == selector!("transfer_from") || selector == selector!("transferFrom") {
-        let Some(sender) = calldata.get(0) else {
-            core::panic_with_felt252(errors::SESSION_BAD_AMOUNT)
-        };
-        let account: felt252 = account.into();
-        if *sender.unbox() != account {
-            return None;
-        }
-        2
-    } else {
+    if selector != selector!("approve")
+        && selector != selector!("increase_allowance")
+        && selector != selector!("increaseAllowance") {
         return None;
+    }
+    let calldata = *call.calldata;
+    let Some(spender) = calldata.get(0) else {
+        core::panic_with_felt252(errors::SESSION_BAD_AMOUNT)
     };
-    Some(u256 { low: amount_word(calldata, at), high: amount_word(calldata, at + 1) })
+    let Some(spender) = (*spender.unbox()).try_into() else {
+        core::panic_with_felt252(errors::SESSION_BAD_AMOUNT)
+    };
+    Some((spender, u256 { low: amount_word(calldata, 1), high: amount_word(calldata, 2) }))
+}
+
+/// What an allowance of `granted` counts once the calls ran, with `left` the spender's allowance
+/// after them: the part of it still there, `min(granted, left)`. What the spender took of it
+/// during the calls left the balance and is counted there, so an approval followed by a pull in
+/// one transaction counts once.
+pub fn counted_allowance(granted: u256, left: u256) -> u256 {
+    if left < granted {
+        left
+    } else {
+        granted
+    }
+}
+
+/// What a session's calls spent of one token: what left the account's balance (`before` less
+/// `after`, 0 when it grew) plus `allowances`, the allowances they granted that are still there
+/// (`counted_allowance`). A sum beyond u256 is beyond any total: `session/spending-limit`.
+pub fn spent_amount(before: u256, after: u256, allowances: u256) -> u256 {
+    let left_the_balance = if after < before {
+        before - after
+    } else {
+        0
+    };
+    let Some(spent) = left_the_balance.checked_add(allowances) else {
+        core::panic_with_felt252(errors::SESSION_SPENDING_LIMIT)
+    };
+    spent
 }
 
 /// The calldata word at `index` as a u128, or a panic with `session/bad-amount`.
@@ -192,37 +212,6 @@ pub fn limits_in_order(limits: Span<SpendingLimit>) -> bool {
         previous = Some(token);
     }
     true
-}
-
-/// What `calls`, a transaction's calls from `account`, move together of each token `limits`
-/// limits: one `(limit, amount)` per limited token a counted call is sent to, in the order of
-/// `limits` (one per token, `limits_in_order`), each amount the sum of that
-/// token's counted amounts (`counted_amount`; a multicall splitting a spend counts whole). Calls
-/// to other contracts are not looked at. A sum beyond u256 is beyond any total:
-/// `session/spending-limit`. Empty when nothing is counted.
-pub fn spends(
-    limits: Span<SpendingLimit>, calls: Span<Call>, account: ContractAddress,
-) -> Array<(SpendingLimit, u256)> {
-    let mut spends = array![];
-    for limit in limits {
-        let token = *limit.token;
-        let mut sum: Option<u256> = None;
-        for call in calls {
-            if *call.to != token {
-                continue;
-            }
-            if let Some(amount) = counted_amount(call, account) {
-                let Some(new_sum) = amount.checked_add(sum.unwrap_or(0)) else {
-                    core::panic_with_felt252(errors::SESSION_SPENDING_LIMIT)
-                };
-                sum = Some(new_sum);
-            }
-        }
-        if let Some(amount) = sum {
-            spends.append((*limit, amount));
-        }
-    }
-    spends
 }
 
 /// What the account counted of one token for a session (the view

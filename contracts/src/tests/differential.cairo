@@ -7,8 +7,8 @@ use starknet::account::Call;
 use starknet::{ContractAddress, ResourcesBounds};
 use crate::session::argument_rules::{assert_rules_hold, rule_holds};
 use crate::session::limits::{
-    SessionUsage, SpendingUsage, assert_fee_cap, charge, counted_amount, current_period, max_fee, spend,
-    spends,
+    SessionUsage, SpendingUsage, assert_fee_cap, charge, current_period, granted_allowance, max_fee,
+    spend,
 };
 use crate::session::merkle::{hash_pair, verify_proof};
 use crate::session::policy_tree::policy_leaf;
@@ -155,25 +155,14 @@ pub fn charge_of(input: Array<felt252>) -> Array<felt252> {
     serialized(@charge(usage, max_transactions, fee_budget, fee))
 }
 
-/// `[SpendingLimit span…, Call span…, account]` → `(SpendingLimit, u256)` pairs (`Serde`), or
-/// the first error.
-pub fn spends_of(input: Array<felt252>) -> Array<felt252> {
-    let mut input = input.span();
-    let limits: Span<SpendingLimit> = read(ref input);
-    let calls: Span<Call> = read(ref input);
-    let account: ContractAddress = read(ref input);
-    done(input);
-    serialized(@spends(limits, calls, account))
-}
-
-/// `[Call…, account]` → `[0]` for a call no limit counts, `[1, amount (u256)]` for one it does,
-/// or `session/bad-amount`.
-pub fn counted_amount_of(input: Array<felt252>) -> Array<felt252> {
+/// `[Call…]` → `Option<(spender, amount)>` in `Serde` layout (`[1]` for a call that grants no
+/// allowance a limit counts, `[0, spender, amount (u256)]` for one that does), or
+/// `session/bad-amount`.
+pub fn granted_allowance_of(input: Array<felt252>) -> Array<felt252> {
     let mut input = input.span();
     let call: Call = read(ref input);
-    let account: ContractAddress = read(ref input);
     done(input);
-    serialized(@counted_amount(@call, account))
+    serialized(@granted_allowance(@call))
 }
 
 /// `[SpendingUsage…, SpendingLimit…, amount (u256), now, valid_after]` → `[current period,

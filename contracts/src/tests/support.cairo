@@ -22,6 +22,7 @@ use crate::session::session_token::{
     CallProof, OWNER_SIGNATURE_OFFSET, SESSION_MAGIC, SESSION_TOKEN_VERSION, SessionToken,
     session_message_hash,
 };
+use crate::examples::tip_jar::{ITipJarDispatcher, TipJar};
 use super::mocks::{IMockTargetDispatcher, IMockTokenDispatcher, MockTarget, MockToken};
 use super::vectors;
 
@@ -125,11 +126,22 @@ pub fn set_tx(version: felt252, signature: Array<felt252>) {
     starknet::testing::set_signature(signature.span());
 }
 
-/// A mock token that accepts every transfer and approval (`MockToken`).
+/// A plain ERC-20 (`MockToken`) of which the account at `vectors::ACCOUNT` holds every token
+/// (2^256 - 1).
 pub fn deploy_token() -> IMockTokenDispatcher {
-    let (address, _) = deploy_syscall(MockToken::TEST_CLASS_HASH, 2, array![].span(), false)
+    let max = 0xffffffffffffffffffffffffffffffff;
+    let (address, _) = deploy_syscall(
+        MockToken::TEST_CLASS_HASH, 2, array![vectors::ACCOUNT, max, max].span(), false,
+    )
         .unwrap_syscall();
     IMockTokenDispatcher { contract_address: address }
+}
+
+/// The example tip jar, passing tips to `0x71b`.
+pub fn deploy_tip_jar() -> ITipJarDispatcher {
+    let (address, _) = deploy_syscall(TipJar::TEST_CLASS_HASH, 3, array![0x71b].span(), false)
+        .unwrap_syscall();
+    ITipJarDispatcher { contract_address: address }
 }
 
 /// A day in seconds.

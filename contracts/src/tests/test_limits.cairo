@@ -1,17 +1,18 @@
 //! The limits of a session (docs/protocol.md §4, "Fees", "Spending" and "Where each count
 //! happens"), on their own: the maximum fee of a transaction, the transaction fields, the fee cap,
-//! the usage's packing, `charge`, and spending: `counted_amount`, `spends` and `spend`. The same
+//! the usage's packing, `charge`, and spending: `granted_allowance`, `counted_allowance`,
+//! `spent_amount` and `spend`. The same
 //! checks through `__validate__` and `__execute__` are in `test_session`, except those on
 //! resource bounds and paymaster data, which the test runner cannot set (the e2e tests on devnet
 //! cover them).
 use core::num::traits::Bounded;
 use starknet::account::Call;
 use starknet::storage_access::StorePacking;
-use starknet::{ContractAddress, ResourcesBounds};
+use starknet::ResourcesBounds;
 use crate::session::limits::{
     SessionUsage, SpendingHead, SpendingHeadStorePacking, SpendingUsage, assert_fee_cap,
-    assert_transaction_fields, charge, counted_amount, current_period, max_fee, spend,
-    spending_head, limits_in_order, spends,
+    assert_transaction_fields, charge, counted_allowance, current_period, granted_allowance,
+    limits_in_order, max_fee, spend, spending_head, spent_amount,
 };
 use crate::session::session_hash::SpendingLimit;
 use super::support::contract;
@@ -261,144 +262,112 @@ fn test_charge_tx_limit_before_fee_budget() {
 }
 
 //
-// counted_amount
+// granted_allowance / counted_allowance / spent_amount
 //
 
-const ACCOUNT: felt252 = 0xacc;
 const TOKEN: felt252 = 0x70c;
 const TWO_POW_128: felt252 = 0x100000000000000000000000000000000;
-
-fn account() -> ContractAddress {
-    contract(ACCOUNT)
-}
 
 fn token_call(selector: felt252, calldata: Array<felt252>) -> Call {
     Call { to: contract(TOKEN), selector, calldata: calldata.span() }
 }
 
 #[test]
-fn test_counted_amount_transfer() {
-    let call = token_call(selector!("transfer"), array![0xb0b, 7, 1]);
-    assert_eq!(counted_amount(@call, account()), Some(u256 { low: 7, high: 1 }));
-}
-
-#[test]
-fn test_counted_amount_approve() {
-    let call = token_call(selector!("approve"), array![0xb0b, 7, 0]);
-    assert_eq!(counted_amount(@call, account()), Some(7));
-}
-
-#[test]
-fn test_counted_amount_increase_allowance() {
+fn test_granted_allowance_of_each_approval_selector() {
+    let call = token_call(selector!("approve"), array![0xb0b, 7, 1]);
+    assert_eq!(granted_allowance(@call), Some((contract(0xb0b), u256 { low: 7, high: 1 })));
     let call = token_call(selector!("increase_allowance"), array![0xb0b, 8, 0]);
-    assert_eq!(counted_amount(@call, account()), Some(8));
+    assert_eq!(granted_allowance(@call), Some((contract(0xb0b), 8)));
+    let call = token_call(selector!("increaseAllowance"), array![0xca7, 9, 0]);
+    assert_eq!(granted_allowance(@call), Some((contract(0xca7), 9)));
 }
 
 #[test]
-fn test_counted_amount_increase_allowance_camel_case() {
-    let call = token_call(selector!("increaseAllowance"), array![0xb0b, 9, 0]);
-    assert_eq!(counted_amount(@call, account()), Some(9));
-}
-
-#[test]
-fn test_counted_amount_transfer_from_the_account() {
-    let call = token_call(selector!("transfer_from"), array![ACCOUNT, 0xb0b, 10, 0]);
-    assert_eq!(counted_amount(@call, account()), Some(10));
-}
-
-#[test]
-fn test_counted_amount_transfer_from_camel_case() {
-    let call = token_call(selector!("transferFrom"), array![ACCOUNT, 0xb0b, 11, 2]);
-    assert_eq!(counted_amount(@call, account()), Some(u256 { low: 11, high: 2 }));
-}
-
-#[test]
-fn test_counted_amount_transfer_from_another_sender() {
-    // Someone else's tokens, moved under their allowance: not the account's spending.
-    let call = token_call(selector!("transfer_from"), array![0xa11ce, 0xb0b, 10, 0]);
-    assert_eq!(counted_amount(@call, account()), None);
-    let call = token_call(selector!("transferFrom"), array![0xa11ce, 0xb0b, 10, 0]);
-    assert_eq!(counted_amount(@call, account()), None);
-    // Its amount is not read.
-    let call = token_call(selector!("transfer_from"), array![0xa11ce]);
-    assert_eq!(counted_amount(@call, account()), None);
-}
-
-#[test]
-fn test_counted_amount_other_selectors() {
+fn test_granted_allowance_other_selectors_are_not_read() {
+    // What transfers, transfer_from and any other selector move is counted from the balance; a
+    // decrease grants nothing. Their calldata is not even looked at.
     let selectors = array![
-        selector!("decrease_allowance"), selector!("decreaseAllowance"), selector!("mint"),
-        selector!("balance_of"), selector!("play"),
+        selector!("transfer"), selector!("transfer_from"), selector!("transferFrom"),
+        selector!("decrease_allowance"), selector!("decreaseAllowance"), selector!("burn"),
+        selector!("play"),
     ];
     for selector in selectors {
-        let call = token_call(selector, array![0xb0b, 7, 0]);
-        assert_eq!(counted_amount(@call, account()), None);
-        // Not even looked at.
-        assert_eq!(counted_amount(@token_call(selector, array![]), account()), None);
+        assert_eq!(granted_allowance(@token_call(selector, array![0xb0b, 7, 0])), None);
+        assert_eq!(granted_allowance(@token_call(selector, array![])), None);
     }
 }
 
 #[test]
-fn test_counted_amount_ignores_extra_words() {
-    let call = token_call(selector!("transfer"), array![0xb0b, 7, 0, 0xdead]);
-    assert_eq!(counted_amount(@call, account()), Some(7));
-}
-
-#[test]
-fn test_counted_amount_largest() {
+fn test_granted_allowance_ignores_extra_words_and_takes_the_largest() {
+    let call = token_call(selector!("approve"), array![0xb0b, 7, 0, 0xdead]);
+    assert_eq!(granted_allowance(@call), Some((contract(0xb0b), 7)));
     let max: felt252 = TWO_POW_128 - 1;
-    let call = token_call(selector!("transfer"), array![0xb0b, max, max]);
-    assert_eq!(counted_amount(@call, account()), Some(Bounded::MAX));
+    let call = token_call(selector!("approve"), array![0xb0b, max, max]);
+    assert_eq!(granted_allowance(@call), Some((contract(0xb0b), Bounded::MAX)));
 }
 
 #[test]
 #[should_panic(expected: 'session/bad-amount')]
-fn test_counted_amount_missing_high_word() {
-    let _ = counted_amount(@token_call(selector!("transfer"), array![0xb0b, 7]), account());
+fn test_granted_allowance_no_calldata() {
+    let _ = granted_allowance(@token_call(selector!("approve"), array![]));
 }
 
 #[test]
 #[should_panic(expected: 'session/bad-amount')]
-fn test_counted_amount_no_calldata() {
-    let _ = counted_amount(@token_call(selector!("approve"), array![]), account());
+fn test_granted_allowance_missing_high_word() {
+    let _ = granted_allowance(@token_call(selector!("increase_allowance"), array![0xb0b, 7]));
 }
 
 #[test]
 #[should_panic(expected: 'session/bad-amount')]
-fn test_counted_amount_transfer_from_missing_words() {
-    let call = token_call(selector!("transfer_from"), array![ACCOUNT, 0xb0b, 7]);
-    let _ = counted_amount(@call, account());
+fn test_granted_allowance_low_word_above_u128() {
+    let _ = granted_allowance(@token_call(selector!("approve"), array![0xb0b, TWO_POW_128, 0]));
 }
 
 #[test]
 #[should_panic(expected: 'session/bad-amount')]
-fn test_counted_amount_transfer_from_no_sender() {
-    let _ = counted_amount(@token_call(selector!("transferFrom"), array![]), account());
+fn test_granted_allowance_high_word_above_u128() {
+    let _ = granted_allowance(@token_call(selector!("approve"), array![0xb0b, 0, TWO_POW_128]));
 }
 
 #[test]
 #[should_panic(expected: 'session/bad-amount')]
-fn test_counted_amount_low_word_above_u128() {
-    let call = token_call(selector!("transfer"), array![0xb0b, TWO_POW_128, 0]);
-    let _ = counted_amount(@call, account());
+fn test_granted_allowance_spender_no_address() {
+    // 2^251 is no contract address.
+    let spender = 0x800000000000000000000000000000000000000000000000000000000000000;
+    let _ = granted_allowance(@token_call(selector!("approve"), array![spender, 1, 0]));
 }
 
 #[test]
-#[should_panic(expected: 'session/bad-amount')]
-fn test_counted_amount_high_word_above_u128() {
-    let call = token_call(selector!("transfer"), array![0xb0b, 0, TWO_POW_128]);
-    let _ = counted_amount(@call, account());
+fn test_counted_allowance_is_what_is_left_of_the_grant() {
+    // Nothing taken: the whole grant. Taken in part: what is left (the rest left the balance).
+    assert_eq!(counted_allowance(10, 10), 10);
+    assert_eq!(counted_allowance(10, 4), 4);
+    assert_eq!(counted_allowance(10, 0), 0);
+    // An allowance the owner gave before, increased: the increase alone.
+    assert_eq!(counted_allowance(10, 1000), 10);
+    assert_eq!(counted_allowance(Bounded::MAX, Bounded::MAX), Bounded::MAX);
 }
 
 #[test]
-#[should_panic(expected: 'session/bad-amount')]
-fn test_counted_amount_transfer_from_high_word_above_u128() {
-    let calldata = array![ACCOUNT, 0xb0b, 1, TWO_POW_128];
-    let _ = counted_amount(@token_call(selector!("transfer_from"), calldata), account());
+fn test_spent_amount_is_the_decrease_plus_the_allowances() {
+    assert_eq!(spent_amount(100, 100, 0), 0);
+    assert_eq!(spent_amount(100, 60, 0), 40);
+    assert_eq!(spent_amount(100, 60, 5), 45);
+    // A balance that grew spent nothing of it; the allowances still count.
+    assert_eq!(spent_amount(100, 160, 0), 0);
+    assert_eq!(spent_amount(100, 160, 7), 7);
+    assert_eq!(spent_amount(Bounded::MAX, 0, 0), Bounded::MAX);
+}
+
+#[test]
+#[should_panic(expected: 'session/spending-limit')]
+fn test_spent_amount_beyond_u256() {
+    let _ = spent_amount(Bounded::MAX, 0, 1);
 }
 
 //
-// limits_in_order / spends
+// limits_in_order
 //
 
 fn limit(total: u256, per_period: u256, period: u64) -> SpendingLimit {
@@ -407,13 +376,6 @@ fn limit(total: u256, per_period: u256, period: u64) -> SpendingLimit {
 
 fn limit_of(token: felt252, total: u256) -> SpendingLimit {
     SpendingLimit { token: contract(token), total, per_period: total, period: 0 }
-}
-
-fn transfer_of(token: felt252, amount: u128) -> Call {
-    Call {
-        to: contract(token), selector: selector!("transfer"),
-        calldata: array![0xb0b, amount.into(), 0].span(),
-    }
 }
 
 #[test]
@@ -425,46 +387,6 @@ fn test_limits_in_order_one_per_token_increasing() {
     assert!(!limits_in_order(array![limit_of(0x3, 20), limit_of(0x3, 30)].span()));
     assert!(!limits_in_order(array![limit_of(0x1, 10), limit_of(0x3, 20), limit_of(0x1, 30)].span()));
     assert!(!limits_in_order(array![limit_of(0x3, 20), limit_of(0x1, 10)].span()));
-}
-
-#[test]
-fn test_spends_sums_per_token() {
-    let limits = array![limit_of(0x1, 10), limit_of(0x3, 30), limit_of(TOKEN, 20)];
-    let calls = array![
-        transfer_of(TOKEN, 5), transfer_of(0x1, 1), transfer_of(0x9, 100), transfer_of(TOKEN, 6),
-        token_call(selector!("decrease_allowance"), array![0xb0b, 50, 0]),
-    ];
-    // In the order of the limits; 0x3 is not touched, 0x9 not limited.
-    assert_eq!(
-        spends(limits.span(), calls.span(), account()),
-        array![(limit_of(0x1, 10), 1), (limit_of(TOKEN, 20), 11)],
-    );
-}
-
-#[test]
-fn test_spends_nothing_counted() {
-    let limits = array![limit_of(TOKEN, 20)];
-    assert_eq!(spends(limits.span(), array![transfer_of(0x9, 5)].span(), account()), array![]);
-    assert_eq!(spends(array![].span(), array![transfer_of(TOKEN, 5)].span(), account()), array![]);
-    assert_eq!(spends(limits.span(), array![].span(), account()), array![]);
-}
-
-#[test]
-fn test_spends_bad_amount_of_an_unlimited_token_is_not_read() {
-    let call = Call {
-        to: contract(0x9), selector: selector!("transfer"), calldata: array![0xb0b].span(),
-    };
-    let limits = array![limit_of(TOKEN, 20)];
-    assert_eq!(spends(limits.span(), array![call].span(), account()), array![]);
-}
-
-#[test]
-#[should_panic(expected: 'session/spending-limit')]
-fn test_spends_sum_beyond_u256() {
-    let max: felt252 = TWO_POW_128 - 1;
-    let largest = token_call(selector!("transfer"), array![0xb0b, max, max]);
-    let limits = array![limit_of(TOKEN, 20)];
-    let _ = spends(limits.span(), array![largest, transfer_of(TOKEN, 1)].span(), account());
 }
 
 //

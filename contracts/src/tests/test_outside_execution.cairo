@@ -25,7 +25,8 @@ use crate::session::session_token::{
 };
 use super::mocks::{IMockTokenDispatcher, IMockTokenDispatcherTrait};
 use super::support::{
-    DAY, OTHER_PRIVATE_KEY, OWNER_PRIVATE_KEY, SESSION_PRIVATE_KEY, contract, deploy_token, encode,
+    DAY, OTHER_PRIVATE_KEY, OWNER_PRIVATE_KEY, SESSION_PRIVATE_KEY, contract, deploy_tip_jar,
+    deploy_token, encode,
     revoke, session, session_account, sign,
 };
 use super::vectors;
@@ -376,6 +377,43 @@ fn test_session_outside_execution_over_the_limit() {
     let (mut state, token) = setup();
     let session = token_session(token.contract_address);
     run_session(ref state, session, outside(array![transfer(token.contract_address, 301)], 7));
+}
+
+/// `token_session` allowing the tip jar `jar`'s `tip` instead of the token's `transfer`, after
+/// the owner approved the jar for a million of `token` (the test calls the token as the account).
+fn tip_jar_session(token: IMockTokenDispatcher, jar: ContractAddress) -> Session {
+    token.approve(jar, 1_000_000);
+    Session {
+        policies_root: policy_leaf(jar, selector!("tip"), array![].span()),
+        ..token_session(token.contract_address)
+    }
+}
+
+fn tip(jar: ContractAddress, token: ContractAddress, amount: u128) -> Call {
+    let calldata = array![token.into(), amount.into(), 0];
+    Call { to: jar, selector: selector!("tip"), calldata: calldata.span() }
+}
+
+#[test]
+fn test_session_outside_execution_counts_what_a_contract_pulls() {
+    // Finding 3 of the format 3 review, relayed: the session calls only the tip jar, which pulls
+    // the account's tokens with `transfer_from` under the owner's allowance. Counted all the same.
+    let (mut state, token) = setup();
+    let jar = deploy_tip_jar().contract_address;
+    let session = tip_jar_session(token, jar);
+    let to = token.contract_address;
+    run_session(ref state, session, outside(array![tip(jar, to, 250)], 7));
+    assert_eq!(token.balance_of(contract(0x71b)), 250);
+    assert_eq!(spending_of(@state, @session, to), SpendingUsage { total: 250, period: 1, period_spent: 250 });
+}
+
+#[test]
+#[should_panic(expected: ('session/period-limit',))]
+fn test_session_outside_execution_pull_over_the_limit() {
+    let (mut state, token) = setup();
+    let jar = deploy_tip_jar().contract_address;
+    let session = tip_jar_session(token, jar);
+    run_session(ref state, session, outside(array![tip(jar, token.contract_address, 301)], 7));
 }
 
 #[test]

@@ -36,7 +36,7 @@ use super::mocks::{IMockTargetDispatcherTrait, IMockTokenDispatcherTrait};
 use super::support::{
     DAY, OTHER, OTHER_PRIVATE_KEY, OWNER_PRIVATE_KEY, SESSION_PRIVATE_KEY,
     VECTOR_OWNER_SIGNATURE_OFFSET, account_state, call_proofs, contract, deploy_target,
-    deploy_token, encode, register, revoke, revoke_all, rotate_owner, session, session_account,
+    deploy_tip_jar, deploy_token, encode, register, revoke, revoke_all, rotate_owner, session, session_account,
     session_token, short_token, sign, signed_token, spending_limit, transfer_rules,
 };
 use super::vectors;
@@ -1266,10 +1266,18 @@ fn test___validate___session_rules_before_tx_limit() {
     state.__validate__(calls);
 }
 
+/// The vectors' session without its spending limit (on `vectors::TARGET`, where no token is
+/// deployed to read a balance of), as a transaction signature: what execution reads of it.
+fn limitless_signature() -> Array<felt252> {
+    let session = Session { spending_limits: array![].span(), ..session() };
+    encode(SessionToken { session, ..session_token() })
+}
+
 #[test]
 fn test___execute___session_does_not_count() {
     let mut state = session_account(vectors::signature());
     state.__validate__(vectors::calls());
+    starknet::testing::set_signature(limitless_signature().span());
     state.__execute__(array![]);
     assert_eq!(state.get_session_usage(vectors::SESSION_HASH), usage(1));
 }
@@ -1280,7 +1288,7 @@ fn test___execute___session_does_not_count() {
 
 #[test]
 fn test___execute___session_in_window() {
-    let mut state = session_account(vectors::signature());
+    let mut state = session_account(limitless_signature());
     set_block_timestamp(vectors::VALID_AFTER);
     assert_eq!(state.__execute__(array![]).len(), 0);
     set_block_timestamp(vectors::VALID_UNTIL - 1);
@@ -1305,8 +1313,8 @@ fn test___execute___session_expired() {
 
 //
 // __execute__: spending (docs/protocol.md §4, "Spending"). Execution checks no signature, so a
-// session whose limit is on a deployed `MockToken` is sent as is; the vectors' session (its limit
-// on `vectors::TARGET`, where nothing is deployed) serves where the spend fails before any call.
+// session whose limit is on a deployed `MockToken` (a plain ERC-20 of which the account holds
+// every token) is sent as is. The vectors' limit: 1000 in all, 300 a day.
 //
 
 /// The vectors' session with its spending limit on `token`, as a transaction signature, and its
@@ -1330,6 +1338,14 @@ fn transfer(token: ContractAddress, amount: u256) -> Call {
     amount_call(token, selector!("transfer"), array![0xb0b], amount)
 }
 
+fn approve(token: ContractAddress, spender: ContractAddress, amount: u256) -> Call {
+    amount_call(token, selector!("approve"), array![spender.into()], amount)
+}
+
+fn tip(jar: ContractAddress, token: ContractAddress, amount: u256) -> Call {
+    amount_call(jar, selector!("tip"), array![token.into()], amount)
+}
+
 fn spent(total: u256, period: u64, period_spent: u256) -> SpendingUsage {
     SpendingUsage { total, period, period_spent }
 }
@@ -1344,7 +1360,7 @@ fn test___execute___session_counts_a_transfer() {
     let mut state = session_account(signature);
     assert_eq!(state.get_session_spending(hash, token.contract_address), Default::default());
     state.__execute__(array![transfer(token.contract_address, 100)]);
-    assert_eq!(token.get_calls(), 1);
+    assert_eq!(token.balance_of(contract(0xb0b)), 100);
     assert_eq!(state.get_session_spending(hash, token.contract_address), spent(100, PERIOD, 100));
     // Other sessions and tokens have their own counters.
     assert_eq!(
@@ -1356,17 +1372,14 @@ fn test___execute___session_counts_a_transfer() {
 
 #[test]
 fn test___execute___session_multicall_at_the_limit() {
-    // 100 + 200 = the limit per period: the calls' amounts are added.
+    // 100 moved + 200 granted = the limit per period: the calls' amounts are added.
     let token = deploy_token();
     let (signature, hash) = token_session(token.contract_address);
     let mut state = session_account(signature);
-    let calls = array![
-        transfer(token.contract_address, 100),
-        amount_call(token.contract_address, selector!("approve"), array![0xb0b], 200),
-    ];
-    state.__execute__(calls);
+    let to = token.contract_address;
+    state.__execute__(array![transfer(to, 100), approve(to, contract(0xb0b), 200)]);
     assert_eq!(token.get_calls(), 2);
-    assert_eq!(state.get_session_spending(hash, token.contract_address), spent(300, PERIOD, 300));
+    assert_eq!(state.get_session_spending(hash, to), spent(300, PERIOD, 300));
 }
 
 #[test]
@@ -1376,57 +1389,128 @@ fn test___execute___session_multicall_one_over() {
     let (signature, _) = token_session(token.contract_address);
     let mut state = session_account(signature);
     let to = token.contract_address;
-    let calls = array![transfer(to, 100), transfer(to, 201)];
-    state.__execute__(calls);
+    state.__execute__(array![transfer(to, 100), transfer(to, 201)]);
 }
 
 #[test]
-fn test___execute___session_counts_by_selector() {
-    // transfer, approve, increase_allowance and transfer_from from the account count; transfer_from
-    // from another sender and decrease_allowance do not.
+fn test___execute___session_counts_what_leaves_the_balance_by_any_selector() {
+    // `burn` is no selector of the spending table: what it moves leaves the balance all the same.
     let token = deploy_token();
     let (signature, hash) = token_session(token.contract_address);
     let mut state = session_account(signature);
     let to = token.contract_address;
     let calls = array![
-        transfer(to, 1), amount_call(to, selector!("approve"), array![0xb0b], 2),
+        transfer(to, 1), amount_call(to, selector!("burn"), array![], 16),
         amount_call(to, selector!("increase_allowance"), array![0xb0b], 4),
-        amount_call(to, selector!("transfer_from"), array![vectors::ACCOUNT, 0xb0b], 8),
-        amount_call(to, selector!("transfer_from"), array![0xa11ce, 0xb0b], 16),
-        amount_call(to, selector!("decrease_allowance"), array![0xb0b], 32),
+        amount_call(to, selector!("increaseAllowance"), array![0xca7], 8),
     ];
     state.__execute__(calls);
-    assert_eq!(token.get_calls(), 6);
-    assert_eq!(state.get_session_spending(hash, to), spent(15, PERIOD, 15));
+    assert_eq!(token.get_calls(), 4);
+    assert_eq!(state.get_session_spending(hash, to), spent(29, PERIOD, 29));
 }
 
 #[test]
-fn test___execute___session_touching_no_limited_token_writes_nothing() {
+fn test___execute___session_counts_what_a_contract_pulls() {
+    // Finding 3 of the format 3 review: the owner approved a contract (here the tip jar) once;
+    // a session that may call it, and never calls the token, moves the account's tokens through
+    // the contract's `transfer_from`. What it pulls leaves the balance and is counted.
+    let token = deploy_token();
+    let jar = deploy_tip_jar();
+    let (signature, hash) = token_session(token.contract_address);
+    let mut state = session_account(signature.clone());
+    let to = token.contract_address;
+    // The owner's approval, in an owner transaction: not the session's.
+    starknet::testing::set_signature(super::support::owner_signature().span());
+    state.__execute__(array![approve(to, jar.contract_address, 1_000_000)]);
+    starknet::testing::set_signature(signature.span());
+    state.__execute__(array![tip(jar.contract_address, to, 250)]);
+    assert_eq!(token.balance_of(contract(0x71b)), 250);
+    assert_eq!(state.get_session_spending(hash, to), spent(250, PERIOD, 250));
+}
+
+#[test]
+#[should_panic(expected: ('session/period-limit',))]
+fn test___execute___session_pull_through_a_contract_over_the_limit() {
+    let token = deploy_token();
+    let jar = deploy_tip_jar();
+    let (signature, _) = token_session(token.contract_address);
+    let mut state = session_account(signature.clone());
+    let to = token.contract_address;
+    starknet::testing::set_signature(super::support::owner_signature().span());
+    state.__execute__(array![approve(to, jar.contract_address, 1_000_000)]);
+    starknet::testing::set_signature(signature.span());
+    state.__execute__(array![tip(jar.contract_address, to, 301)]);
+}
+
+#[test]
+fn test___execute___session_approval_then_pull_counts_once() {
+    // An approval the jar takes in full in the same transaction counts what moved, once; one it
+    // takes in part counts what moved and what is left of the allowance.
+    let token = deploy_token();
+    let jar = deploy_tip_jar();
+    let (signature, hash) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    let (to, spender) = (token.contract_address, jar.contract_address);
+    state.__execute__(array![approve(to, spender, 30), tip(spender, to, 30)]);
+    assert_eq!(state.get_session_spending(hash, to), spent(30, PERIOD, 30));
+    state.__execute__(array![approve(to, spender, 50), tip(spender, to, 20)]);
+    assert_eq!(token.allowance(account_address(), spender), 30);
+    assert_eq!(state.get_session_spending(hash, to), spent(80, PERIOD, 80));
+}
+
+#[test]
+fn test___execute___session_increase_counts_only_the_increase() {
+    // The owner's own allowance to the jar is not the session's: an increase counts itself.
+    let token = deploy_token();
+    let jar = deploy_tip_jar();
+    let (signature, hash) = token_session(token.contract_address);
+    let mut state = session_account(signature.clone());
+    let (to, spender) = (token.contract_address, jar.contract_address);
+    starknet::testing::set_signature(super::support::owner_signature().span());
+    state.__execute__(array![approve(to, spender, 1_000_000)]);
+    starknet::testing::set_signature(signature.span());
+    let increase = amount_call(to, selector!("increase_allowance"), array![spender.into()], 5);
+    state.__execute__(array![increase]);
+    assert_eq!(state.get_session_spending(hash, to), spent(5, PERIOD, 5));
+}
+
+#[test]
+fn test___execute___session_spending_nothing_writes_nothing() {
+    // Calls elsewhere, a decrease, an approval of 0: nothing left the balance and no allowance
+    // is left, so no counter is written (and no session hash computed).
     let token = deploy_token();
     let target = deploy_target();
     let (signature, hash) = token_session(token.contract_address);
     let mut state = session_account(signature);
+    let to = token.contract_address;
     let calls = array![
         call_to(target.contract_address, selector!("set_value"), array![7]),
-        amount_call(token.contract_address, selector!("decrease_allowance"), array![0xb0b], 500),
+        approve(to, contract(0xb0b), 0),
+        amount_call(to, selector!("decrease_allowance"), array![0xb0b], 0),
     ];
     state.__execute__(calls);
     assert_eq!(target.get_value(), 7);
-    assert_eq!(token.get_calls(), 1);
-    assert_eq!(state.get_session_spending(hash, token.contract_address), Default::default());
+    assert_eq!(token.get_calls(), 2);
+    assert_eq!(state.get_session_spending(hash, to), Default::default());
 }
 
 #[test]
-fn test___execute___session_vector_session_other_contract() {
-    // The vectors' session limits `vectors::TARGET`: a transfer elsewhere is not counted.
+#[should_panic(expected: ('CONTRACT_NOT_DEPLOYED', 'ENTRYPOINT_FAILED'))]
+fn test___execute___session_limit_on_no_token_fails_closed() {
+    // The vectors' session limits `vectors::TARGET`, where nothing is deployed: its balance
+    // cannot be read, so no call of the session runs.
     let target = deploy_target();
     let mut state = session_account(vectors::signature());
     state.__execute__(array![call_to(target.contract_address, selector!("set_value"), array![7])]);
-    assert_eq!(target.get_value(), 7);
-    assert_eq!(
-        state.get_session_spending(vectors::SESSION_HASH, contract(vectors::TARGET)),
-        Default::default(),
-    );
+}
+
+#[test]
+fn test___execute___session_without_limits_reads_no_balance() {
+    // No limit: the calls run as they are, whatever they move.
+    let token = deploy_token();
+    let mut state = session_account(limitless_signature());
+    state.__execute__(array![transfer(token.contract_address, 5000)]);
+    assert_eq!(token.balance_of(contract(0xb0b)), 5000);
 }
 
 #[test]
@@ -1440,28 +1524,27 @@ fn test___execute___owner_transaction_is_not_counted() {
 }
 
 #[test]
-#[should_panic(expected: ('session/period-limit',))]
-fn test___execute___session_vector_one_over_per_period() {
-    // Refused before any call runs: `vectors::TARGET` is never called.
-    let mut state = session_account(vectors::signature());
-    let amount = vectors::SPENDING_PER_PERIOD + 1;
-    state.__execute__(array![transfer(contract(vectors::TARGET), amount)]);
-}
-
-#[test]
 #[should_panic(expected: ('session/bad-amount',))]
-fn test___execute___session_bad_amount() {
-    let mut state = session_account(vectors::signature());
+fn test___execute___session_bad_approval_before_any_call() {
+    // The approvals' calldata is read before the calls: the target is never called.
+    let token = deploy_token();
+    let target = deploy_target();
+    let (signature, _) = token_session(token.contract_address);
+    let mut state = session_account(signature);
     let two_pow_128 = 0x100000000000000000000000000000000;
-    let call = call(vectors::TARGET, selector!("transfer"), array![0xb0b, two_pow_128, 0]);
-    state.__execute__(array![call]);
+    let bad = call_to(token.contract_address, selector!("approve"), array![0xb0b, two_pow_128, 0]);
+    let set = call_to(target.contract_address, selector!("set_value"), array![7]);
+    state.__execute__(array![set, bad]);
 }
 
 #[test]
 #[should_panic(expected: ('session/bad-amount',))]
 fn test___execute___session_missing_amount() {
-    let mut state = session_account(vectors::signature());
-    state.__execute__(array![call(vectors::TARGET, selector!("transfer"), array![0xb0b, 1])]);
+    let token = deploy_token();
+    let (signature, _) = token_session(token.contract_address);
+    let mut state = session_account(signature);
+    let call = call_to(token.contract_address, selector!("approve"), array![0xb0b, 1]);
+    state.__execute__(array![call]);
 }
 
 #[test]
@@ -1515,10 +1598,10 @@ fn test___execute___session_at_the_total() {
     spend_the_total(ref state, token.contract_address);
     assert_eq!(token.get_calls(), 4);
     assert_eq!(state.get_session_spending(hash, token.contract_address), spent(1000, 4, 100));
-    // Nothing is left, whatever the period; a transfer of 0 still passes.
+    // Nothing is left, whatever the period; a transfer of 0 still passes, and writes nothing.
     set_block_timestamp(vectors::VALID_AFTER + 10 * DAY);
     state.__execute__(array![transfer(token.contract_address, 0)]);
-    assert_eq!(state.get_session_spending(hash, token.contract_address), spent(1000, 10, 0));
+    assert_eq!(state.get_session_spending(hash, token.contract_address), spent(1000, 4, 100));
 }
 
 #[test]

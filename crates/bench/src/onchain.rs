@@ -152,7 +152,7 @@ async fn sk_rows(
     let row = Row::template("sk", "owner", 0, "", OWNER);
     rows.push(measure(devnet, &account, row).await?);
 
-    // Sessions of each size with a fee cap and budget only (format 2's least).
+    // Sessions of each size with a fee cap and budget only (the least a session carries).
     for (i, &count) in policy_counts.iter().enumerate() {
         progress(&format!("our account: session with {count} policies"));
         let session_key = key(0x5e55_0000 + i as u64);
@@ -169,7 +169,7 @@ async fn sk_rows(
         }
     }
 
-    // Format 2's limits, one session each (one policy: the transfer), first and later use.
+    // The limits, one session each (one policy: the transfer), first and later use.
     for (nth, (scenario, limits)) in limit_scenarios().into_iter().enumerate() {
         progress(&format!("our account: session with {scenario}"));
         let session_key = key(0x5e55_1000 + nth as u64);
@@ -229,11 +229,11 @@ fn transfer_session(session_key: &SigningKey) -> SessionRequestBuilder {
     fee_capped(session_key).allow_selector(sk_devnet::STRK, selector!("transfer"))
 }
 
-/// A format-2 scenario: its name in the table and what it adds to a fee-capped request (the
+/// A limit scenario: its name in the table and what it adds to a fee-capped request (the
 /// transfer's policy included). Every limit is far above what the bench moves, so none binds.
 type Scenario = (&'static str, fn(SessionRequestBuilder) -> SessionRequestBuilder);
 
-/// The format-2 rows: argument rules, a spending limit, and every limit at once.
+/// The limit rows: argument rules, a spending limit, two, and every limit at once.
 fn limit_scenarios() -> Vec<Scenario> {
     fn one_rule(builder: SessionRequestBuilder) -> SessionRequestBuilder {
         builder.allow_with_rules(sk_devnet::STRK, "transfer", [ArgumentRule::felt(0, Operator::Eq, [RECIPIENT])])
@@ -243,6 +243,11 @@ fn limit_scenarios() -> Vec<Scenario> {
     }
     fn spending_limit(builder: SessionRequestBuilder) -> SessionRequestBuilder {
         builder.allow_selector(sk_devnet::STRK, selector!("transfer")).spending_limit(sk_devnet::STRK, 1000 * AMOUNT)
+    }
+    // A second limited token, which the transfer does not move: what each limited token adds
+    // (its balance read before and after the calls; nothing spent, nothing written).
+    fn two_spending_limits(builder: SessionRequestBuilder) -> SessionRequestBuilder {
+        spending_limit(builder).spending_limit(sk_devnet::ETH, 1000 * AMOUNT)
     }
     fn all_limits(builder: SessionRequestBuilder) -> SessionRequestBuilder {
         builder
@@ -254,6 +259,7 @@ fn limit_scenarios() -> Vec<Scenario> {
         ("1 argument rule", one_rule),
         ("4 argument rules", four_rules),
         ("spending limit", spending_limit),
+        ("2 spending limits", two_spending_limits),
         ("all limits", all_limits),
     ]
 }

@@ -32,7 +32,7 @@ fn builds_the_account_deterministically() {
     let first = sk_cairo::build(&package).unwrap();
     let second = sk_cairo::build(&package).unwrap();
     let names: Vec<_> = first.contracts.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["SessionKeyAccount"]);
+    assert_eq!(names, ["SessionKeyAccount", "TipJar"], "the account and the example tip jar");
     for (a, b) in first.contracts.iter().zip(&second.contracts) {
         assert_eq!(a.sierra_json, b.sierra_json);
         assert_eq!(a.casm_json, b.casm_json);

@@ -43,9 +43,9 @@ const CONTRACT_ERRORS: &[(&str, &str)] = &[
     (errors::SESSION_ARGUMENT_RULE, "a call breaks an argument rule of its policy (a recipient, amount or other argument the owner did not allow)"),
     (errors::SESSION_TX_LIMIT, "the session has sent all the transactions it may; ask the owner for a new one"),
     (errors::SESSION_FEE_BUDGET, "the session's fee budget has less left than this transaction may cost; ask the owner for a new session"),
-    (errors::SESSION_BAD_AMOUNT, "a call on a token the session limits has no valid u256 amount where its selector puts one"),
-    (errors::SESSION_SPENDING_LIMIT, "the calls would move more of a token than the session's spending limit has left over its life"),
-    (errors::SESSION_PERIOD_LIMIT, "the calls would move more of a token than the session may in the current period; wait for the next one"),
+    (errors::SESSION_BAD_AMOUNT, "an approval of a token the session limits has no valid spender or u256 amount where its selector puts them"),
+    (errors::SESSION_SPENDING_LIMIT, "the calls spent more of a token (what left the account's balance, plus the allowances they granted) than the session's spending limit has left over its life"),
+    (errors::SESSION_PERIOD_LIMIT, "the calls spent more of a token than the session may in the current period; wait for the next one"),
     (errors::SESSION_MESSAGE_HASH, "the session's message signature is for another message than the hash asked about (other members, or another chain)"),
     (errors::SESSION_RESERVED_DOMAIN, "a session never signs messages of the account's own domains (sessions, outside executions), whatever its policies say"),
     (errors::SESSION_MESSAGE_LIST, "the session's message signature lists other message policies than the owner signed: the client that built it is broken"),
@@ -56,6 +56,8 @@ const CONTRACT_ERRORS: &[(&str, &str)] = &[
     (errors::OUTSIDE_TOO_EARLY, "the outside execution was submitted before its execute-after time"),
     (errors::OUTSIDE_TOO_LATE, "the outside execution was submitted at or after its execute-before time: sign a new one"),
     (errors::OUTSIDE_NONCE_USED, "the outside execution's nonce was used already: it ran once and cannot run again"),
+    (errors::TIP_JAR_ZERO, "the example tip jar takes no tip of 0"),
+    (errors::TIP_JAR_NOT_MOVED, "the token did not move the tip (its transfer_from returned false)"),
 ];
 
 /// A session's validity window, attached as context to errors of commands that use a session, so

@@ -6,7 +6,7 @@ use starknet::core::types::{Call, Felt, U256};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
 
 /// The ETH token's address (the same on mainnet, Sepolia and devnet).
-pub const ETH: Felt = Felt::from_hex_unchecked("0x049d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7");
+pub const ETH: Felt = sk_devnet::ETH;
 
 /// Well-known contracts that may be written by name instead of address.
 const KNOWN_CONTRACTS: &[(&str, Felt)] = &[("STRK", sk_devnet::STRK), ("ETH", ETH)];

@@ -134,7 +134,7 @@ async fn the_summary_of_a_crafted_request_shows_every_element_on_a_terminal() {
         "only if 2 rules all hold:",
         "word 0 == 0x7e57",
         "word 1 (u256) <= 0.001 STRK (1000000000000000 base units)",
-        "WARNING: not counted by the spending limit of this token: `burn` calls can move or lock it",
+        "WARNING: not counted by the spending limit of this token: `burn` calls can lock it or let others take it",
         "messages      1 kind the session may sign for the account",
         "messages of the domain \"\\u{1b}[2J\\u{1b}[H\" version \"1\\r\"",
         "sign it? [y/N] n",

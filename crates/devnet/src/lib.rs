@@ -22,7 +22,7 @@ pub use embedded::{Devnet, ARGENT_ACCOUNT_CLASS_HASH, ARGENT_ACCOUNT_VERSION, DE
 pub use error::Error;
 pub use ops::{
     declare, local_account, signed_invoke, strk_balance, strk_transfer, wait_for_receipt, AccountDeployment, Cost,
-    Declared, STRK,
+    Declared, ETH, STRK,
 };
 pub use profile::{ExecutionProfile, GasUsage, Outcome, PhaseProfile, VmResources};
 /// Devnet's configuration, for [`Devnet::start_with`].

@@ -76,8 +76,10 @@ pub enum Error {
         /// The rule, in words.
         rule: String,
     },
-    /// A request limits a token and allows a selector on it that the limit does not count.
-    #[error("the session limits spending of {token:#x} but also allows selector {selector:#x} on it, which the limit does not count (it counts transfer, approve, increase_allowance and transfer_from from the account); allow it with allow_uncounted if that is intended")]
+    /// A request limits a token and allows a selector on it whose allowances the limit would not
+    /// see (the limit counts what any call moves out of the balance, but of the allowances only
+    /// those of `approve` and `increase_allowance`).
+    #[error("the session limits spending of {token:#x} but also allows selector {selector:#x} on it: the limit counts what it moves out of the balance, but not an allowance it may grant (it reads only approve and increase_allowance); allow it with allow_uncounted if that is intended")]
     UncountedSelector {
         /// The limited token.
         token: Felt,

@@ -58,8 +58,9 @@ pub use argument_rules::{check_rules, ArgumentRule, Operator};
 pub use error::{Error, SignError, SpendingScope};
 pub use limits::{
     check_fee_cap, check_limits, check_spending, counted_amount, counted_amount_word, current_period,
-    is_counted_selector, parse_u256, rule_splits_amount, session_spending, session_usage, spends, FeeBounds,
-    SessionUsage, SpendingUsage, GET_SESSION_SPENDING_SELECTOR, GET_SESSION_USAGE_SELECTOR, VALIDATION_TIME_ROUNDING,
+    granted_allowance, is_counted_selector, parse_u256, rule_splits_amount, session_spending, session_usage, spends,
+    FeeBounds, SessionUsage, SpendingUsage, GET_SESSION_SPENDING_SELECTOR, GET_SESSION_USAGE_SELECTOR,
+    VALIDATION_TIME_ROUNDING,
 };
 pub use merkle::{hash_pair, merkle_root, next_level, verify_proof, MerkleTree};
 pub use outside_execution::{

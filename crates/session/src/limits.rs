@@ -16,9 +16,9 @@ use crate::session_hash::{Session, SpendingLimit};
 /// The selector of the account's view `get_session_spending(session_hash, token) -> SpendingUsage`.
 pub const GET_SESSION_SPENDING_SELECTOR: Felt = selector!("get_session_spending");
 
-/// The selectors a spending limit counts, each with the calldata word where its u256 amount
-/// starts (docs/protocol.md §4, "Spending"); `transfer_from`'s count only when its sender (word 0)
-/// is the account.
+/// The selectors whose calldata carries an amount the SDK counts before signing, each with the
+/// calldata word where its u256 amount starts (docs/protocol.md §4, "Spending"); `transfer_from`'s
+/// count only when its sender (word 0) is the account.
 const COUNTED: [(Felt, usize); 6] = [
     (selector!("transfer"), 1),
     (selector!("approve"), 1),
@@ -28,7 +28,8 @@ const COUNTED: [(Felt, usize); 6] = [
     (selector!("transferFrom"), 2),
 ];
 
-/// Whether a spending limit counts calls of `selector`.
+/// Whether the SDK counts the amount of calls of `selector` before signing (the account counts
+/// what any call moves).
 pub fn is_counted_selector(selector: Felt) -> bool {
     counted_amount_word(selector).is_some()
 }
@@ -55,9 +56,38 @@ pub fn rule_splits_amount(selector: Felt, rule: &ArgumentRule) -> bool {
     word <= first + 1 && last >= first && !(rule.is_u256() && word == first)
 }
 
-/// What `call` (the `index`th) moves of the account's tokens by the rules of
-/// docs/protocol.md §4, "Spending": `None` for a call no limit counts (whatever its target).
+/// The allowance `call` (the `index`th) grants, as the contract's `granted_allowance` reads it
+/// (docs/protocol.md §4, "Spending"): `(spender, amount)` of `approve`, `increase_allowance` and
+/// `increaseAllowance`, the spender at calldata word 0 and the u256 amount at words 1 and 2;
+/// `None` for any other selector. A spender of 2^251 or more (no address) or an amount whose
+/// words are missing or not u128 is [`Error::BadAmount`].
+pub fn granted_allowance(index: usize, call: &Call) -> Result<Option<(Felt, U256)>, Error> {
+    if !APPROVALS.contains(&call.selector) {
+        return Ok(None);
+    }
+    let bad = || Error::BadAmount { index };
+    let spender = call.calldata.first().filter(|spender| **spender < ADDRESS_BOUND).ok_or_else(bad)?;
+    let word = |i: usize| call.calldata.get(i).and_then(|w| u128::try_from(*w).ok()).ok_or_else(bad);
+    Ok(Some((*spender, U256::from_words(word(1)?, word(2)?))))
+}
+
+/// The selectors that grant an allowance a spending limit counts.
+const APPROVALS: [Felt; 3] = [selector!("approve"), selector!("increase_allowance"), selector!("increaseAllowance")];
+
+/// 2^251: contract addresses are below it.
+const ADDRESS_BOUND: Felt =
+    Felt::from_hex_unchecked("0x800000000000000000000000000000000000000000000000000000000000000");
+
+/// What `call` (the `index`th) spends of the account's tokens by what its own calldata says,
+/// for the SDK's check before signing: the amount of a `transfer`, of a `transfer_from` whose
+/// sender is the account, and the allowance an approval grants ([`granted_allowance`]); `None`
+/// for a call this cannot read (whatever its target). The account counts by balance instead
+/// (docs/protocol.md §4, "Spending"): what these calls move leaves its balance, and it also sees
+/// what a call to another contract pulls, which no calldata says.
 pub fn counted_amount(account: Felt, index: usize, call: &Call) -> Result<Option<U256>, Error> {
+    if let Some((_, amount)) = granted_allowance(index, call)? {
+        return Ok(Some(amount));
+    }
     let Some(&(_, at)) = COUNTED.iter().find(|(selector, _)| *selector == call.selector) else {
         return Ok(None);
     };
@@ -72,12 +102,18 @@ pub fn counted_amount(account: Felt, index: usize, call: &Call) -> Result<Option
     Ok(Some(U256::from_words(word(at)?, word(at + 1)?)))
 }
 
-/// What `calls` move together of each token `session` limits, as the contract's `spends` counts
-/// it: in the order of the session's limits (one per token, in increasing address order; tokens
-/// the calls do not touch are left out), each token's calls in call order. The first error in that order is
-/// the error: a call whose amount is malformed ([`Error::BadAmount`]), or a sum beyond 2^256 − 1,
-/// beyond any total ([`Error::SpendingLimitExceeded`], with what the limit allows at most as
-/// `left`). A differential test against the contract found the order of the calls used before.
+/// What `calls` spend together of each token `session` limits, by their calldata
+/// ([`counted_amount`]), for the SDK's check before signing: in the order of the session's limits
+/// (one per token, in increasing address order; tokens the calls do not touch are left out),
+/// each token's calls in call order. The first error in that order is the error: a call whose
+/// amount is malformed ([`Error::BadAmount`]), or a sum beyond 2^256 − 1, beyond any total
+/// ([`Error::SpendingLimitExceeded`], with what the limit allows at most as `left`).
+///
+/// For an ERC-20 token this is at most what the account counts, so a transaction refused here
+/// would be refused by the account, with one exception: an allowance granted and taken back in the
+/// same transaction (an `approve` of 0 after it, or the account's own `transfer_from` spending
+/// it) counts here in full, and only once there. What a call to another contract pulls from the
+/// account counts only there: the account reverts such a transaction after its calls.
 pub fn spends(session: &Session, account: Felt, calls: &[Call]) -> Result<Vec<(SpendingLimit, U256)>, Error> {
     let mut out: Vec<(SpendingLimit, U256)> = Vec::new();
     for limit in &session.spending_limits {

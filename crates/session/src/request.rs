@@ -544,15 +544,15 @@ impl SessionRequestBuilder {
         self
     }
 
-    /// The session may move at most `total` of `token` over its life (counted as
-    /// docs/protocol.md §4, "Spending", says: transfers, approvals granted, and `transfer_from`
-    /// from the account).
+    /// The session may spend at most `total` of `token` over its life (counted as
+    /// docs/protocol.md §4, "Spending", says: what its calls make leave the account's balance,
+    /// whoever moves it, plus the allowances they grant).
     pub fn spending_limit(self, token: Felt, total: impl Into<U256>) -> Self {
         let total = total.into();
         self.periodic_spending_limit(token, total, total, 0)
     }
 
-    /// The session may move at most `total` of `token` over its life and `per_period` in each
+    /// The session may spend at most `total` of `token` over its life and `per_period` in each
     /// period of `period` seconds from the start of its window (0: the period never renews).
     pub fn periodic_spending_limit(
         mut self,
@@ -566,8 +566,10 @@ impl SessionRequestBuilder {
     }
 
     /// Allows `selector` on `contract` like [`Self::allow`], and says on purpose that a spending
-    /// limit of `contract` does not count it (without this, [`Self::build`] refuses a selector
-    /// on a limited token that its limit does not count: `decrease_allowance`, say).
+    /// limit of `contract` does not read it (without this, [`Self::build`] refuses a selector on
+    /// a limited token other than `transfer`, `transfer_from`, `approve` and `increase_allowance`:
+    /// the account counts what it moves out of the balance, but would not see an allowance it
+    /// grants; `decrease_allowance` or a game's `burn`, say).
     pub fn allow_uncounted(mut self, contract: Felt, selector: &str) -> Self {
         self = self.allow(contract, selector);
         if let Some(last) = self.policies.last_mut() {

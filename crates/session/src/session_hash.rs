@@ -87,16 +87,17 @@ pub fn token_amount_hash(token: Felt, amount: U256) -> Felt {
     poseidon_hash_many(&[TOKEN_AMOUNT_TYPE_HASH, token, u256_hash(amount)])
 }
 
-/// How much of `token` a session may move (docs/protocol.md §1, "The limits"; counted as §4,
-/// "Spending", says): `total` over its life, and `per_period` in each period of `period` seconds
+/// How much of `token` a session may spend (docs/protocol.md §1, "The limits"; counted as §4,
+/// "Spending", says: what its calls make leave the account's balance, plus the allowances they
+/// grant): `total` over its life, and `per_period` in each period of `period` seconds
 /// from `valid_after` (`period` 0: one period that never renews).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SpendingLimit {
     /// The token contract.
     pub token: Felt,
-    /// The most the session may move over its life.
+    /// The most the session may spend over its life.
     pub total: U256,
-    /// The most it may move in one period.
+    /// The most it may spend in one period.
     pub per_period: U256,
     /// The period in seconds; 0: the period never renews.
     pub period: u64,

@@ -54,10 +54,11 @@ pub struct New {
     /// The most all the session's transactions together may cost, in STRK.
     #[arg(long, value_name = "STRK", default_value = "2", value_parser = parse::strk)]
     fee_budget: u128,
-    /// How much of a token the session may move: TOKEN:TOTAL over its life, or
+    /// How much of a token the session may spend: TOKEN:TOTAL over its life, or
     /// TOKEN:TOTAL:PER_PERIOD/DURATION with a renewing allowance (STRK:10:1/1d). STRK and ETH in
-    /// tokens, others in base units. Transfers, approvals granted and transfer_from from the
-    /// account count. Repeat for more tokens.
+    /// tokens, others in base units. What its calls make leave the account's balance counts (a
+    /// contract pulling with transfer_from included), plus the allowances they grant. Repeat for
+    /// more tokens.
     #[arg(long = "spending-limit", value_name = "TOKEN:TOTAL[:PER/DURATION]", value_parser = parse::spending_limit)]
     spending_limits: Vec<parse::SpendingSpec>,
     /// A SNIP-12 message file (revision 1 typed data): the session may also sign messages of its

@@ -164,7 +164,10 @@ pub fn grants(request: &SessionRequest) -> Vec<String> {
     let limits = request.spending_limits();
     let listed = match limits.len() {
         0 => "none: tokens it may call are not counted".to_string(),
-        n => count(n, "token limited", "tokens limited"),
+        n => format!(
+            "{}: what its calls make leave the account, plus the allowances they grant",
+            count(n, "token limited", "tokens limited")
+        ),
     };
     lines.push(line("spending", listed));
     for (i, limit) in limits.iter().enumerate() {
@@ -194,8 +197,9 @@ pub fn grants(request: &SessionRequest) -> Vec<String> {
         if request.is_uncounted(policy.contract, policy.selector) && is_limited(request, policy.contract) {
             let name = selector_name(request, policy.selector).unwrap_or_else(|| format!("{:#x}", policy.selector));
             lines.push(format!(
-                "{indent}WARNING: not counted by the spending limit of this token: `{}` calls can move or lock \
-                 it beyond the limit (the request marks this policy \"uncounted\")",
+                "{indent}WARNING: not counted by the spending limit of this token: `{}` calls can lock it or let \
+                 others take it beyond the limit, in allowances the limit does not see (what they move out of \
+                 the balance is counted; the request marks this policy \"uncounted\")",
                 escape(&name)
             ));
         }

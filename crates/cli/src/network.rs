@@ -274,6 +274,17 @@ impl Node {
             .with_context(|| format!("asking {account:#066x} what the session has moved of {token:#066x}"))
     }
 
+    /// Whether a contract is deployed at `account` (an account not deployed yet has no views to
+    /// read; its epoch will be 0).
+    pub async fn is_deployed(&self, account: Felt) -> anyhow::Result<bool> {
+        match self.provider.get_class_hash_at(BlockId::Tag(BlockTag::PreConfirmed), account).await {
+            Ok(_) => Ok(true),
+            Err(ProviderError::StarknetError(StarknetError::ContractNotFound)) => Ok(false),
+            Err(err) => Err(anyhow::Error::new(err)
+                .context(format!("asking the node at {} whether {account:#066x} is deployed", self.url))),
+        }
+    }
+
     /// The owner epoch of `account`: what a new session must name.
     pub async fn epoch(&self, account: Felt) -> anyhow::Result<Felt> {
         sk_session::session_epoch(&self.provider, account, BlockId::Tag(BlockTag::PreConfirmed))

@@ -368,6 +368,16 @@ async fn register_and_revoke_all_sessions() {
     ];
     sk.run(&later).await.fails(1, &format!("--epoch 0x2 is not the account's owner epoch, {epoch}"));
     assert!(!sk.path("later.key").exists());
+    // A deployed contract whose epoch cannot be read (here the STRK token, no session-key account):
+    // refused, not taken for epoch 0.
+    #[rustfmt::skip]
+    let token = [
+        "session", "new", "--account", "0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d",
+        "--policy", "STRK:transfer", "--valid-for", "1h",
+        "--key-out", "token.key", "--out", "token.json", "--rpc", &rpc,
+    ];
+    sk.run(&token).await.fails(1, "the session must name the account's owner epoch, and it could not be read");
+    assert!(!sk.path("token.key").exists());
     let old = ["session", "sign", "session.request.json", "--owner-key", "owner.key", "--out", "old.json", "--yes"];
     let mut old = old.to_vec();
     old.extend(["--rpc", rpc.as_str()]);

@@ -171,8 +171,18 @@ impl New {
         // a session of any other epoch, now and later.
         let epoch = match (self.epoch, &node) {
             (given, Some(node)) => {
-                // An account not deployed yet starts at epoch 0.
-                let current = node.epoch(self.account).await.unwrap_or(Felt::ZERO);
+                let current = match node.epoch(self.account).await {
+                    Ok(epoch) => epoch,
+                    // An account not deployed yet starts at epoch 0.
+                    Err(_) if !node.is_deployed(self.account).await? => Felt::ZERO,
+                    // Deployed, but no epoch read (not a session-key account, or the node failed):
+                    // guessing 0 would make a session the account may refuse for good.
+                    Err(err) => {
+                        return Err(
+                            err.context("the session must name the account's owner epoch, and it could not be read")
+                        )
+                    }
+                };
                 if let Some(given) = given.filter(|given| *given != current) {
                     bail!(
                         "--epoch {given:#x} is not the account's owner epoch, {current:#x}: the account refuses a \

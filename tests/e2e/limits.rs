@@ -394,6 +394,16 @@ async fn periodic_allowance_renews_after_its_period_and_not_before() {
     sent(account.execute_v3(vec![strk_transfer(RECIPIENT, 300)]), &account).await;
     let usage = spent(&setup).await;
     assert_eq!((usage.total, usage.period, usage.period_spent), (600u32.into(), day + 1, 300u32.into()));
+    // What is left, as the session account reads it, by the chain's clock.
+    let remaining = account.remaining().await.unwrap();
+    let limit = remaining.spending[0];
+    assert_eq!((limit.total_left, limit.period_left), (400u32.into(), 0u32.into()), "{remaining:?}");
+    assert_eq!(limit.period_ends, Some((day + 2) * DAY), "the next period renews it");
+    assert_eq!(remaining.time_left, setup.session.session().valid_until - remaining.now);
+    assert!(remaining.now >= (day + 1) * DAY, "the chain's time, not this machine's: {remaining:?}");
+    // Two transfers, and the forced one that reverted in execution (validated, so counted).
+    assert_eq!(account.usage().await.unwrap().transactions, 3);
+    assert_eq!(remaining.transactions_left, account.session().session().max_transactions - 3);
 }
 
 /// A transport that forwards to the devnet and counts the reads of one view.

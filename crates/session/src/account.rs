@@ -15,10 +15,10 @@ use starknet::signers::{LocalWallet, Signer, SignerInteractivityContext, Signing
 
 use crate::error::{Error, SignError};
 use crate::limits::{
-    check_fee_cap, check_limits, check_spending, session_spending, session_usage, spends, FeeBounds, SessionUsage,
-    SpendingUsage,
+    check_fee_cap, check_limits, check_spending, session_remaining, session_spending, session_usage, spends, FeeBounds,
+    SessionRemaining, SessionUsage, SpendingUsage,
 };
-use crate::node::read_felt;
+use crate::node::{block_time, read_felt};
 use crate::outside_execution::{encode_execute_calldata, OutsideExecution};
 use crate::revocation::{is_session_revoked, session_epoch};
 use crate::session_hash::{Session, SpendingLimit};
@@ -34,6 +34,12 @@ pub const GAS_MARGIN: f64 = 1.1;
 /// between blocks (L2 gas by at most a few percent per block), and a bound below the block's price
 /// gets the transaction refused, not charged.
 pub const PRICE_MARGIN: f64 = 1.2;
+
+/// What sending a session transaction returns on failure, with the session key's signer error
+/// `E` (a [`LocalWallet`]'s by default): `AccountError::Signing(SignError::Session(err))` when the
+/// SDK refused the calls before signing (outside the policies, over a limit: the [`Error`] says
+/// which), `AccountError::Provider` when the node refused or could not be reached.
+pub type SessionSendError<E = starknet::signers::local_wallet::SignError> = AccountError<SignError<E>>;
 
 /// An account that sends transactions signed by `S`: with [`SessionKeySigner`] (the default),
 /// a session of our account, holding the signed session and the session key and nothing of the
@@ -148,6 +154,20 @@ where
         self.signer.session()
     }
 
+    /// What the account has counted for this session, at this account's block (the pre-confirmed
+    /// one unless [`Self::set_block_id`] says otherwise): transactions, fee, the recorded
+    /// authorization.
+    pub async fn usage(&self) -> Result<SessionUsage, Error> {
+        session_usage(&self.provider, self.address, self.session().hash(), self.block_id).await
+    }
+
+    /// What is left of this session at this account's block, by the chain's clock: time,
+    /// transactions, fee budget and each spending limit ([`SessionRemaining`]).
+    pub async fn remaining(&self) -> Result<SessionRemaining, Error> {
+        let session = self.session();
+        session_remaining(&self.provider, self.address, session.hash(), &session.session(), self.block_id).await
+    }
+
     /// Checks `calls` against the session's policies (see [`SignedSession::check_calls`]).
     pub fn check_calls(&self, calls: &[Call]) -> Result<(), Error> {
         self.session().check_calls(calls)
@@ -193,7 +213,7 @@ where
         let mut spending = Vec::with_capacity(spent.len());
         let mut now = 0;
         if !spent.is_empty() {
-            now = block_timestamp(&self.provider, self.block_id).await?;
+            now = block_time(&self.provider, self.block_id).await?;
             for (limit, amount) in spent {
                 let usage =
                     session_spending(&self.provider, self.address, session_hash, limit.token, self.block_id).await?;
@@ -281,19 +301,10 @@ where
     /// session is refused (`session/revoked`), its signed messages included. A session that can
     /// no longer send (its transactions or fee budget used up) logs out through anyone's account
     /// with [`SessionKeySigner::logout_call`].
-    pub async fn logout(&self) -> Result<InvokeTransactionResult, AccountError<SignError<K::SignError>>> {
+    pub async fn logout(&self) -> Result<InvokeTransactionResult, SessionSendError<K::SignError>> {
         let call = self.signer.logout_call().await.map_err(AccountError::Signing)?;
         self.execute_v3(vec![call]).send().await
     }
-}
-
-/// The timestamp of `block_id`: the time the account's spending periods are judged by.
-async fn block_timestamp<P: Provider + Sync>(provider: &P, block_id: BlockId) -> Result<u64, Error> {
-    use starknet::core::types::MaybePreConfirmedBlockWithTxHashes as Block;
-    Ok(match provider.get_block_with_tx_hashes(block_id).await? {
-        Block::Block(block) => block.timestamp,
-        Block::PreConfirmedBlock(block) => block.timestamp,
-    })
 }
 
 impl<P, S> SessionAccount<P, S>

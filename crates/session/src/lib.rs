@@ -53,16 +53,17 @@ mod text;
 pub mod argent;
 pub mod typed_data;
 
-pub use account::{SessionAccount, GAS_MARGIN, PRICE_MARGIN};
+pub use account::{SessionAccount, SessionSendError, GAS_MARGIN, PRICE_MARGIN};
 pub use argument_rules::{check_rules, ArgumentRule, Operator};
 pub use error::{Error, SignError, SpendingScope};
 pub use limits::{
     check_fee_cap, check_limits, check_spending, counted_amount, counted_amount_word, current_period,
-    granted_allowance, is_counted_selector, parse_u256, rule_splits_amount, session_spending, session_usage, spends,
-    FeeBounds, SessionUsage, SpendingUsage, GET_SESSION_SPENDING_SELECTOR, GET_SESSION_USAGE_SELECTOR,
-    VALIDATION_TIME_ROUNDING,
+    granted_allowance, is_counted_selector, parse_u256, rule_splits_amount, session_remaining, session_spending,
+    session_usage, spends, FeeBounds, SessionRemaining, SessionUsage, SpendingRemaining, SpendingUsage,
+    GET_SESSION_SPENDING_SELECTOR, GET_SESSION_USAGE_SELECTOR, VALIDATION_TIME_ROUNDING,
 };
 pub use merkle::{hash_pair, merkle_root, next_level, verify_proof, MerkleTree};
+pub use node::block_time;
 pub use outside_execution::{
     domain_hash as outside_execution_domain_hash, encode_execute_calldata, is_valid_outside_execution_nonce,
     OutsideExecution, ANY_CALLER, CALL_TYPE_HASH, CALL_TYPE_STRING, EXECUTE_FROM_OUTSIDE_V2_SELECTOR, ISRC9_V2_ID,

@@ -10,7 +10,7 @@ use starknet::providers::Provider;
 
 use crate::argument_rules::ArgumentRule;
 use crate::error::{Error, SpendingScope};
-use crate::node::{felt_bool, read_words};
+use crate::node::{block_time, felt_bool, read_words};
 use crate::session_hash::{Session, SpendingLimit};
 
 /// The selector of the account's view `get_session_spending(session_hash, token) -> SpendingUsage`.
@@ -314,6 +314,86 @@ impl SessionUsage {
     }
 }
 
+/// What is left of a session at one block, as the account counts it ([`session_remaining`],
+/// `SessionAccount::remaining`): its time by the chain's clock, its transactions and fee budget,
+/// and each spending limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRemaining {
+    /// The block's time, which the account checks the session against (Unix seconds).
+    pub now: u64,
+    /// Seconds until the session starts (`valid_after`); 0 once it has.
+    pub starts_in: u64,
+    /// Seconds until it ends (`valid_until`); 0 once it has ended.
+    pub time_left: u64,
+    /// Transactions it may still send (validated ones count, reverted or not).
+    pub transactions_left: u32,
+    /// Fee budget left, in FRI (each transaction counts at its maximum fee).
+    pub fee_budget_left: u128,
+    /// One per spending limit, in the session's order (by token address).
+    pub spending: Vec<SpendingRemaining>,
+}
+
+/// What is left of one spending limit ([`SessionRemaining::spending`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpendingRemaining {
+    /// The limited token.
+    pub token: Felt,
+    /// Left over the session's life.
+    pub total_left: U256,
+    /// Left in the current period (never more than `total_left` can allow: both hold).
+    pub period_left: U256,
+    /// When the current period ends and `period_left` starts again from the limit's
+    /// `per_period` (Unix seconds); `None` for a limit that never renews.
+    pub period_ends: Option<u64>,
+}
+
+impl SessionRemaining {
+    /// What `session` has left at `now`, given the `usage` and the `spending` counted (one per
+    /// spending limit, in the session's order).
+    pub fn of(session: &Session, usage: &SessionUsage, spending: &[SpendingUsage], now: u64) -> Self {
+        let (transactions_left, fee_budget_left) = usage.left(session);
+        let spending = session
+            .spending_limits
+            .iter()
+            .zip(spending)
+            .map(|(limit, counted)| {
+                let (total_left, period_left) = counted.left(limit, session.valid_after, now);
+                let period_ends = (limit.period > 0).then(|| {
+                    let next = current_period(limit, session.valid_after, now).saturating_add(1);
+                    session.valid_after.saturating_add(next.saturating_mul(limit.period))
+                });
+                SpendingRemaining { token: limit.token, total_left, period_left, period_ends }
+            })
+            .collect();
+        Self {
+            now,
+            starts_in: session.valid_after.saturating_sub(now),
+            time_left: session.valid_until.saturating_sub(now),
+            transactions_left,
+            fee_budget_left,
+            spending,
+        }
+    }
+}
+
+/// What is left of `session` (of hash `session_hash`) on `account` at `block_id`: the block's
+/// time, the usage and each limited token's spending, read from the node.
+pub async fn session_remaining<P: Provider + Sync>(
+    provider: &P,
+    account: Felt,
+    session_hash: Felt,
+    session: &Session,
+    block_id: BlockId,
+) -> Result<SessionRemaining, Error> {
+    let now = block_time(provider, block_id).await?;
+    let usage = session_usage(provider, account, session_hash, block_id).await?;
+    let mut spending = Vec::with_capacity(session.spending_limits.len());
+    for limit in &session.spending_limits {
+        spending.push(session_spending(provider, account, session_hash, limit.token, block_id).await?);
+    }
+    Ok(SessionRemaining::of(session, &usage, &spending, now))
+}
+
 /// The usage `account` has counted for the session `session_hash`, as of `block_id`.
 pub async fn session_usage<P: Provider + Sync>(
     provider: &P,
@@ -451,6 +531,39 @@ mod tests {
         check_spending(&limit, &nearly_all, 100u32.into(), 0, 500).unwrap();
         let err = check_spending(&limit, &nearly_all, 101u32.into(), 0, 500).unwrap_err();
         assert!(matches!(err, Error::SpendingLimitExceeded { scope: SpendingScope::Life, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn remaining_counts_time_by_the_chain_and_each_limit_with_its_period_end() {
+        let (a, b) = (Felt::from(0xaau32), Felt::from(0xbbu32));
+        let renewing = SpendingLimit { token: a, total: 1000u32.into(), per_period: 300u32.into(), period: 100 };
+        let once = SpendingLimit { token: b, total: 50u32.into(), per_period: 50u32.into(), period: 0 };
+        let mut session = session();
+        (session.valid_after, session.valid_until, session.max_transactions, session.fee_budget) =
+            (1000, 5000, 10, 900);
+        session.spending_limits = vec![renewing, once];
+        let usage = SessionUsage { transactions: 3, fee_spent: 400, authorized: true };
+        // 700 spent of `a`, 200 of it in period 2 (times 1200 to 1299); 20 of `b`.
+        let spent_a = SpendingUsage { total: 700u32.into(), period: 2, period_spent: 200u32.into() };
+        let spent_b = SpendingUsage { total: 20u32.into(), period: 0, period_spent: 20u32.into() };
+        let at = |now| SessionRemaining::of(&session, &usage, &[spent_a, spent_b], now);
+        let remaining = at(1250);
+        assert_eq!((remaining.now, remaining.starts_in, remaining.time_left), (1250, 0, 3750));
+        assert_eq!((remaining.transactions_left, remaining.fee_budget_left), (7, 500));
+        let expected_a = SpendingRemaining {
+            token: a,
+            total_left: 300u32.into(),
+            period_left: 100u32.into(),
+            period_ends: Some(1300),
+        };
+        let expected_b =
+            SpendingRemaining { token: b, total_left: 30u32.into(), period_left: 30u32.into(), period_ends: None };
+        assert_eq!(remaining.spending, vec![expected_a, expected_b]);
+        // The next period starts again from `per_period`; before the window and after it.
+        assert_eq!(at(1300).spending[0].period_left, U256::from(300u32));
+        assert_eq!(at(1300).spending[0].period_ends, Some(1400));
+        assert_eq!((at(900).starts_in, at(900).time_left), (100, 4100));
+        assert_eq!(at(6000).time_left, 0);
     }
 
     /// Found by the differential test (tests/differential.rs): the SDK named the token first

@@ -70,6 +70,16 @@ pub(crate) async fn read_bool<P: Provider + Sync>(
     .await
 }
 
+/// The time of the block `block_id`: the chain's clock, which sessions are checked against (a
+/// machine's own clock may differ from it, and devnet's can be set). Unix seconds.
+pub async fn block_time<P: Provider + Sync>(provider: &P, block_id: BlockId) -> Result<u64, Error> {
+    use starknet::core::types::MaybePreConfirmedBlockWithTxHashes as Block;
+    Ok(match provider.get_block_with_tx_hashes(block_id).await? {
+        Block::Block(block) => block.timestamp,
+        Block::PreConfirmedBlock(block) => block.timestamp,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     //! The SDK's reads against a node that answers what it should not: a mock JSON-RPC transport

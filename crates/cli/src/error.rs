@@ -138,10 +138,13 @@ pub fn session_error(err: &SessionError) -> String {
             "the key given is not this session's key (its public key is {given:#066x}, the session's is \
              {expected:#066x}); pass the key file `sk session new` wrote with this session"
         ),
-        SessionError::CallNotAllowed { index, contract, selector } => format!(
-            "call #{index} (contract {contract:#066x}, selector {selector:#x}) is not allowed by the \
-             session's policies; nothing was sent"
-        ),
+        SessionError::CallNotAllowed { index, contract, selector, name } => {
+            let what = match name {
+                Some(name) => format!("`{}`, selector {selector:#x}", sk_session::escape(name)),
+                None => format!("selector {selector:#x}"),
+            };
+            format!("call #{index} (contract {contract:#066x}, {what}) is not allowed by the session's policies; nothing was sent")
+        }
         SessionError::SelfCall { index } => {
             format!("call #{index} targets the account itself, which a session may never do; nothing was sent")
         }

@@ -3,36 +3,13 @@
 //! Each parser returns a message clap prints after the offending argument.
 use sk_session::{parse_selector, ArgumentRule, Operator};
 use starknet::core::types::{Call, Felt, U256};
-use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
+use starknet::core::utils::cairo_short_string_to_felt;
 
 /// The ETH token's address (the same on mainnet, Sepolia and devnet).
 pub const ETH: Felt = sk_devnet::ETH;
 
 /// Well-known contracts that may be written by name instead of address.
 const KNOWN_CONTRACTS: &[(&str, Felt)] = &[("STRK", sk_devnet::STRK), ("ETH", ETH)];
-
-/// Entry point names shown instead of bare selectors when a file does not name them.
-const KNOWN_SELECTORS: &[&str] = &[
-    "transfer",
-    "transfer_from",
-    "transferFrom",
-    "approve",
-    "increase_allowance",
-    "decrease_allowance",
-    "balance_of",
-    "balanceOf",
-    "allowance",
-    "mint",
-    "burn",
-    "set_owner",
-    "revoke_session",
-    "upgrade",
-    "swap",
-    "deposit",
-    "withdraw",
-    "safe_transfer_from",
-    "set_approval_for_all",
-];
 
 /// A felt written as hex (`0x…`) or decimal, below the field prime (`sk_session::parse_felt`:
 /// nothing reduced modulo P).
@@ -59,11 +36,6 @@ pub fn address(text: &str) -> Result<Felt, String> {
 /// The known name of an address, if any (`STRK`).
 pub fn contract_name(address: Felt) -> Option<&'static str> {
     KNOWN_CONTRACTS.iter().find(|(_, known)| *known == address).map(|(name, _)| *name)
-}
-
-/// The name of a selector among the usual entry points, if it is one.
-pub fn known_selector_name(selector: Felt) -> Option<&'static str> {
-    KNOWN_SELECTORS.iter().copied().find(|name| get_selector_from_name(name).ok() == Some(selector))
 }
 
 /// `--spending-limit TOKEN:TOTAL[:PER_PERIOD/DURATION]`.
@@ -336,7 +308,8 @@ mod tests {
 
     #[test]
     fn known_names() {
-        assert_eq!(known_selector_name(get_selector_from_name("approve").unwrap()), Some("approve"));
+        let approve = starknet::core::utils::get_selector_from_name("approve").unwrap();
+        assert_eq!(sk_session::known_selector_name(approve), Some("approve"));
         assert_eq!(contract_name(sk_devnet::STRK), Some("STRK"));
     }
 }

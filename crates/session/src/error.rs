@@ -186,7 +186,7 @@ pub enum Error {
         account: Felt,
     },
     /// A call is not allowed by the session's policies.
-    #[error("call #{index} ({contract:#x}, selector {selector:#x}) is not allowed by the session's policies")]
+    #[error("call #{index} ({contract:#x}, {}) is not allowed by the session's policies", selector_label(*selector, name.as_deref()))]
     CallNotAllowed {
         /// Position of the call in the multicall.
         index: usize,
@@ -194,6 +194,9 @@ pub enum Error {
         contract: Felt,
         /// Its selector.
         selector: Felt,
+        /// The selector's name, when the session's request names it or it is a well-known entry
+        /// point (`policy_tree::known_selector_name`).
+        name: Option<String>,
     },
     /// A call targets the account itself, which no session may do.
     #[error("call #{index} targets the account itself, which a session may never do")]
@@ -367,5 +370,13 @@ impl std::fmt::Display for SpendingScope {
             Self::Life => "over its life",
             Self::Period => "this period",
         })
+    }
+}
+
+/// `` `approve` (selector 0x…) ``, or `selector 0x…` when the name is not known.
+fn selector_label(selector: Felt, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("`{}` (selector {selector:#x})", crate::text::escape(name)),
+        None => format!("selector {selector:#x}"),
     }
 }

@@ -75,7 +75,8 @@ pub use owner::{
     owner_rotation_hash, set_owner_call, upgrade_call, OWNER_ROTATION_TAG, SET_OWNER_SELECTOR, UPGRADE_SELECTOR,
 };
 pub use policy_tree::{
-    call_proofs, check_call_proofs, is_logout_call, policy_leaf, PolicyTree, LOGOUT_SESSION_SELECTOR,
+    call_proofs, check_call_proofs, is_logout_call, known_selector_name, policy_leaf, PolicyTree,
+    LOGOUT_SESSION_SELECTOR,
 };
 pub use request::{SessionRequest, SessionRequestBuilder, MAX_TIME, RESERVED_DOMAINS, UNLIMITED_TRANSACTIONS};
 pub use revocation::{

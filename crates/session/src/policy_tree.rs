@@ -38,13 +38,54 @@ pub fn call_proofs<T>(account: Felt, calls: &[Call], proof: impl Fn(Felt, Felt) 
             if call.to == account && call.selector != LOGOUT_SESSION_SELECTOR {
                 return Err(Error::SelfCall { index });
             }
-            proof(call.to, call.selector).ok_or(Error::CallNotAllowed {
+            proof(call.to, call.selector).ok_or_else(|| Error::CallNotAllowed {
                 index,
                 contract: call.to,
                 selector: call.selector,
+                name: known_selector_name(call.selector).map(str::to_string),
             })
         })
         .collect()
+}
+
+/// Entry point names the SDK and the CLI show instead of a bare selector where the session does
+/// not name it: the ERC-20 ones in both spellings, the account's own, and a few common dApp ones.
+const KNOWN_SELECTORS: &[&str] = &[
+    "transfer",
+    "transfer_from",
+    "transferFrom",
+    "approve",
+    "increase_allowance",
+    "increaseAllowance",
+    "decrease_allowance",
+    "decreaseAllowance",
+    "balance_of",
+    "balanceOf",
+    "allowance",
+    "mint",
+    "burn",
+    "set_owner",
+    "revoke_session",
+    "revoke_all_sessions",
+    "register_session",
+    "logout_session",
+    "upgrade",
+    "swap",
+    "deposit",
+    "withdraw",
+    "safe_transfer_from",
+    "set_approval_for_all",
+    "tip",
+];
+
+/// The name of `selector` if it is one of a few well-known entry points (`transfer`, `approve`,
+/// …), for errors and summaries; `None` otherwise (a selector is a hash: a name cannot be
+/// recovered from it, only recognised).
+pub fn known_selector_name(selector: Felt) -> Option<&'static str> {
+    KNOWN_SELECTORS
+        .iter()
+        .copied()
+        .find(|name| starknet::core::utils::get_selector_from_name(name).ok() == Some(selector))
 }
 
 /// The one entry point of the account a session may call: `logout_session`, which ends a session

@@ -125,7 +125,16 @@ impl SignedSession {
 
     /// One policy proof per call, or the error of [`Self::check_calls`].
     pub fn call_proofs(&self, calls: &[Call]) -> Result<Vec<CallProof>, Error> {
-        let proofs = self.request.policies().call_proofs(self.account, calls)?;
+        let proofs = self.request.policies().call_proofs(self.account, calls).map_err(|err| match err {
+            // The name the request gave the selector, if it gave one.
+            Error::CallNotAllowed { index, contract, selector, name } => Error::CallNotAllowed {
+                index,
+                contract,
+                selector,
+                name: self.request.selector_name(selector).map(str::to_string).or(name),
+            },
+            other => other,
+        })?;
         let session = self.session();
         let fresh = SpendingUsage::default();
         for (limit, amount) in spends(&session, self.account, calls)? {
@@ -309,6 +318,31 @@ mod tests {
             .unwrap();
         let session = request.sign(Felt::from(0xacc0u32), Felt::from(0x534eu32), &owner).unwrap();
         (session, owner.verifying_key().scalar())
+    }
+
+    #[test]
+    fn a_call_outside_the_policies_is_named() {
+        let (session, _) = signed();
+        let token = Felt::from(0x7a46e7u32);
+        let call = |to, name| Call {
+            to,
+            selector: starknet::core::utils::get_selector_from_name(name).unwrap(),
+            calldata: vec![],
+        };
+        // A well-known entry point: named.
+        let err = session.check_calls(&[call(token, "transfer"), call(token, "approve")]).unwrap_err();
+        assert!(
+            matches!(&err, Error::CallNotAllowed { index: 1, name: Some(name), .. } if name == "approve"),
+            "{err:?}"
+        );
+        assert!(err.to_string().starts_with("call #1 (0x7a46e7, `approve` (selector 0x"), "{err}");
+        // A selector the session names, on a contract it does not allow it on: the session's name.
+        let err = session.check_calls(&[call(Felt::ONE, "transfer")]).unwrap_err();
+        assert!(matches!(&err, Error::CallNotAllowed { name: Some(name), .. } if name == "transfer"), "{err:?}");
+        // Neither: the selector alone.
+        let err = session.check_calls(&[call(token, "play_a_move")]).unwrap_err();
+        assert!(matches!(err, Error::CallNotAllowed { name: None, .. }), "{err:?}");
+        assert!(err.to_string().contains("(0x7a46e7, selector 0x"), "{err}");
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub fn selector_name(request: &SessionRequest, selector: Felt) -> Option<String>
     request
         .selector_name(selector)
         .map(str::to_string)
-        .or_else(|| parse::known_selector_name(selector).map(str::to_string))
+        .or_else(|| sk_session::known_selector_name(selector).map(str::to_string))
 }
 
 /// `transfer (0x83af…)`, or `an unnamed entry point (0x83af…)`.

@@ -21,7 +21,7 @@ use crate::{Error, LocalAccount, Provider};
 pub const STRK: Felt = Felt::from_hex_unchecked("0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d");
 
 /// The ETH token's address (the same on mainnet, Sepolia and devnet, which predeploys it too).
-pub const ETH: Felt = Felt::from_hex_unchecked("0x049d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7");
+pub const ETH: Felt = sk_session::ETH_TOKEN;
 
 /// An account at `address` on `chain_id` that signs with `key` alone (Cairo 1 `__execute__`
 /// encoding): devnet's predeployed accounts, and our account driven by its owner key.

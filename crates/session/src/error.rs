@@ -2,7 +2,7 @@
 
 use starknet::core::types::Felt;
 
-use crate::strk::format_strk;
+use crate::strk::{format_strk, format_token_amount};
 use crate::text::Escaped;
 
 /// Everything that can go wrong building, signing, reading or using a session.
@@ -228,7 +228,7 @@ pub enum Error {
     },
     /// The transaction's resource bounds and tip allow a fee above the session's cap per
     /// transaction.
-    #[error("the transaction may cost up to {}, above the session's cap of {} per transaction: lower its resource bounds or tip", fee_text(*max_fee), format_strk(*cap))]
+    #[error("the transaction may cost up to {}, above the session's cap of {} per transaction: if you set its resource bounds or tip, lower them; if the SDK set them from the fee estimate, the transaction needs more than the session allows, and only a session with a higher fee cap can send it", fee_text(*max_fee), format_strk(*cap))]
     FeeCapExceeded {
         /// The transaction's maximum fee in FRI (`None`: 2^128 FRI or more).
         max_fee: Option<u128>,
@@ -252,7 +252,7 @@ pub enum Error {
         index: usize,
     },
     /// The calls would move more of a token than the session has left.
-    #[error("the calls move {amount} of token {token:#x}, but the session has only {left} left {scope}")]
+    #[error("the calls move {} of token {token:#x}, but the session has only {} left {scope}", format_token_amount(*token, *amount), format_token_amount(*token, *left))]
     SpendingLimitExceeded {
         /// The token.
         token: Felt,

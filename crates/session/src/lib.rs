@@ -103,7 +103,7 @@ pub use session_token::{
 };
 pub use signed_session::{SignedSession, REGISTER_SESSION_SELECTOR, SESSION_FILE_VERSION};
 pub use signer::{signing_key, SessionKeySigner, SessionSigner, CURVE_ORDER};
-pub use strk::{format_strk, parse_strk, FRI_PER_STRK};
+pub use strk::{format_strk, format_token_amount, parse_strk, ETH_TOKEN, FRI_PER_STRK};
 pub use text::{
     escape, escape_keeping_lines, hex_felt, is_hidden_char, is_identifier, parse_felt, parse_felt_hex, Escaped,
     FeltError,

@@ -79,8 +79,7 @@ pub const U256_TYPE_HASH: Felt =
 
 /// The token of the session's fee limits: STRK, in which v3 transactions pay their fees (the same
 /// address on Mainnet, Sepolia and devnet). It is hashed into the limits, not sent with them.
-pub const FEE_TOKEN: Felt =
-    Felt::from_hex_unchecked("0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d");
+pub const FEE_TOKEN: Felt = crate::strk::STRK_TOKEN;
 
 /// The struct hash of a `TokenAmount` of `amount` of `token`.
 pub fn token_amount_hash(token: Felt, amount: U256) -> Felt {

@@ -125,8 +125,8 @@ pub mod SessionComponent {
         +SessionOwnerKey<TContractState>,
     > of InternalTrait<TContractState> {
         /// Validates a session transaction of this account: `signature` is the whole transaction
-        /// signature (starting with the magic). Runs the checks of docs/protocol.md §4 in their order (`check_session`); the first that
-        /// fails panics.
+        /// signature (starting with the magic). Runs the checks of docs/protocol.md §4 in their
+        /// order (`check_session`); the first that fails panics.
         fn validate_session(
             ref self: ComponentState<TContractState>,
             calls: Span<Call>,

@@ -11,7 +11,7 @@ use starknet::providers::Provider;
 use crate::argument_rules::ArgumentRule;
 use crate::error::{Error, SpendingScope};
 use crate::node::{block_time, felt_bool, read_words};
-use crate::session_hash::{Session, SpendingLimit};
+use crate::session_hash::{is_contract_address, Session, SpendingLimit};
 
 /// The selector of the account's view `get_session_spending(session_hash, token) -> SpendingUsage`.
 pub const GET_SESSION_SPENDING_SELECTOR: Felt = selector!("get_session_spending");
@@ -66,17 +66,13 @@ pub fn granted_allowance(index: usize, call: &Call) -> Result<Option<(Felt, U256
         return Ok(None);
     }
     let bad = || Error::BadAmount { index };
-    let spender = call.calldata.first().filter(|spender| **spender < ADDRESS_BOUND).ok_or_else(bad)?;
+    let spender = call.calldata.first().filter(|spender| is_contract_address(**spender)).ok_or_else(bad)?;
     let word = |i: usize| call.calldata.get(i).and_then(|w| u128::try_from(*w).ok()).ok_or_else(bad);
     Ok(Some((*spender, U256::from_words(word(1)?, word(2)?))))
 }
 
 /// The selectors that grant an allowance a spending limit counts.
 const APPROVALS: [Felt; 3] = [selector!("approve"), selector!("increase_allowance"), selector!("increaseAllowance")];
-
-/// 2^251: contract addresses are below it.
-const ADDRESS_BOUND: Felt =
-    Felt::from_hex_unchecked("0x800000000000000000000000000000000000000000000000000000000000000");
 
 /// What `call` (the `index`th) spends of the account's tokens by what its own calldata says,
 /// for the SDK's check before signing: the amount of a `transfer`, of a `transfer_from` whose

@@ -544,3 +544,24 @@ fn test_session_outside_execution_before_valid_after() {
     };
     run_session(ref state, session, outside_execution);
 }
+
+//
+// The example tip jar's own refusals
+//
+
+#[test]
+#[should_panic(expected: ('tip-jar/zero-amount', 'ENTRYPOINT_FAILED'))]
+fn test_tip_jar_refuses_a_tip_of_zero() {
+    let (_, token) = setup();
+    let jar = deploy_tip_jar();
+    crate::examples::tip_jar::ITipJarDispatcherTrait::tip(jar, token.contract_address, 0);
+}
+
+#[test]
+#[should_panic(expected: ('mock/allowance', 'ENTRYPOINT_FAILED', 'ENTRYPOINT_FAILED'))]
+fn test_tip_jar_takes_nothing_beyond_the_allowance() {
+    let (_, token) = setup();
+    let jar = deploy_tip_jar();
+    token.approve(jar.contract_address, 5);
+    crate::examples::tip_jar::ITipJarDispatcherTrait::tip(jar, token.contract_address, 6);
+}

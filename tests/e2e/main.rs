@@ -3,6 +3,7 @@
 mod account;
 mod argent;
 mod epoch;
+mod examples;
 mod limits;
 mod logout;
 mod messages;

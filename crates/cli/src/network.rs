@@ -102,6 +102,11 @@ impl Network {
         self.embedded.is_some()
     }
 
+    /// The devnet this process started, if it did: it can profile a transaction before it is sent.
+    pub fn embedded(&self) -> Option<&Devnet> {
+        self.embedded.as_ref()
+    }
+
     /// Our account (or any single-key account) at `address`, signing with `key`.
     pub fn account(&self, address: Felt, key: SigningKey) -> LocalAccount {
         local_account(self.provider(), address, key, self.chain_id)

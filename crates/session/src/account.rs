@@ -129,8 +129,10 @@ where
     }
 
     /// Checks with the node what would otherwise only surface as a rejected transaction: the
-    /// node's chain is the session's, the account's current owner signed the session (the account
-    /// exposes `get_owner`), and the session is not revoked.
+    /// node's chain is the session's ([`Error::ChainMismatch`]), the account's current owner
+    /// signed the session (the account exposes `get_owner`; [`Error::InvalidOwnerSignature`]), the
+    /// session is not revoked ([`Error::Revoked`]), and the owner has not revoked all sessions or
+    /// rotated the owner key since it was signed ([`Error::StaleEpoch`]).
     pub async fn check_with_node(&self) -> Result<(), Error> {
         let session = self.session();
         let node_chain = self.provider.chain_id().await?;

@@ -28,6 +28,25 @@
 //! What a file or a node says may be hostile (a dApp writes the request the owner reads): `text`
 //! reads numbers strictly ([`parse_felt`]), admits only exact identifiers as entry point names
 //! ([`is_identifier`]) and escapes any other text before it is shown ([`escape`]).
+//!
+//! # Example
+//!
+//! A dApp's session from start to end: the request, the owner's one signature, the session file,
+//! a transfer with the session key alone, two refusals and what is left. It is
+//! `examples/quickstart.rs`, which the README shows and the tests run against a devnet; run it
+//! against `sk devnet` with `cargo run --example quickstart`.
+//!
+//! Sending returns [`SessionSendError`], starknet-rs's `AccountError` around this crate's
+//! [`SignError`]: `Signing(SignError::Session(`[`Error`]`))` when the SDK refused the calls
+//! before signing (the variant names the cause: [`Error::CallNotAllowed`],
+//! [`Error::SpendingLimitExceeded`], [`Error::FeeCapExceeded`], …), `Signing(SignError::Signer(_))`
+//! when the session key's signer failed, `Provider(_)` when the node refused the transaction or
+//! could not be reached. Show errors with `Display` (`{err}`): they say in words what happened and
+//! what to do, amounts of STRK and ETH in tokens; `Debug` prints the raw fields.
+//!
+//! ```no_run
+#![doc = include_str!("../examples/quickstart.rs")]
+//! ```
 
 #![deny(missing_docs)]
 
@@ -103,7 +122,7 @@ pub use session_token::{
 };
 pub use signed_session::{SignedSession, REGISTER_SESSION_SELECTOR, SESSION_FILE_VERSION};
 pub use signer::{signing_key, SessionKeySigner, SessionSigner, CURVE_ORDER};
-pub use strk::{format_strk, format_token_amount, parse_strk, ETH_TOKEN, FRI_PER_STRK};
+pub use strk::{format_strk, format_token_amount, parse_strk, ETH_TOKEN, FRI_PER_STRK, STRK_TOKEN};
 pub use text::{
     escape, escape_keeping_lines, hex_felt, is_hidden_char, is_identifier, parse_felt, parse_felt_hex, Escaped,
     FeltError,

@@ -4,9 +4,9 @@
 
 use starknet::core::types::{Felt, U256};
 
-/// The STRK token's address (the same on mainnet, Sepolia and devnet): the fee token, whose
-/// amounts this module formats (`session_hash::FEE_TOKEN` is it).
-pub(crate) const STRK_TOKEN: Felt =
+/// The STRK token's address (the same on mainnet, Sepolia and devnet): the fee token
+/// ([`FEE_TOKEN`](crate::FEE_TOKEN) is it), and the token most spending limits limit.
+pub const STRK_TOKEN: Felt =
     Felt::from_hex_unchecked("0x04718f5a0fc34cc1af16a1cdee98ffb20c31f5cd61d6ab07201858f4287c938d");
 
 /// The ETH token's address (the same on mainnet, Sepolia and devnet).

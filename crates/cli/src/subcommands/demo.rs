@@ -13,10 +13,11 @@ use sk_session::{
 use starknet::accounts::{Account, AccountError, ConnectedAccount, ExecutionV3};
 use starknet::core::types::{BlockId, BlockTag, Call, FeeEstimate, Felt, TransactionReceiptWithBlockInfo};
 use starknet::core::utils::{cairo_short_string_to_felt, get_selector_from_name};
+use starknet::providers::Provider as _;
 use starknet::signers::SigningKey;
 
 use crate::error::{self, SessionWindow};
-use crate::network::{chain_time, NetworkArgs};
+use crate::network::{chain_time, Network, NetworkArgs};
 use crate::{parse, progress, time};
 
 /// The demo's sessions may cost at most 0.05 STRK per transaction…
@@ -55,18 +56,31 @@ struct Report {
     account: String,
     owner_public_key: String,
     session_hash: String,
+    /// As Starknet meters it on the embedded devnet; as the node charged it with `--rpc`.
     l2_gas: GasComparison,
+    /// As the node charged it, when `l2_gas` is Starknet's metering.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    l2_gas_charged: Option<GasComparison>,
     steps: Vec<Step>,
 }
 
-/// L2 gas of the same STRK transfer signed by the owner and by a session.
+/// L2 gas of the same STRK transfer signed by the owner and by sessions.
 #[derive(Serialize)]
 struct GasComparison {
+    /// Whose metering: `starknet` (Sierra gas for classes of Sierra 1.7 or later, ours among
+    /// them, as Starknet charges; measured by profiling each transaction on the embedded devnet)
+    /// or `node` (what the node charged: devnet 0.8.2 meters every Cairo 1 class in Cairo steps,
+    /// which makes a session's checks look about twice their cost).
+    metering: &'static str,
     owner_transfer: u64,
-    /// Under the demo's session (2 policies).
+    /// A session's first transaction, under the demo's session (2 policies and a STRK spending
+    /// limit, for which the account reads the STRK balance before and after the calls).
     session_transfer: u64,
+    /// First transactions of sessions of 1 and 16 policies, without spending limits.
     session_transfer_1_policy: u64,
     session_transfer_16_policies: u64,
+    /// The 1-policy session's second transaction: what every later one costs.
+    session_transfer_later_use: u64,
 }
 
 #[derive(Serialize)]
@@ -78,6 +92,9 @@ struct Step {
     transaction_hash: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     l2_gas: Option<u64>,
+    /// The same transaction's L2 gas as Starknet meters it (on the embedded devnet only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    l2_gas_starknet: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     l1_data_gas: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -92,6 +109,7 @@ impl Step {
             outcome: "ok",
             transaction_hash: None,
             l2_gas: None,
+            l2_gas_starknet: None,
             l1_data_gas: None,
             fee_fri: None,
             detail: detail.into(),
@@ -105,6 +123,11 @@ impl Step {
         self.l1_data_gas = Some(cost.l1_data_gas);
         self.fee_fri = Some(cost.fee.to_string());
         self
+    }
+
+    /// [`Self::with_receipt`] of a metered send ([`send_metered`]).
+    fn with_metered(self, (receipt, starknet_l2_gas): &(TransactionReceiptWithBlockInfo, Option<u64>)) -> Self {
+        Self { l2_gas_starknet: *starknet_l2_gas, ..self.with_receipt(receipt) }
     }
 
     /// A rejection, explained by the contract error found in `error`; an error of another kind
@@ -135,14 +158,31 @@ impl Printer {
                 println!("           tx {hash}");
             }
             if let (Some(l2), Some(l1_data), Some(fee)) = (step.l2_gas, step.l1_data_gas, &step.fee_fri) {
-                println!("           L2 gas {l2}, L1 data gas {l1_data}, fee {}", crate::output::fee_in_strk(fee));
+                let starknet =
+                    step.l2_gas_starknet.map(|gas| format!(" ({gas} as Starknet meters it)")).unwrap_or_default();
+                println!(
+                    "           L2 gas {l2}{starknet}, L1 data gas {l1_data}, fee {}",
+                    crate::output::fee_in_strk(fee)
+                );
             }
         }
         self.steps.push(step);
     }
 
-    fn l2_gas(&self, step: &str) -> u64 {
-        self.steps.iter().find(|s| s.step == step).and_then(|s| s.l2_gas).unwrap_or(0)
+    /// The compared transfers' L2 gas: as Starknet meters it if `starknet`, else as charged.
+    fn gas_comparison(&self, starknet: bool) -> GasComparison {
+        let gas = |step: &str| {
+            let step = self.steps.iter().find(|s| s.step == step);
+            step.and_then(|s| if starknet { s.l2_gas_starknet } else { s.l2_gas }).unwrap_or(0)
+        };
+        GasComparison {
+            metering: if starknet { "starknet" } else { "node" },
+            owner_transfer: gas("owner transfer"),
+            session_transfer: gas("session transfer"),
+            session_transfer_1_policy: gas("session transfer (1 policy)"),
+            session_transfer_16_policies: gas("session transfer (16 policies)"),
+            session_transfer_later_use: gas("session transfer (later use)"),
+        }
     }
 }
 
@@ -183,20 +223,16 @@ impl Demo {
         let account = network.account(address, owner.clone());
         let recipient = network.funder.address();
         let before = strk_balance(&provider, recipient).await?;
-        let sent = progress::step(
-            "sending an owner-signed transfer",
-            account.execute_v3(vec![strk_transfer(recipient, TRANSFER)]).send(),
-        )
-        .await
-        .context("sending the owner-signed transfer")?;
-        let receipt = wait_for_receipt(&provider, sent.transaction_hash).await?;
+        let sent =
+            send_metered(&network, &account, vec![strk_transfer(recipient, TRANSFER)], "an owner-signed transfer")
+                .await?;
         let received = strk_balance(&provider, recipient).await? - before;
         if received != TRANSFER {
             bail!("the recipient received {received} FRI instead of {TRANSFER}");
         }
         out.push(
             Step::new("owner transfer", format!("0.1 STRK to {recipient:#x}: recipient balance +{received} FRI"))
-                .with_receipt(&receipt),
+                .with_metered(&sent),
         );
 
         // 4. The same transfer signed by another key is rejected.
@@ -255,7 +291,9 @@ impl Demo {
 
         // 8-10. Session transactions: a transfer, an approve, and both in one multicall.
         let before = strk_balance(&provider, recipient).await?;
-        let receipt = send(&session_account, vec![strk_transfer(recipient, TRANSFER)], "a session transfer").await?;
+        let sent =
+            send_metered(&network, &session_account, vec![strk_transfer(recipient, TRANSFER)], "a session transfer")
+                .await?;
         let received = strk_balance(&provider, recipient).await? - before;
         if received != TRANSFER {
             bail!("the recipient received {received} FRI from the session transfer instead of {TRANSFER}");
@@ -265,7 +303,7 @@ impl Demo {
                 "session transfer",
                 format!("0.1 STRK signed by the session key: recipient balance +{received} FRI"),
             )
-            .with_receipt(&receipt),
+            .with_metered(&sent),
         );
         let receipt = send(&session_account, vec![approve(recipient, TRANSFER)], "a session approve").await?;
         out.push(
@@ -339,8 +377,19 @@ impl Demo {
             let sized = sized_session_request(&session_key, now, count)?.sign(address, network.chain_id, &owner)?;
             let sized_account = SessionAccount::new(network.provider(), sized, session_key.clone())?;
             let what = format!("a transfer under a {count}-policy session");
-            let receipt = send(&sized_account, vec![strk_transfer(recipient, TRANSFER)], &what).await?;
-            out.push(Step::new(step, format!("0.1 STRK under a session of {size}")).with_receipt(&receipt));
+            let sent = send_metered(&network, &sized_account, vec![strk_transfer(recipient, TRANSFER)], &what).await?;
+            out.push(Step::new(step, format!("0.1 STRK under a session of {size}")).with_metered(&sent));
+            if count == 1 {
+                // A session's first transaction also records its authorization and opens its
+                // counters; every later one only updates them.
+                let what = "a second transfer under the 1-policy session";
+                let sent =
+                    send_metered(&network, &sized_account, vec![strk_transfer(recipient, TRANSFER)], what).await?;
+                out.push(
+                    Step::new("session transfer (later use)", "0.1 STRK, the 1-policy session's second transaction")
+                        .with_metered(&sent),
+                );
+            }
         }
 
         // 11. A call outside the policies: the SDK refuses to sign it, nothing is sent.
@@ -496,12 +545,7 @@ impl Demo {
             }),
         }
 
-        let gas = GasComparison {
-            owner_transfer: out.l2_gas("owner transfer"),
-            session_transfer: out.l2_gas("session transfer"),
-            session_transfer_1_policy: out.l2_gas("session transfer (1 policy)"),
-            session_transfer_16_policies: out.l2_gas("session transfer (16 policies)"),
-        };
+        let metered = network.is_embedded();
         let report = Report {
             rpc: network.url.to_string(),
             embedded_devnet: network.is_embedded(),
@@ -510,26 +554,38 @@ impl Demo {
             account: format!("{address:#066x}"),
             owner_public_key: format!("{:#066x}", owner.verifying_key().scalar()),
             session_hash: format!("{:#066x}", session.hash()),
-            l2_gas: gas,
+            l2_gas: out.gas_comparison(metered),
+            l2_gas_charged: metered.then(|| out.gas_comparison(false)),
             steps: out.steps,
         };
         if self.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {
-            let GasComparison {
-                owner_transfer,
-                session_transfer,
-                session_transfer_1_policy,
-                session_transfer_16_policies,
-            } = report.l2_gas;
-            let delta = |gas: u64| i128::from(gas) - i128::from(owner_transfer);
+            let metering = if metered {
+                "as Starknet meters it (in Sierra gas; this devnet meters our class in Cairo steps, and what it \
+                 charged is in the steps above)"
+            } else {
+                "as the node charged it"
+            };
+            println!("L2 gas of a STRK transfer, {metering}:");
+            let gas = &report.l2_gas;
+            let delta = |value: u64| {
+                format!("{value} ({:+} over the owner's)", i128::from(value) - i128::from(gas.owner_transfer))
+            };
+            println!("  owner-signed                        {}", gas.owner_transfer);
+            println!("  session, any later transaction      {}", delta(gas.session_transfer_later_use));
             println!(
-                "L2 gas of a STRK transfer: owner-signed {owner_transfer}; session with 1 policy {session_transfer_1_policy} ({:+}), \
-                 2 policies {session_transfer} ({:+}), 16 policies {session_transfer_16_policies} ({:+}) \
-                 (the longer signature, and the owner authorization, session signature and policy proof checked in __validate__)",
-                delta(session_transfer_1_policy),
-                delta(session_transfer),
-                delta(session_transfer_16_policies),
+                "  session, first transaction          {} with 1 policy, {} with 16 (it records the owner's authorization)",
+                delta(gas.session_transfer_1_policy),
+                gas.session_transfer_16_policies
+            );
+            println!(
+                "  with a STRK spending limit, first   {} (the account reads the STRK balance before and after the calls)",
+                delta(gas.session_transfer)
+            );
+            println!(
+                "  (a session's costs: the longer signature, and the owner authorization, session signature and \
+                 policy proof checked in __validate__)"
             );
             println!("account {} is deployed and working, with sessions", report.account);
         }
@@ -575,7 +631,6 @@ fn sized_session_request(key: &SigningKey, now: u64, count: u64) -> Result<Sessi
                 .valid_until(now + SESSION_LENGTH)
                 .max_fee(SESSION_MAX_FEE)
                 .fee_budget(SESSION_FEE_BUDGET)
-                .spending_limit(STRK, SESSION_SPENDING)
                 .allow(STRK, "transfer"),
             |builder, i| builder.allow(Felt::from(0x6a3e_0000 + i), "play"),
         )
@@ -602,6 +657,48 @@ async fn send(
         .await
         .with_context(|| format!("sending {what}"))?;
     Ok(wait_for_receipt(provider, sent.transaction_hash).await?)
+}
+
+/// Sends `calls` from `account` and waits for the receipt, and on the embedded devnet also says
+/// what the transaction costs as Starknet meters it: the very transaction sent is profiled first
+/// (devnet 0.8.2 charges every Cairo 1 class by its Cairo steps; Starknet charges classes of
+/// Sierra 1.7 or later, ours among them, in Sierra gas, which puts a session's checks at about
+/// half the price: docs/benchmarks.md).
+async fn send_metered<A>(
+    network: &Network,
+    account: &A,
+    calls: Vec<Call>,
+    what: &str,
+) -> anyhow::Result<(TransactionReceiptWithBlockInfo, Option<u64>)>
+where
+    A: ConnectedAccount + Sync,
+    A::SignError: std::error::Error + Send + Sync + 'static,
+{
+    let provider = network.provider();
+    let Some(devnet) = network.embedded() else {
+        let sent = progress::step(&format!("sending {what}"), account.execute_v3(calls).send())
+            .await
+            .with_context(|| format!("sending {what}"))?;
+        return Ok((wait_for_receipt(&provider, sent.transaction_hash).await?, None));
+    };
+    // The bounds the node will see must be fixed before profiling, so the profile is of the
+    // transaction sent.
+    let estimate =
+        account.execute_v3(calls.clone()).estimate_fee().await.with_context(|| format!("estimating {what}"))?;
+    let nonce = account.get_nonce().await.with_context(|| format!("reading the nonce for {what}"))?;
+    let request = with_bounds(account.execute_v3(calls), &estimate)
+        .nonce(nonce)
+        .tip(0)
+        .prepared()
+        .map_err(|e| anyhow::anyhow!("preparing {what}: {e:?}"))?
+        .get_invoke_request(false, false)
+        .await
+        .with_context(|| format!("signing {what}"))?;
+    let profile = devnet.profile_invoke(&request).await.with_context(|| format!("profiling {what}"))?;
+    let sent = progress::step(&format!("sending {what}"), provider.add_invoke_transaction(&request))
+        .await
+        .with_context(|| format!("sending {what}"))?;
+    Ok((wait_for_receipt(&provider, sent.transaction_hash).await?, Some(profile.on_starknet.gas.l2_gas)))
 }
 
 fn selector(name: &str) -> anyhow::Result<Felt> {

@@ -2,12 +2,10 @@
 //!
 //! Every file of `tests/typed-data/` and sessions built with the SDK are hashed by both, in one
 //! `node` run of `tests/starknet-js/hash.mjs` with the starknet.js pinned there (installed with
-//! `npm ci` when missing: Node.js and npm must be on the PATH). Each case that disagrees is
+//! `npm ci` on first use, `sk_tests::node`: Node.js and npm must be on the PATH). Each case that disagrees is
 //! reported by name. Files under `tests/typed-data/invalid/` must be refused by both.
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use serde_json::{json, Value};
@@ -214,7 +212,7 @@ fn references() -> &'static HashMap<String, Reference> {
     static REFERENCES: OnceLock<HashMap<String, Reference>> = OnceLock::new();
     REFERENCES.get_or_init(|| {
         let dir = manifest_dir().join("starknet-js");
-        install_starknet_js(&dir);
+        sk_tests::node::npm_ci(&dir);
         let input: Vec<Value> = cases()
             .iter()
             .map(|case| {
@@ -227,18 +225,8 @@ fn references() -> &'static HashMap<String, Reference> {
             })
             .collect();
         let input = serde_json::to_vec(&input).expect("the cases serialize");
-        let mut child = Command::new("node")
-            .arg("hash.mjs")
-            .current_dir(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{}", missing_tool("node", &e)));
-        // `hash.mjs` reads all of stdin before it writes, so writing first cannot deadlock.
-        child.stdin.take().expect("stdin is piped").write_all(&input).expect("node reads the cases");
-        let output = child.wait_with_output().expect("node runs hash.mjs");
-        check_success("node hash.mjs", &output);
+        let output = sk_tests::node::run(&dir, "node", &["hash.mjs"], Some(&input));
+        sk_tests::node::check(&dir, "node hash.mjs", &output);
         let results: Vec<Value> = serde_json::from_slice(&output.stdout)
             .unwrap_or_else(|e| panic!("hash.mjs printed something other than JSON results: {e}"));
         let references: HashMap<String, Reference> = results
@@ -258,44 +246,6 @@ fn references() -> &'static HashMap<String, Reference> {
         assert_eq!(references.len(), cases().len(), "hash.mjs answered for every case, each name once");
         references
     })
-}
-
-/// Runs `npm ci` in `dir` unless the pinned starknet.js is already installed there.
-fn install_starknet_js(dir: &Path) {
-    let read_json =
-        |path: PathBuf| -> Option<Value> { serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok() };
-    let pinned = read_json(dir.join("package.json"))
-        .and_then(|package| package["dependencies"]["starknet"].as_str().map(str::to_owned))
-        .expect("tests/starknet-js/package.json pins starknet");
-    let installed = read_json(dir.join("node_modules/starknet/package.json"))
-        .and_then(|package| package["version"].as_str().map(str::to_owned));
-    if installed.as_deref() == Some(pinned.as_str()) {
-        return;
-    }
-    eprintln!("installing starknet.js {pinned} in {} (npm ci)", dir.display());
-    let output = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{}", missing_tool("npm", &e)));
-    check_success("npm ci", &output);
-}
-
-fn missing_tool(tool: &str, error: &std::io::Error) -> String {
-    format!(
-        "cannot run `{tool}` ({error}): the typed-data cross-check runs starknet.js, so Node.js and npm \
-         must be installed and on the PATH"
-    )
-}
-
-fn check_success(what: &str, output: &Output) {
-    assert!(
-        output.status.success(),
-        "`{what}` failed ({}) in tests/starknet-js:\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// Compares every case of `cases` with starknet.js; the disagreements, one line each.

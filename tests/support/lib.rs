@@ -1,5 +1,6 @@
 //! Fixtures shared by the test suites.
 pub mod arbitrary;
+pub mod node;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,170 @@
+//! The TypeScript package (`packages/session-keys`): its own checks and tests under Node.js, and
+//! a differential test against the Rust SDK on random sessions.
+//!
+//! The package's tests (`npm test`) check it against the protocol's vectors, the files the Rust
+//! and Cairo tests read. The differential test gives both implementations the same random
+//! sessions (from the property tests' strategies) and calls: the TypeScript package reads the
+//! Rust SDK's session file and must find the same session hash, policy root, typed data and
+//! token for each call list (or refuse it with the same error), and write the session file back
+//! byte for byte. The seed is printed; `SK_DIFF_SEED=<seed>` replays it and `SK_DIFF_CASES`
+//! multiplies the cases, as for the Rust ↔ Cairo differential test.
+use std::path::PathBuf;
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{json, Value};
+use sk_session::{SignedSession, LOGOUT_SESSION_SELECTOR};
+use sk_tests::arbitrary::request_spec;
+use starknet::core::types::{Call, Felt};
+use starknet::signers::SigningKey;
+
+fn package() -> PathBuf {
+    sk_tests::repo_root().join("packages/session-keys")
+}
+
+fn npm(args: &[&str]) {
+    let dir = package();
+    sk_tests::node::npm_ci(&dir);
+    let output = sk_tests::node::run(&dir, "npm", args, None);
+    sk_tests::node::check(&dir, &format!("npm {}", args.join(" ")), &output);
+}
+
+#[test]
+fn the_package_typechecks_builds_and_passes_its_tests() {
+    npm(&["run", "typecheck"]);
+    npm(&["test"]);
+    npm(&["run", "build"]);
+}
+
+const CASES: usize = 150;
+const ACCOUNT: Felt = Felt::from_hex_unchecked("0xacc0");
+const CHAIN_ID: Felt = Felt::from_hex_unchecked("0x534e5f5345504f4c4941");
+
+fn seed() -> u64 {
+    let seed = std::env::var("SK_DIFF_SEED").ok().and_then(|text| text.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+    });
+    eprintln!("TypeScript differential test: seed {seed} (SK_DIFF_SEED={seed} replays these cases)");
+    seed
+}
+
+/// Call lists for `session`: one call per policy with arguments near its rules' values (so some
+/// rules hold and some break), a call no policy allows, the account's own logout and another
+/// call to the account, and all of the first together.
+fn call_lists(session: &SignedSession, rng: &mut TestRng) -> Vec<Vec<Call>> {
+    use proptest::prelude::Rng;
+    let mut pick = |values: &[Felt]| -> Felt {
+        let choice = rng.next_u32() as usize;
+        match (choice % 5, values.get(choice / 5 % values.len().max(1))) {
+            (0 | 1, Some(value)) => *value,
+            (2, Some(value)) => *value + Felt::ONE,
+            (3, _) => Felt::ZERO,
+            _ => Felt::from(rng.next_u64()),
+        }
+    };
+    let mut per_policy = Vec::new();
+    for policy in session.request().policies().policies() {
+        let mut values: Vec<Felt> = Vec::new();
+        for rule in &policy.rules {
+            values.extend(&rule.values);
+            values.extend(rule.u256_values.iter().map(|v| Felt::from(v.low())));
+        }
+        let words = policy.rules.iter().map(|rule| rule.word as usize + 2).max().unwrap_or(2).min(8);
+        let calldata = (0..words).map(|_| pick(&values)).collect();
+        per_policy.push(Call { to: policy.contract, selector: policy.selector, calldata });
+    }
+    let stranger = Call { to: Felt::from(0x5742u32), selector: Felt::from(0x5e1u32), calldata: vec![] };
+    let logout = Call { to: ACCOUNT, selector: LOGOUT_SESSION_SELECTOR, calldata: vec![] };
+    let self_call = Call { to: ACCOUNT, selector: Felt::from(0x5e1fu32), calldata: vec![] };
+    let mut lists: Vec<Vec<Call>> = per_policy.iter().map(|call| vec![call.clone()]).collect();
+    lists.extend([vec![stranger], vec![logout], vec![self_call], per_policy]);
+    lists
+}
+
+fn call_json(calls: &[Call]) -> Value {
+    calls
+        .iter()
+        .map(|call| {
+            json!({
+                "to": format!("{:#x}", call.to),
+                "selector": format!("{:#x}", call.selector),
+                "calldata": call.calldata.iter().map(|felt| format!("{felt:#x}")).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// The Rust SDK's verdict on `calls`: the token with `signature`, or the error's variant name.
+fn verdict(session: &SignedSession, calls: &[Call], signature: &[Felt]) -> Value {
+    match session.call_proofs(calls) {
+        Ok(proofs) => {
+            let token = session.token(signature.to_vec(), proofs).to_felts();
+            json!({ "token": token.iter().map(|felt| format!("{felt:#x}")).collect::<Vec<_>>() })
+        }
+        Err(error) => {
+            let debug = format!("{error:?}");
+            let code = debug.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default().to_string();
+            json!({ "error": code })
+        }
+    }
+}
+
+#[test]
+fn the_package_agrees_with_the_rust_sdk_on_random_sessions() {
+    let seed = seed();
+    let factor: usize = std::env::var("SK_DIFF_CASES").ok().and_then(|text| text.parse().ok()).unwrap_or(1);
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+    let owner = SigningKey::from_secret_scalar(Felt::from(0x0123u32));
+    let signature = [Felt::from(0x5151u32), Felt::from(0x5252u32)];
+    let strategy = request_spec();
+    let mut expected = Vec::new();
+    let mut cases = Vec::new();
+    for index in 0..CASES * factor {
+        let spec = strategy.new_tree(&mut runner).expect("a case generates").current();
+        let session = spec.build().sign(ACCOUNT, CHAIN_ID, &owner).expect("the owner signs");
+        let lists = call_lists(&session, runner.rng());
+        let name = format!("case {index}");
+        cases.push(json!({
+            "name": name,
+            "session": session.to_json(),
+            "signature": signature.iter().map(|felt| format!("{felt:#x}")).collect::<Vec<_>>(),
+            "calls": lists.iter().map(|calls| call_json(calls)).collect::<Vec<_>>(),
+        }));
+        expected.push(json!({
+            "name": name,
+            "hash": format!("{:#x}", session.hash()),
+            "root": format!("{:#x}", session.request().policies().root()),
+            "typedData": session.request().typed_data(CHAIN_ID),
+            "json": session.to_json(),
+            "verdicts": lists.iter().map(|calls| verdict(&session, calls, &signature)).collect::<Vec<_>>(),
+        }));
+    }
+    let dir = package();
+    sk_tests::node::npm_ci(&dir);
+    let file = tempfile::NamedTempFile::new().expect("a temporary file");
+    std::fs::write(file.path(), serde_json::to_vec(&cases).expect("the cases serialize"))
+        .expect("the cases are written");
+    let path = file.path().to_str().expect("a UTF-8 path");
+    let output = sk_tests::node::run(&dir, "node", &["--import", "tsx", "test/differential-driver.ts", path], None);
+    sk_tests::node::check(&dir, "node test/differential-driver.ts", &output);
+    let actual: Vec<Value> = serde_json::from_slice(&output.stdout).expect("the driver prints JSON");
+    assert_eq!(actual.len(), expected.len(), "one result per case");
+    let mut failures = Vec::new();
+    for (mine, theirs) in expected.iter().zip(&actual) {
+        for field in ["hash", "root", "typedData", "json", "verdicts"] {
+            if mine[field] != theirs[field] {
+                failures.push(format!(
+                    "{}: {field} differs (seed {seed})\n  Rust:       {}\n  TypeScript: {}\n  TypeScript failure: {}",
+                    mine["name"],
+                    mine[field].to_string().chars().take(600).collect::<String>(),
+                    theirs[field].to_string().chars().take(600).collect::<String>(),
+                    theirs["failure"]
+                ));
+                break;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), expected.len(), failures.join("\n"));
+}

@@ -1,5 +1,10 @@
-//! The TypeScript package (`packages/session-keys`): its own checks and tests under Node.js, and
-//! a differential test against the Rust SDK on random sessions.
+//! The TypeScript package (`packages/session-keys`): its own checks and tests under Node.js, its
+//! end-to-end tests on a devnet this test starts, and a differential test against the Rust SDK on
+//! random sessions.
+//!
+//! The end-to-end tests (`npm run test:e2e`) get the devnet in `SK_E2E`: its URL, our account's
+//! class, a funded account and the example tip jar; a session they create is then read and used
+//! by the Rust SDK, so a session made in a browser works from a Rust backend.
 //!
 //! The package's tests (`npm test`) check it against the protocol's vectors, the files the Rust
 //! and Cairo tests read. The differential test gives both implementations the same random
@@ -13,8 +18,10 @@ use std::path::PathBuf;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
-use sk_session::{SignedSession, LOGOUT_SESSION_SELECTOR};
+use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt};
+use sk_session::{SessionAccount, SignedSession, LOGOUT_SESSION_SELECTOR};
 use sk_tests::arbitrary::request_spec;
+use starknet::accounts::Account;
 use starknet::core::types::{Call, Felt};
 use starknet::signers::SigningKey;
 
@@ -34,6 +41,52 @@ fn the_package_typechecks_builds_and_passes_its_tests() {
     npm(&["run", "typecheck"]);
     npm(&["test"]);
     npm(&["run", "build"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_package_works_end_to_end_on_devnet_and_its_sessions_work_from_rust() {
+    let devnet = sk_tests::devnet().await;
+    let funder = devnet.client().predeployed_accounts().await.expect("devnet's accounts")[0].clone();
+    let tip_jar = sk_tests::deploy_tip_jar(&devnet, funder.address).await;
+    let environment = json!({
+        "rpc": devnet.url().to_string(),
+        "accountClassHash": format!("{:#x}", sk_contracts::SESSION_KEY_ACCOUNT.class_hash),
+        "tipJar": format!("{tip_jar:#x}"),
+        "funder": { "address": format!("{:#x}", funder.address), "privateKey": format!("{:#x}", funder.private_key) },
+    })
+    .to_string();
+    let out = tempfile::NamedTempFile::new().expect("a temporary file");
+    let out_path = out.path().to_str().expect("a UTF-8 path").to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        let dir = package();
+        sk_tests::node::npm_ci(&dir);
+        let env = [("SK_E2E", environment.as_str()), ("SK_E2E_SESSION_OUT", out_path.as_str())];
+        let output = sk_tests::node::run_with_env(&dir, "npm", &["run", "test:e2e"], None, &env);
+        sk_tests::node::check(&dir, "npm run test:e2e", &output);
+        output
+    })
+    .await
+    .expect("the end-to-end tests ran");
+    eprintln!(
+        "{}",
+        String::from_utf8_lossy(&output.stdout).lines().filter(|l| l.starts_with("# ")).collect::<Vec<_>>().join("\n")
+    );
+
+    // The session the TypeScript package created through the owner's starknet.js account, read by
+    // the Rust SDK from its file and used with its key.
+    let written: Value = serde_json::from_slice(&std::fs::read(out.path()).expect("the tests wrote the session"))
+        .expect("the session and key as JSON");
+    let session = SignedSession::from_json(written["session"].as_str().expect("the session file"))
+        .unwrap_or_else(|e| panic!("the Rust SDK reads the TypeScript package's session file: {e}"));
+    let key =
+        SigningKey::from_secret_scalar(Felt::from_hex(written["key"].as_str().expect("the key")).expect("a felt"));
+    let account =
+        SessionAccount::connect(devnet.provider(), session, key).await.expect("the session is valid on chain");
+    let recipient = Felt::from_hex_unchecked("0x7e57");
+    let before = strk_balance(&devnet.provider(), recipient).await.unwrap();
+    let sent = account.execute_v3(vec![strk_transfer(recipient, 7)]).send().await.expect("the Rust SDK sends with it");
+    wait_for_receipt(&devnet.provider(), sent.transaction_hash).await.expect("accepted");
+    assert_eq!(strk_balance(&devnet.provider(), recipient).await.unwrap() - before, 7);
 }
 
 const CASES: usize = 150;

@@ -27,8 +27,14 @@ pub fn npm_ci(dir: &Path) {
 
 /// Runs `program args` in `dir`, with `stdin` written to it if given, and returns its output.
 pub fn run(dir: &Path, program: &str, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    run_with_env(dir, program, args, stdin, &[])
+}
+
+/// [`run`] with environment variables `env` set for the program.
+pub fn run_with_env(dir: &Path, program: &str, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())

@@ -7,7 +7,7 @@
  * is built once per session, and each policy's proof once, on first use: signing a transaction
  * costs no tree work.
  */
-import { ec, hash, merkle, type Call } from 'starknet';
+import { ec, hash, merkle, transaction, type Call } from 'starknet';
 
 import { canonicalRules, checkRules, type ArgumentRule } from './argumentRules.js';
 import { SessionError } from './errors.js';
@@ -61,17 +61,28 @@ export function policy(contract: bigint, selector: bigint, rules: readonly Argum
   return { contract, selector, rules: canonicalRules(rules) };
 }
 
-/** A call's felts, read strictly (a dApp's calldata may hold anything). */
-export function callFelts(call: Call): { to: bigint; selector: bigint; calldata: bigint[] } {
-  const calldata = Array.isArray(call.calldata) ? call.calldata : [];
-  return {
-    to: toFelt(call.contractAddress, 'a call\'s contract'),
-    selector: toFelt(
-      /^0x/i.test(call.entrypoint) ? call.entrypoint : hash.getSelectorFromName(call.entrypoint),
-      'a call\'s entry point',
-    ),
-    calldata: calldata.map((word) => toFelt(word as string, 'a calldata word')),
-  };
+/** A call as the account receives it: its contract, selector and calldata as felts. */
+export interface FeltCall {
+  readonly to: bigint;
+  readonly selector: bigint;
+  readonly calldata: readonly bigint[];
+}
+
+/**
+ * starknet.js calls as the account will receive them: read back from the very `__execute__`
+ * calldata starknet.js compiles and hashes into the transaction (so an entry point is hashed as
+ * a name, `CallData.compile` encodes the arguments), never a second interpretation of them.
+ */
+export function feltCalls(calls: readonly Call[]): FeltCall[] {
+  const words = transaction.getExecuteCalldata([...calls], '1').map((word) => toFelt(word as string, 'a calldata word'));
+  const out: FeltCall[] = [];
+  let at = 1;
+  for (let i = 0; i < Number(words[0] ?? 0n); i++) {
+    const [to, selector, length] = [words[at], words[at + 1], Number(words[at + 2] ?? 0n)];
+    out.push({ to: to ?? 0n, selector: selector ?? 0n, calldata: words.slice(at + 3, at + 3 + length) });
+    at += 3 + length;
+  }
+  return out;
 }
 
 /** The policies a session allows, in canonical order, and their Merkle tree. */
@@ -136,9 +147,12 @@ export class PolicyTree {
    * the account (but its own logout), `CallNotAllowed` for a call no policy allows (named by
    * `names`, else by {@link knownSelectorName}), `ArgumentRule` for one that breaks its rules.
    */
-  callProofs(account: bigint, calls: readonly Call[], names: (selector: bigint) => string | undefined = () => undefined): CallProof[] {
-    return calls.map((call, index) => {
-      const { to, selector, calldata } = callFelts(call);
+  callProofs(
+    account: bigint,
+    calls: readonly FeltCall[],
+    names: (selector: bigint) => string | undefined = () => undefined,
+  ): CallProof[] {
+    return calls.map(({ to, selector, calldata }, index) => {
       if (to === account) {
         if (selector === LOGOUT_SESSION_SELECTOR) return { rules: [], proof: [] };
         throw new SessionError('SelfCall', `call #${index} targets the account itself, which a session may never do`, {

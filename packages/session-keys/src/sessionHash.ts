@@ -320,6 +320,16 @@ export function chainName(chainId: bigint): string {
   return graphic && !numeric ? text : hex(chainId);
 }
 
+/** The `StarknetDomain` type of SNIP-12 revision 1, for typed data of one's own (a game's moves). */
+export function starknetDomainType(): { name: string; type: string }[] {
+  return [
+    { name: 'name', type: 'shortstring' },
+    { name: 'version', type: 'shortstring' },
+    { name: 'chainId', type: 'shortstring' },
+    { name: 'revision', type: 'shortstring' },
+  ];
+}
+
 function u256Value(value: bigint) {
   return { low: hex(value % U128_BOUND), high: hex(value / U128_BOUND) };
 }
@@ -356,12 +366,7 @@ export function sessionTypedData(
 ): TypedData {
   return {
     types: {
-      StarknetDomain: [
-        { name: 'name', type: 'shortstring' },
-        { name: 'version', type: 'shortstring' },
-        { name: 'chainId', type: 'shortstring' },
-        { name: 'revision', type: 'shortstring' },
-      ],
+      StarknetDomain: starknetDomainType(),
       Session: [
         { name: 'Session Key', type: 'felt' },
         { name: 'Valid After', type: 'timestamp' },

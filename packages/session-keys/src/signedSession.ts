@@ -2,11 +2,12 @@
  * A session the owner has signed, and its file: the JSON the Rust SDK and `sk` read and write,
  * byte for byte (docs/protocol.md §8). The Rust SDK's `signed_session` module.
  */
-import { ec, hash, type BigNumberish, type Call } from 'starknet';
+import { ec, hash, type BigNumberish } from 'starknet';
 
 import { feltRule, operatorOf, parseOperator, u256Rule, type ArgumentRule, type Operator } from './argumentRules.js';
 import { SessionError } from './errors.js';
 import { hex, isIdentifier, toFelt, verifySignature } from './felt.js';
+import type { FeltCall } from './policyTree.js';
 import { SessionRequest, messagePolicy, type SessionRequestBuilder } from './request.js';
 import type { MessagePolicy, Session } from './sessionHash.js';
 import { sessionMessageHash, tokenFelts, type CallProof } from './sessionToken.js';
@@ -59,8 +60,8 @@ export class SignedSession {
     return sessionMessageHash(toFelt(transactionHash, 'the transaction hash'), this.hash);
   }
 
-  /** One proof per call, checked against the policies and their rules. */
-  callProofs(calls: readonly Call[]): CallProof[] {
+  /** One proof per call, checked against the policies and their rules (calls as {@link feltCalls} reads them). */
+  callProofs(calls: readonly FeltCall[]): CallProof[] {
     return this.request.policies.callProofs(this.account, calls, (selector) => this.request.selectorName(selector));
   }
 
@@ -69,8 +70,13 @@ export class SignedSession {
     return tokenFelts({ session: this.session(), ownerSignature: this.ownerSignature, sessionSignature, proofs });
   }
 
+  /** The short token: {@link token} without the owner signature, for a session the account has recorded. */
+  shortToken(sessionSignature: readonly bigint[], proofs: readonly CallProof[]): bigint[] {
+    return tokenFelts({ session: this.session(), ownerSignature: [], sessionSignature, proofs });
+  }
+
   /** The transaction signature of `calls` in the transaction `transactionHash`, signed with the session's private key. */
-  signTransaction(sessionPrivateKey: BigNumberish, transactionHash: BigNumberish, calls: readonly Call[]): bigint[] {
+  signTransaction(sessionPrivateKey: BigNumberish, transactionHash: BigNumberish, calls: readonly FeltCall[]): bigint[] {
     const proofs = this.callProofs(calls);
     const signature = ec.starkCurve.sign(hex(this.messageHash(transactionHash)), hex(toFelt(sessionPrivateKey, 'the session key')));
     return this.token([signature.r, signature.s], proofs);

@@ -20,7 +20,7 @@ const results = cases.map((input) => {
     const verdicts = input.calls.map((calls) => {
       try {
         const proofs = session.callProofs(
-          calls.map((call) => ({ contractAddress: call.to, entrypoint: call.selector, calldata: call.calldata })),
+          calls.map((call) => ({ to: BigInt(call.to), selector: BigInt(call.selector), calldata: call.calldata.map(BigInt) })),
         );
         return { token: session.token(input.signature.map(BigInt), proofs).map(hex) };
       } catch (error) {

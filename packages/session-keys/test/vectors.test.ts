@@ -4,10 +4,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { hash, shortString, typedData as snip12, type TypedData } from 'starknet';
+import { hash, outsideExecution, shortString, typedData as snip12, type TypedData } from 'starknet';
 
 import {
+  allowedMessage,
   describeRule,
+  messageTokenFelts,
+  outsideExecutionParts,
+  sessionMessageSignedHash,
   domainHash,
   feltRule,
   hex,
@@ -101,9 +105,9 @@ test('the session token is the vectors\' but for the ECDSA nonces, and its signa
   assert.equal(hex(session.messageHash(inputs.transaction_hash)), vectors.session_message_hash);
   assert.equal(hex(sessionMessageHash(BigInt(inputs.transaction_hash), session.hash)), vectors.session_message_hash);
   const calls = inputs.calls.map((call: { to: string; selector: string; calldata: string[] }) => ({
-    contractAddress: call.to,
-    entrypoint: call.selector,
-    calldata: call.calldata,
+    to: BigInt(call.to),
+    selector: BigInt(call.selector),
+    calldata: call.calldata.map(BigInt),
   }));
   const token = session.signTransaction(inputs.session_private_key, inputs.transaction_hash, calls).map(hex);
   const expected: string[] = vectors.signature;
@@ -133,4 +137,58 @@ test('the message policy is the vectors\'', () => {
   const [policy] = request().messages;
   assert.equal(policy!.typeString, vectors.message.policy.type);
   assert.equal(hex(hash.starknetKeccak(policy!.typeString)), vectors.message.policy.type_hash);
+});
+
+function signedWithVectorSignatures(): SignedSession {
+  const expected: string[] = vectors.signature;
+  const head = 2 + 10 + 6 * inputs.spending_limits.length;
+  return new SignedSession(request(), account, chainId, [expected[head + 1]!, expected[head + 2]!]);
+}
+
+test('with the vectors\' own signatures, the transaction token is the vectors\' felt for felt', () => {
+  const session = signedWithVectorSignatures();
+  const expected: string[] = vectors.signature;
+  const head = 2 + 10 + 6 * inputs.spending_limits.length;
+  const calls = inputs.calls.map((call: { to: string; selector: string; calldata: string[] }) => ({
+    to: BigInt(call.to),
+    selector: BigInt(call.selector),
+    calldata: call.calldata.map(BigInt),
+  }));
+  const token = session.token([BigInt(expected[head + 4]!), BigInt(expected[head + 5]!)], session.callProofs(calls));
+  assert.deepEqual(token.map(hex), expected);
+});
+
+test('a session-signed message: its hash, members and token are the vectors\'', () => {
+  const session = signedWithVectorSignatures();
+  const message = allowedMessage(session, vectors.message.typed_data as TypedData);
+  assert.equal(hex(message.messageHash), vectors.message.message_hash);
+  assert.deepEqual(message.members.map(hex), vectors.message.members);
+  assert.equal(hex(sessionMessageSignedHash(message.messageHash, session.hash)), vectors.message.signed_hash);
+  const expected: string[] = vectors.message.signature;
+  const at = 2 + 10 + 6 * inputs.spending_limits.length + 3;
+  const token = messageTokenFelts(session, session.ownerSignature, [BigInt(expected[at + 1]!), BigInt(expected[at + 2]!)], message);
+  assert.deepEqual(token.map(hex), expected);
+});
+
+test('an outside execution: starknet.js\'s typed data hashes to the vectors\' message hash, and its token is theirs', () => {
+  const session = signedWithVectorSignatures();
+  const oe = vectors.outside_execution.inputs;
+  const names = ['transfer', 'play'];
+  const calls = inputs.calls.map((call: { to: string; selector: string; calldata: string[] }, i: number) => {
+    assert.equal(hash.getSelectorFromName(names[i]!), call.selector);
+    return { contractAddress: call.to, entrypoint: names[i]!, calldata: call.calldata };
+  });
+  const typed = outsideExecution.getTypedData(
+    inputs.chain_id,
+    { caller: oe.caller, execute_after: oe.execute_after, execute_before: oe.execute_before },
+    oe.nonce,
+    calls,
+    '2',
+  );
+  assert.equal(snip12.getMessageHash(typed, account), vectors.outside_execution.message_hash);
+  const parts = outsideExecutionParts(typed);
+  const expected: string[] = vectors.outside_execution.session_signature;
+  const at = 2 + 10 + 6 * inputs.spending_limits.length + 3;
+  const token = session.token([BigInt(expected[at + 1]!), BigInt(expected[at + 2]!)], session.callProofs(parts.calls));
+  assert.deepEqual(token.map(hex), expected);
 });

@@ -12,16 +12,22 @@
 //           "build_repetitions": number ≥ 1, "transactions": number ≥ 1, "cache_authorization": bool,
 //           "call": { "contractAddress", "entrypoint", "calldata": ["0x…", …] }, "nonce": number,
 //           "resource_bounds": { "l1_gas" | "l2_gas" | "l1_data_gas": { "max_amount", "max_price_per_unit": "0x…" } } }
+//           "session_keys": null, or our TypeScript package, timed in this same process on our own
+//             session format: { "module": "/abs/…/dist/index.js", "contracts": ["0x…", …] (one
+//             `transfer` policy each), "max_fee", "fee_budget": "decimal", "session_hash": "0x…"
+//             (the Rust SDK's, checked), "transactions": number ≥ 1 }
 // output: { "node", "starknet_js", "x_sessions", "policies", "transactions", "session_hash",
 //           "allowed_methods_root", "session_key_guid", "build_ms": [per repetition],
 //           "sign_us": [per transaction, whole signTransaction], "guardian_us": [per transaction, inside
-//           the guardian stub], "first_signature": ["0x…", …], "first_transaction_hash": "0x…" }
+//           the guardian stub], "first_signature": ["0x…", …], "first_transaction_hash": "0x…",
+//           "session_keys": null or { "version", "build_ms": […], "sign_us": […], "session_hash" } }
 //
 // x-sessions asks Argent's backend (which holds the guardian key) to co-sign every transaction:
 // POST {argentSessionServiceBaseUrl}/cosigner/signSession. There is no network here, so
 // globalThis.fetch is replaced before starknet.js loads (it binds fetch at import) by a stub that
 // does the guardian's work locally and is timed on its own; any other request throws.
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 
 const GUARDIAN_BASE_URL = "http://guardian.invalid/v1";
 const SIGN_SESSION_URL = `${GUARDIAN_BASE_URL}/cosigner/signSession`;
@@ -193,7 +199,21 @@ function readInput(path) {
     if (resourceBounds[name].max_amount >= 2n ** 64n) throw new InputError(`${where}.max_amount must fit in 64 bits`);
     if (resourceBounds[name].max_price_per_unit >= 2n ** 128n) throw new InputError(`${where}.max_price_per_unit must fit in 128 bits`);
   }
+  const ours = field(input, "session_keys", at);
+  let sessionKeys = null;
+  if (ours !== null) {
+    const where = `${at}.session_keys`;
+    sessionKeys = {
+      module: text(ours, "module", where),
+      contracts: list(ours, "contracts", where, 1).map((value, i) => feltValue(value, `${where}.contracts[${i}]`)),
+      maxFee: text(ours, "max_fee", where),
+      feeBudget: text(ours, "fee_budget", where),
+      sessionHash: felt(ours, "session_hash", where),
+      transactions: natural(ours, "transactions", where, 1),
+    };
+  }
   return {
+    sessionKeys,
     chainId: felt(input, "chain_id", at),
     account: felt(input, "account", at),
     ownerKey: privateKey(input, "owner_key", at),
@@ -357,7 +377,10 @@ async function main() {
     ],
   });
 
+  const sessionKeysResult = input.sessionKeys === null ? null : await oursTypeScript(input);
+
   return {
+    session_keys: sessionKeysResult,
     node: process.version,
     starknet_js: installedVersion("starknet"),
     x_sessions: installedVersion("@argent/x-sessions"),
@@ -372,6 +395,77 @@ async function main() {
     first_signature: firstSignature,
     first_transaction_hash: num.toHex(firstTransactionHash),
   };
+}
+
+// Our TypeScript package (starknet-session-keys, on its own starknet.js 10), in this process:
+// 1. build: the request with one `transfer` policy per contract, its session hash, the policy
+// tree and every policy's proof; 2. sign: its SessionSigner's signTransaction for the same call
+// and bounds as above (no node: the usage checks need one, and time the signing alone).
+async function oursTypeScript(input) {
+  const ours = input.sessionKeys;
+  const sk = await import(pathToFileURL(ours.module).href);
+  const transfer = selector.getSelectorFromName("transfer");
+  const sessionPublicKey = ec.starkCurve.getStarkKey(input.sessionKey);
+  const build = () => {
+    let builder = sk.SessionRequest.builder(sessionPublicKey)
+      .validAfter(0)
+      .validUntil(input.expiresAt)
+      .maxFee(ours.maxFee)
+      .feeBudget(ours.feeBudget);
+    for (const contract of ours.contracts) builder = builder.allow(contract, transfer);
+    return builder.build();
+  };
+  const buildMs = [];
+  let request = null;
+  for (let rep = 0; rep < input.buildRepetitions; rep++) {
+    const start = process.hrtime.bigint();
+    request = build();
+    request.hash(input.account, input.chainId);
+    for (const policy of request.policies.policies) request.policies.proof(policy.contract, policy.selector);
+    buildMs.push(millis(process.hrtime.bigint() - start));
+  }
+  progress(`built our session (TypeScript) ${input.buildRepetitions} times`);
+  const session = new sk.SignedSession(request, input.account, input.chainId, request.signWithKey(input.account, input.chainId, input.ownerKey));
+  if (BigInt(session.hash) !== BigInt(ours.sessionHash)) {
+    throw new Error(`our TypeScript package's session hash ${num.toHex(session.hash)} ≠ the Rust SDK's ${ours.sessionHash}`);
+  }
+  const signer = new sk.SessionSigner(session, input.sessionKey);
+  const signUs = [];
+  let first = null;
+  for (let i = 0; i < ours.transactions; i++) {
+    const details = {
+      ...stark.v3Details({ tip: 0, resourceBounds: input.resourceBounds }),
+      walletAddress: input.account,
+      nonce: num.toBigInt(input.nonce + i),
+      chainId: input.chainId,
+      cairoVersion: "1",
+      version: "0x3",
+      skipValidate: false,
+    };
+    const start = process.hrtime.bigint();
+    const signature = await signer.signTransaction([input.call], details);
+    signUs.push(micros(process.hrtime.bigint() - start));
+    if (i === 0) first = signature;
+  }
+  progress(`signed ${ours.transactions} transactions with our TypeScript package`);
+  // Check, untimed: transaction 0's session signature is the session key's over (transaction hash, session hash).
+  const transactionHash = hash.calculateInvokeTransactionHash({
+    ...stark.v3Details({ tip: 0, resourceBounds: input.resourceBounds }),
+    senderAddress: input.account,
+    version: "0x3",
+    compiledCalldata: transaction.getExecuteCalldata([input.call], "1"),
+    chainId: input.chainId,
+    nonce: num.toBigInt(input.nonce),
+    nonceDataAvailabilityMode: stark.intDAM("L1"),
+    feeDataAvailabilityMode: stark.intDAM("L1"),
+  });
+  const message = hash.computePoseidonHashOnElements([transactionHash, session.hash]);
+  const at = 2 + 10 + 3; // magic, version, the session (no spending limits), the owner's [2, r, s]
+  if (BigInt(first[at]) !== 2n || !sk.verifySignature(BigInt(message), BigInt(first[at + 1]), BigInt(first[at + 2]), BigInt(sessionPublicKey))) {
+    throw new Error("our TypeScript package's session signature of transaction 0 does not verify");
+  }
+  const version = JSON.parse(readFileSync(new URL("../package.json", pathToFileURL(ours.module)), "utf8")).version;
+  return { version, build_ms: buildMs, sign_us: signUs, session_hash: num.toHex(session.hash) };
 }
 
 // The token's layout: 'session-token', session (4), cache_authorization, session_authorization

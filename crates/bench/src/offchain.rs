@@ -117,6 +117,8 @@ pub const OURS: &str = "sk-session (ours)";
 pub const OURS_ARGENT: &str = "sk-session::argent";
 /// Argent's SDK.
 pub const X_SESSIONS: &str = "@argent/x-sessions";
+/// Our TypeScript package, our session format, in the same Node.js process as x-sessions.
+pub const OURS_TS: &str = "starknet-session-keys (ours, TypeScript)";
 /// The floor: starknet-rs's own `SingleOwnerAccount` signing the same transaction with one key
 /// (the invoke hash and one ECDSA signature, the least any account's signing can do).
 pub const FLOOR: &str = "starknet-rs SingleOwnerAccount (floor)";
@@ -133,7 +135,7 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
     let transfer = strk_transfer(crate::onchain::RECIPIENT, crate::onchain::AMOUNT);
 
     progress(&format!("off-chain, Rust SDK (our format): {n} policies, {m} transactions"));
-    let ours = ours(devnet.provider(), chain_id, &owner, &session_key, n, m, reps, &transfer).await?;
+    let (ours, ours_hash) = ours(devnet.provider(), chain_id, &owner, &session_key, n, m, reps, &transfer).await?;
 
     progress(&format!("off-chain, the floor: {m} transactions signed by a plain starknet-rs owner account"));
     let floor_account = sk_devnet::local_account(devnet.provider(), ACCOUNT, session_key.clone(), chain_id);
@@ -145,6 +147,7 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
         ours_argent(devnet.provider(), chain_id, &owner, &guardian, &session_key, &methods, m, reps, &transfer).await?;
 
     let xsessions = crate::xsessions::XSessions::install(progress)?;
+    let module = crate::xsessions::session_keys_module(progress)?;
     let js_transactions = config.xsessions_transactions.max(1);
     progress(&format!("off-chain, @argent/x-sessions: {n} policies, {js_transactions} transactions"));
     let input = json!({
@@ -165,6 +168,14 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
             "l1_gas": bound(BOUNDS[0]),
             "l2_gas": bound(BOUNDS[1]),
             "l1_data_gas": bound(BOUNDS[2]),
+        },
+        "session_keys": {
+            "module": module.to_string_lossy(),
+            "contracts": std::iter::once(STRK).chain((1..n).map(filler_contract)).map(hex).collect::<Vec<_>>(),
+            "max_fee": crate::SESSION_MAX_FEE.to_string(),
+            "fee_budget": crate::SESSION_FEE_BUDGET.to_string(),
+            "session_hash": hex(ours_hash),
+            "transactions": m,
         },
     });
     let js = xsessions.offchain(&input, progress)?;
@@ -192,6 +203,15 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
     let (build_ms, sign_us) = (numbers(&js["build_ms"])?, numbers(&js["sign_us"])?);
     let guardian_us = numbers(&js["guardian_us"])?;
     let x = Timings::new(X_SESSIONS, build_ms, sign_us, Some(guardian_us))?;
+    let ts = &js["session_keys"];
+    if js_field(ts, "session_hash")? != hex(ours_hash) {
+        return Err(Error::Mismatch {
+            what: "our session hash",
+            js: js_field(ts, "session_hash")?,
+            rust: hex(ours_hash),
+        });
+    }
+    let ours_ts = Timings::new(OURS_TS, numbers(&ts["build_ms"])?, numbers(&ts["sign_us"])?, None)?;
     Ok(Offchain {
         policies: n,
         transactions: m,
@@ -200,7 +220,7 @@ pub async fn run(devnet: &Devnet, config: &Config, progress: Progress<'_>) -> Re
         node: js_field(&js, "node")?,
         starknet_js: js_field(&js, "starknet_js")?,
         x_sessions: js_field(&js, "x_sessions")?,
-        timings: vec![ours, floor, ours_argent, x],
+        timings: vec![ours, ours_ts, floor, ours_argent, x],
         argent_session_hash: hex(rust_first.session_hash),
         first_signature_identical,
     })
@@ -223,7 +243,7 @@ async fn ours(
     m: usize,
     reps: usize,
     transfer: &Call,
-) -> Result<Timings, Error> {
+) -> Result<(Timings, Felt), Error> {
     let build = || -> Result<SessionRequest, Error> {
         let mut builder = SessionRequest::builder(session_key.verifying_key().scalar())
             .valid_after(0)
@@ -248,11 +268,12 @@ async fn ours(
         build_ms.push(start.elapsed().as_secs_f64() * 1e3);
     }
     let signed = build()?.sign(ACCOUNT, chain_id, owner)?;
+    let hash = signed.hash();
     let mut account = SessionAccount::new(provider, signed, session_key.clone())?;
     // Signing time alone: no usage read from a node (there is no account at ACCOUNT anyway).
     account.set_usage_check(false);
     let sign_us = sign_many(&account, m, transfer, "our SDK").await?;
-    Timings::new(OURS, build_ms, sign_us, None)
+    Ok((Timings::new(OURS, build_ms, sign_us, None)?, hash))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -154,6 +154,50 @@ fn content_hash() -> u64 {
         .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
+/// Our TypeScript package (`packages/session-keys` of the checkout this binary was built from,
+/// or `$SK_SESSION_KEYS_DIR`), installed (`npm ci`, once per lock file) and built (`npm run
+/// build`): the path of its `dist/index.js`, which `offchain.mjs` loads beside x-sessions.
+pub fn session_keys_module(progress: Progress<'_>) -> Result<PathBuf, Error> {
+    let dir = match std::env::var_os("SK_SESSION_KEYS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packages/session-keys"),
+    };
+    let lock = std::fs::read(dir.join("package-lock.json")).map_err(|e| {
+        Error::Js(format!(
+            "our TypeScript package is not at {} ({e}): `sk bench` runs it from the checkout it was built from; \
+             set SK_SESSION_KEYS_DIR to a packages/session-keys folder",
+            dir.display()
+        ))
+    })?;
+    let stamp = dir.join("node_modules/.sk-installed-lock.json");
+    let npm = |args: &[&str]| -> Result<(), Error> {
+        let output = Command::new("npm")
+            .args(args)
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| missing_tool("npm", &e))?;
+        if !output.status.success() {
+            return Err(Error::Js(format!(
+                "`npm {}` failed in {} ({}): {}",
+                args.join(" "),
+                dir.display(),
+                output.status,
+                last_lines(&output.stderr)
+            )));
+        }
+        Ok(())
+    };
+    if std::fs::read(&stamp).ok().as_deref() != Some(lock.as_slice()) {
+        progress(&format!("installing our TypeScript package's dependencies in {} (npm ci)", dir.display()));
+        npm(&["ci", "--no-audit", "--no-fund"])?;
+        std::fs::write(&stamp, &lock).map_err(Error::io(&stamp))?;
+    }
+    progress("building our TypeScript package (npm run build)");
+    npm(&["run", "build"])?;
+    Ok(dir.join("dist/index.js"))
+}
+
 fn missing_tool(tool: &str, error: &std::io::Error) -> Error {
     Error::Js(format!(
         "cannot run `{tool}` ({error}): the x-sessions side of the benchmark needs Node.js and npm on the PATH"

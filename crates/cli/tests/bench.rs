@@ -81,11 +81,17 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
         offchain["offchain"]["timings"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["sk-session (ours)", "starknet-rs SingleOwnerAccount (floor)", "sk-session::argent", "@argent/x-sessions"]
+        [
+            "sk-session (ours)",
+            "starknet-session-keys (ours, TypeScript)",
+            "starknet-rs SingleOwnerAccount (floor)",
+            "sk-session::argent",
+            "@argent/x-sessions"
+        ]
     );
     for timing in offchain["offchain"]["timings"].as_array().unwrap() {
         assert_eq!(timing["sign_us"].as_array().unwrap().len(), 3, "{}", timing["name"]);
-        let builds = if timing["name"] == names[1] { 0 } else { 1 };
+        let builds = if timing["name"] == "starknet-rs SingleOwnerAccount (floor)" { 0 } else { 1 };
         assert_eq!(timing["build_ms"].as_array().unwrap().len(), builds, "{}", timing["name"]);
     }
     assert_eq!(offchain["offchain"]["x_sessions"], "9.0.4");
@@ -100,6 +106,12 @@ fn smoke_run_measures_every_path_and_writes_the_results() {
     }
     assert!(goals.contains("fee: ours · session 1 · later use ÷ ours · owner"), "{goals}");
     assert!(goals.contains("signing one transaction: sk-session (ours) ÷ starknet-rs"), "{goals}");
+    assert!(
+        goals.contains(
+            "signing one transaction in Node.js: starknet-session-keys (ours, TypeScript) ÷ @argent/x-sessions"
+        ),
+        "{goals}"
+    );
     // The relayed transfer beside the session's own, paid by the relayer.
     let relayed = report.split("## Relayed (SNIP-9 outside execution)").nth(1).expect("the relayed table");
     assert!(relayed.contains("ours · session 1, relayed · later use (paid by the relayer)"), "{relayed}");

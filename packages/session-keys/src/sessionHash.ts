@@ -13,7 +13,9 @@ import { SessionError } from './errors.js';
 import { ADDRESS_BOUND, hex, isIdentifier, U128_BOUND } from './felt.js';
 import { FEE_TOKEN } from './strk.js';
 
-const poseidon = (values: bigint[]): bigint => ec.starkCurve.poseidonHashMany(values);
+/** `poseidon_hash_many([])`, the hash of every empty list (a policy without rules): computed once. */
+const EMPTY_LIST_HASH = ec.starkCurve.poseidonHashMany([]);
+const poseidon = (values: bigint[]): bigint => (values.length === 0 ? EMPTY_LIST_HASH : ec.starkCurve.poseidonHashMany(values));
 
 /** The typed data's domain name. */
 export const DOMAIN_NAME = 'SessionKeys.session';

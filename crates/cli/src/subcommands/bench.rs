@@ -36,7 +36,8 @@ pub struct Bench {
     /// Off-chain: policies in the session (default 1,024; --smoke: 8).
     #[arg(long, value_name = "N")]
     policies: Option<usize>,
-    /// Off-chain: transactions the Rust SDK signs (default 1,000; --smoke: 3).
+    /// Off-chain: transactions the Rust SDK and our TypeScript package sign (default 1,000; --smoke:
+    /// 3).
     #[arg(long, value_name = "N")]
     transactions: Option<usize>,
     /// Off-chain: transactions x-sessions signs (default: as --transactions). With 1,024 policies

@@ -4,11 +4,12 @@
  */
 import { ec, shortString, typedData as snip12, TypedDataRevision, type BigNumberish, type TypedData } from 'starknet';
 
-import { canonicalRules, compareRules, describeRule, isU256Rule, type ArgumentRule } from './argumentRules.js';
+import { canonicalRules, compareRules, describeRule, isU256Rule, operatorOf, type ArgumentRule } from './argumentRules.js';
 import { SessionError } from './errors.js';
 import { hex, isIdentifier, toFelt, toU256, toUint } from './felt.js';
 import { isCountedSelector, ruleSplitsAmount, countedAmountWord } from './limits.js';
-import { policy, PolicyTree } from './policyTree.js';
+import { knownSelectorName, policy, PolicyTree } from './policyTree.js';
+import { ETH_TOKEN, formatStrk, formatTokenAmount, STRK_TOKEN } from './strk.js';
 import {
   checkAddress,
   describeMessagePolicy,
@@ -494,3 +495,60 @@ export class SessionRequest {
   }
 }
 
+
+function utc(seconds: number): string {
+  return `${new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+}
+
+function duration(seconds: bigint): string {
+  const units: [bigint, string][] = [[86400n, 'day'], [3600n, 'hour'], [60n, 'minute'], [1n, 'second']];
+  const [size, name] = units.find(([size]) => seconds % size === 0n && seconds >= size) ?? [1n, 'second'];
+  const count = seconds / size;
+  return count === 1n ? name : `${count} ${name}s`;
+}
+
+/**
+ * What `request` allows, in words, one line per thing the owner grants: for a dApp to show
+ * before the wallet's prompt (the wallet shows the same as typed data). Amounts of STRK and ETH
+ * are in tokens; an amount rule on a call naming a known token (`tip(token == STRK, amount <=
+ * …)`) is shown in that token.
+ */
+export function describeRequest(request: SessionRequest): string[] {
+  const lines: string[] = [];
+  const key = hex(request.sessionKey);
+  const from = request.validAfter > 0 ? ` from ${utc(request.validAfter)}` : '';
+  lines.push(`Session key ${key.slice(0, 10)}… may act for your account${from} until ${utc(request.validUntil)}.`);
+  lines.push(
+    `Fees: at most ${formatStrk(request.maxFee)} per transaction and ${formatStrk(request.feeBudget)} in all, paid by your account.`,
+  );
+  lines.push(
+    request.maxTransactions === UNLIMITED_TRANSACTIONS
+      ? 'No limit on the number of transactions (only the fees and the window bound them).'
+      : `At most ${request.maxTransactions} transactions.`,
+  );
+  for (const limit of request.spendingLimits) {
+    const per =
+      limit.period > 0n && limit.perPeriod < limit.total
+        ? `, and ${formatTokenAmount(limit.token, limit.perPeriod)} per ${duration(limit.period)}`
+        : '';
+    lines.push(
+      `May spend at most ${formatTokenAmount(limit.token, limit.total)} in all${per} (what leaves your balance, approvals included).`,
+    );
+  }
+  for (const policy of request.policies.policies) {
+    const name = request.selectorName(policy.selector) ?? knownSelectorName(policy.selector) ?? hex(policy.selector);
+    const token = [STRK_TOKEN, ETH_TOKEN].includes(policy.contract)
+      ? policy.contract
+      : policy.rules.flatMap((rule) => (operatorOf(rule.operator) === 'EQ' ? rule.values : [])).find((v) => v === STRK_TOKEN || v === ETH_TOKEN);
+    const amount = (value: bigint) => (token === undefined ? value.toString() : formatTokenAmount(token, value));
+    const rules = policy.rules.length === 0 ? ', with any arguments' : `, only if ${policy.rules.map((rule) => describeRule(rule, amount)).join(' and ')}`;
+    const contract = policy.contract === STRK_TOKEN ? 'the STRK token' : policy.contract === ETH_TOKEN ? 'the ETH token' : hex(policy.contract);
+    lines.push(`May call \`${name}\` on ${contract}${rules}.`);
+  }
+  for (const message of request.messages) {
+    const rules = message.rules.length === 0 ? '' : `, only if ${message.rules.map((rule) => describeRule(rule)).join(' and ')}`;
+    lines.push(`May sign ${describeMessagePolicy(message)}${rules}: signed messages are outside the limits above.`);
+  }
+  lines.push('Nothing else: your account refuses any other call, and you can end the session at any time.');
+  return lines;
+}

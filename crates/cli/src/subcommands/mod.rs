@@ -1,5 +1,6 @@
 mod account;
 mod bench;
+mod dapp;
 mod demo;
 mod devnet;
 mod session;
@@ -16,6 +17,8 @@ pub enum Command {
     Bench(bench::Bench),
     /// Run a local devnet until Ctrl-C, for trying the other commands with --rpc.
     Devnet(devnet::RunDevnet),
+    /// Serve the example dApp page (a tip jar) on an embedded devnet, with a paymaster and a wallet.
+    Dapp(dapp::Dapp),
     /// Owner keys and account deployment.
     #[command(subcommand)]
     Account(account::AccountCommand),
@@ -34,6 +37,7 @@ impl Command {
             Command::Demo(command) => command.run().await,
             Command::Bench(command) => command.run().await,
             Command::Devnet(command) => command.run().await,
+            Command::Dapp(command) => command.run().await,
             Command::Account(command) => command.run().await,
             Command::Session(command) => (*command).run().await,
             Command::TypedData(command) => command.run().await,

@@ -10,8 +10,9 @@
 //! and Cairo tests read. The differential test gives both implementations the same random
 //! sessions (from the property tests' strategies) and calls: the TypeScript package reads the
 //! Rust SDK's session file and must find the same session hash, policy root, typed data and
-//! token for each call list (or refuse it with the same error), and write the session file back
-//! byte for byte. The seed is printed; `SK_DIFF_SEED=<seed>` replays it and `SK_DIFF_CASES`
+//! token for each call list (or refuse it with the same error), the same spending pre-check
+//! verdict (what calls on limited tokens count, against a random count so far, or the error),
+//! and write the session file back byte for byte. The seed is printed; `SK_DIFF_SEED=<seed>` replays it and `SK_DIFF_CASES`
 //! multiplies the cases, as for the Rust ↔ Cairo differential test.
 use std::path::PathBuf;
 
@@ -19,10 +20,12 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
 use sk_devnet::{strk_balance, strk_transfer, wait_for_receipt};
-use sk_session::{SessionAccount, SignedSession, LOGOUT_SESSION_SELECTOR};
+use sk_session::{check_spending, SessionAccount, SignedSession, SpendingUsage, LOGOUT_SESSION_SELECTOR};
 use sk_tests::arbitrary::request_spec;
 use starknet::accounts::Account;
+use starknet::core::types::U256;
 use starknet::core::types::{Call, Felt};
+use starknet::macros::selector;
 use starknet::signers::SigningKey;
 
 fn package() -> PathBuf {
@@ -134,6 +137,72 @@ fn call_lists(session: &SignedSession, rng: &mut TestRng) -> Vec<Vec<Call>> {
     lists
 }
 
+/// A spending pre-check's inputs: the calls, each limited token's count so far, the time.
+type SpendingCase = (Vec<Call>, Vec<(Felt, SpendingUsage)>, u64);
+
+/// Calls spending the session's limited tokens (transfers, approvals, a `transfer_from` out of
+/// the account) with amounts near what is left, the account's count of each limit so far, and a
+/// time: the spending pre-check's inputs.
+fn spending_case(session: &SignedSession, rng: &mut TestRng) -> Option<SpendingCase> {
+    use proptest::prelude::Rng;
+    let limits = session.session().spending_limits;
+    if limits.is_empty() {
+        return None;
+    }
+    let mut calls = Vec::new();
+    let mut usage = Vec::new();
+    let valid_after = session.request().valid_after();
+    let now = valid_after + rng.next_u64() % 200_000;
+    for limit in &limits {
+        let spent = U256::from(rng.next_u64() as u128 % (limit.total.low().max(1)));
+        let period = (now - valid_after)
+            .checked_div(limit.period)
+            .map_or(0, |current| current.saturating_sub(u64::from(rng.next_u32() % 2)));
+        let in_period = U256::from(rng.next_u64() as u128 % (limit.per_period.low().max(1)));
+        usage.push((limit.token, SpendingUsage { total: spent, period, period_spent: in_period }));
+        let amount = |rng: &mut TestRng| -> u128 {
+            match rng.next_u32() % 3 {
+                0 => limit.per_period.low() / 2,
+                1 => limit.total.low().saturating_sub(spent.low()),
+                _ => rng.next_u64() as u128,
+            }
+        };
+        let selector =
+            [selector!("transfer"), selector!("approve"), selector!("transfer_from")][rng.next_u32() as usize % 3];
+        let mut calldata = if selector == selector!("transfer_from") { vec![ACCOUNT] } else { vec![] };
+        calldata.extend([Felt::from(0xb0bu32), Felt::from(amount(rng)), Felt::ZERO]);
+        calls.push(Call { to: limit.token, selector, calldata });
+    }
+    Some((calls, usage, now))
+}
+
+/// The Rust SDK's spending pre-check of a [`spending_case`]: what each token's calls count, or
+/// the first error.
+fn spending_verdict(
+    session: &SignedSession,
+    (calls, usage, now): &(Vec<Call>, Vec<(Felt, SpendingUsage)>, u64),
+) -> Value {
+    let limits = session.session();
+    let checked = sk_session::spends(&limits, ACCOUNT, calls).and_then(|spent| {
+        for (limit, amount) in &spent {
+            let counted =
+                usage.iter().find(|(token, _)| *token == limit.token).map(|(_, usage)| *usage).unwrap_or_default();
+            check_spending(limit, &counted, *amount, limits.valid_after, *now)?;
+        }
+        Ok(spent)
+    });
+    match checked {
+        Ok(spent) => {
+            json!({ "ok": spent.iter().map(|(limit, amount)| [format!("{:#x}", limit.token), amount.to_string()]).collect::<Vec<_>>() })
+        }
+        Err(error) => json!({ "error": variant(&error) }),
+    }
+}
+
+fn variant(error: &sk_session::Error) -> String {
+    format!("{error:?}").split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default().to_string()
+}
+
 fn call_json(calls: &[Call]) -> Value {
     calls
         .iter()
@@ -154,11 +223,7 @@ fn verdict(session: &SignedSession, calls: &[Call], signature: &[Felt]) -> Value
             let token = session.token(signature.to_vec(), proofs).to_felts();
             json!({ "token": token.iter().map(|felt| format!("{felt:#x}")).collect::<Vec<_>>() })
         }
-        Err(error) => {
-            let debug = format!("{error:?}");
-            let code = debug.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default().to_string();
-            json!({ "error": code })
-        }
+        Err(error) => json!({ "error": variant(&error) }),
     }
 }
 
@@ -178,12 +243,23 @@ fn the_package_agrees_with_the_rust_sdk_on_random_sessions() {
         let spec = strategy.new_tree(&mut runner).expect("a case generates").current();
         let session = spec.build().sign(ACCOUNT, CHAIN_ID, &owner).expect("the owner signs");
         let lists = call_lists(&session, runner.rng());
+        let spending = spending_case(&session, runner.rng());
         let name = format!("case {index}");
         cases.push(json!({
             "name": name,
             "session": session.to_json(),
             "signature": signature.iter().map(|felt| format!("{felt:#x}")).collect::<Vec<_>>(),
             "calls": lists.iter().map(|calls| call_json(calls)).collect::<Vec<_>>(),
+            "spending": spending.as_ref().map(|(calls, usage, now)| json!({
+                "calls": call_json(calls),
+                "usage": usage.iter().map(|(token, usage)| json!({
+                    "token": format!("{token:#x}"),
+                    "total": usage.total.to_string(),
+                    "period": usage.period,
+                    "period_spent": usage.period_spent.to_string(),
+                })).collect::<Vec<_>>(),
+                "now": now,
+            })),
         }));
         expected.push(json!({
             "name": name,
@@ -192,6 +268,7 @@ fn the_package_agrees_with_the_rust_sdk_on_random_sessions() {
             "typedData": session.request().typed_data(CHAIN_ID),
             "json": session.to_json(),
             "verdicts": lists.iter().map(|calls| verdict(&session, calls, &signature)).collect::<Vec<_>>(),
+            "spending": spending.as_ref().map(|case| spending_verdict(&session, case)),
         }));
     }
     let dir = package();
@@ -206,7 +283,7 @@ fn the_package_agrees_with_the_rust_sdk_on_random_sessions() {
     assert_eq!(actual.len(), expected.len(), "one result per case");
     let mut failures = Vec::new();
     for (mine, theirs) in expected.iter().zip(&actual) {
-        for field in ["hash", "root", "typedData", "json", "verdicts"] {
+        for field in ["hash", "root", "typedData", "json", "verdicts", "spending"] {
             if mine[field] != theirs[field] {
                 failures.push(format!(
                     "{}: {field} differs (seed {seed})\n  Rust:       {}\n  TypeScript: {}\n  TypeScript failure: {}",

@@ -13,6 +13,7 @@ import {
   formatTokenAmount,
   hex,
   isSessionError,
+  randomSessionKey,
   SessionAccount,
   SessionRequest,
   sessionEpoch,
@@ -141,8 +142,8 @@ async function connect(): Promise<void> {
     }
     localStorage.removeItem(storageKey(wallet.address));
   }
-  // A random key of the Stark curve (crypto.getRandomValues underneath), kept in this browser.
-  const sessionKey = `0x${Array.from(ec.starkCurve.utils.randomPrivateKey(), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const sessionKey = randomSessionKey(); // crypto.getRandomValues underneath; kept in this browser
+
   sessionStorage.setItem('sk-pending-key', sessionKey);
   request = await sessionRequest(wallet.address, ec.starkCurve.getStarkKey(sessionKey));
   $('grant-lines').replaceChildren(

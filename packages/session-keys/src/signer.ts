@@ -28,6 +28,15 @@ import { feltCalls, type FeltCall } from './policyTree.js';
 import { allowedMessage, messageTokenFelts, sessionMessageSignedHash } from './sessionMessage.js';
 import type { SignedSession } from './signedSession.js';
 
+/**
+ * A new random session private key (`0x` hex), from the platform's secure random source
+ * (`crypto.getRandomValues`, in browsers and Node.js alike); its public key
+ * (`ec.starkCurve.getStarkKey(key)`) goes into the request.
+ */
+export function randomSessionKey(): string {
+  return `0x${Array.from(ec.starkCurve.utils.randomPrivateKey(), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
 /** Transactions whose version has this bit are queries (fee estimates), never executed. */
 const QUERY_VERSION_BASE = 2n ** 128n;
 

@@ -24,3 +24,14 @@ test('a request in words: window, fees, count, spending, each call with its rule
   assert.ok(lines.includes('May call `approve` on the STRK token, only if word 0 == 0x7a4 and word 1 (u256) <= 0.01 STRK.'), lines.join('\n'));
   assert.match(lines.at(-1)!, /^Nothing else/);
 });
+
+test('random session keys are keys of the curve, and differ', async () => {
+  const { randomSessionKey } = await import('../src/index.js');
+  const { ec } = await import('starknet');
+  const [a, b] = [randomSessionKey(), randomSessionKey()];
+  assert.notEqual(a, b);
+  for (const key of [a, b]) {
+    assert.match(key, /^0x[0-9a-f]{64}$/);
+    assert.ok(BigInt(key) > 0n && BigInt(key) < ec.starkCurve.CURVE.n);
+  }
+});

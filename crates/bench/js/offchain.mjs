@@ -323,18 +323,7 @@ async function main() {
   let firstSignature = null;
   let firstTransactionHash = null;
   for (let i = 0; i < input.transactions; i++) {
-    // As starknet.js 8.5.2 Account.execute → accountInvocationsFactory builds them for a v3 invoke
-    // given resourceBounds and tip 0: {...v3Details(details), walletAddress, nonce, chainId,
-    // cairoVersion, version, skipValidate}.
-    const details = {
-      ...stark.v3Details({ tip: 0, resourceBounds: input.resourceBounds }),
-      walletAddress: sessionAccount.address,
-      nonce: num.toBigInt(input.nonce + i),
-      chainId,
-      cairoVersion: "1",
-      version: "0x3",
-      skipValidate: false,
-    };
+    const details = signerDetails(input, sessionAccount.address, i);
     guardian.ns = 0n;
     guardian.calls = 0;
     const start = process.hrtime.bigint();
@@ -352,16 +341,7 @@ async function main() {
   }
 
   // Checks, untimed: transaction 0's hash as the client computes it, and both signatures in its token.
-  const clientHash = hash.calculateInvokeTransactionHash({
-    ...stark.v3Details({ tip: 0, resourceBounds: input.resourceBounds }),
-    senderAddress: sessionAccount.address,
-    version: "0x3",
-    compiledCalldata: transaction.getExecuteCalldata([input.call], "1"),
-    chainId,
-    nonce: num.toBigInt(input.nonce),
-    nonceDataAvailabilityMode: stark.intDAM("L1"),
-    feeDataAvailabilityMode: stark.intDAM("L1"),
-  });
+  const clientHash = firstTransactionHashOf(input, sessionAccount.address);
   if (clientHash !== firstTransactionHash) throw new Error(`transaction hash ${clientHash} ≠ guardian's ${firstTransactionHash}`);
   checkToken(firstSignature, {
     transactionHash: clientHash,
@@ -395,6 +375,36 @@ async function main() {
     first_signature: firstSignature,
     first_transaction_hash: num.toHex(firstTransactionHash),
   };
+}
+
+// The details a signer gets for transaction `i` (nonce input.nonce + i) from `address`: as
+// starknet.js Account.execute → accountInvocationsFactory builds them for a v3 invoke given
+// resourceBounds and tip 0: {...v3Details(details), walletAddress, nonce, chainId, cairoVersion,
+// version, skipValidate}.
+function signerDetails(input, address, i) {
+  return {
+    ...stark.v3Details({ tip: 0, resourceBounds: input.resourceBounds }),
+    walletAddress: address,
+    nonce: num.toBigInt(input.nonce + i),
+    chainId: input.chainId,
+    cairoVersion: "1",
+    version: "0x3",
+    skipValidate: false,
+  };
+}
+
+// Transaction 0's hash from `address`, as the client computes it (the checks' reference).
+function firstTransactionHashOf(input, address) {
+  return hash.calculateInvokeTransactionHash({
+    ...stark.v3Details({ tip: 0, resourceBounds: input.resourceBounds }),
+    senderAddress: address,
+    version: "0x3",
+    compiledCalldata: transaction.getExecuteCalldata([input.call], "1"),
+    chainId: input.chainId,
+    nonce: num.toBigInt(input.nonce),
+    nonceDataAvailabilityMode: stark.intDAM("L1"),
+    feeDataAvailabilityMode: stark.intDAM("L1"),
+  });
 }
 
 // Our TypeScript package (starknet-session-keys, on its own starknet.js 10), in this process:
@@ -433,15 +443,7 @@ async function oursTypeScript(input) {
   const signUs = [];
   let first = null;
   for (let i = 0; i < ours.transactions; i++) {
-    const details = {
-      ...stark.v3Details({ tip: 0, resourceBounds: input.resourceBounds }),
-      walletAddress: input.account,
-      nonce: num.toBigInt(input.nonce + i),
-      chainId: input.chainId,
-      cairoVersion: "1",
-      version: "0x3",
-      skipValidate: false,
-    };
+    const details = signerDetails(input, input.account, i);
     const start = process.hrtime.bigint();
     const signature = await signer.signTransaction([input.call], details);
     signUs.push(micros(process.hrtime.bigint() - start));
@@ -449,16 +451,7 @@ async function oursTypeScript(input) {
   }
   progress(`signed ${ours.transactions} transactions with our TypeScript package`);
   // Check, untimed: transaction 0's session signature is the session key's over (transaction hash, session hash).
-  const transactionHash = hash.calculateInvokeTransactionHash({
-    ...stark.v3Details({ tip: 0, resourceBounds: input.resourceBounds }),
-    senderAddress: input.account,
-    version: "0x3",
-    compiledCalldata: transaction.getExecuteCalldata([input.call], "1"),
-    chainId: input.chainId,
-    nonce: num.toBigInt(input.nonce),
-    nonceDataAvailabilityMode: stark.intDAM("L1"),
-    feeDataAvailabilityMode: stark.intDAM("L1"),
-  });
+  const transactionHash = firstTransactionHashOf(input, input.account);
   const message = hash.computePoseidonHashOnElements([transactionHash, session.hash]);
   const at = 2 + 10 + 3; // magic, version, the session (no spending limits), the owner's [2, r, s]
   if (BigInt(first[at]) !== 2n || !sk.verifySignature(BigInt(message), BigInt(first[at + 1]), BigInt(first[at + 2]), BigInt(sessionPublicKey))) {

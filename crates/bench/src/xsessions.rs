@@ -56,20 +56,7 @@ impl XSessions {
                 "installing @argent/x-sessions 9.0.4 and starknet.js 8.5.2 in {} (npm ci)",
                 dir.display()
             ));
-            let output = Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .stdin(Stdio::null())
-                .output()
-                .map_err(|e| missing_tool("npm", &e))?;
-            if !output.status.success() {
-                return Err(Error::Js(format!(
-                    "`npm ci` failed in {} ({}): {}",
-                    dir.display(),
-                    output.status,
-                    last_lines(&output.stderr)
-                )));
-            }
+            npm(&dir, &["ci", "--no-audit", "--no-fund"])?;
             std::fs::write(&marker, "").map_err(Error::io(&marker))?;
         }
         Ok(Self { dir })
@@ -170,32 +157,34 @@ pub fn session_keys_module(progress: Progress<'_>) -> Result<PathBuf, Error> {
         ))
     })?;
     let stamp = dir.join("node_modules/.sk-installed-lock.json");
-    let npm = |args: &[&str]| -> Result<(), Error> {
-        let output = Command::new("npm")
-            .args(args)
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| missing_tool("npm", &e))?;
-        if !output.status.success() {
-            return Err(Error::Js(format!(
-                "`npm {}` failed in {} ({}): {}",
-                args.join(" "),
-                dir.display(),
-                output.status,
-                last_lines(&output.stderr)
-            )));
-        }
-        Ok(())
-    };
     if std::fs::read(&stamp).ok().as_deref() != Some(lock.as_slice()) {
         progress(&format!("installing our TypeScript package's dependencies in {} (npm ci)", dir.display()));
-        npm(&["ci", "--no-audit", "--no-fund"])?;
+        npm(&dir, &["ci", "--no-audit", "--no-fund"])?;
         std::fs::write(&stamp, &lock).map_err(Error::io(&stamp))?;
     }
     progress("building our TypeScript package (npm run build)");
-    npm(&["run", "build"])?;
+    npm(&dir, &["run", "build"])?;
     Ok(dir.join("dist/index.js"))
+}
+
+/// Runs `npm args` in `dir`; its failure names the command, the folder and npm's last lines.
+fn npm(dir: &Path, args: &[&str]) -> Result<(), Error> {
+    let output = Command::new("npm")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| missing_tool("npm", &e))?;
+    if !output.status.success() {
+        return Err(Error::Js(format!(
+            "`npm {}` failed in {} ({}): {}",
+            args.join(" "),
+            dir.display(),
+            output.status,
+            last_lines(&output.stderr)
+        )));
+    }
+    Ok(())
 }
 
 fn missing_tool(tool: &str, error: &std::io::Error) -> Error {

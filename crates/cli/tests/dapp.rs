@@ -140,4 +140,53 @@ async fn the_tip_jar_page_approves_once_tips_gaslessly_and_logs_out_in_a_real_br
     assert_eq!(view(&provider, jar, selector!("get_tip_count"), vec![]).await, vec![Felt::THREE]);
     let session = Felt::from_hex(seen["session"].as_str().expect("the session hash")).expect("a felt");
     assert_eq!(view(&provider, account, selector!("is_session_revoked"), vec![session]).await, vec![Felt::ONE]);
+
+    // The paymaster refuses what it does not do, each with its JSON-RPC error.
+    let paymaster = format!("{url}paymaster");
+    let ask = |method: &str, params: Value| {
+        let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+        let paymaster = paymaster.clone();
+        async move {
+            let answer =
+                reqwest::Client::new().post(paymaster).json(&body).send().await.expect("the paymaster answers");
+            answer.json::<Value>().await.expect("JSON")["error"].clone()
+        }
+    };
+    let call = serde_json::json!({ "to": "0x1", "selector": "0x2", "calldata": [] });
+    let invoke = |fee_mode: Value, calls: Value| {
+        serde_json::json!({
+            "transaction": { "type": "invoke", "invoke": { "user_address": "0x1", "calls": calls } },
+            "parameters": { "version": "0x1", "fee_mode": fee_mode },
+        })
+    };
+    let paid = ask(
+        "paymaster_buildTransaction",
+        invoke(serde_json::json!({ "mode": "default", "gas_token": "0x1" }), serde_json::json!([call])),
+    )
+    .await;
+    assert_eq!(paid["code"], 156, "{paid}");
+    assert!(paid["message"].as_str().unwrap().contains("sponsors every transaction"), "{paid}");
+    let malformed = ask(
+        "paymaster_buildTransaction",
+        invoke(serde_json::json!({ "mode": "sponsored" }), serde_json::json!([{ "to": "b0b" }])),
+    )
+    .await;
+    assert_eq!(malformed["code"], -32602, "{malformed}");
+    let unknown = ask("paymaster_trackingIdToLatestHash", serde_json::json!({})).await;
+    assert_eq!(unknown["code"], -32601, "{unknown}");
+}
+
+#[test]
+fn a_page_that_is_not_built_is_named_with_the_commands_that_build_it() {
+    let output = Command::new(env!("CARGO_BIN_EXE_sk"))
+        .args(["dapp", "--port", "0", "--dir", "/nonexistent/dist"])
+        .output()
+        .expect("sk runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .contains("/nonexistent/dist has no index.html: build the page first with `npm --prefix packages/dapp ci"),
+        "{stderr}"
+    );
 }
